@@ -1,0 +1,40 @@
+# The two commands of the README: `make test` (and later `make demo`). Everything they need is installed here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PULUMI_VERSION := $(shell cat tools/pulumi/VERSION)
+ENGINE_BIN := $(HOME)/.cache/pulumi-dataprotection/pulumi-v$(PULUMI_VERSION)/bin
+
+export PULUMI_SKIP_UPDATE_CHECK := true
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
+export PULUMI_DP_ENGINE_BIN := $(ENGINE_BIN)
+
+.PHONY: test lint unit venv engine clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+engine: $(ENGINE_BIN)/pulumi
+
+$(ENGINE_BIN)/pulumi: tools/pulumi/build.sh tools/pulumi/go.mod tools/pulumi/go.sum tools/pulumi/VERSION
+	bash tools/pulumi/build.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check provider tests
+	$(BIN)/mypy provider
+
+unit: $(STAMP)
+	$(BIN)/pytest -m "not engine"
+
+test: $(STAMP) engine lint
+	PATH="$(ENGINE_BIN):$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) .state
