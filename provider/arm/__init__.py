@@ -1,0 +1,62 @@
+"""The ARM HTTP client layer: auth, retries, long-running operations, per-vault serialization, readable errors.
+
+Typical use inside a provider method::
+
+    client = get_client(settings)
+    vault = vault_id(subscription, resource_group, "my-vault")
+    result = client.execute("PUT", vault.child("backupInstances", "bi-1").path, body,
+                            operation="create backup instance", resource=str(vault))
+"""
+
+from provider.arm.auth import CredentialTokenSource, Secret, StaticTokenSource, TokenSource
+from provider.arm.client import ArmClient, get_client
+from provider.arm.clouds import AZURE_CHINA, AZURE_PUBLIC, AZURE_US_GOVERNMENT, Cloud, resolve_cloud
+from provider.arm.errors import (
+    ArmError,
+    AuthenticationError,
+    InvalidNameError,
+    NotFoundError,
+    OperationFailedError,
+    OperationTimeoutError,
+    RetriesExhaustedError,
+    UnsafeRequestError,
+    VaultBusyError,
+)
+from provider.arm.locks import VaultLocks
+from provider.arm.lro import OperationResult, PollPolicy
+from provider.arm.paths import ResourceId, check_name, vault_id
+from provider.arm.retry import RetryPolicy
+from provider.arm.settings import DEFAULT_API_VERSION, ArmSettings, CredentialMode
+
+__all__ = [
+    "AZURE_CHINA",
+    "AZURE_PUBLIC",
+    "AZURE_US_GOVERNMENT",
+    "DEFAULT_API_VERSION",
+    "ArmClient",
+    "ArmError",
+    "ArmSettings",
+    "AuthenticationError",
+    "Cloud",
+    "CredentialMode",
+    "CredentialTokenSource",
+    "InvalidNameError",
+    "NotFoundError",
+    "OperationFailedError",
+    "OperationResult",
+    "OperationTimeoutError",
+    "PollPolicy",
+    "ResourceId",
+    "RetriesExhaustedError",
+    "RetryPolicy",
+    "Secret",
+    "StaticTokenSource",
+    "TokenSource",
+    "UnsafeRequestError",
+    "VaultBusyError",
+    "VaultLocks",
+    "check_name",
+    "get_client",
+    "resolve_cloud",
+    "vault_id",
+]
