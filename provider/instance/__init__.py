@@ -1,0 +1,1 @@
+"""Backup instances: the declarative schema (and the Pulumi resource built on it)."""

@@ -1,0 +1,1 @@
+"""Backup vaults: the declarative schema (and the Pulumi resource built on it)."""

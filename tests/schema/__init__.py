@@ -1,0 +1,1 @@
+"""Tests of the schema engine and the vault, policy and instance schemas."""

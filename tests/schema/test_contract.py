@@ -1,0 +1,160 @@
+"""Every body we generate, for every builder and datasource kind, conforms to the official 2025-09-01 spec and
+survives a round trip through the official ``azure-mgmt-dataprotection`` 2.2.0 models without losing anything."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from typing import Any
+
+import pytest
+from azure.mgmt.dataprotection import models as sdk
+from azure.mgmt.dataprotection._utils.model_base import Model, _deserialize
+
+from provider.instance.schema import INSTANCE
+from provider.policy.schema import POLICY
+from provider.schema import ResourceSchema
+from provider.schema.iso8601 import canonical_datetime
+from provider.vault.schema import PATCHABLE_INPUTS, VAULT
+from tests.schema.samples import (
+    INSTANCES,
+    POLICIES,
+    SUB,
+    VAULTS,
+    echo_instance,
+    echo_policy,
+    echo_vault,
+    instance_inputs,
+    policy_inputs,
+    vault_inputs,
+)
+from tests.support.spec import Spec
+
+CASES: list[tuple[str, ResourceSchema, str, Any]] = (
+    [(f"vault:{k}", VAULT, "BackupVaultResource", sdk.BackupVaultResource) for k in VAULTS]
+    + [(f"policy:{k}", POLICY, "BaseBackupPolicyResource", sdk.BaseBackupPolicyResource) for k in POLICIES]
+    + [(f"instance:{k}", INSTANCE, "BackupInstanceResource", sdk.BackupInstanceResource) for k in INSTANCES]
+)
+
+
+def _inputs(case: str) -> dict[str, Any]:
+    kind, key = case.split(":")
+    return {"vault": vault_inputs, "policy": policy_inputs, "instance": instance_inputs}[kind](key)
+
+
+def _response(case: str, schema: ResourceSchema, body: dict[str, Any]) -> dict[str, Any]:
+    inputs = _inputs(case)
+    if schema is VAULT:
+        return echo_vault(body, inputs["name"], inputs["resource_group_name"])
+    if schema is POLICY:
+        return echo_policy(body, inputs["vault_id"], inputs["name"])
+    return echo_instance(body, inputs["vault_id"], inputs["name"])
+
+
+def test_samples_cover_every_datasource_kind_and_builder() -> None:
+    kinds = {INSTANCE.check(instance_inputs(k)).inputs["datasource_kind"] for k in INSTANCES}
+    assert kinds == {"aks", "blob", "adls", "postgresql", "postgresql_flexible", "mysql_flexible", "disk"}
+    assert len(POLICIES) >= 12
+
+
+@pytest.mark.parametrize(("case", "schema", "definition", "model"), CASES, ids=[c[0] for c in CASES])
+def test_request_body_conforms_to_the_spec(
+    case: str, schema: ResourceSchema, definition: str, model: Any, spec: Spec
+) -> None:
+    inputs = _inputs(case)
+    assert schema.check(inputs).failures == []
+    body = schema.to_rest(inputs)
+    spec.assert_valid(definition, body, mode="request")
+
+
+@pytest.mark.parametrize(("case", "schema", "definition", "model"), CASES, ids=[c[0] for c in CASES])
+def test_server_shaped_response_conforms_and_reads_back(
+    case: str, schema: ResourceSchema, definition: str, model: Any, spec: Spec
+) -> None:
+    inputs = _inputs(case)
+    response = _response(case, schema, schema.to_rest(inputs))
+    spec.assert_valid(definition, _without_nulls(response), mode="response")  # Azure sends nulls the spec omits
+    values = schema.from_rest(response)
+    assert schema.render(values, include_outputs=True) == _without_nulls(response)
+    assert schema.diff(values, inputs).changed == []
+
+
+def test_vault_patch_bodies_conform_to_the_spec(spec: Spec) -> None:
+    for key in VAULTS:
+        body = VAULT.to_rest(vault_inputs(key), only=PATCHABLE_INPUTS)
+        assert "location" not in body and "storageSettings" not in body.get("properties", {})
+        spec.assert_valid("PatchResourceRequestInput", body, mode="request")
+
+
+def test_validate_for_backup_body_conforms_to_the_spec(spec: Spec) -> None:
+    """The resource layer sends ``{"backupInstance": to_rest(inputs)["properties"]}`` to validateForBackup."""
+    for key in INSTANCES:
+        body = {"backupInstance": INSTANCE.to_rest(instance_inputs(key))["properties"]}
+        spec.assert_valid("ValidateForBackupRequest", body, mode="request")
+
+
+SDK_ADLS_BUG = pytest.mark.xfail(
+    strict=True,
+    reason="azure-mgmt-dataprotection 2.2.0 registers AdlsBlobBackupDatasourceParameters only under "
+    "BlobBackupDatasourceParameters.__mapping__, so deserializing a backupDatasourceParametersList item resolves it "
+    "to the base class and drops containersList (an SDK defect, not ours: the spec check above passes)",
+)
+SDK_CASES = [
+    pytest.param(*c, id=c[0], marks=SDK_ADLS_BUG) if c[0] == "instance:adls" else pytest.param(*c, id=c[0])
+    for c in CASES
+]
+
+
+@pytest.mark.parametrize(("case", "schema", "definition", "model"), SDK_CASES)
+def test_official_sdk_models_keep_every_field(case: str, schema: ResourceSchema, definition: str, model: Any) -> None:
+    """Deserialize with the SDK's typed models (discriminators resolved to subclasses), re-serialize from the typed
+    attributes only: every field we send and read is known to the SDK and comes back identical."""
+    inputs = _inputs(case)
+    for body in (schema.to_rest(inputs), _without_nulls(_response(case, schema, schema.to_rest(inputs)))):
+        typed = _deserialize(model, body)
+        assert _typed_view(typed) == _canonical_times(body)
+
+
+def _typed_view(value: Any) -> Any:
+    if isinstance(value, Model):
+        out = {}
+        for attr, rest_field in type(value)._attr_to_rest_field.items():
+            item = getattr(value, attr)
+            if item is not None:
+                out[rest_field._rest_name] = _typed_view(item)
+        return out
+    if isinstance(value, list):
+        return [_typed_view(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _typed_view(v) for k, v in value.items()}
+    if isinstance(value, datetime.datetime):
+        return canonical_datetime(value.isoformat())
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def _canonical_times(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _canonical_times(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical_times(v, key) for v in value]
+    if key == "scheduleTimes" and isinstance(value, str):
+        return canonical_datetime(value)
+    return value
+
+
+def _without_nulls(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_nulls(v) for v in value]
+    return value
+
+
+def test_sdk_typed_view_notices_a_field_it_does_not_know() -> None:
+    """The SDK round trip above can fail: a property the models do not declare disappears from the typed view."""
+    body = VAULT.to_rest(vault_inputs("minimal"))
+    body["properties"]["inventedSetting"] = {"state": "On"}
+    assert _typed_view(_deserialize(sdk.BackupVaultResource, body)) != body
+    assert SUB in vault_inputs("cmk")["user_assigned_identity_ids"][0]
