@@ -1,0 +1,1 @@
+"""On-demand (ad-hoc) backups: the AdhocBackup resource."""

@@ -1,0 +1,31 @@
+"""The generic dynamic-provider engine shared by every resource (see :mod:`provider.dynamic.engine`)."""
+
+from provider.dynamic.engine import (
+    COMMON_OUTPUTS,
+    Context,
+    PlanError,
+    ResourceFailure,
+    SchemaProvider,
+    clean,
+    has_unknown,
+    wait_until,
+)
+from provider.dynamic.fields import TIMEOUT_RULE, TIMEOUTS, extend
+from provider.dynamic.resource import MODULE, resource_options, resource_props
+
+__all__ = [
+    "COMMON_OUTPUTS",
+    "MODULE",
+    "TIMEOUTS",
+    "TIMEOUT_RULE",
+    "Context",
+    "PlanError",
+    "ResourceFailure",
+    "SchemaProvider",
+    "clean",
+    "extend",
+    "has_unknown",
+    "resource_options",
+    "resource_props",
+    "wait_until",
+]

@@ -1,0 +1,250 @@
+"""The BackupVault dynamic resource: PUT to create, PATCH to update, delete that waits until the vault is gone, and
+guard rails that refuse one-way changes and replacements of vaults that hold backups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure, Resource
+
+from provider import config as config_module
+from provider.arm import ArmError, NotFoundError, OperationResult, ResourceId, vault_id
+from provider.arm.paths import BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES
+from provider.dynamic import (
+    MODULE,
+    TIMEOUT_RULE,
+    TIMEOUTS,
+    Context,
+    PlanError,
+    ResourceFailure,
+    SchemaProvider,
+    extend,
+    resource_options,
+    resource_props,
+    wait_until,
+)
+from provider.schema import CREATE_ONLY, BoolType, Field, IdPart, StringType
+from provider.schema import DiffResult as SchemaDiff
+from provider.vault.schema import PATCHABLE_INPUTS, VAULT
+
+SCHEMA = extend(
+    VAULT,
+    [
+        Field(
+            "subscription_id",
+            StringType(min_length=1),
+            doc="Subscription of the vault (default: dataprotection:subscriptionId, azure-native:subscriptionId, "
+            "AZURE_SUBSCRIPTION_ID or ARM_SUBSCRIPTION_ID).",
+            mutability=CREATE_ONLY,
+            computed=True,
+            id_part=IdPart("after", "subscriptions"),
+        ),
+        Field(
+            "allow_replace_with_data",
+            BoolType(),
+            doc="Allow a planned replacement (or a one-way change that needs one) even when the vault holds backup "
+            "instances: the replacement deletes every backup in it.",
+            default=False,
+            diff=False,
+        ),
+        TIMEOUTS,
+    ],
+    [TIMEOUT_RULE],
+)
+
+
+class VaultProvider(SchemaProvider):
+    """Lifecycle of ``Microsoft.DataProtection/backupVaults``."""
+
+    schema = SCHEMA
+    title = "BackupVault"
+    identity_fields = ("subscription_id", "resource_group_name", "name")
+
+    def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
+        if news.get("subscription_id") is None:
+            news["subscription_id"] = config_module.current().require_subscription()
+        return []
+
+    def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
+        return vault_id(str(inputs["subscription_id"]), str(inputs["resource_group_name"]), str(inputs["name"]))
+
+    def review(self, olds: Mapping[str, Any], news: Mapping[str, Any], diff: SchemaDiff, replaces: list[str]) -> None:
+        allow = bool(news.get("allow_replace_with_data"))
+        name = olds.get("name")
+        if diff.one_way_violations and not allow:
+            lines = "\n".join(f"  - {v.message}" for v in diff.one_way_violations)
+            raise PlanError(
+                f"BackupVault {name!r}: this change is impossible in Azure:\n{lines}\n"
+                "Azure refuses it in place, and the only other way is to replace the vault, which deletes every "
+                "backup it holds. Revert the setting in your program; if you really want a new vault (and to lose "
+                "its backups), set allow_replace_with_data=True."
+            )
+        replaces.extend(v.path for v in diff.one_way_violations)
+        if replaces and not allow:
+            items = self._protected_items(olds)
+            if items:
+                shown = ", ".join(items[:5]) + (f" and {len(items) - 5} more" if len(items) > 5 else "")
+                raise PlanError(
+                    f"BackupVault {name!r}: changing {', '.join(sorted(set(replaces)))} replaces the vault, but it "
+                    f"holds {len(items)} backup instance(s) ({shown}); replacing it would delete their backups. "
+                    "Revert the change, or move the instances to another vault first; set "
+                    "allow_replace_with_data=True only if losing these backups is intended."
+                )
+
+    def _protected_items(self, olds: Mapping[str, Any]) -> list[str]:
+        """Names of the (active and soft-deleted) backup instances in the old vault."""
+        ctx = self.context(olds)
+        rid = ResourceId.parse(str(olds.get("arm_id") or self.resource_id(olds).path))
+        names: list[str] = []
+        try:
+            for collection in (BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES):
+                found = ctx.client.list(
+                    rid.collection(collection), operation="list backup instances", resource=str(rid)
+                )
+                suffix = " (soft-deleted)" if collection == DELETED_BACKUP_INSTANCES else ""
+                names.extend(f"{item.get('name')}{suffix}" for item in found)
+        except NotFoundError:
+            return []
+        except ArmError as exc:
+            raise PlanError(
+                f"BackupVault {olds.get('name')!r}: the planned replacement could not be checked for backups in the "
+                f"vault, so it is refused:\n{exc}\nSet allow_replace_with_data=True to replace it regardless."
+            ) from exc
+        return names
+
+    def _result_body(self, ctx: Context, rid: ResourceId, result: OperationResult) -> dict[str, Any]:
+        body = result.body
+        props = body.get("properties") if isinstance(body, dict) else None
+        if isinstance(body, dict) and isinstance(props, dict) and props.get("provisioningState") == "Succeeded":
+            return body
+        found = ctx.client.get(rid.path, operation="read backup vault", resource=str(rid))
+        if found is None:
+            raise ResourceFailure(f"{ctx.label}: Azure reported success but the vault cannot be read ({rid})")
+        return found
+
+    def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
+        if ctx.client.get(rid.path, operation="check backup vault", resource=str(rid)) is not None:
+            raise ResourceFailure(
+                f"{ctx.label} already exists in Azure ({rid}); Pulumi will not take over an existing vault "
+                f"silently. Import it with `pulumi import pulumi-python:dynamic/{MODULE}:BackupVault <name> {rid}` "
+                "or choose another name."
+            )
+        result = ctx.client.execute(
+            "PUT",
+            rid.path,
+            SCHEMA.to_rest(inputs),
+            operation="create backup vault",
+            resource=str(rid),
+            timeout=ctx.timeout("create"),
+        )
+        return self._result_body(ctx, rid, result)
+
+    def update_resource(
+        self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
+    ) -> dict[str, Any]:
+        if set(changed) <= set(PATCHABLE_INPUTS):
+            method = "PATCH"
+            body = SCHEMA.to_rest(inputs, only=[n for n in PATCHABLE_INPUTS if inputs.get(n) is not None])
+        else:
+            method, body = "PUT", SCHEMA.to_rest(inputs)
+        if "tags" in changed and not inputs.get("tags"):
+            body["tags"] = {}
+        result = ctx.client.execute(
+            method, rid.path, body, operation="update backup vault", resource=str(rid), timeout=ctx.timeout("update")
+        )
+        return self._result_body(ctx, rid, result)
+
+    def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
+        timeout = ctx.timeout("delete")
+        ctx.client.execute("DELETE", rid.path, operation="delete backup vault", resource=str(rid), timeout=timeout)
+
+        def gone() -> tuple[bool, str]:
+            body = ctx.client.get(rid.path, operation="check backup vault deletion", resource=str(rid))
+            state = (body or {}).get("properties", {}).get("provisioningState", "present")
+            return body is None, str(state)
+
+        wait_until(ctx, what=f"deletion of {ctx.label}", probe=gone, timeout=timeout)
+
+
+class BackupVault(Resource, module=MODULE, name="BackupVault"):
+    """An Azure Data Protection backup vault (``Microsoft.DataProtection/backupVaults``)."""
+
+    arm_id: pulumi.Output[str]
+    api_version: pulumi.Output[str]
+    provisioning_state: pulumi.Output[str]
+    principal_id: pulumi.Output[str | None]
+    tenant_id: pulumi.Output[str | None]
+    subscription_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    resource_group_name: pulumi.Output[str]
+    location: pulumi.Output[str]
+    redundancy: pulumi.Output[str]
+    soft_delete_state: pulumi.Output[str]
+    soft_delete_retention_days: pulumi.Output[int]
+    immutability_state: pulumi.Output[str | None]
+    cross_region_restore_state: pulumi.Output[str | None]
+    encryption_state: pulumi.Output[str | None]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        resource_group_name: pulumi.Input[str],
+        location: pulumi.Input[str],
+        redundancy: pulumi.Input[str],
+        name: pulumi.Input[str] | None = None,
+        subscription_id: pulumi.Input[str] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        datastore_type: pulumi.Input[str] | None = None,
+        identity_type: pulumi.Input[str] | None = None,
+        user_assigned_identity_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        soft_delete_state: pulumi.Input[str] | None = None,
+        soft_delete_retention_days: pulumi.Input[int] | None = None,
+        immutability_state: pulumi.Input[str] | None = None,
+        cross_region_restore_state: pulumi.Input[str | bool] | None = None,
+        cross_subscription_restore_state: pulumi.Input[str | bool] | None = None,
+        alerts_for_all_job_failures: pulumi.Input[str | bool] | None = None,
+        encryption_state: pulumi.Input[str | bool] | None = None,
+        encryption_key_uri: pulumi.Input[str] | None = None,
+        encryption_identity_type: pulumi.Input[str] | None = None,
+        encryption_identity_id: pulumi.Input[str] | None = None,
+        infrastructure_encryption: pulumi.Input[str | bool] | None = None,
+        replicated_regions: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        resource_guard_operation_requests: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        allow_replace_with_data: pulumi.Input[bool] | None = None,
+        timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """``name`` defaults to ``resource_name``; ``redundancy`` is LocallyRedundant/ZoneRedundant/GeoRedundant
+        (or LRS/ZRS/GRS). Outputs: every input plus ``arm_id``, ``principal_id``, ``provisioning_state``, ..."""
+        inputs = {
+            "name": name if name is not None else resource_name,
+            "resource_group_name": resource_group_name,
+            "location": location,
+            "redundancy": redundancy,
+            "subscription_id": subscription_id,
+            "tags": tags,
+            "datastore_type": datastore_type,
+            "identity_type": identity_type,
+            "user_assigned_identity_ids": user_assigned_identity_ids,
+            "soft_delete_state": soft_delete_state,
+            "soft_delete_retention_days": soft_delete_retention_days,
+            "immutability_state": immutability_state,
+            "cross_region_restore_state": cross_region_restore_state,
+            "cross_subscription_restore_state": cross_subscription_restore_state,
+            "alerts_for_all_job_failures": alerts_for_all_job_failures,
+            "encryption_state": encryption_state,
+            "encryption_key_uri": encryption_key_uri,
+            "encryption_identity_type": encryption_identity_type,
+            "encryption_identity_id": encryption_identity_id,
+            "infrastructure_encryption": infrastructure_encryption,
+            "replicated_regions": replicated_regions,
+            "resource_guard_operation_requests": resource_guard_operation_requests,
+            "allow_replace_with_data": allow_replace_with_data,
+            "timeouts": timeouts,
+        }
+        super().__init__(
+            VaultProvider(), resource_name, resource_props(VaultProvider, inputs), resource_options(VaultProvider, opts)
+        )

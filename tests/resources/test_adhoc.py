@@ -1,0 +1,73 @@
+"""AdhocBackup provider: triggers a backup, waits for the job, re-runs on a triggers change, delete is a no-op."""
+
+from __future__ import annotations
+
+import pytest
+
+from provider.adhoc.resource import AdhocBackupProvider
+from provider.arm import ArmError
+from provider.dynamic import ResourceFailure
+from provider.emulator import EmulatorHandle
+from provider.instance.resource import InstanceProvider
+from provider.policy.builders import Schedule, TaggedRetention, aks_policy, first_of
+from provider.policy.resource import PolicyProvider
+from provider.vault.resource import VaultProvider
+from tests.resources.helpers import checked, instance_inputs, policy_inputs, up, vault_inputs
+
+
+@pytest.fixture
+def instance_id(configured: EmulatorHandle) -> str:
+    vault_id, _ = up(VaultProvider(), vault_inputs())
+    rules = aks_policy(Schedule.hourly(4), tagged=[TaggedRetention("Daily", "P7D", first_of("day"))])
+    policy_id, _ = up(PolicyProvider(), policy_inputs(vault_id, **rules))
+    bi_id, _ = up(InstanceProvider(), instance_inputs(vault_id, policy_id))
+    return bi_id
+
+
+def test_backup_runs_and_outputs_the_job(instance_id: str, configured: EmulatorHandle) -> None:
+    provider = AdhocBackupProvider()
+    id_, outs = up(provider, {"backup_instance_id": instance_id, "retention_tag_override": "Daily", "triggers": 1})
+
+    assert "/backupJobs/" in id_ and outs["job_id"] == id_ == outs["arm_id"]
+    assert outs["job_status"] == "Completed" and outs["recovery_point_id"]
+    assert outs["rule_name"] == "BackupHourly"
+    backup = [e for e in configured.request_log() if e["path"].endswith("/backup")]
+    assert backup[0]["body"]["backupRuleOptions"] == {
+        "ruleName": "BackupHourly",
+        "triggerOption": {"retentionTagOverride": "Daily"},
+    }
+
+    same = checked(provider, {"backup_instance_id": instance_id, "retention_tag_override": "Daily", "triggers": 1})
+    assert provider.diff(id_, outs, same).changes is False
+    again = checked(provider, {"backup_instance_id": instance_id, "retention_tag_override": "Daily", "triggers": 2})
+    plan = provider.diff(id_, outs, again)
+    assert plan.replaces == ["triggers"] and plan.delete_before_replace is False
+
+    since = configured.request_log()[-1]["seq"]
+    provider.delete(id_, outs)
+    assert configured.writes(since) == []
+
+
+def test_a_job_that_expired_keeps_its_recorded_outcome(instance_id: str, configured: EmulatorHandle) -> None:
+    provider = AdhocBackupProvider()
+    id_, outs = up(provider, {"backup_instance_id": instance_id})
+    configured.reset()
+    read = provider.read(id_, outs)
+    assert read.id == id_ and read.outs is not None and read.outs["job_status"] == "Completed"
+
+
+def test_an_unknown_rule_fails_with_azure_message(instance_id: str) -> None:
+    with pytest.raises(ArmError, match="UserErrorInvalidBackupRuleName"):
+        up(AdhocBackupProvider(), {"backup_instance_id": instance_id, "rule_name": "Nope"})
+
+
+def test_a_failed_backup_operation_is_reported(instance_id: str, configured: EmulatorHandle) -> None:
+    configured.inject_fault("lro_fail", method="POST", path="/backup$", code="UserErrorBackupFailed", message="boom")
+    with pytest.raises(ArmError, match="UserErrorBackupFailed: boom"):
+        up(AdhocBackupProvider(), {"backup_instance_id": instance_id})
+
+
+def test_a_missing_instance_is_reported(configured: EmulatorHandle) -> None:
+    vault_id, _ = up(VaultProvider(), vault_inputs())
+    with pytest.raises(ResourceFailure, match="does not exist"):
+        up(AdhocBackupProvider(), {"backup_instance_id": f"{vault_id}/backupInstances/missing"})

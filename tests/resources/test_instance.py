@@ -1,0 +1,220 @@
+"""BackupInstance provider: validation before writes, protection waits and errors, in-place updates, adopt and
+undelete, delete modes, and per-vault serialization of concurrent writes."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from provider import config as config_module
+from provider.arm import OperationFailedError
+from provider.dynamic import ResourceFailure
+from provider.emulator import EmulatorHandle
+from provider.instance.resource import InstanceProvider
+from provider.policy.builders import disk_policy
+from provider.policy.resource import PolicyProvider
+from provider.vault.resource import VaultProvider
+from tests.resources.conftest import stack_config
+from tests.resources.helpers import aks_id, checked, instance_inputs, policy_inputs, up, update, vault_inputs
+
+
+class Env:
+    """A vault with an AKS policy, and the instance provider."""
+
+    def __init__(self, handle: EmulatorHandle) -> None:
+        self.handle = handle
+        self.vault_id, _ = up(VaultProvider(), vault_inputs())
+        self.policy_id, _ = up(PolicyProvider(), policy_inputs(self.vault_id))
+        self.provider = InstanceProvider()
+
+    def inputs(self, **extra: Any) -> dict[str, Any]:
+        return instance_inputs(self.vault_id, self.policy_id, **extra)
+
+    def since(self) -> int:
+        return int(self.handle.request_log()[-1]["seq"])
+
+    def calls(self, since: int) -> list[str]:
+        """Method + last path segment of the requests after ``since`` that are not polls."""
+        out = []
+        for e in self.handle.request_log(since):
+            tail = e["path"].rsplit("/", 1)[-1]
+            if "operationStatus" in e["path"] or "operationResults" in e["path"]:
+                continue
+            out.append(f"{e['method']} {tail}")
+        return out
+
+
+@pytest.fixture
+def env(configured: EmulatorHandle) -> Env:
+    return Env(configured)
+
+
+def test_create_validates_first_then_waits_for_protection(env: Env) -> None:
+    since = env.since()
+    id_, outs = up(env.provider, env.inputs())
+
+    calls = env.calls(since)
+    assert calls.index("POST validateForBackup") < calls.index("PUT bi-1")
+    assert id_ == f"{env.vault_id}/backupInstances/bi-1" == outs["arm_id"]
+    assert outs["protection_state"] == "ProtectionConfigured" == outs["current_protection_state"]
+    assert outs["protection_status"] == {"status": "ProtectionConfigured"}
+    assert outs["protection_error"] is None
+    assert outs["on_delete"] == "Delete"
+    assert outs["datasource_type"] == "Microsoft.ContainerService/managedClusters"
+    assert outs["datasource_id"] == aks_id("aks-1") and outs["policy_id"] == env.policy_id
+    assert outs["api_version"] == "2025-09-01" and outs["provisioning_state"] == "Succeeded"
+
+    read = env.provider.read(id_, outs)
+    assert env.provider.diff(id_, read.outs or {}, checked(env.provider, env.inputs())).changes is False
+
+
+def test_validate_for_backup_failure_writes_nothing(env: Env) -> None:
+    env.handle.add_datasource(aks_id("another-cluster"), "westeurope")
+    since = env.since()
+    with pytest.raises(ResourceFailure, match="validateForBackup rejected the backup instance, so nothing was written"):
+        up(env.provider, env.inputs())
+    assert env.handle.writes(since) == []
+
+
+def test_protection_error_reports_azure_details_and_a_rerun_recovers(env: Env) -> None:
+    env.handle.inject_fault(
+        "protection_error",
+        method="PUT",
+        path="backupInstances",
+        count=1,
+        code="UserErrorMSIMissingPermissions",
+        message="The vault's identity lacks Reader on the cluster.",
+    )
+    with pytest.raises(ResourceFailure) as err:
+        up(env.provider, env.inputs())
+    message = str(err.value)
+    assert "ProtectionError" in message
+    assert "UserErrorMSIMissingPermissions: The vault's identity lacks Reader on the cluster." in message
+    assert "recommended action: Grant the backup vault's managed identity" in message
+
+    found = env.provider.read(f"{env.vault_id}/backupInstances/bi-1", {})
+    assert found.outs is not None and found.outs["protection_error"]["code"] == "UserErrorMSIMissingPermissions"
+
+    _, outs = up(env.provider, env.inputs())
+    assert outs["protection_state"] == "ProtectionConfigured"
+
+
+def test_a_failed_operation_surfaces_azure_error(env: Env) -> None:
+    env.handle.inject_fault("lro_fail", method="PUT", path="backupInstances", code="UserErrorSomething", message="nope")
+    with pytest.raises(OperationFailedError, match="UserErrorSomething: nope"):
+        up(env.provider, env.inputs())
+
+
+def test_not_waiting_for_protection(env: Env) -> None:
+    since = env.since()
+    _, outs = up(env.provider, env.inputs(wait_for_protection=False))
+    calls = env.calls(since)
+    assert calls[calls.index("PUT bi-1") + 1 :] == ["GET bi-1"]
+    assert outs["protection_state"] in ("ConfiguringProtection", "ProtectionConfigured")
+
+
+def test_aks_parameters_change_in_place_after_validate_for_modify(env: Env) -> None:
+    id_, outs = up(env.provider, env.inputs())
+    since = env.since()
+    outs = update(env.provider, id_, outs, env.inputs(included_namespaces=["default", "payments"], tags={"a": "b"}))
+
+    calls = env.calls(since)
+    assert calls.index("POST validateForModifyBackup") < calls.index("PUT bi-1")
+    assert sorted(outs["included_namespaces"]) == ["default", "payments"] and outs["tags"] == {"a": "b"}
+    assert outs["protection_state"] == "ProtectionConfigured"
+
+
+def test_on_delete_change_needs_no_request(env: Env) -> None:
+    id_, outs = up(env.provider, env.inputs())
+    since = env.since()
+    outs = update(env.provider, id_, outs, env.inputs(on_delete="Retain"))
+    assert outs["on_delete"] == "Retain" and env.handle.writes(since) == []
+
+
+def test_datasource_or_vault_change_replaces(env: Env) -> None:
+    id_, outs = up(env.provider, env.inputs())
+    plan = env.provider.diff(id_, outs, checked(env.provider, env.inputs(cluster="aks-2")))
+    assert set(plan.replaces or []) == {"datasource_id", "friendly_name"} and plan.delete_before_replace is True
+    renamed = env.provider.diff(id_, outs, checked(env.provider, env.inputs(name="bi-2", cluster="aks-2")))
+    assert set(renamed.replaces or []) == {"name", "datasource_id", "friendly_name"}
+    assert renamed.delete_before_replace is False
+
+
+def _state(env: Env, name: str = "bi-1") -> str | None:
+    body = env.provider.read(f"{env.vault_id}/backupInstances/{name}", {}).outs or {}
+    return body.get("protection_state")
+
+
+@pytest.mark.parametrize(
+    ("mode", "after"),
+    [
+        ("Delete", None),
+        ("StopProtectionRetainData", "ProtectionStopped"),
+        ("Suspend", "BackupSchedulesSuspended"),
+        ("Retain", "ProtectionConfigured"),
+    ],
+)
+def test_delete_modes(env: Env, mode: str, after: str | None) -> None:
+    id_, outs = up(env.provider, env.inputs(on_delete=mode))
+    env.provider.delete(id_, outs)
+    assert _state(env) == after
+    env.provider.delete(id_, outs)
+
+
+def test_deleted_instance_is_soft_deleted_and_blocks_a_new_one_unless_adopted(env: Env) -> None:
+    id_, outs = up(env.provider, env.inputs())
+    env.provider.delete(id_, outs)
+    with pytest.raises(ResourceFailure, match=r"soft-deleted backup instance 'bi-1'.*adopt_existing=True"):
+        up(env.provider, env.inputs())
+    with pytest.raises(ResourceFailure, match="name='bi-1' and adopt_existing=True"):
+        up(env.provider, env.inputs(name="bi-other", adopt_existing=True))
+
+    since = env.since()
+    _, outs = up(env.provider, env.inputs(adopt_existing=True))
+    assert "POST undelete" in env.calls(since)
+    assert outs["protection_state"] == "ProtectionConfigured"
+
+
+def test_a_datasource_protected_elsewhere_is_reported(env: Env, configured: EmulatorHandle) -> None:
+    up(env.provider, env.inputs())
+    other_vault, _ = up(VaultProvider(), vault_inputs("vault-2"))
+    other_policy, _ = up(PolicyProvider(), policy_inputs(other_vault))
+    with pytest.raises(ResourceFailure, match=r"already protected by backup instance 'bi-1' in vault .*vault-1"):
+        up(env.provider, instance_inputs(other_vault, other_policy))
+    with pytest.raises(ResourceFailure, match="set name='bi-1' and adopt_existing=True"):
+        up(env.provider, env.inputs(name="bi-9"))
+
+
+def test_ten_instances_from_four_threads_in_one_vault(env: Env) -> None:
+    def create(i: int) -> str:
+        _, outs = up(env.provider, env.inputs(name=f"bi-{i}", cluster=f"aks-{i}"))
+        return str(outs["protection_state"])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        states = list(pool.map(create, range(10)))
+    assert states == ["ProtectionConfigured"] * 10
+    statuses = [e["status"] for e in env.handle.request_log()]
+    assert 406 not in statuses and 409 not in statuses
+
+
+def test_validate_in_preview_reports_service_errors_during_check(env: Env) -> None:
+    config_module.set_stack_config(stack_config(env.handle, **{"dataprotection:validateInPreview": "true"}))
+    assert env.provider.check({}, env.inputs()).failures == []
+
+    disk_policy_id, _ = up(PolicyProvider(), policy_inputs(env.vault_id, prefix="disk", **disk_policy()))
+    mismatch = env.provider.check({}, instance_inputs(env.vault_id, disk_policy_id))
+    assert [f.property for f in mismatch.failures] == ["policy_id"]
+
+    env.handle.add_datasource(aks_id("another-cluster"), "westeurope")
+    since = env.since()
+    failures = env.provider.check({}, env.inputs()).failures
+    assert len(failures) == 1 and "validateForBackup" in failures[0].reason
+    assert env.handle.writes(since) == []
+
+
+def test_check_failures_name_properties(env: Env) -> None:
+    result = env.provider.check({}, env.inputs(on_delete="Purge", snapshot_resource_group_id=None))
+    props = {f.property for f in result.failures}
+    assert {"on_delete", "snapshot_resource_group_id"} <= props

@@ -1,0 +1,130 @@
+"""BackupPolicy provider: content-addressed versions, never re-PUT, fixed names refused on change, delete rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from provider.dynamic import PlanError, ResourceFailure
+from provider.emulator import EmulatorHandle
+from provider.instance.resource import InstanceProvider
+from provider.policy.builders import Retention, aks_policy
+from provider.policy.resource import PolicyProvider, content_hash
+from provider.schema import UNKNOWN_STRING
+from provider.vault.resource import VaultProvider
+from tests.resources.helpers import checked, instance_inputs, policy_inputs, up, vault_inputs
+
+
+@pytest.fixture
+def vault_id(configured: EmulatorHandle) -> str:
+    id_, _ = up(VaultProvider(), vault_inputs())
+    return id_
+
+
+@pytest.fixture
+def provider(configured: EmulatorHandle) -> PolicyProvider:
+    return PolicyProvider()
+
+
+def test_name_is_content_addressed_and_outputs_a_summary(provider: PolicyProvider, vault_id: str) -> None:
+    inputs = checked(provider, policy_inputs(vault_id))
+    digest = content_hash(inputs)
+    assert inputs["name"] == f"aks-policy-{digest}" and len(digest) == 8
+
+    id_, outs = up(provider, policy_inputs(vault_id))
+    assert id_ == f"{vault_id}/backupPolicies/aks-policy-{digest}" == outs["arm_id"]
+    assert outs["content_hash"] == digest
+    assert outs["summary"] == "every 4 h to OperationalStore, kept 7 days"
+    assert outs["datasource_types"] == ["Microsoft.ContainerService/managedClusters"]
+    assert outs["api_version"] == "2025-09-01" and outs["provisioning_state"] == "Succeeded"
+
+
+def test_an_unchanged_policy_is_never_put_again(
+    provider: PolicyProvider, vault_id: str, configured: EmulatorHandle
+) -> None:
+    id_, outs = up(provider, policy_inputs(vault_id))
+    since = configured.request_log()[-1]["seq"]
+
+    read = provider.read(id_, outs)
+    assert read.inputs is not None and read.inputs["name_prefix"] == "aks-policy"
+    for olds in (outs, read.outs or {}):
+        assert provider.diff(id_, olds, checked(provider, policy_inputs(vault_id))).changes is False
+    assert configured.writes(since) == []
+
+
+def test_a_content_change_is_a_new_version_created_before_the_old_is_deleted(
+    provider: PolicyProvider, vault_id: str
+) -> None:
+    id_, outs = up(provider, policy_inputs(vault_id))
+    news = checked(provider, policy_inputs(vault_id, **aks_policy(retention=Retention("P14D"))))
+    plan = provider.diff(id_, outs, news)
+    assert {"name", "policy_rules"} <= set(plan.replaces or [])
+    assert plan.delete_before_replace is False
+    assert news["name"] != outs["name"] and news["name"].startswith("aks-policy-")
+
+
+def test_instances_are_repointed_then_the_old_version_is_deleted(
+    provider: PolicyProvider, vault_id: str, configured: EmulatorHandle
+) -> None:
+    instances = InstanceProvider()
+    old_id, old_outs = up(provider, policy_inputs(vault_id))
+    bi_id, bi_outs = up(instances, instance_inputs(vault_id, old_id))
+
+    new_id, _ = up(provider, policy_inputs(vault_id, **aks_policy(retention=Retention("P14D"))))
+    news = checked(instances, instance_inputs(vault_id, new_id))
+    plan = instances.diff(bi_id, bi_outs, news)
+    assert plan.changes and plan.replaces == []
+    bi_outs = instances.update(bi_id, bi_outs, news).outs or {}
+    assert bi_outs["policy_id"] == new_id and bi_outs["protection_state"] == "ProtectionConfigured"
+    provider.delete(old_id, old_outs)
+    assert provider.read(old_id, old_outs).id == ""
+
+
+def test_a_fixed_name_cannot_change_content(provider: PolicyProvider, vault_id: str) -> None:
+    id_, outs = up(provider, policy_inputs(vault_id, name="daily"))
+    assert id_.endswith("/backupPolicies/daily") and outs["name_prefix"] is None
+
+    changed = checked(provider, policy_inputs(vault_id, name="daily", **aks_policy(retention=Retention("P14D"))))
+    with pytest.raises(PlanError) as err:
+        provider.diff(id_, outs, changed)
+    message = str(err.value)
+    assert "UserErrorBMSUpdatePolicyNotSupported" in message and "remove `name`" in message
+    assert "kept 7 days" in message and "kept 14 days" in message
+
+    renamed = checked(provider, policy_inputs(vault_id, name="daily-v2", **aks_policy(retention=Retention("P14D"))))
+    assert provider.diff(id_, outs, renamed).delete_before_replace is False
+
+
+def test_name_and_prefix_together_fail_check(provider: PolicyProvider, vault_id: str) -> None:
+    result = provider.check({}, {**policy_inputs(vault_id, prefix=None, name="x"), "name_prefix": "y"})
+    assert [f.property for f in result.failures] == ["name"]
+
+
+def test_unknown_content_gives_an_unknown_name(provider: PolicyProvider, vault_id: str) -> None:
+    result = provider.check({}, policy_inputs(vault_id, policy_rules=UNKNOWN_STRING))
+    assert result.failures == [] and result.inputs["name"] == UNKNOWN_STRING
+
+
+def test_invalid_rules_are_check_failures(provider: PolicyProvider, vault_id: str) -> None:
+    rules = aks_policy()["policy_rules"]
+    rules[0]["data_store"] = "VaultStore"
+    result = provider.check({}, policy_inputs(vault_id, policy_rules=rules))
+    assert any(f.property == "policy_rules[0].data_store" for f in result.failures), result.failures
+
+
+def test_create_adopts_an_identical_policy_and_refuses_a_different_one(
+    provider: PolicyProvider, vault_id: str, configured: EmulatorHandle
+) -> None:
+    up(provider, policy_inputs(vault_id, name="shared"))
+    since = configured.request_log()[-1]["seq"]
+    up(provider, policy_inputs(vault_id, name="shared"))
+    assert configured.writes(since) == []
+    with pytest.raises(ResourceFailure, match="already exists in the vault with different content"):
+        up(provider, policy_inputs(vault_id, name="shared", **aks_policy(retention=Retention("P14D"))))
+
+
+def test_deleting_a_policy_in_use_explains_why(provider: PolicyProvider, vault_id: str) -> None:
+    policy_id, outs = up(provider, policy_inputs(vault_id))
+    up(InstanceProvider(), instance_inputs(vault_id, policy_id))
+    with pytest.raises(ResourceFailure, match="backup instances still use it") as err:
+        provider.delete(policy_id, outs)
+    assert "UserErrorDppPolicyObjectInUse" in str(err.value)
