@@ -1,0 +1,60 @@
+"""What every command shares: exit codes, the input error type, consoles, reading files or stdin, printing errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+"""The check failed (findings at the gate), Azure reported a failure, or the backup job failed or timed out."""
+EXIT_USAGE = 2
+"""The command line or an input file is wrong (argparse uses 2 as well)."""
+
+
+class CliError(Exception):
+    """A problem the user can fix in the command line or its inputs; ``hint`` says how."""
+
+    def __init__(self, message: str, *, hint: str | None = None, exit_code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.exit_code = exit_code
+
+
+def console(stream: TextIO) -> Console:
+    """A rich console on ``stream``: colours and live displays on a terminal, wide plain text otherwise."""
+    if stream.isatty():
+        return Console(file=stream)
+    width = int(os.environ.get("COLUMNS") or 200)
+    return Console(file=stream, width=width, no_color=True, highlight=False, soft_wrap=True)
+
+
+def read_input(path: str) -> tuple[str, str]:
+    """The text of a file, or of stdin for ``-``, and a name for it in messages."""
+    if path == "-":
+        return sys.stdin.read(), "<stdin>"
+    try:
+        return Path(path).read_text(encoding="utf-8"), path
+    except OSError as exc:
+        raise CliError(f"cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def write_output(path: str, text: str) -> None:
+    """Write a generated file (the directory must exist)."""
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def print_error(err: Console, message: str, hint: str | None = None) -> None:
+    """An error on stderr: the message in red, then what to do."""
+    err.print(Text("error: ", style="bold red") + Text(message))
+    if hint:
+        err.print(Text("hint: ", style="bold") + Text(hint))

@@ -1,0 +1,47 @@
+"""The command line entry points: `main([...])` exit codes, `python -m provider` and the console script."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib import metadata, resources
+
+from provider import __version__
+
+
+def test_help_and_version_exit_0(run_cli):
+    result = run_cli("--help")
+    assert result.code == 0
+    for command in ("audit", "policy-template", "permissions", "backup-now"):
+        assert command in result.out
+    version = run_cli("--version")
+    assert version.code == 0 and __version__ in version.out
+
+
+def test_missing_or_unknown_command_exits_2(run_cli):
+    assert run_cli().code == 2
+    unknown = run_cli("restore-now")
+    assert unknown.code == 2 and "invalid choice" in unknown.err
+
+
+def test_python_dash_m_provider_runs_the_cli():
+    done = subprocess.run(
+        [sys.executable, "-m", "provider", "policy-template", "--datasource", "disk", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"Microsoft.Compute/disks"' in done.stdout
+
+
+def test_console_script_points_at_main():
+    scripts = {e.name: e.value for e in metadata.entry_points(group="console_scripts")}
+    assert scripts["pulumi-dataprotection"] == "provider.cli:main"
+
+
+def test_package_data_files_are_where_the_loaders_read_them():
+    assert resources.files("provider.permissions").joinpath("datasource_roles.json").is_file()
+    for kind in ("aks", "disk", "blob", "adls", "postgresql", "postgresql_flexible", "mysql_flexible"):
+        assert resources.files("provider.cli.templates").joinpath(f"{kind}.py").is_file()
