@@ -1,4 +1,4 @@
-# The two commands of the README: `make test` (and later `make demo`). Everything they need is installed here.
+# The two commands of the README: `make demo` and `make test`. Everything they need is installed here.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -11,7 +11,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 export PULUMI_DP_ENGINE_BIN := $(ENGINE_BIN)
 
-.PHONY: test lint unit venv engine clean
+.PHONY: test lint unit venv engine clean demo
 
 venv: $(STAMP)
 
@@ -26,14 +26,18 @@ engine:
 	bash tools/pulumi/build.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check provider tests
-	$(BIN)/mypy provider
+	$(BIN)/ruff check provider tests tools examples
+	$(BIN)/mypy provider tools/demo.py tools/reference.py
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not engine"
 
 test: $(STAMP) engine lint
 	PATH="$(ENGINE_BIN):$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+
+# The full example against the local emulator: emulator and Pulumi state stay in .state/demo (see README.md).
+demo: $(STAMP) engine
+	$(BIN)/python tools/demo.py up
 
 clean:
 	rm -rf $(VENV) .state

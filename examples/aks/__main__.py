@@ -1,0 +1,50 @@
+"""Protect an AKS cluster: a backup vault, an AKS backup policy and a backup instance of the cluster."""
+
+import pulumi
+
+from provider import BackupInstance, BackupPolicy, BackupVault
+from provider.policy.builders import Retention, Schedule, TaggedRetention, aks_policy, first_of
+from provider.policy.schema import summarize
+
+config = pulumi.Config()
+location = config.require("location")
+cluster_id = config.require("aksClusterId")
+
+vault = BackupVault(
+    "vault",
+    name=config.require("vaultName"),
+    resource_group_name=config.require("resourceGroupName"),
+    location=location,
+    redundancy=config.get("redundancy") or "LocallyRedundant",
+    identity_type="SystemAssigned",  # its principal gets the roles listed in README.md
+    soft_delete_state="AlwaysOn",
+    soft_delete_retention_days=14,
+    tags={"managed-by": "pulumi", "example": "aks"},
+)
+
+# Snapshots every 4 hours kept 7 days (OperationalStore); the first of each day is also copied to the vault.
+policy_inputs = aks_policy(
+    Schedule.hourly(4),
+    Retention(config.get("aksSnapshotRetention") or "P7D"),
+    tagged=[TaggedRetention("Daily", "P7D", first_of("day"), vault_copy_keep_for="P30D")],
+)
+policy = BackupPolicy("aks", vault_id=vault.arm_id, **policy_inputs)
+
+instance = BackupInstance(
+    "aks",
+    name=cluster_id.rsplit("/", 1)[-1],
+    vault_id=vault.arm_id,
+    policy_id=policy.arm_id,
+    datasource_kind="aks",
+    datasource_id=cluster_id,
+    datasource_location=location,
+    snapshot_resource_group_id=config.require("aksSnapshotResourceGroupId"),
+    included_namespaces=config.get_object("aksIncludedNamespaces"),  # None: every namespace
+    snapshot_volumes=True,
+    include_cluster_scope_resources=True,
+)
+
+pulumi.export("vault_id", vault.arm_id)
+pulumi.export("vault_principal_id", vault.principal_id)
+pulumi.export("policy", {"name": policy.name, "summary": summarize(policy_inputs)})
+pulumi.export("instance", {"id": instance.arm_id, "protection_state": instance.protection_state})
