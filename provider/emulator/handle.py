@@ -142,6 +142,7 @@ def start_emulator(
     cfg = dataclasses.replace(config or EmulatorConfig(), **settings)
     if cfg.db_path is None:
         cfg.db_path = Path(tempfile.mkdtemp(prefix="dp-emulator-")) / "state.db"
+    cfg.db_path.parent.mkdir(parents=True, exist_ok=True)
     if cfg.tls and cfg.cert_dir is None:
         cfg.cert_dir = cfg.db_path.parent / "tls"
     ca_cert = cfg.cert_dir / "cert.pem" if cfg.tls and cfg.cert_dir else None

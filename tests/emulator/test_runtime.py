@@ -41,7 +41,7 @@ def test_command_line_over_tls_with_faults_from_flags_and_environment(
 
 
 def test_state_survives_a_restart_and_operations_finish_after_it(tmp_path: Path, spec: Spec) -> None:
-    db = tmp_path / "state.db"
+    db = tmp_path / "not" / "yet" / "there" / "state.db"  # the emulator creates the directories it needs
     first = start_emulator(db_path=db, lro_seconds=0.5, retry_after=0)
     try:
         api = CheckedArm(first, spec)
