@@ -35,7 +35,7 @@ from provider.schema import (
 from provider.schema.datasources import KINDS, kind_of_type
 from provider.schema.types import resource_type_of
 from provider.schema.unknown import UnknownPredicate
-from provider.vault.schema import TAGS, VAULT_NAME_PATTERN
+from provider.vault.schema import TAGS, VAULT_NAME_PATTERN, vault_reference
 
 _PARAMS = "properties.policyInfo.policyParameters"
 _AKS = When.of("datasource_kind", "aks")
@@ -293,14 +293,7 @@ INSTANCE = ResourceSchema(
                 id_part=IdPart("last"),
                 read_path="name",
             ),
-            Field(
-                "vault_id",
-                ArmIdType("Microsoft.DataProtection/backupVaults"),
-                doc="Id of the backup vault.",
-                mutability=CREATE_ONLY,
-                required=True,
-                id_part=IdPart("through", "backupVaults"),
-            ),
+            vault_reference("Id of the backup vault."),
             Field(
                 "datasource_kind",
                 EnumType(list(KINDS)),

@@ -10,7 +10,6 @@ from provider.schema import (
     CREATE_ONLY,
     OUTPUT_ONLY,
     AnyJson,
-    ArmIdType,
     BoolType,
     Boxed,
     Constant,
@@ -30,6 +29,7 @@ from provider.schema import (
 )
 from provider.schema.datasources import DATASOURCE_TYPE_NAMES, KINDS, TAG_PRIORITIES, DatasourceKind, kind_of_type
 from provider.schema.iso8601 import parse_duration, parse_repeating_interval
+from provider.vault.schema import vault_reference
 
 DATA_STORES = ("OperationalStore", "VaultStore", "ArchiveStore")
 DATA_STORE = Boxed(EnumType(DATA_STORES), "dataStoreType", {"objectType": "DataStoreInfoBase"})
@@ -412,14 +412,7 @@ POLICY = ResourceSchema(
                 id_part=IdPart("last"),
                 read_path="name",
             ),
-            Field(
-                "vault_id",
-                ArmIdType("Microsoft.DataProtection/backupVaults"),
-                doc="Id of the backup vault holding the policy.",
-                mutability=CREATE_ONLY,
-                required=True,
-                id_part=IdPart("through", "backupVaults"),
-            ),
+            vault_reference("Id of the backup vault holding the policy."),
             Field(
                 "datasource_types",
                 ListType(

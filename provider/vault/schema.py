@@ -42,6 +42,18 @@ def _output(name: str, path: str, doc: str, value: ValueType | None = None) -> F
     return Field(name, value or StringType(), path, doc, mutability=OUTPUT_ONLY)
 
 
+def vault_reference(doc: str) -> Field:
+    """The ``vault_id`` field of a resource that lives in a backup vault (part of its URL, so create-only)."""
+    return Field(
+        "vault_id",
+        ArmIdType("Microsoft.DataProtection/backupVaults"),
+        doc=doc,
+        mutability=CREATE_ONLY,
+        required=True,
+        id_part=IdPart("through", "backupVaults"),
+    )
+
+
 def _soft_delete_rules(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     days = values.get("soft_delete_retention_days")
     state = values.get("soft_delete_state")
