@@ -122,6 +122,9 @@ class OperationWaiter:
         self._operation = operation
         self._resource = resource
         self._polls = 0
+        # Azure states Retry-After on the response that starts an operation but usually not on the status GETs:
+        # the last stated value stays the polling cadence until the service says otherwise.
+        self._cadence: float | None = None
         self._last_status: str | None = None
         self._request_id = ""
         self._service_request_id: str | None = None
@@ -165,7 +168,10 @@ class OperationWaiter:
         )
 
     def _pause(self, last: ArmResponse, status_url: str) -> None:
-        delay = self._policy.interval(retry_after_seconds(last.headers, self._wall()), first=self._polls == 0)
+        retry_after = retry_after_seconds(last.headers, self._wall())
+        if retry_after is not None:
+            self._cadence = retry_after
+        delay = self._policy.interval(self._cadence, first=self._polls == 0)
         if self._clock() + delay > self._deadline:
             raise OperationTimeoutError(
                 None,

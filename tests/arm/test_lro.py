@@ -65,8 +65,9 @@ def test_put_via_azure_async_operation_then_get_of_the_resource(server, make_cli
     assert server.calls()[:2] == [("PUT", INSTANCE.path), ("GET", OP_PATH)]
     polled = [s for s in server.seen if s.path == OP_PATH]
     assert all(s.target == OP_PATH + SIGNED for s in polled), "the status URL is used exactly as returned"
-    # Retry-After 3 before the first poll, then the default interval (0.5) clamped to [0, 5].
-    assert fake_time.sleeps == [3.0, 0.5, 0.5]
+    # Retry-After 3 before the first poll; the status GETs state none, so the service's cadence of 3 s is kept
+    # (not the default interval) and the provider notices completion within one Retry-After.
+    assert fake_time.sleeps == [3.0, 3.0, 3.0]
 
 
 def test_retry_after_is_clamped_to_the_poll_limits(server, make_client, fake_time):
@@ -148,7 +149,7 @@ def test_location_polling_202_until_200(server, make_client, fake_time):
     result = make_client().execute("PATCH", VAULT.path, {"tags": {"a": "b"}}, operation="update backup vault")
     assert result.status_code == 200 and result.body == {"name": "vault1", "tags": {"a": "b"}}
     assert server.calls() == [("PATCH", VAULT.path), ("GET", RESULT_PATH), ("GET", second), ("GET", second)]
-    assert fake_time.sleeps == [2.0, 0.5, 0.5]
+    assert fake_time.sleeps == [2.0, 2.0, 2.0]  # the cadence Azure stated on the 202 is kept
 
 
 def test_provisioning_state_polling_on_the_resource(server, make_client):
