@@ -25,6 +25,12 @@ $(STAMP): pyproject.toml
 engine:
 	bash tools/pulumi/build.sh
 
+# Azurite (Azure Storage emulator, npm) for the end-to-end test of Pulumi's azblob:// state backend: tests/e2e.
+AZURITE := tools/azurite/node_modules/.installed
+$(AZURITE): tools/azurite/package.json tools/azurite/package-lock.json
+	cd tools/azurite && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AZURITE)
+
 lint: $(STAMP)
 	$(BIN)/ruff check provider tests tools examples
 	$(BIN)/mypy provider tools/demo.py tools/reference.py
@@ -32,12 +38,18 @@ lint: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -m "not engine"
 
-test: $(STAMP) engine lint
+test: $(STAMP) engine $(AZURITE) lint
 	PATH="$(ENGINE_BIN):$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
 
 # The full example against the local emulator: emulator and Pulumi state stay in .state/demo (see README.md).
 demo: $(STAMP) engine
 	$(BIN)/python tools/demo.py up
+
+# Benchmarks, not part of `make test` (about 20 minutes): writes bench/results/<date>.json and .md; see
+# bench/README.md. BENCH_ARGS passes options, e.g. `make bench BENCH_ARGS=--full`.
+.PHONY: bench
+bench: $(STAMP) engine
+	PATH="$(ENGINE_BIN):$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .state

@@ -52,6 +52,12 @@ class PollPolicy:
             retry_after = self.first_interval if first else self.default_interval
         return min(self.max_interval, max(self.min_interval, retry_after))
 
+    def backoff(self, attempt: int) -> float:
+        """The pause before re-reading a state Azure gives no Retry-After for (protection state, a job): starts
+        at ``first_interval`` and doubles up to ``default_interval``, so a quick change is noticed quickly and a
+        long wait costs few requests."""
+        return self.interval(min(self.default_interval, self.first_interval * 2 ** min(attempt, 32)), first=False)
+
 
 @dataclass(frozen=True)
 class OperationResult:

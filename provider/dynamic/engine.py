@@ -153,6 +153,17 @@ class SchemaProvider(ResourceProvider):
         """Extra outputs for audits, from the outputs computed so far."""
         return {}
 
+    def known_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Outputs the inputs alone determine (the ARM id), added to the checked inputs so they stay known in a
+        preview, where the engine uses the checked inputs as a dynamic resource's state; {} while any identity
+        field is unknown."""
+        if not self.identity_fields or any(has_unknown(inputs.get(n)) for n in self.identity_fields):
+            return {}
+        try:
+            return {"arm_id": self.resource_id(inputs).path}
+        except (KeyError, ValueError):
+            return {}
+
     # -- helpers for hooks --------------------------------------------------------------------------------------
 
     def context(self, props: Mapping[str, Any]) -> Context:
@@ -213,6 +224,8 @@ class SchemaProvider(ResourceProvider):
                     failures.extend(self.validate_in_preview(ctx, clean(olds), inputs))
             except ConfigError as exc:
                 failures.append(CheckFailure("", str(exc)))
+        if not failures:
+            inputs.update(self.known_outputs(inputs))
         return CheckResult(inputs, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
@@ -264,7 +277,9 @@ class SchemaProvider(ResourceProvider):
         if body is None:
             return ReadResult("", {}, {})
         outs = self.outputs(ctx, rid, base, body)
-        return ReadResult(id_ or str(outs["arm_id"]), outs, self.schema.inputs_of(outs))
+        inputs = self.schema.inputs_of(outs)
+        inputs.update(self.known_outputs(inputs))
+        return ReadResult(id_ or str(outs["arm_id"]), outs, inputs)
 
     def read_id(self, id_: str, base: Mapping[str, Any]) -> ResourceId:
         """The ARM id to read: the Pulumi id (an ARM id), else the inputs' id."""
@@ -305,12 +320,13 @@ def wait_until(
     clock: Callable[[], float] | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> str:
-    """Call ``probe`` (-> (done, state)) until done, sleeping per the poll policy; raise ResourceFailure on timeout."""
+    """Call ``probe`` (-> (done, state)) until done, backing off per the poll policy; raise ResourceFailure on
+    timeout."""
     now = clock or time.monotonic
     pause = sleep or time.sleep
     poll = ctx.client.settings.poll
     deadline = now() + timeout
-    first = True
+    attempt = 0
     while True:
         done, state = probe()
         if done:
@@ -321,5 +337,5 @@ def wait_until(
                 "check the resource in the portal, then run `pulumi refresh` (raise the timeout with the resource's "
                 "`timeouts` input or `dataprotection:timeouts` if this is expected to be slow)"
             )
-        pause(poll.interval(None, first=first))
-        first = False
+        pause(poll.backoff(attempt))
+        attempt += 1

@@ -57,8 +57,10 @@ SCHEMA = extend(
         Field(
             "adopt_existing",
             BoolType(),
-            doc="When the datasource is already protected by an instance of this name in this vault, or a "
-            "soft-deleted one, take it over (undeleting it) instead of failing.",
+            doc="Take over an instance of this name that already protects the datasource in this vault, undeleting "
+            "it when it is soft-deleted. Such an instance is this resource's own earlier incarnation (an interrupted "
+            "create, or a delete made outside Pulumi), so it is taken over by default too; an instance under another "
+            "name or in another vault is never taken over.",
             default=False,
             diff=False,
         ),
@@ -204,7 +206,6 @@ class InstanceProvider(SchemaProvider):
         """Look for existing protections of the datasource: fail, or adopt/undelete. True when the instance exists."""
         vault = self._vault(inputs)
         name = str(inputs["name"])
-        adopt = bool(inputs.get("adopt_existing"))
         datasource = str(body["properties"]["dataSourceInfo"]["resourceID"])
         for item in self._protections_of(ctx, datasource):
             props = item.get("properties") or {}
@@ -217,9 +218,10 @@ class InstanceProvider(SchemaProvider):
             state = props.get("currentProtectionState") or (props.get("protectionStatus") or {}).get("status")
             where = f"vault {item_vault or '(unknown)'}"
             hint = (
-                f"set name={item.get('name')!r} and adopt_existing=True to manage it from this stack"
+                f"set name={item.get('name')!r} to manage it from this stack"
                 if same_vault
-                else "Azure allows one protection per datasource: stop and delete that instance first, or import it"
+                else "Azure allows one protection per datasource: stop protection and delete that instance first, "
+                "or keep managing it from the stack that owns that vault"
             )
             raise ResourceFailure(
                 f"{ctx.label}: the datasource {datasource} is already protected by backup instance "
@@ -235,17 +237,13 @@ class InstanceProvider(SchemaProvider):
             if str(info).lower() != datasource.lower():
                 continue
             deletion = (item.get("properties") or {}).get("deletionInfo") or {}
-            if not adopt or item.get("name") != name:
-                action = (
-                    "set adopt_existing=True to undelete it and keep its recovery points"
-                    if item.get("name") == name
-                    else f"set name={item.get('name')!r} and adopt_existing=True to undelete it and keep its recovery "
-                    "points"
-                )
+            if item.get("name") != name:
                 raise ResourceFailure(
                     f"{ctx.label}: the vault holds a soft-deleted backup instance {item.get('name')!r} of the "
                     f"datasource {datasource} (deleted {deletion.get('deletionTime', '?')}, purged after "
-                    f"{deletion.get('scheduledPurgeTime', '?')}); {action}, or wait until it is purged."
+                    f"{deletion.get('scheduledPurgeTime', '?')}), and Azure allows one protection per datasource; "
+                    f"set name={item.get('name')!r} to undelete it and keep its recovery points, or wait until it is "
+                    "purged."
                 )
             gone = vault.child(DELETED_BACKUP_INSTANCES, name)
             ctx.client.execute(

@@ -152,6 +152,12 @@ class PolicyProvider(SchemaProvider):
     def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:
         return {"summary": summarize(values), "content_hash": content_hash(values)}
 
+    def known_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        known = super().known_outputs(inputs)
+        if known and not any(has_unknown(inputs.get(k)) for k in _CONTENT):
+            known.update(self.audit(inputs))
+        return known
+
 
 class BackupPolicy(Resource, module=MODULE, name="BackupPolicy"):
     """A backup policy of a vault; build ``datasource_types``/``policy_rules`` with ``provider.policy.builders``."""

@@ -11,7 +11,7 @@ from pulumi.dynamic import CheckFailure, Resource
 
 from provider import config as config_module
 from provider.arm import ArmError, NotFoundError, OperationResult, ResourceId, vault_id
-from provider.arm.paths import BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES
+from provider.arm.paths import BACKUP_INSTANCES, BACKUP_POLICIES, DELETED_BACKUP_INSTANCES
 from provider.dynamic import (
     MODULE,
     TIMEOUT_RULE,
@@ -25,9 +25,11 @@ from provider.dynamic import (
     resource_props,
     wait_until,
 )
-from provider.schema import CREATE_ONLY, BoolType, Field, IdPart, StringType
+from provider.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPart, StringType
 from provider.schema import DiffResult as SchemaDiff
 from provider.vault.schema import PATCHABLE_INPUTS, VAULT
+
+_CTX = Ctx()
 
 SCHEMA = extend(
     VAULT,
@@ -42,6 +44,16 @@ SCHEMA = extend(
             id_part=IdPart("after", "subscriptions"),
         ),
         Field(
+            "adopt_existing",
+            BoolType(),
+            doc="Take over an existing vault of this name in this resource group that is already in use (holds "
+            "policies or backup instances) when its location, redundancy, datastore type and other create-only "
+            "settings match the inputs; its updatable settings are then set to the inputs. An empty vault with "
+            "matching settings (left by an interrupted create) is taken over without it.",
+            default=False,
+            diff=False,
+        ),
+        Field(
             "allow_replace_with_data",
             BoolType(),
             doc="Allow a planned replacement (or a one-way change that needs one) even when the vault holds backup "
@@ -53,6 +65,11 @@ SCHEMA = extend(
     ],
     [TIMEOUT_RULE],
 )
+
+
+def _busy(body: Mapping[str, Any]) -> bool:
+    """Whether an operation (a create or an update) is still running on the vault."""
+    return (body.get("properties") or {}).get("provisioningState") in ("Provisioning", "Updating")
 
 
 class VaultProvider(SchemaProvider):
@@ -97,14 +114,8 @@ class VaultProvider(SchemaProvider):
         """Names of the (active and soft-deleted) backup instances in the old vault."""
         ctx = self.context(olds)
         rid = ResourceId.parse(str(olds.get("arm_id") or self.resource_id(olds).path))
-        names: list[str] = []
         try:
-            for collection in (BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES):
-                found = ctx.client.list(
-                    rid.collection(collection), operation="list backup instances", resource=str(rid)
-                )
-                suffix = " (soft-deleted)" if collection == DELETED_BACKUP_INSTANCES else ""
-                names.extend(f"{item.get('name')}{suffix}" for item in found)
+            return self._contents(ctx, rid, (BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES))
         except NotFoundError:
             return []
         except ArmError as exc:
@@ -112,6 +123,15 @@ class VaultProvider(SchemaProvider):
                 f"BackupVault {olds.get('name')!r}: the planned replacement could not be checked for backups in the "
                 f"vault, so it is refused:\n{exc}\nSet allow_replace_with_data=True to replace it regardless."
             ) from exc
+
+    @staticmethod
+    def _contents(ctx: Context, rid: ResourceId, collections: Sequence[str]) -> list[str]:
+        """Names of the vault's children in ``collections`` (soft-deleted instances marked so)."""
+        names: list[str] = []
+        for collection in collections:
+            found = ctx.client.list(rid.collection(collection), operation=f"list {collection}", resource=str(rid))
+            suffix = " (soft-deleted)" if collection == DELETED_BACKUP_INSTANCES else ""
+            names.extend(f"{item.get('name')}{suffix}" for item in found)
         return names
 
     def _result_body(self, ctx: Context, rid: ResourceId, result: OperationResult) -> dict[str, Any]:
@@ -125,12 +145,9 @@ class VaultProvider(SchemaProvider):
         return found
 
     def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
-        if ctx.client.get(rid.path, operation="check backup vault", resource=str(rid)) is not None:
-            raise ResourceFailure(
-                f"{ctx.label} already exists in Azure ({rid}); Pulumi will not take over an existing vault "
-                f"silently. Import it with `pulumi import pulumi-python:dynamic/{MODULE}:BackupVault <name> {rid}` "
-                "or choose another name."
-            )
+        existing = ctx.client.get(rid.path, operation="check backup vault", resource=str(rid))
+        if existing is not None:
+            self._take_over(ctx, rid, inputs, existing)
         result = ctx.client.execute(
             "PUT",
             rid.path,
@@ -140,6 +157,44 @@ class VaultProvider(SchemaProvider):
             timeout=ctx.timeout("create"),
         )
         return self._result_body(ctx, rid, result)
+
+    def _take_over(self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], existing: Mapping[str, Any]) -> None:
+        """Allow a create to PUT over an existing vault, or raise: its create-only settings must match the inputs,
+        and it must be empty (the leftover of an interrupted create) unless ``adopt_existing`` is set. Waits until
+        an operation still running on it (that create) has finished."""
+        wanted = SCHEMA.normalize(inputs)
+        found = SCHEMA.from_rest(existing)
+        mismatches = []
+        for f in SCHEMA.root.input_leaves:
+            if f.mutability.kind != "create_only" or f.path is None or wanted.get(f.name) is None:
+                continue
+            new, old = f.type.canonical(wanted[f.name], _CTX), f.type.canonical(found.get(f.name), _CTX)
+            if new != old:
+                mismatches.append(f"{f.name} is {old!r} in Azure, {new!r} in the program")
+        if mismatches:
+            raise ResourceFailure(
+                f"{ctx.label} already exists in Azure ({rid}) with settings that cannot change on an existing vault: "
+                f"{'; '.join(mismatches)}. It is not taken over. Choose another name (or resource group), set these "
+                "inputs to the vault's values to manage it from this stack, or delete that vault if it is unused."
+            )
+        in_use = (BACKUP_POLICIES, BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES)
+        contents = [] if inputs.get("adopt_existing") else self._contents(ctx, rid, in_use)
+        if contents:
+            shown = ", ".join(contents[:5]) + (f" and {len(contents) - 5} more" if len(contents) > 5 else "")
+            raise ResourceFailure(
+                f"{ctx.label} already exists in Azure ({rid}) and is in use ({shown}), so it was not created by an "
+                "interrupted run of this resource and is not taken over silently. Set adopt_existing=True to manage "
+                "this vault from this stack (its updatable settings are set to the program's), or choose another "
+                "name."
+            )
+        if _busy(existing):
+
+            def probe() -> tuple[bool, str]:
+                body = ctx.client.get(rid.path, operation="read backup vault", resource=str(rid))
+                state = str(((body or {}).get("properties") or {}).get("provisioningState") or "gone")
+                return body is None or not _busy(body), state
+
+            wait_until(ctx, what=f"the running operation on {ctx.label}", probe=probe, timeout=ctx.timeout("create"))
 
     def update_resource(
         self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
@@ -213,6 +268,7 @@ class BackupVault(Resource, module=MODULE, name="BackupVault"):
         infrastructure_encryption: pulumi.Input[str | bool] | None = None,
         replicated_regions: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         resource_guard_operation_requests: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
         allow_replace_with_data: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -242,6 +298,7 @@ class BackupVault(Resource, module=MODULE, name="BackupVault"):
             "infrastructure_encryption": infrastructure_encryption,
             "replicated_regions": replicated_regions,
             "resource_guard_operation_requests": resource_guard_operation_requests,
+            "adopt_existing": adopt_existing,
             "allow_replace_with_data": allow_replace_with_data,
             "timeouts": timeouts,
         }

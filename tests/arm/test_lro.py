@@ -381,3 +381,11 @@ def test_put_404_is_not_found(server, make_client):
     text = str(info.value)
     assert "create backup vault on backupVaults 'vault1' failed: HTTP 404, ResourceGroupNotFound" in text
     assert "x-ms-failure-cause): gateway" in text
+
+
+def test_backoff_for_states_without_retry_after_doubles_up_to_the_default_interval():
+    policy = PollPolicy(min_interval=0.5, max_interval=60.0, default_interval=10.0, first_interval=1.0)
+    assert [policy.backoff(n) for n in range(6)] == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
+    assert policy.backoff(10_000) == 10.0
+    tight = PollPolicy(min_interval=0.0, max_interval=0.5, default_interval=10.0, first_interval=0.1)
+    assert [tight.backoff(n) for n in range(4)] == [0.1, 0.2, 0.4, 0.5]

@@ -163,13 +163,29 @@ def test_delete_modes(env: Env, mode: str, after: str | None) -> None:
     env.provider.delete(id_, outs)
 
 
-def test_deleted_instance_is_soft_deleted_and_blocks_a_new_one_unless_adopted(env: Env) -> None:
+def test_an_instance_deleted_outside_pulumi_is_undeleted_by_its_next_create(env: Env) -> None:
     id_, outs = up(env.provider, env.inputs())
     env.provider.delete(id_, outs)
-    with pytest.raises(ResourceFailure, match=r"soft-deleted backup instance 'bi-1'.*adopt_existing=True"):
-        up(env.provider, env.inputs())
-    with pytest.raises(ResourceFailure, match="name='bi-1' and adopt_existing=True"):
-        up(env.provider, env.inputs(name="bi-other", adopt_existing=True))
+    assert env.provider.read(id_, outs).id == ""
+
+    since = env.since()
+    again, outs = up(env.provider, env.inputs())
+
+    calls = env.calls(since)
+    assert again == id_
+    assert calls.index("POST undelete") < calls.index("POST resumeProtection") < calls.index("PUT bi-1")
+    assert outs["protection_state"] == "ProtectionConfigured"
+    assert not [e for e in env.handle.request_log(since) if e["status"] in (406, 409)]
+
+
+def test_a_soft_deleted_instance_under_another_name_is_never_taken_over(env: Env) -> None:
+    id_, outs = up(env.provider, env.inputs())
+    env.provider.delete(id_, outs)
+    for extra in ({}, {"adopt_existing": True}):
+        since = env.since()
+        with pytest.raises(ResourceFailure, match=r"soft-deleted backup instance 'bi-1'.*set name='bi-1' to undelete"):
+            up(env.provider, env.inputs(name="bi-other", **extra))
+        assert [c for c in env.calls(since) if not c.startswith("GET")] == []
 
     since = env.since()
     _, outs = up(env.provider, env.inputs(adopt_existing=True))
@@ -183,7 +199,7 @@ def test_a_datasource_protected_elsewhere_is_reported(env: Env, configured: Emul
     other_policy, _ = up(PolicyProvider(), policy_inputs(other_vault))
     with pytest.raises(ResourceFailure, match=r"already protected by backup instance 'bi-1' in vault .*vault-1"):
         up(env.provider, instance_inputs(other_vault, other_policy))
-    with pytest.raises(ResourceFailure, match="set name='bi-1' and adopt_existing=True"):
+    with pytest.raises(ResourceFailure, match="set name='bi-1' to manage it from this stack"):
         up(env.provider, env.inputs(name="bi-9"))
 
 

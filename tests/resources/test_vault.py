@@ -43,7 +43,8 @@ def test_refresh_then_diff_is_empty_and_404_drops_the_vault(
     id_, outs = up(provider, inputs)
     read = provider.read(id_, outs)
     assert read.id == id_
-    assert read.inputs is not None and "arm_id" not in read.inputs and read.inputs["redundancy"] == "ZoneRedundant"
+    assert read.inputs is not None and read.inputs["redundancy"] == "ZoneRedundant"
+    assert read.inputs["arm_id"] == id_, "read inputs have the shape of checked inputs (see known_outputs)"
     assert not provider.diff(id_, read.outs or {}, checked(provider, inputs)).changes
 
     provider.delete(id_, outs)
@@ -79,10 +80,89 @@ def test_settings_a_patch_cannot_carry_are_put(provider: VaultProvider, configur
     assert outs["replicated_regions"] == ["northeurope"]
 
 
-def test_create_refuses_to_take_over_an_existing_vault(provider: VaultProvider) -> None:
+def test_create_takes_over_the_empty_leftover_of_an_interrupted_create(
+    provider: VaultProvider, configured: EmulatorHandle
+) -> None:
     up(provider, vault_inputs())
-    with pytest.raises(ResourceFailure, match="already exists"):
-        provider.create(checked(provider, vault_inputs()))
+    since = configured.request_log()[-1]["seq"]
+
+    id_, outs = up(provider, vault_inputs(tags={"team": "backup"}))
+
+    assert id_ == VAULT_ID and outs["tags"] == {"team": "backup"}
+    writes = configured.writes(since)
+    assert [w["method"] for w in writes] == ["PUT"]
+    assert "adopt_existing" not in str(writes[0]["body"])
+
+
+def test_create_waits_for_the_running_create_of_the_leftover(
+    provider: VaultProvider, configured: EmulatorHandle
+) -> None:
+    configured.inject_fault("lro_stuck", method="PUT", path="backupVaults", count=1)
+    with pytest.raises(OperationTimeoutError, match="did not finish within"):
+        up(provider, vault_inputs(timeouts={"create": "1s"}))
+    configured.clear_faults()
+
+    with pytest.raises(ResourceFailure, match=r"the running operation on BackupVault 'vault-1' did not finish"):
+        up(provider, vault_inputs(timeouts={"create": "1s"}))
+
+
+def test_create_refuses_an_existing_vault_whose_create_only_settings_differ(
+    provider: VaultProvider, configured: EmulatorHandle
+) -> None:
+    up(provider, vault_inputs())
+    since = configured.request_log()[-1]["seq"]
+    for extra in ({}, {"adopt_existing": True}):
+        with pytest.raises(ResourceFailure, match=r"redundancy is 'LocallyRedundant' in Azure, 'GeoRedundant'") as err:
+            up(provider, vault_inputs(redundancy="GRS", **extra))
+        assert "pulumi import" not in str(err.value)
+    assert configured.writes(since) == []
+
+
+def test_a_vault_in_use_is_taken_over_only_with_adopt_existing(
+    provider: VaultProvider, configured: EmulatorHandle
+) -> None:
+    from provider.policy.resource import PolicyProvider
+
+    id_, _ = up(provider, vault_inputs())
+    up(PolicyProvider(), policy_inputs(id_))
+    since = configured.request_log()[-1]["seq"]
+    with pytest.raises(ResourceFailure, match=r"is in use \(aks-policy-\w+\).*adopt_existing=True") as err:
+        up(provider, vault_inputs(soft_delete_retention_days=30))
+    assert "pulumi import" not in str(err.value)
+    assert configured.writes(since) == []
+
+    adopted_id, adopted = up(provider, vault_inputs(soft_delete_retention_days=30, adopt_existing=True))
+    assert adopted_id == id_ and adopted["soft_delete_retention_days"] == 30
+    assert adopted["adopt_existing"] is True
+    assert not provider.diff(id_, adopted, checked(provider, vault_inputs(soft_delete_retention_days=30))).changes
+
+
+def test_checked_inputs_carry_the_arm_id_so_dependents_stay_known_in_preview(provider: VaultProvider) -> None:
+    from provider.instance.resource import InstanceProvider
+    from provider.policy.resource import PolicyProvider
+
+    id_, outs = up(provider, vault_inputs())
+    policy, instance = PolicyProvider(), InstanceProvider()
+    policy_id, policy_outs = up(policy, policy_inputs(id_))
+    instance_id, instance_outs = up(instance, instance_inputs(id_, policy_id))
+
+    # A preview of a vault update: the engine uses the vault's checked inputs as its state.
+    news = checked(provider, vault_inputs(soft_delete_retention_days=30))
+    assert news["arm_id"] == id_
+    plan = provider.diff(id_, outs, news)
+    assert plan.changes and plan.replaces == []
+    assert not provider.diff(id_, outs, checked(provider, vault_inputs())).changes
+
+    policy_news = checked(policy, policy_inputs(news["arm_id"]))
+    assert (policy_news["arm_id"], policy_news["summary"]) == (policy_id, policy_outs["summary"])
+    assert not policy.diff(policy_id, policy_outs, policy_news).changes
+    instance_news = checked(instance, instance_inputs(news["arm_id"], policy_news["arm_id"]))
+    assert instance_news["arm_id"] == instance_id
+    assert not instance.diff(instance_id, instance_outs, instance_news).changes
+
+    unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9"
+    assert "arm_id" not in provider.check({}, vault_inputs(name=unknown)).inputs
+    assert "arm_id" not in policy.check({}, policy_inputs(unknown)).inputs
 
 
 def test_one_way_changes_fail_at_preview(provider: VaultProvider) -> None:

@@ -1,0 +1,107 @@
+"""Fixtures of the end-to-end tests: one emulator subprocess per test module (reset before each test), and stacks
+of ``examples/full`` or of the small test program (``tests/e2e/programs.py``) whose config points at it.
+
+Every stack gets its own file backend and Pulumi home under the test's ``tmp_path``; its config is the example's
+sample config plus the emulator's endpoint, its token (a secret) and short poll intervals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from provider.emulator import EmulatorHandle, start_emulator
+from tests.e2e.programs import SMALL_PROGRAM, SUBSCRIPTION
+from tests.e2e.pulumi_stack import Stack, materialize_example, sample_config
+from tests.support.emulator import ArmClient
+from tests.support.engine import make_pulumi_env, run_pulumi, write_project
+
+LRO_SECONDS = 0.3
+"""How long the emulator's long-running operations take: long enough to be polled, short enough for CI."""
+FAST_POLLING = {"dataprotection:pollMinInterval": "0.1", "dataprotection:pollMaxInterval": "0.5"}
+"""Provider poll intervals matching the emulator's short operations (documented config keys)."""
+_LEAKY_ENV = ("DATAPROTECTION_", "AZURE_", "ARM_")
+
+StackFactory = Callable[..., Stack]
+
+
+@pytest.fixture(scope="module")
+def dp_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
+    """The module's emulator: ``python -m provider.emulator`` in a subprocess, fast LROs, ``Retry-After: 0``."""
+    db = tmp_path_factory.mktemp("emulator") / "state.db"
+    handle = start_emulator(in_process=False, lro_seconds=LRO_SECONDS, retry_after=0, db_path=db)
+    yield handle
+    handle.stop()
+
+
+@pytest.fixture
+def dp(dp_process: EmulatorHandle) -> Iterator[EmulatorHandle]:
+    """The module's emulator with empty state, no faults and an empty request log."""
+    dp_process.reset()
+    yield dp_process
+    dp_process.clear_faults()
+
+
+@pytest.fixture
+def arm(dp: EmulatorHandle) -> ArmClient:
+    """A JSON client of the emulator, for out-of-band changes and for looking at what Azure holds."""
+    return ArmClient(dp)
+
+
+def emulator_config(handle: EmulatorHandle) -> dict[str, str]:
+    """The plain stack config that points the provider at ``handle`` (the token is set as a secret)."""
+    return {"dataprotection:endpoint": handle.url, **FAST_POLLING}
+
+
+def clean_env(bin_dir: Path, state_dir: Path) -> dict[str, str]:
+    """``make_pulumi_env`` without Azure or provider variables of the calling shell (only stack config counts)."""
+    env = make_pulumi_env(bin_dir, state_dir)
+    return {k: v for k, v in env.items() if not k.startswith(_LEAKY_ENV)}
+
+
+def new_stack(
+    project: Path,
+    state_dir: Path,
+    bin_dir: Path,
+    name: str,
+    config: Mapping[str, Any],
+    handle: EmulatorHandle,
+    env_extra: Mapping[str, str] | None = None,
+) -> Stack:
+    """Create stack ``name`` of ``project`` with ``config`` plus the emulator's settings and token."""
+    env = {**clean_env(bin_dir, state_dir), **(env_extra or {})}
+    stack = Stack(project, env, name)
+    run_pulumi(["stack", "init", name], cwd=project, env=env)
+    stack.write_config({**config, **emulator_config(handle)}, secrets={"dataprotection:token": handle.token})
+    return stack
+
+
+@pytest.fixture
+def full_stack(dp: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> StackFactory:
+    """``full_stack(name, **config)``: a stack of examples/full with its sample emulator config (plus ``config``,
+    keys without a namespace belonging to the example)."""
+
+    def make(name: str, **overrides: Any) -> Stack:
+        project = materialize_example("full", tmp_path / name / "project")
+        config = sample_config("full")
+        config.update({k if ":" in k else f"dataprotection-full:{k}": v for k, v in overrides.items()})
+        return new_stack(project, tmp_path / name / "pulumi-state", engine_bin, name, config, dp)
+
+    return make
+
+
+@pytest.fixture
+def small_stack(dp: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> StackFactory:
+    """``small_stack(name, **config)``: a stack of the small program (one vault, one AKS policy, ``instances``
+    AKS instances) in subscription ``SUBSCRIPTION``; ``config`` keys without a namespace belong to the program."""
+
+    def make(name: str, **overrides: Any) -> Stack:
+        project = write_project(tmp_path / name / "project", SMALL_PROGRAM, name="e2e-small")
+        config: dict[str, Any] = {"dataprotection:subscriptionId": SUBSCRIPTION}
+        config.update({k if ":" in k else f"e2e-small:{k}": v for k, v in overrides.items()})
+        return new_stack(project, tmp_path / name / "pulumi-state", engine_bin, name, config, dp)
+
+    return make

@@ -1,0 +1,59 @@
+"""End to end, bad configuration of the full example: ``preview`` fails, names the resource and the property (or
+the config key) at fault, and sends nothing to Azure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from provider.emulator import EmulatorHandle
+from tests.e2e.conftest import StackFactory
+from tests.e2e.helpers import short
+
+pytestmark = pytest.mark.engine
+
+SUB = "11111111-1111-1111-1111-111111111111"
+
+# (config key, bad value, what the error must name: "<type> resource '<name>'" and the property or config key)
+CASES: list[tuple[str, Any, str, str]] = [
+    ("vaultName", "bv_platform!", "BackupVault resource 'vault'", "property name "),
+    ("redundancy", "SuperRedundant", "BackupVault resource 'vault'", "property redundancy "),
+    (
+        "databaseRetention",
+        "3 months",
+        "BackupPolicy resource 'postgresql",  # the policy of either PostgreSQL kind, whichever is checked first
+        "property policy_rules[1].lifecycles[0].delete_after ",
+    ),
+    ("adlsContainers", [], "BackupInstance resource 'adls'", "property containers "),
+    (
+        "postgresSecretUri",
+        "http://kv-db-secrets.example.com/pg",
+        "BackupInstance resource 'postgresql'",
+        "property secret_store_uri ",
+    ),
+    ("aksClusterId", "aks-shop", "BackupInstance resource 'aks'", "property datasource_id "),
+    (
+        "aksSnapshotResourceGroupId",
+        f"/subscriptions/{SUB}/resourceGroups/rg-aks-snapshots/extra",
+        "BackupInstance resource 'aks'",
+        "property snapshot_resource_group_id ",
+    ),
+    ("dataprotection:subscriptionId", "", "BackupVault resource 'vault'", "dataprotection:subscriptionId"),
+    ("dataprotection:timeouts", {"create": "soon"}, "BackupVault resource 'vault'", "dataprotection:timeouts.create"),
+]
+
+
+@pytest.mark.parametrize(("key", "value", "resource", "named"), CASES, ids=[c[0].split(":")[-1] for c in CASES])
+def test_invalid_configuration_fails_preview_naming_the_property_and_sends_nothing(
+    full_stack: StackFactory, dp: EmulatorHandle, key: str, value: Any, resource: str, named: str
+) -> None:
+    stack = full_stack(f"bad-{key.split(':')[-1].lower()}", **{key: value})
+
+    preview = stack.preview(check=False)
+
+    assert not preview.ok, preview
+    matching = [e for e in preview.errors if resource in e and named in e]
+    assert matching, f"no error names {resource} and {named!r}: {preview.errors}"
+    assert dp.request_log() == [], short(dp.request_log())
+    assert stack.resources() == []
