@@ -54,16 +54,6 @@ SCHEMA = extend(
             default=True,
             diff=False,
         ),
-        Field(
-            "adopt_existing",
-            BoolType(),
-            doc="Take over an instance of this name that already protects the datasource in this vault, undeleting "
-            "it when it is soft-deleted. Such an instance is this resource's own earlier incarnation (an interrupted "
-            "create, or a delete made outside Pulumi), so it is taken over by default too; an instance under another "
-            "name or in another vault is never taken over.",
-            default=False,
-            diff=False,
-        ),
         TIMEOUTS,
     ],
     [TIMEOUT_RULE],
@@ -376,7 +366,6 @@ class BackupInstance(Resource, module=MODULE, name="BackupInstance"):
         tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         on_delete: pulumi.Input[str] | None = None,
         wait_for_protection: pulumi.Input[bool] | None = None,
-        adopt_existing: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -410,7 +399,6 @@ class BackupInstance(Resource, module=MODULE, name="BackupInstance"):
             "tags": tags,
             "on_delete": on_delete,
             "wait_for_protection": wait_for_protection,
-            "adopt_existing": adopt_existing,
             "timeouts": timeouts,
         }
         super().__init__(

@@ -1,9 +1,9 @@
 """The small Pulumi program of the end-to-end tests: one vault, one AKS policy and N AKS backup instances.
 
 Config (namespace ``e2e-small``): ``instances`` (how many, default 1), ``retention`` (of the policy, default P7D),
-``onDelete`` (a list: the ``on_delete`` of instance i, missing entries use the default), ``adoptExisting`` (the
-instances' ``adopt_existing``), ``retainVault`` (keep the vault and the policy in Azure on destroy, via Pulumi's
-``retain_on_delete``) and ``timeouts`` (of every resource).
+``onDelete`` (a list: the ``on_delete`` of instance i, missing entries use the default), ``retainVault`` (keep
+the vault and the policy in Azure on destroy, via Pulumi's ``retain_on_delete``) and ``timeouts`` (of every
+resource).
 """
 
 from __future__ import annotations
@@ -77,7 +77,6 @@ instances = {
         datasource_location=LOCATION,
         snapshot_resource_group_id=f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-aks-snapshots",
         on_delete=on_delete[index] if index < len(on_delete) else None,
-        adopt_existing=config.get_bool("adoptExisting"),
         timeouts=timeouts,
     )
     for index in range(count)
