@@ -32,8 +32,8 @@ $(AZURITE): tools/azurite/package.json tools/azurite/package-lock.json
 	touch $(AZURITE)
 
 lint: $(STAMP)
-	$(BIN)/ruff check provider tests tools examples
-	$(BIN)/mypy provider tools/demo.py tools/reference.py
+	$(BIN)/ruff check provider tests tools examples bench
+	$(BIN)/mypy provider tools/demo.py tools/reference.py bench
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not engine"
