@@ -258,6 +258,11 @@ class ArmClient:
         with self._locks.hold(vault_of(vault) or vault):
             yield
 
+    def vault_is_strict(self, vault: str) -> bool:
+        """Whether the vault refused an instance write (406/409 busy) while this process held its lock: then it
+        also refuses writes while an instance is configuring protection, or another client writes to it."""
+        return self._locks.is_strict(vault_of(vault) or vault)
+
     def close(self) -> None:
         """Close the HTTP session (a new one is created on the next call)."""
         with self._state_lock:
@@ -428,6 +433,9 @@ class ArmClient:
                     )
                 reason = f"HTTP {status}"
             elif outcome is Outcome.BUSY:
+                held = instance_write_vault(call.method, call.url)
+                if held is not None:
+                    self._locks.note_refusal(held)
                 busy_wait = budget.next_busy_wait(retry_after)
                 if busy_wait is None:
                     raise self._error(

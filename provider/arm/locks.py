@@ -1,8 +1,10 @@
 """Per-vault write serialization inside the provider process (the service refuses concurrent instance writes).
 
 One re-entrant lock per lower-cased vault id, shared by every client in the process, so backup-instance writes
-on one vault run one at a time (request and wait), while different vaults proceed in parallel. Re-entrancy lets
-the resource layer hold a vault across several calls (e.g. PUT then wait for protection) on the same thread.
+on one vault run one at a time (request and wait), while different vaults proceed in parallel. A vault that
+refused one of our writes although we held its lock (406/409 busy: it is still configuring protection of an
+instance, or someone else writes to it) is remembered as strict, and the resource layer then holds the lock
+across several calls (PUT and the wait for protection) on the same thread; re-entrancy allows that.
 """
 
 from __future__ import annotations
@@ -18,10 +20,25 @@ class VaultLocks:
     def __init__(self) -> None:
         self._guard = threading.Lock()
         self._locks: dict[str, threading.RLock] = {}
+        self._strict: set[str] = set()
+
+    @staticmethod
+    def _key(vault_id: str) -> str:
+        return vault_id.rstrip("/").lower()
+
+    def note_refusal(self, vault_id: str) -> None:
+        """Remember that the vault refused a write while we held its lock."""
+        with self._guard:
+            self._strict.add(self._key(vault_id))
+
+    def is_strict(self, vault_id: str) -> bool:
+        """Whether the vault refused a write while we held its lock (see `note_refusal`)."""
+        with self._guard:
+            return self._key(vault_id) in self._strict
 
     def lock_for(self, vault_id: str) -> threading.RLock:
         """The lock of one vault (created on first use)."""
-        key = vault_id.rstrip("/").lower()
+        key = self._key(vault_id)
         with self._guard:
             lock = self._locks.get(key)
             if lock is None:

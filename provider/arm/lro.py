@@ -52,10 +52,13 @@ class PollPolicy:
             retry_after = self.first_interval if first else self.default_interval
         return min(self.max_interval, max(self.min_interval, retry_after))
 
-    def backoff(self, attempt: int) -> float:
-        """The pause before re-reading a state Azure gives no Retry-After for (protection state, a job): starts
-        at ``first_interval`` and doubles up to ``default_interval``, so a quick change is noticed quickly and a
-        long wait costs few requests."""
+    def backoff(self, attempt: int, cadence: float | None = None) -> float:
+        """The pause before re-reading a state Azure gives no Retry-After for (protection state, a job). With the
+        ``cadence`` Azure stated for the operation that started the change, that cadence (at most
+        ``default_interval``), so the change is noticed within it; else from ``first_interval`` doubling up to
+        ``default_interval``, so a quick change is noticed quickly and a long wait costs few requests."""
+        if cadence is not None:
+            return self.interval(min(self.default_interval, cadence), first=False)
         return self.interval(min(self.default_interval, self.first_interval * 2 ** min(attempt, 32)), first=False)
 
 
@@ -67,7 +70,7 @@ class OperationResult:
     read); `operation_status` is the last Azure-AsyncOperation status body; `job_id` is the backup job started
     by the operation (`properties.jobId` of OperationJobExtendedInfo), if any; `already_gone` is True when a
     DELETE found nothing to delete (204/404); `polls` counts the GETs after the initial request (status checks
-    and the final read).
+    and the final read); `cadence` is the last Retry-After Azure stated for it (seconds), if any.
     """
 
     status_code: int
@@ -78,6 +81,7 @@ class OperationResult:
     already_gone: bool
     polls: int
     request_id: str
+    cadence: float | None = None
 
 
 def provisioning_state(body: Any) -> str | None:
@@ -171,6 +175,7 @@ class OperationWaiter:
             already_gone=already_gone,
             polls=self._polls,
             request_id=self._request_id,
+            cadence=self._cadence,
         )
 
     def _pause(self, last: ArmResponse, status_url: str) -> None:

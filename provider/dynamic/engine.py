@@ -317,11 +317,12 @@ def wait_until(
     what: str,
     probe: Callable[[], tuple[bool, str]],
     timeout: float,
+    cadence: float | None = None,
     clock: Callable[[], float] | None = None,
     sleep: Callable[[float], None] | None = None,
 ) -> str:
-    """Call ``probe`` (-> (done, state)) until done, backing off per the poll policy; raise ResourceFailure on
-    timeout."""
+    """Call ``probe`` (-> (done, state)) until done, pausing per the poll policy (at the ``cadence`` Azure stated
+    for the operation that started the change, else backing off); raise ResourceFailure on timeout."""
     now = clock or time.monotonic
     pause = sleep or time.sleep
     poll = ctx.client.settings.poll
@@ -337,5 +338,5 @@ def wait_until(
                 "check the resource in the portal, then run `pulumi refresh` (raise the timeout with the resource's "
                 "`timeouts` input or `dataprotection:timeouts` if this is expected to be slow)"
             )
-        pause(poll.backoff(attempt))
+        pause(poll.backoff(attempt, cadence))
         attempt += 1

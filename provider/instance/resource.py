@@ -1,13 +1,16 @@
 """The BackupInstance dynamic resource: validate before writing, PUT, wait for provisioning and for protection,
 in-place updates after validateForModifyBackup, adopt/undelete of existing protections, and delete modes.
 
-Every write to the instances of a vault (PUT plus the wait for ``ProtectionConfigured``) holds the vault's lock in
-this process, because Azure refuses concurrent instance writes in one vault (406/409).
+Every instance write holds its vault's lock in this process until Azure's operation ends, because Azure refuses
+concurrent instance writes in one vault (406/409); the wait for ``ProtectionConfigured`` runs outside the lock, so
+the next instance of the vault is written meanwhile, unless the vault has refused one of our writes (it then also
+refuses writes while protection is being configured), in which case the lock covers the wait too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import pulumi
@@ -30,6 +33,7 @@ from provider.dynamic import (
 from provider.instance.schema import INSTANCE, check_policy_match
 from provider.policy.resource import SCHEMA as POLICY_SCHEMA
 from provider.schema import BoolType, EnumType, Field, IdPart
+from provider.schema.datasources import KINDS
 
 ON_DELETE = ("Delete", "StopProtectionRetainData", "Suspend", "Retain")
 CONFIGURED = "ProtectionConfigured"
@@ -141,14 +145,25 @@ class InstanceProvider(SchemaProvider):
         return ctx.client.get(rid.path, operation="read backup instance", resource=str(rid))
 
     def _wait_protection(
-        self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], timeout: float, *, settled: bool = False
+        self,
+        ctx: Context,
+        rid: ResourceId,
+        inputs: Mapping[str, Any],
+        timeout: float,
+        *,
+        settled: bool = False,
+        written: Mapping[str, Any] | None = None,
+        cadence: float | None = None,
     ) -> dict[str, Any]:
         """The instance body once protection is configured (at once when ``wait_for_protection`` is off); with
-        ``settled``, once Azure is no longer configuring or updating it (whatever the outcome)."""
+        ``settled``, once Azure is no longer configuring or updating it (whatever the outcome). ``written`` is the
+        body the write's operation ended with (the first state, without a GET); ``cadence`` its Retry-After."""
         last: dict[str, Any] = {}
+        own = written is not None and str(written.get("id", "")).lower() == str(rid).lower()
+        first = [dict(written)] if own and written and isinstance(written.get("properties"), Mapping) else []
 
         def probe() -> tuple[bool, str]:
-            body = self._get(ctx, rid)
+            body = first.pop() if first else self._get(ctx, rid)
             if body is None:
                 raise ResourceFailure(f"{ctx.label} disappeared while its protection was being configured ({rid})")
             last.clear()
@@ -161,7 +176,7 @@ class InstanceProvider(SchemaProvider):
                 raise ResourceFailure(self._protection_message(ctx, rid, props))
             return state == CONFIGURED or not inputs.get("wait_for_protection", True), state
 
-        wait_until(ctx, what=f"protection of {ctx.label}", probe=probe, timeout=timeout)
+        wait_until(ctx, what=f"protection of {ctx.label}", probe=probe, timeout=timeout, cadence=cadence)
         return dict(last)
 
     @staticmethod
@@ -270,11 +285,15 @@ class InstanceProvider(SchemaProvider):
         self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], body: Any, operation: str
     ) -> dict[str, Any]:
         timeout = ctx.timeout(operation)
-        with ctx.client.vault_lock(self._vault(inputs).path):
-            ctx.client.execute(
+        vault = self._vault(inputs).path
+        held: AbstractContextManager[None] = (
+            ctx.client.vault_lock(vault) if ctx.client.vault_is_strict(vault) else nullcontext()
+        )
+        with held:
+            result = ctx.client.execute(
                 "PUT", rid.path, body, operation=f"{operation} backup instance", resource=str(rid), timeout=timeout
             )
-            return self._wait_protection(ctx, rid, inputs, timeout)
+            return self._wait_protection(ctx, rid, inputs, timeout, written=result.body, cadence=result.cadence)
 
     def update_resource(
         self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
@@ -311,11 +330,11 @@ class InstanceProvider(SchemaProvider):
             return
 
     def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        info = values.get("datasource_info")
+        kind = KINDS.get(str(values.get("datasource_kind")))
         return {
             "protection_state": values.get("current_protection_state"),
             "protection_error": protection_error(values.get("protection_error_details")),
-            "datasource_type": info.get("datasourceType") if isinstance(info, Mapping) else None,
+            "datasource_type": kind.datasource_type if kind else None,
         }
 
 

@@ -154,8 +154,8 @@ def _container_parameters(values: Mapping[str, Any]) -> str:
     return kind.container_parameters if kind else ""
 
 
-def _output(name: str, path: str, doc: str, value: ValueType | None = None) -> Field:
-    return Field(name, value or StringType(), path, doc, mutability=OUTPUT_ONLY)
+def _output(name: str, path: str, doc: str, value: ValueType | None = None, *, as_derived: bool = False) -> Field:
+    return Field(name, value or StringType(), path, doc, mutability=OUTPUT_ONLY, as_derived=as_derived)
 
 
 _AKS_PARAMETERS = ObjectType(
@@ -385,9 +385,19 @@ INSTANCE = ResourceSchema(
             _output("protection_status", "properties.protectionStatus", "Status and error details.", AnyJson()),
             _output("protection_error_details", "properties.protectionErrorDetails", "Protection error.", AnyJson()),
             _output("policy_version", "properties.policyInfo.policyVersion", "Version of the policy in use."),
-            _output("datasource_info", "properties.dataSourceInfo", "Datasource as Azure reports it.", AnyJson()),
             _output(
-                "datasource_set_info", "properties.dataSourceSetInfo", "Datasource set as Azure reports it.", AnyJson()
+                "datasource_info",
+                "properties.dataSourceInfo",
+                "Datasource as Azure reports it when that differs from the inputs (e.g. OssDB), {} when not reported.",
+                AnyJson(),
+                as_derived=True,
+            ),
+            _output(
+                "datasource_set_info",
+                "properties.dataSourceSetInfo",
+                "Datasource set as Azure reports it when that differs from the inputs, {} when not reported.",
+                AnyJson(),
+                as_derived=True,
             ),
         ],
         constants=[Constant("properties.objectType", "BackupInstance")],

@@ -110,7 +110,10 @@ class Field:
     response-shaped renders: an absent output removes what inputs or derivations put at its path. ``diff=False``
     marks request-only knobs Azure does not echo back. ``flatten`` declares a group: ``type`` is an
     :class:`ObjectType` whose fields are inputs of the enclosing object, rendered together under ``path`` (with the
-    group's constants) when any of them is set; the group's ``when`` applies to each of them.
+    group's constants) when any of them is set; the group's ``when`` applies to each of them. ``as_derived`` marks
+    an output that echoes what a derivation renders at its path: it is read back only when Azure's value differs
+    (e.g. a legacy spelling), as ``{}`` when Azure reports none although a derivation would render one, and an
+    absent value renders as derived, so state does not repeat the inputs.
     """
 
     name: str
@@ -127,6 +130,7 @@ class Field:
     read_path: str | None = None
     diff: bool = True
     flatten: bool = False
+    as_derived: bool = False
 
     @property
     def is_output(self) -> bool:
@@ -333,8 +337,9 @@ class ObjectType(ValueType):
             if full and f.read_path is not None:
                 paths = (*paths, f.read_path)
             item = values.get(f.name)
-            if f.is_output and full and item is None and f.path is not None:
+            if f.is_output and full and f.path is not None and (item == {} if f.as_derived else item is None):
                 delete_path(out, f.path)
+                continue
             if item is None or not paths or (f.is_output and not full):
                 continue
             rendered = f.type.render(item, full)
@@ -358,6 +363,19 @@ class ObjectType(ValueType):
         for f in pending:
             if f.when is not None and f.when.holds(values, ctx) is True:
                 self._parse_field(f, raw, values)
+        echoed = [f for f in self.fields if f.as_derived and f.path is not None]
+        if echoed:
+            derived: dict[str, Any] = {}
+            for derivation in self.derivations:
+                for path, item in derivation.render(values).items():
+                    _merge_at(derived, path, item)
+            for f in echoed:
+                assert f.path is not None
+                expected, reported = get_path(derived, f.path), values.get(f.name)
+                if reported is None and expected is not None:
+                    values[f.name] = {}
+                elif reported is not None and expected == f.type.render(reported, True):
+                    del values[f.name]
         return values
 
     def _parse_field(self, f: Field, raw: Mapping[str, Any], values: dict[str, Any]) -> None:

@@ -150,6 +150,7 @@ def test_location_polling_202_until_200(server, make_client, fake_time):
     assert result.status_code == 200 and result.body == {"name": "vault1", "tags": {"a": "b"}}
     assert server.calls() == [("PATCH", VAULT.path), ("GET", RESULT_PATH), ("GET", second), ("GET", second)]
     assert fake_time.sleeps == [2.0, 2.0, 2.0]  # the cadence Azure stated on the 202 is kept
+    assert result.cadence == 2.0, "the result carries the cadence, for waits that follow the operation"
 
 
 def test_provisioning_state_polling_on_the_resource(server, make_client):
@@ -389,3 +390,9 @@ def test_backoff_for_states_without_retry_after_doubles_up_to_the_default_interv
     assert policy.backoff(10_000) == 10.0
     tight = PollPolicy(min_interval=0.0, max_interval=0.5, default_interval=10.0, first_interval=0.1)
     assert [tight.backoff(n) for n in range(4)] == [0.1, 0.2, 0.4, 0.5]
+
+
+def test_waits_after_an_operation_keep_its_stated_cadence_within_the_default_interval():
+    policy = PollPolicy(min_interval=0.5, max_interval=60.0, default_interval=10.0, first_interval=1.0)
+    assert [policy.backoff(n, 3.0) for n in range(4)] == [3.0, 3.0, 3.0, 3.0]
+    assert policy.backoff(0, 60.0) == 10.0 and policy.backoff(0, 0.0) == 0.5

@@ -135,6 +135,16 @@ def test_busy_answers_are_retried_with_backoff(server, make_client, fake_time):
     assert fake_time.sleeps == [0.75, 1.5]
 
 
+def test_a_vault_that_refused_a_write_under_our_lock_is_remembered_as_strict(server, make_client, fake_time):
+    server.sequence(Reply(406, None), Reply(200, {"name": "bi1"}), Reply(200, {"name": "bi1"}))
+    client = make_client()
+    assert not client.vault_is_strict(VAULT_A.path)
+    client.execute("PUT", VAULT_A.child("backupInstances", "bi1").path, {}, operation="create backup instance")
+    assert client.vault_is_strict(VAULT_A.path.upper()) and not client.vault_is_strict(VAULT_B.path)
+    client.execute("PUT", VAULT_B.child("backupPolicies", "p1").path, {}, operation="create backup policy")
+    assert not client.vault_is_strict(VAULT_B.path), "only instance writes hold (and teach about) the vault lock"
+
+
 def test_persistent_busy_is_reported_as_vault_busy(server, make_client, fake_time):
     server.handler = lambda seen: Reply(406, None, {"x-ms-request-id": "svc-9"})
     with pytest.raises(VaultBusyError) as info:

@@ -3,6 +3,7 @@ undelete, delete modes, and per-vault serialization of concurrent writes."""
 
 from __future__ import annotations
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -10,8 +11,10 @@ import pytest
 
 from provider import config as config_module
 from provider.arm import OperationFailedError
+from provider.arm.locks import PROCESS_VAULT_LOCKS
 from provider.dynamic import ResourceFailure
 from provider.emulator import EmulatorHandle
+from provider.instance import resource as instance_resource
 from provider.instance.resource import InstanceProvider
 from provider.policy.builders import disk_policy
 from provider.policy.resource import PolicyProvider
@@ -65,6 +68,7 @@ def test_create_validates_first_then_waits_for_protection(env: Env) -> None:
     assert outs["datasource_type"] == "Microsoft.ContainerService/managedClusters"
     assert outs["datasource_id"] == aks_id("aks-1") and outs["policy_id"] == env.policy_id
     assert outs["api_version"] == "2025-09-01" and outs["provisioning_state"] == "Succeeded"
+    assert outs["datasource_info"] is None is outs["datasource_set_info"], "echoes of the inputs are not kept"
 
     read = env.provider.read(id_, outs)
     assert env.provider.diff(id_, read.outs or {}, checked(env.provider, env.inputs())).changes is False
@@ -111,7 +115,7 @@ def test_not_waiting_for_protection(env: Env) -> None:
     since = env.since()
     _, outs = up(env.provider, env.inputs(wait_for_protection=False))
     calls = env.calls(since)
-    assert calls[calls.index("PUT bi-1") + 1 :] == ["GET bi-1"]
+    assert calls[calls.index("PUT bi-1") + 1 :] == [], "the body the PUT ended with is the state: no extra read"
     assert outs["protection_state"] in ("ConfiguringProtection", "ProtectionConfigured")
 
 
@@ -212,6 +216,36 @@ def test_ten_instances_from_four_threads_in_one_vault(env: Env) -> None:
     assert states == ["ProtectionConfigured"] * 10
     statuses = [e["status"] for e in env.handle.request_log()]
     assert 406 not in statuses and 409 not in statuses
+
+
+def test_protection_is_awaited_outside_the_vault_lock_unless_the_vault_is_strict(
+    env: Env, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(PROCESS_VAULT_LOCKS, "_strict", set())
+    lock = PROCESS_VAULT_LOCKS.lock_for(env.vault_id)
+    free_while_waiting: list[bool] = []
+    wait = instance_resource.wait_until
+
+    def probing_wait(ctx: Any, **kwargs: Any) -> str:
+        def try_lock() -> None:
+            got = lock.acquire(blocking=False)
+            if got:
+                lock.release()
+            free_while_waiting.append(got)
+
+        other = threading.Thread(target=try_lock)
+        other.start()
+        other.join()
+        return wait(ctx, **kwargs)
+
+    monkeypatch.setattr(instance_resource, "wait_until", probing_wait)
+    up(env.provider, env.inputs())
+    assert free_while_waiting == [True], "another instance of the vault may be written meanwhile"
+
+    PROCESS_VAULT_LOCKS.note_refusal(env.vault_id)
+    free_while_waiting.clear()
+    up(env.provider, env.inputs(name="bi-2", cluster="aks-2"))
+    assert free_while_waiting == [False], "a strict vault stays locked until protection is configured"
 
 
 def test_validate_in_preview_reports_service_errors_during_check(env: Env) -> None:
