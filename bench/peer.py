@@ -17,32 +17,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from azure.core.credentials import AccessToken, AccessTokenInfo
 from azure.mgmt.dataprotection import DataProtectionMgmtClient
 from azure.mgmt.dataprotection import models as m
 
 from bench.programs import SUBSCRIPTION
-from provider.emulator import API_VERSION, EmulatorHandle
+from provider.emulator import API_VERSION, EmulatorCredential, EmulatorHandle
 
 Entry = dict[str, Any]
 SDK_DEFAULT_POLLING_INTERVAL = 30.0
 """``polling_interval`` of DataProtectionMgmtClient when none is given (azure-core sleeps this long between status
 checks whose response carries no Retry-After)."""
-
-
-class StaticToken:
-    """A TokenCredential handing out the emulator's bearer token."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
-        """The token (valid for an hour)."""
-        return AccessToken(self.token, int(time.time()) + 3600)
-
-    def get_token_info(self, *scopes: str, options: Any = None) -> AccessTokenInfo:
-        """The token (valid for an hour)."""
-        return AccessTokenInfo(self.token, int(time.time()) + 3600)
 
 
 @dataclass(frozen=True)
@@ -132,7 +116,7 @@ def client_for(handle: EmulatorHandle, polling_interval: float | None) -> DataPr
         raise ValueError("the peer needs an emulator started with tls=True")
     extra: dict[str, Any] = {} if polling_interval is None else {"polling_interval": polling_interval}
     return DataProtectionMgmtClient(
-        StaticToken(handle.token),
+        EmulatorCredential(handle.token),
         SUBSCRIPTION,
         base_url=handle.url,
         api_version=API_VERSION,

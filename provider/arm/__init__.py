@@ -6,10 +6,17 @@ Typical use inside a provider method::
     vault = vault_id(subscription, resource_group, "my-vault")
     result = client.execute("PUT", vault.child("backupInstances", "bi-1").path, body,
                             operation="create backup instance", resource=str(vault))
+
+The HTTP client (and with it ``requests``) is imported on first use of ``ArmClient`` or ``get_client``, so a
+``pulumi preview``, whose checks and diffs send nothing, does not pay for it.
 """
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from provider.arm.auth import CredentialTokenSource, Secret, StaticTokenSource, TokenSource
-from provider.arm.client import ArmClient, get_client
 from provider.arm.clouds import AZURE_CHINA, AZURE_PUBLIC, AZURE_US_GOVERNMENT, Cloud, resolve_cloud
 from provider.arm.errors import (
     ArmError,
@@ -27,6 +34,9 @@ from provider.arm.lro import OperationResult, PollPolicy
 from provider.arm.paths import ResourceId, check_name, vault_id
 from provider.arm.retry import RetryPolicy
 from provider.arm.settings import DEFAULT_API_VERSION, ArmSettings, CredentialMode
+
+if TYPE_CHECKING:
+    from provider.arm.client import ArmClient, get_client
 
 __all__ = [
     "AZURE_CHINA",
@@ -60,3 +70,9 @@ __all__ = [
     "resolve_cloud",
     "vault_id",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("ArmClient", "get_client"):
+        return getattr(importlib.import_module("provider.arm.client"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

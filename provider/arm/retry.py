@@ -7,11 +7,12 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-
-import requests
-import urllib3.exceptions
+from typing import TYPE_CHECKING
 
 from provider.arm.errors import CloudError
+
+if TYPE_CHECKING:
+    import requests
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 # 409 bodies that mean "another operation is running on this vault/instance", not a genuine conflict.
@@ -131,6 +132,9 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def request_not_sent(exc: BaseException) -> bool:
     """True when the connection could not be opened, so the server cannot have seen the request."""
+    import requests
+    import urllib3.exceptions
+
     not_sent = (
         requests.exceptions.ConnectTimeout,
         urllib3.exceptions.NewConnectionError,
@@ -142,6 +146,8 @@ def request_not_sent(exc: BaseException) -> bool:
 
 def classify_exception(exc: requests.RequestException, *, idempotent: bool) -> Outcome:
     """Connection errors and timeouts are transient; for non-idempotent POSTs only if nothing was sent."""
+    import requests
+
     transient = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
     if isinstance(exc, transient) and (idempotent or request_not_sent(exc)):
         return Outcome.TRANSIENT

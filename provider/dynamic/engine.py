@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import (
     CheckFailure,
@@ -25,11 +25,14 @@ from pulumi.dynamic import (
 )
 
 from provider import config as config_module
-from provider.arm import ArmClient, ResourceId, get_client
+from provider.arm import ResourceId
 from provider.config import ConfigError, ProviderConfig
 from provider.schema import Ctx, ResourceSchema
 from provider.schema import DiffResult as SchemaDiff
 from provider.schema.unknown import contains_unknown, default_is_unknown
+
+if TYPE_CHECKING:
+    from provider.arm.client import ArmClient
 
 JsonObject = dict[str, Any]
 COMMON_OUTPUTS = ("arm_id", "api_version", "provisioning_state")
@@ -168,6 +171,8 @@ class SchemaProvider(ResourceProvider):
 
     def context(self, props: Mapping[str, Any]) -> Context:
         """Configuration, client and timeouts for one call (nothing is kept on the provider object)."""
+        from provider.arm.client import get_client  # imports requests: not needed by checks and diffs
+
         cfg = config_module.current()
         overrides = props.get("timeouts")
         label = f"{self.title} {props.get('name')!r}" if isinstance(props.get("name"), str) else self.title

@@ -6,12 +6,11 @@ import time
 from typing import Any, TypeVar
 
 import pytest
-from azure.core.credentials import AccessToken, AccessTokenInfo
 from azure.core.exceptions import HttpResponseError
 from azure.mgmt.dataprotection import DataProtectionMgmtClient
 from azure.mgmt.dataprotection import models as m
 
-from provider.emulator import EmulatorHandle
+from provider.emulator import EmulatorCredential, EmulatorHandle
 from tests.emulator import helpers
 from tests.support.emulator import SUBSCRIPTION
 
@@ -26,23 +25,10 @@ def some(value: T | None) -> T:
     return value
 
 
-class StaticToken:
-    """A TokenCredential that hands out the emulator's token."""
-
-    def __init__(self, token: str) -> None:
-        self.token = token
-
-    def get_token(self, *scopes: str, **kwargs: Any) -> AccessToken:
-        return AccessToken(self.token, int(time.time()) + 3600)
-
-    def get_token_info(self, *scopes: str, options: Any = None) -> AccessTokenInfo:
-        return AccessTokenInfo(self.token, int(time.time()) + 3600)
-
-
 @pytest.fixture
 def client(emulator_tls: EmulatorHandle) -> DataProtectionMgmtClient:
     return DataProtectionMgmtClient(
-        StaticToken(emulator_tls.token),
+        EmulatorCredential(emulator_tls.token),
         SUBSCRIPTION,
         base_url=emulator_tls.url,
         api_version="2025-09-01",
