@@ -45,7 +45,7 @@ test: $(STAMP) engine $(AZURITE) lint
 demo: $(STAMP) engine
 	$(BIN)/python tools/demo.py up
 
-# Benchmarks, not part of `make test` (about 20 minutes): writes bench/results/<date>.json and .md; see
+# Benchmarks, not part of `make test` (about 10 minutes): writes bench/results/<date>.json and .md; see
 # bench/README.md. BENCH_ARGS passes options, e.g. `make bench BENCH_ARGS=--full`.
 .PHONY: bench
 bench: $(STAMP) engine
