@@ -30,6 +30,7 @@ class EmulatorConfig:
     token: str = DEFAULT_TOKEN
     accept_any_token: bool = False
     allow_reversible_soft_delete: bool = False
+    strict_vault_writes: bool = False
     faults: list[dict[str, Any]] = field(default_factory=list)
 
     def to_args(self) -> list[str]:
@@ -48,6 +49,8 @@ class EmulatorConfig:
             args.append("--accept-any-token")
         if self.allow_reversible_soft_delete:
             args.append("--allow-reversible-soft-delete")
+        if self.strict_vault_writes:
+            args.append("--strict-vault-writes")
         for fault in self.faults:
             args += ["--fault", json.dumps(fault)]
         return args
@@ -74,6 +77,11 @@ def parser() -> argparse.ArgumentParser:
         "--allow-reversible-soft-delete",
         action="store_true",
         help="accept vaults whose soft delete is Off or On (2025-09-01 on Azure requires AlwaysOn)",
+    )
+    p.add_argument(
+        "--strict-vault-writes",
+        action="store_true",
+        help="also refuse (409) instance writes in a vault while any of its instances is configuring protection",
     )
     p.add_argument(
         "--fault",
@@ -113,5 +121,6 @@ def from_args(argv: list[str] | None = None, env: dict[str, str] | None = None) 
         token=ns.token or environ.get(ENV_TOKEN) or DEFAULT_TOKEN,
         accept_any_token=ns.accept_any_token,
         allow_reversible_soft_delete=ns.allow_reversible_soft_delete,
+        strict_vault_writes=ns.strict_vault_writes,
         faults=faults,
     )

@@ -135,9 +135,9 @@ def start_emulator(
 
     ``settings`` override fields of ``EmulatorConfig`` (``port``, ``db_path``, ``lro_seconds``, ``retry_after``,
     ``tls``, ``cert_dir``, ``datasources_file``, ``token``, ``accept_any_token``, ``allow_reversible_soft_delete``,
-    ``faults``). A fresh temporary database is used unless ``db_path`` is given (pass the same path to a new
-    emulator to continue from its state). ``in_process=True`` runs it on a thread of this process (faster to
-    start); otherwise it is ``python -m provider.emulator`` in a subprocess.
+    ``strict_vault_writes``, ``faults``). A fresh temporary database is used unless ``db_path`` is given (pass the
+    same path to a new emulator to continue from its state). ``in_process=True`` runs it on a thread of this process
+    (faster to start); otherwise it is ``python -m provider.emulator`` in a subprocess.
     """
     cfg = dataclasses.replace(config or EmulatorConfig(), **settings)
     if cfg.db_path is None:

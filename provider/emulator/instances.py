@@ -2,7 +2,8 @@
 
 Rules enforced (as users meet them on Azure): the policy must be in the same vault and fit the datasource type, a
 datasource is protected by at most one (not soft-deleted) instance, instance writes in a vault do not overlap (409
-while another instance operation of the vault runs, or while the instance's protection is still being configured),
+while another instance operation of the vault runs, or while the instance's protection is still being configured;
+with ``strict_vault_writes``, while any instance of the vault is),
 vaulted blob protection needs containers, and deletion soft-deletes according to the vault's soft delete setting.
 """
 
@@ -41,9 +42,10 @@ def _conflict(message: str) -> ArmError:
 
 
 def _check_no_overlap(svc: Service, vault: JSON, target: JSON | None) -> None:
-    """409 while another instance operation of the vault runs or while ``target`` is still being configured."""
+    """409 while another instance operation of the vault runs or while ``target`` is still being configured (with
+    ``strict_vault_writes``, while any instance of the vault is)."""
     for doc in svc.store.select(INSTANCE, parent=vault["id"]):
-        if doc.get("op"):
+        if doc.get("op") or (svc.config.strict_vault_writes and render.protection_busy(doc, svc.now())):
             raise _conflict(
                 f"Another operation is in progress on the backup instance {doc['name']} of the backup vault "
                 f"{vault['id']}. Concurrent operations on backup instances of a vault are not supported."

@@ -135,6 +135,23 @@ def test_reversible_soft_delete_when_allowed_deletes_hard_with_soft_delete_off(s
         handle.stop()
 
 
+def test_strict_vault_writes_refuse_while_another_instance_configures_protection(spec: Spec) -> None:
+    handle = start_emulator(strict_vault_writes=True, **FAST)  # a subprocess: the flag goes through the command line
+    try:
+        api = CheckedArm(handle, spec)
+        api.wait(api.put(helpers.vault_path(), helpers.vault_body()))
+        api.put(helpers.policy_path(), helpers.disk_policy())
+        api.put(helpers.policy_path("blobpolicy"), helpers.blob_policy())
+        api.wait(api.put(helpers.instance_path(), {"properties": helpers.disk_instance(helpers.policy_path())}))
+        blob = {"properties": helpers.blob_instance(helpers.policy_path("blobpolicy"))}
+        refused = api.put(helpers.instance_path("blob1"), blob)
+        assert refused.status_code == 409 and "Another operation is in progress" in refused.json()["error"]["message"]
+        handle.advance_clock(1)
+        assert api.put(helpers.instance_path("blob1"), blob).status_code == 202
+    finally:
+        handle.stop()
+
+
 def test_any_token_can_be_accepted(spec: Spec) -> None:
     handle = start_emulator(in_process=True, accept_any_token=True, **FAST)
     try:

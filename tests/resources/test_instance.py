@@ -4,6 +4,7 @@ undelete, delete modes, and per-vault serialization of concurrent writes."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -13,7 +14,7 @@ from provider import config as config_module
 from provider.arm import OperationFailedError
 from provider.arm.locks import PROCESS_VAULT_LOCKS
 from provider.dynamic import ResourceFailure
-from provider.emulator import EmulatorHandle
+from provider.emulator import EmulatorHandle, start_emulator
 from provider.instance import resource as instance_resource
 from provider.instance.resource import InstanceProvider
 from provider.policy.builders import disk_policy
@@ -246,6 +247,38 @@ def test_protection_is_awaited_outside_the_vault_lock_unless_the_vault_is_strict
     free_while_waiting.clear()
     up(env.provider, env.inputs(name="bi-2", cluster="aks-2"))
     assert free_while_waiting == [False], "a strict vault stays locked until protection is configured"
+
+
+@pytest.fixture
+def strict_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Env]:
+    """A vault on an emulator that also refuses instance writes while another instance configures protection."""
+    handle = start_emulator(in_process=True, lro_seconds=0.2, retry_after=0, strict_vault_writes=True)
+    monkeypatch.setattr(PROCESS_VAULT_LOCKS, "_strict", set())
+    config_module.set_stack_config(stack_config(handle))
+    try:
+        yield Env(handle)
+    finally:
+        config_module.set_stack_config({})
+        handle.stop()
+
+
+def test_a_vault_that_refuses_writes_during_protection_is_learned_and_then_not_hit_again(strict_env: Env) -> None:
+    env = strict_env
+
+    def create(i: int) -> str:
+        _, outs = up(env.provider, env.inputs(name=f"bi-{i}", cluster=f"aks-{i}"))
+        return str(outs["protection_state"])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert list(pool.map(create, range(2))) == ["ProtectionConfigured"] * 2
+    refused = [e for e in env.handle.request_log() if e["status"] == 409]
+    assert refused, "the second write met the first instance's protection being configured"
+    assert PROCESS_VAULT_LOCKS.is_strict(env.vault_id)
+
+    since = env.since()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        assert list(pool.map(create, range(2, 5))) == ["ProtectionConfigured"] * 3
+    assert [e["status"] for e in env.handle.request_log(since) if e["status"] >= 400] == [], "no refusal once learned"
 
 
 def test_validate_in_preview_reports_service_errors_during_check(env: Env) -> None:
