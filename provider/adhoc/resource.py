@@ -8,13 +8,13 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import Resource
 
 from provider.arm import ArmError, ResourceId
 from provider.dynamic import (
     MODULE,
     TIMEOUT_RULE,
     TIMEOUTS,
+    ArmResource,
     Context,
     ResourceFailure,
     SchemaProvider,
@@ -176,10 +176,9 @@ class AdhocBackupProvider(SchemaProvider):
         return {"job_id": values.get("arm_id")}
 
 
-class AdhocBackup(Resource, module=MODULE, name="AdhocBackup"):
+class AdhocBackup(ArmResource, module=MODULE, name="AdhocBackup"):
     """An on-demand backup of a backup instance; change ``triggers`` to run another one."""
 
-    arm_id: pulumi.Output[str]
     job_id: pulumi.Output[str]
     job_status: pulumi.Output[str]
     recovery_point_id: pulumi.Output[str | None]

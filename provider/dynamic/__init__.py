@@ -11,13 +11,14 @@ from provider.dynamic.engine import (
     wait_until,
 )
 from provider.dynamic.fields import TIMEOUT_RULE, TIMEOUTS, extend
-from provider.dynamic.resource import MODULE, resource_options, resource_props
+from provider.dynamic.resource import MODULE, ArmResource, resource_options, resource_props
 
 __all__ = [
     "COMMON_OUTPUTS",
     "MODULE",
     "TIMEOUTS",
     "TIMEOUT_RULE",
+    "ArmResource",
     "Context",
     "PlanError",
     "ResourceFailure",

@@ -1,5 +1,5 @@
-"""What every resource constructor shares: the property bag (inputs plus every output as a None placeholder, so
-each one becomes an attribute) and resource options that keep the schema's secret fields secret."""
+"""What every resource class shares: the outputs every provider returns, the property bag (inputs plus every output
+as a None placeholder, so each one becomes an attribute) and resource options that keep secret fields secret."""
 
 from __future__ import annotations
 
@@ -7,11 +7,20 @@ from collections.abc import Mapping
 from typing import Any
 
 import pulumi
+from pulumi.dynamic import Resource
 
 from provider.dynamic.engine import SchemaProvider
 
 MODULE = "dataprotection"
 """The module of every type token: ``pulumi-python:dynamic/dataprotection:<Name>``."""
+
+
+class ArmResource(Resource):
+    """Base of the package's resources: the outputs every provider returns (``engine.COMMON_OUTPUTS``)."""
+
+    arm_id: pulumi.Output[str]
+    api_version: pulumi.Output[str]
+    provisioning_state: pulumi.Output[str]
 
 
 def resource_props(provider: type[SchemaProvider], inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,12 +9,12 @@ refuses writes while protection is being configured), in which case the lock cov
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, Resource
+from pulumi.dynamic import CheckFailure
 
 from provider.arm import ArmError, NotFoundError, ResourceId
 from provider.arm.paths import DATA_PROTECTION, DELETED_BACKUP_INSTANCES
@@ -22,6 +22,7 @@ from provider.dynamic import (
     MODULE,
     TIMEOUT_RULE,
     TIMEOUTS,
+    ArmResource,
     Context,
     ResourceFailure,
     SchemaProvider,
@@ -64,6 +65,12 @@ SCHEMA = extend(
 )
 
 _VAULT_OF = IdPart("through", "backupVaults")
+_DELETE_CALLS: dict[str, Callable[[ResourceId], tuple[str, str, str]]] = {
+    "Delete": lambda rid: ("DELETE", rid.path, "delete backup instance"),
+    "StopProtectionRetainData": lambda rid: ("POST", rid.action("stopProtection"), "stop protection"),
+    "Suspend": lambda rid: ("POST", rid.action("suspendBackups"), "suspend backups"),
+}
+"""What destroying the resource sends per ``on_delete`` mode (``Retain`` sends nothing)."""
 
 
 def protection_error(details: Any) -> dict[str, Any] | None:
@@ -304,28 +311,11 @@ class InstanceProvider(SchemaProvider):
 
     def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
         mode = props.get("on_delete") or "Delete"
-        timeout = ctx.timeout("delete")
+        if mode == "Retain":
+            return
+        method, path, operation = _DELETE_CALLS[mode](rid)
         try:
-            if mode == "Delete":
-                ctx.client.execute(
-                    "DELETE", rid.path, operation="delete backup instance", resource=str(rid), timeout=timeout
-                )
-            elif mode == "StopProtectionRetainData":
-                ctx.client.execute(
-                    "POST",
-                    rid.action("stopProtection"),
-                    operation="stop protection",
-                    resource=str(rid),
-                    timeout=timeout,
-                )
-            elif mode == "Suspend":
-                ctx.client.execute(
-                    "POST",
-                    rid.action("suspendBackups"),
-                    operation="suspend backups",
-                    resource=str(rid),
-                    timeout=timeout,
-                )
+            ctx.client.execute(method, path, operation=operation, resource=str(rid), timeout=ctx.timeout("delete"))
         except NotFoundError:
             return
 
@@ -338,12 +328,9 @@ class InstanceProvider(SchemaProvider):
         }
 
 
-class BackupInstance(Resource, module=MODULE, name="BackupInstance"):
+class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     """A protected datasource in a vault (``Microsoft.DataProtection/backupVaults/backupInstances``)."""
 
-    arm_id: pulumi.Output[str]
-    api_version: pulumi.Output[str]
-    provisioning_state: pulumi.Output[str]
     name: pulumi.Output[str]
     vault_id: pulumi.Output[str]
     policy_id: pulumi.Output[str]

@@ -344,6 +344,25 @@ def adls_policy(
     )
 
 
+def _weekly_database_policy(
+    key: str,
+    schedule: Schedule | None,
+    retention: Retention | None,
+    tagged: Sequence[TaggedRetention],
+    raw: Mapping[str, Any] | None,
+    datasource_type: str | None = None,
+) -> dict[str, Any]:
+    """The database kinds' policy: weekly full backups to VaultStore (default Sunday 02:00, kept 3 months)."""
+    return build_policy(
+        key,
+        schedule=schedule or Schedule.weekly(),
+        retention=retention or Retention("P3M"),
+        tagged=tagged,
+        datasource_type=datasource_type,
+        raw=raw,
+    )
+
+
 def postgresql_policy(
     schedule: Schedule | None = None,
     retention: Retention | None = None,
@@ -354,14 +373,7 @@ def postgresql_policy(
 ) -> dict[str, Any]:
     """PostgreSQL single-server databases: weekly full backups to VaultStore (default Sunday 02:00, 3 months);
     ``datasource_type="OssDB"`` uses the short name Azure also accepts."""
-    return build_policy(
-        "postgresql",
-        schedule=schedule or Schedule.weekly(),
-        retention=retention or Retention("P3M"),
-        tagged=tagged,
-        datasource_type=datasource_type,
-        raw=raw,
-    )
+    return _weekly_database_policy("postgresql", schedule, retention, tagged, raw, datasource_type)
 
 
 def postgresql_flexible_policy(
@@ -372,13 +384,7 @@ def postgresql_flexible_policy(
     raw: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """PostgreSQL flexible servers: weekly full backups to VaultStore (default Sunday 02:00, 3 months)."""
-    return build_policy(
-        "postgresql_flexible",
-        schedule=schedule or Schedule.weekly(),
-        retention=retention or Retention("P3M"),
-        tagged=tagged,
-        raw=raw,
-    )
+    return _weekly_database_policy("postgresql_flexible", schedule, retention, tagged, raw)
 
 
 def mysql_flexible_policy(
@@ -389,10 +395,4 @@ def mysql_flexible_policy(
     raw: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """MySQL flexible servers: weekly full backups to VaultStore (default Sunday 02:00, 3 months)."""
-    return build_policy(
-        "mysql_flexible",
-        schedule=schedule or Schedule.weekly(),
-        retention=retention or Retention("P3M"),
-        tagged=tagged,
-        raw=raw,
-    )
+    return _weekly_database_policy("mysql_flexible", schedule, retention, tagged, raw)

@@ -13,13 +13,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, Resource
+from pulumi.dynamic import CheckFailure
 
 from provider.arm import ArmError, ResourceId
 from provider.dynamic import (
     MODULE,
     TIMEOUT_RULE,
     TIMEOUTS,
+    ArmResource,
     Context,
     ResourceFailure,
     SchemaProvider,
@@ -159,12 +160,9 @@ class PolicyProvider(SchemaProvider):
         return known
 
 
-class BackupPolicy(Resource, module=MODULE, name="BackupPolicy"):
+class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
     """A backup policy of a vault; build ``datasource_types``/``policy_rules`` with ``provider.policy.builders``."""
 
-    arm_id: pulumi.Output[str]
-    api_version: pulumi.Output[str]
-    provisioning_state: pulumi.Output[str]
     name: pulumi.Output[str]
     vault_id: pulumi.Output[str]
     datasource_types: pulumi.Output[list[str]]

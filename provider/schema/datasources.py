@@ -8,7 +8,7 @@ per-datasource manifests of the az ``dataprotection`` CLI extension that the rec
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 SetInfo = Literal["none", "self", "parent"]
 
@@ -57,6 +57,18 @@ class DatasourceKind:
 
 
 _HOURS = ("PT1H", "PT2H", "PT4H", "PT6H", "PT8H", "PT12H")
+
+
+def _weekly_database_rules() -> dict[str, Any]:
+    """What the database kinds' policies may hold: weekly full backups to VaultStore, copies to ArchiveStore."""
+    return {
+        "backup_datastores": ("VaultStore",),
+        "retention_datastores": ("VaultStore", "ArchiveStore"),
+        "copy_targets": {"VaultStore": ("ArchiveStore",)},
+        "backup_types": ("Full",),
+        "periods": ("P1W",),
+        "retention_tags": ("Weekly", "Monthly", "Yearly"),
+    }
 
 KINDS: dict[str, DatasourceKind] = {
     k.key: k
@@ -129,12 +141,7 @@ KINDS: dict[str, DatasourceKind] = {
             set_info="parent",
             set_resource_type="Microsoft.DBforPostgreSQL/servers",
             send_resource_uri=False,
-            backup_datastores=("VaultStore",),
-            retention_datastores=("VaultStore", "ArchiveStore"),
-            copy_targets={"VaultStore": ("ArchiveStore",)},
-            backup_types=("Full",),
-            periods=("P1W",),
-            retention_tags=("Weekly", "Monthly", "Yearly"),
+            **_weekly_database_rules(),
             needs_secret_store=True,
             needs_database=True,
         ),
@@ -144,12 +151,7 @@ KINDS: dict[str, DatasourceKind] = {
             datasource_type="Microsoft.DBforPostgreSQL/flexibleServers",
             resource_type="Microsoft.DBforPostgreSQL/flexibleServers",
             id_type="Microsoft.DBforPostgreSQL/flexibleServers",
-            backup_datastores=("VaultStore",),
-            retention_datastores=("VaultStore", "ArchiveStore"),
-            copy_targets={"VaultStore": ("ArchiveStore",)},
-            backup_types=("Full",),
-            periods=("P1W",),
-            retention_tags=("Weekly", "Monthly", "Yearly"),
+            **_weekly_database_rules(),
         ),
         DatasourceKind(
             key="mysql_flexible",
@@ -157,12 +159,7 @@ KINDS: dict[str, DatasourceKind] = {
             datasource_type="Microsoft.DBforMySQL/flexibleServers",
             resource_type="Microsoft.DBforMySQL/flexibleServers",
             id_type="Microsoft.DBforMySQL/flexibleServers",
-            backup_datastores=("VaultStore",),
-            retention_datastores=("VaultStore", "ArchiveStore"),
-            copy_targets={"VaultStore": ("ArchiveStore",)},
-            backup_types=("Full",),
-            periods=("P1W",),
-            retention_tags=("Weekly", "Monthly", "Yearly"),
+            **_weekly_database_rules(),
         ),
     )
 }

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, Resource
+from pulumi.dynamic import CheckFailure
 
 from provider import config as config_module
 from provider.arm import ArmError, NotFoundError, OperationResult, ResourceId, vault_id
@@ -16,6 +16,7 @@ from provider.dynamic import (
     MODULE,
     TIMEOUT_RULE,
     TIMEOUTS,
+    ArmResource,
     Context,
     PlanError,
     ResourceFailure,
@@ -223,12 +224,9 @@ class VaultProvider(SchemaProvider):
         wait_until(ctx, what=f"deletion of {ctx.label}", probe=gone, timeout=timeout)
 
 
-class BackupVault(Resource, module=MODULE, name="BackupVault"):
+class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
     """An Azure Data Protection backup vault (``Microsoft.DataProtection/backupVaults``)."""
 
-    arm_id: pulumi.Output[str]
-    api_version: pulumi.Output[str]
-    provisioning_state: pulumi.Output[str]
     principal_id: pulumi.Output[str | None]
     tenant_id: pulumi.Output[str | None]
     subscription_id: pulumi.Output[str]

@@ -16,7 +16,7 @@ import pytest
 from provider.emulator import EmulatorHandle, start_emulator
 from tests.e2e.programs import SMALL_PROGRAM, SUBSCRIPTION
 from tests.e2e.pulumi_stack import Stack, materialize_example, sample_config
-from tests.support.emulator import ArmClient
+from tests.support.emulator import ArmClient, fresh
 from tests.support.engine import make_pulumi_env, run_pulumi, write_project
 
 LRO_SECONDS = 0.3
@@ -40,9 +40,8 @@ def dp_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHan
 @pytest.fixture
 def dp(dp_process: EmulatorHandle) -> Iterator[EmulatorHandle]:
     """The module's emulator with empty state, no faults and an empty request log."""
-    dp_process.reset()
-    yield dp_process
-    dp_process.clear_faults()
+    with fresh(dp_process) as handle:
+        yield handle
 
 
 @pytest.fixture

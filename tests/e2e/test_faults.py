@@ -35,6 +35,18 @@ def converged(stack: Stack, resources: int) -> None:
     assert preview.summary == {"same": resources}, preview
 
 
+def second_instance_created_by_the_next_up(stack: Stack, dp: EmulatorHandle, arm: ArmClient) -> None:
+    """After an interrupted create of aks-1, the next `up` creates it once, unrefused, and the stack converges."""
+    dp.clear_request_log()
+    again = stack.up()
+
+    assert again.changes() == {"create": 1}, again
+    assert protection_states(arm) == {"aks-0": "ProtectionConfigured", "aks-1": "ProtectionConfigured"}
+    refused = [e for e in dp.request_log() if e["status"] in (406, 409)]
+    assert refused == [], short(refused)
+    converged(stack, 5)
+
+
 def test_bursts_of_throttling_and_server_errors_do_not_fail_up(
     small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
 ) -> None:
@@ -149,14 +161,7 @@ def test_provider_killed_during_a_create_the_next_up_converges(
     assert not stack.export()["deployment"].get("pending_operations"), "the failed create was left pending"
     assert "aks-1" in protection_states(arm), "the create never reached Azure: the test killed the provider too early"
 
-    dp.clear_request_log()
-    again = stack.up()
-
-    assert again.changes() == {"create": 1}, again
-    assert protection_states(arm) == {"aks-0": "ProtectionConfigured", "aks-1": "ProtectionConfigured"}
-    refused = [e for e in dp.request_log() if e["status"] in (406, 409)]
-    assert refused == [], short(refused)
-    converged(stack, 5)
+    second_instance_created_by_the_next_up(stack, dp, arm)
 
 
 def test_provider_killed_during_the_vault_create_the_next_up_converges(
@@ -201,14 +206,7 @@ def test_cli_killed_during_a_create_cancel_clear_pending_then_up_converges(
     cleared = stack.refresh("--clear-pending-creates")
     assert cleared.changes() == {}, cleared
     assert not stack.export()["deployment"].get("pending_operations")
-    dp.clear_request_log()
-    again = stack.up()
-
-    assert again.changes() == {"create": 1}, again
-    assert protection_states(arm) == {"aks-0": "ProtectionConfigured", "aks-1": "ProtectionConfigured"}
-    refused = [e for e in dp.request_log() if e["status"] in (406, 409)]
-    assert refused == [], short(refused)
-    converged(stack, 5)
+    second_instance_created_by_the_next_up(stack, dp, arm)
 
 
 def test_ten_instances_in_one_vault_in_one_up_are_not_refused(

@@ -14,7 +14,7 @@ from pulumi.dynamic import Config, ConfigureRequest
 
 from provider import config as config_module
 from provider.emulator import EmulatorHandle, start_emulator
-from tests.support.emulator import SUBSCRIPTION
+from tests.support.emulator import SUBSCRIPTION, fresh
 
 LRO_SECONDS = 0.05
 
@@ -46,9 +46,8 @@ def _fast_emulator() -> Iterator[EmulatorHandle]:
 @pytest.fixture
 def fast_emulator(_fast_emulator: EmulatorHandle) -> Iterator[EmulatorHandle]:
     """The resource tests' emulator with empty state, no faults and an empty request log."""
-    _fast_emulator.reset()
-    yield _fast_emulator
-    _fast_emulator.clear_faults()
+    with fresh(_fast_emulator) as handle:
+        yield handle
 
 
 @pytest.fixture

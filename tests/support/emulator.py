@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -21,6 +22,14 @@ from provider.emulator import API_VERSION, EmulatorHandle, start_emulator
 
 LRO_SECONDS = 0.2
 SUBSCRIPTION = "00000000-0000-0000-0000-0000000000aa"
+
+
+@contextmanager
+def fresh(handle: EmulatorHandle) -> Iterator[EmulatorHandle]:
+    """``handle`` with empty state, no faults and an empty request log; the test's faults are cleared after it."""
+    handle.reset()
+    yield handle
+    handle.clear_faults()
 
 
 @pytest.fixture(scope="session")
@@ -40,17 +49,15 @@ def _emulator_tls_session() -> Iterator[EmulatorHandle]:
 @pytest.fixture
 def emulator(_emulator_session: EmulatorHandle) -> Iterator[EmulatorHandle]:
     """A running emulator over HTTP with empty state, no faults and an empty request log."""
-    _emulator_session.reset()
-    yield _emulator_session
-    _emulator_session.clear_faults()
+    with fresh(_emulator_session) as handle:
+        yield handle
 
 
 @pytest.fixture
 def emulator_tls(_emulator_tls_session: EmulatorHandle) -> Iterator[EmulatorHandle]:
     """A running emulator over HTTPS (``ca_cert`` is its certificate) with empty state."""
-    _emulator_tls_session.reset()
-    yield _emulator_tls_session
-    _emulator_tls_session.clear_faults()
+    with fresh(_emulator_tls_session) as handle:
+        yield handle
 
 
 class ArmClient:
