@@ -33,7 +33,7 @@ $(AZURITE): tools/azurite/package.json tools/azurite/package-lock.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check provider tests tools examples bench
-	$(BIN)/mypy provider tools/demo.py tools/reference.py bench
+	$(BIN)/mypy provider/pulumi_dataprotection tools/demo.py tools/reference.py bench
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not engine"

@@ -44,10 +44,18 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--full", action="store_true", help="add 40x1 to the S1 sizes (about 8 more minutes)")
     p.add_argument("--headline", type=_size, default=defaults.headline, help="S1 target, S2 and S4 stack (40x4)")
-    p.add_argument("--peer-default", type=_size, default=defaults.peer_default,
-                   help="stack compared with the SDK at its default polling (1x1)")
-    p.add_argument("--peer-tuned", type=_size, default=defaults.peer_tuned,
-                   help="stack compared with the SDK polling every R seconds (10x4)")
+    p.add_argument(
+        "--peer-default",
+        type=_size,
+        default=defaults.peer_default,
+        help="stack compared with the SDK at its default polling (1x1)",
+    )
+    p.add_argument(
+        "--peer-tuned",
+        type=_size,
+        default=defaults.peer_tuned,
+        help="stack compared with the SDK polling every R seconds (10x4)",
+    )
     p.add_argument("--repeat", type=int, default=defaults.repeat, help="S2 repetitions (default 3)")
     p.add_argument("--work-dir", type=Path, default=defaults.work_dir, help="scratch directory (.state/bench)")
     p.add_argument("--out", type=Path, default=RESULTS_DIR, help="where results go (bench/results)")

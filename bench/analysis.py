@@ -223,12 +223,22 @@ def instance_timelines(log: Sequence[Entry], ops: Sequence[Operation]) -> Instan
         if put["method"] != "PUT" or "/backupinstances/" not in path or put["status"] >= 300:
             continue
         source = str(put["body"]["properties"]["dataSourceInfo"]["resourceID"]).lower()
-        starts = [t for e, t in timed if e["method"] == "GET" and e["path"].lower() == f"{source}/providers/"
-                  "microsoft.dataprotection/backupinstances" and t <= put_at]
+        starts = [
+            t
+            for e, t in timed
+            if e["method"] == "GET"
+            and e["path"].lower() == f"{source}/providers/microsoft.dataprotection/backupinstances"
+            and t <= put_at
+        ]
         reads = [t for e, t in timed if e["method"] == "GET" and e["path"].lower() == path and t >= put_at]
-        posts = [t for e, t in timed if e["method"] == "POST" and e["path"].lower().endswith("/validateforbackup")
-                 and str(e["body"]["backupInstance"]["dataSourceInfo"]["resourceID"]).lower() == source
-                 and t <= put_at]
+        posts = [
+            t
+            for e, t in timed
+            if e["method"] == "POST"
+            and e["path"].lower().endswith("/validateforbackup")
+            and str(e["body"]["backupInstance"]["dataSourceInfo"]["resourceID"]).lower() == source
+            and t <= put_at
+        ]
         if not (starts and reads and posts):
             continue
         calls.append((max(starts), max(reads), path.split("/backupinstances/")[0]))

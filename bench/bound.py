@@ -1,6 +1,6 @@
 """The critical-path lower bound of ``pulumi up`` creating V vaults, 2 policies per vault and N instances.
 
-What the emulator does (provider/emulator), with L = ``--lro-seconds``:
+What the emulator does (provider/pulumi_dataprotection/emulator), with L = ``--lro-seconds``:
 
 - vault PUT: a long-running operation that ends L after the request; vaults are created 4 at a time;
 - policy PUT: synchronous (no operation);

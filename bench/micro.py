@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 CRUD_MODULES = (
-    "provider.vault.resource",
-    "provider.policy.resource",
-    "provider.instance.resource",
-    "provider.adhoc.resource",
+    "pulumi_dataprotection.vault.resource",
+    "pulumi_dataprotection.policy.resource",
+    "pulumi_dataprotection.instance.resource",
+    "pulumi_dataprotection.adhoc.resource",
 )
 """What the dynamic-provider process unpickles (by reference) before it can serve a call on any resource."""
 HOST_MODULES = ("pulumi.dynamic",)
@@ -42,9 +42,9 @@ def _import_code(before: Sequence[str], measured: Sequence[str]) -> str:
 
 
 def cold_start(cwd: Path, repeat: int = 5) -> dict[str, Any]:
-    """Median seconds over ``repeat`` fresh interpreters started in ``cwd`` (which decides where ``provider`` is
-    imported from): a bare interpreter (wall time of ``python -c pass``), the host's imports, our provider's
-    imports after the host's, and host + provider from scratch."""
+    """Median seconds over ``repeat`` fresh interpreters started in ``cwd`` (which decides where
+    ``pulumi_dataprotection`` is imported from): a bare interpreter (wall time of ``python -c pass``), the
+    host's imports, our provider's imports after the host's, and host + provider from scratch."""
     interpreter = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -68,9 +68,9 @@ def first_call(cwd: Path, endpoint: str, token: str, repeat: int = 3) -> dict[st
     build the ARM client from config and answer one GET (a vault read) against the emulator at ``endpoint``."""
     code = _import_code(HOST_MODULES, ()) + (
         "_t = time.perf_counter()\n"
-        "import provider.vault.resource\n"
-        "from provider.arm import get_client\n"
-        "from provider.config import load\n"
+        "import pulumi_dataprotection.vault.resource\n"
+        "from pulumi_dataprotection.arm import get_client\n"
+        "from pulumi_dataprotection.config import load\n"
         f"cfg = load({{'dataprotection:endpoint': {endpoint!r}, 'dataprotection:token': {token!r}, "
         "'dataprotection:subscriptionId': '00000000-0000-0000-0000-000000000000'}, {})\n"
         "client = get_client(cfg.arm_settings())\n"

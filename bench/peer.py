@@ -21,7 +21,7 @@ from azure.mgmt.dataprotection import DataProtectionMgmtClient
 from azure.mgmt.dataprotection import models as m
 
 from bench.programs import SUBSCRIPTION
-from provider.emulator import API_VERSION, EmulatorCredential, EmulatorHandle
+from pulumi_dataprotection.emulator import API_VERSION, EmulatorCredential, EmulatorHandle
 
 Entry = dict[str, Any]
 SDK_DEFAULT_POLLING_INTERVAL = 30.0
@@ -125,9 +125,7 @@ def client_for(handle: EmulatorHandle, polling_interval: float | None) -> DataPr
     )
 
 
-def run_peer(
-    handle: EmulatorHandle, plan: Plan, *, polling_interval: float | None, protection_poll: float
-) -> PeerRun:
+def run_peer(handle: EmulatorHandle, plan: Plan, *, polling_interval: float | None, protection_poll: float) -> PeerRun:
     """Replay ``plan`` sequentially with the SDK, then delete everything; return the timings."""
     client = client_for(handle, polling_interval)
     run = PeerRun(polling_interval)

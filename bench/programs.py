@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from provider.policy.builders import Retention, Schedule, aks_policy
+from pulumi_dataprotection.policy.builders import Retention, Schedule, aks_policy
 
 SUBSCRIPTION = "33333333-3333-3333-3333-333333333333"
 RESOURCE_GROUP = "rg-bench"
@@ -65,8 +65,8 @@ def cluster_id(index):
 
 REAL_PROGRAM = (
     _HEADER
-    + '''
-from provider import BackupInstance, BackupPolicy, BackupVault
+    + """
+from pulumi_dataprotection import BackupInstance, BackupPolicy, BackupVault
 
 vaults = [
     BackupVault(
@@ -95,12 +95,12 @@ for i in range(INSTANCES):
         datasource_location=LOCATION,
         snapshot_resource_group_id=f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-aks-snapshots",
     )
-'''
+"""
 )
 
 NOOP_PROGRAM = (
     _HEADER
-    + '''
+    + """
 from noop_provider import Noop
 
 vaults = [
@@ -134,7 +134,7 @@ for i in range(INSTANCES):
             "snapshot_resource_group_id": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-aks-snapshots",
         },
     )
-'''
+"""
 )
 
 NOOP_PROVIDER = '''\

@@ -28,8 +28,15 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     name = f"S1 create, N={head['instances']} over {head['vaults']} vaults"
     if row:
         ratio = row["ratio"]
-        out.append(_target(name, f"<= {S1_LIMIT} x bound", f"{ratio} x ({row['wall_s']} s / {row['bound_s']} s)",
-                           ratio <= S1_LIMIT, _miss(ratio, S1_LIMIT, "x bound")))
+        out.append(
+            _target(
+                name,
+                f"<= {S1_LIMIT} x bound",
+                f"{ratio} x ({row['wall_s']} s / {row['bound_s']} s)",
+                ratio <= S1_LIMIT,
+                _miss(ratio, S1_LIMIT, "x bound"),
+            )
+        )
     else:
         out.append(_target(name, f"<= {S1_LIMIT} x bound", "not measured", None))
     s2 = results.get("s2_no_change", {})
@@ -65,8 +72,9 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         polls_goal, notice_goal = s4["polls_target"], s4["notice_target_s"]
         for stats in s4["lro"]:
             most = stats["polls"]["max"]
-            out.append(_target(f"polls per LRO: {stats['action']}", f"<= {polls_goal}", f"max {most}",
-                               most <= polls_goal))
+            out.append(
+                _target(f"polls per LRO: {stats['action']}", f"<= {polls_goal}", f"max {most}", most <= polls_goal)
+            )
             delay = stats["notice_delay_s"]["max"]
             if delay is not None:
                 out.append(
@@ -156,15 +164,37 @@ def markdown(results: dict[str, Any]) -> str:
     s1 = results.get("s1_create", {})
     lines += ["## S1 create (`pulumi up --skip-preview` on a fresh emulator)", "", f"Bound: `{s1.get('formula')}`.", ""]
     lines += _table(
-        ["N", "vaults", "resources", "provider config", "wall s", "bound s", "ratio", "requests (writes)",
-         "provider CPU ms/resource", "instance create call s", "vault-lock wait s", "creates in flight",
-         "vaults in flight"],
+        [
+            "N",
+            "vaults",
+            "resources",
+            "provider config",
+            "wall s",
+            "bound s",
+            "ratio",
+            "requests (writes)",
+            "provider CPU ms/resource",
+            "instance create call s",
+            "vault-lock wait s",
+            "creates in flight",
+            "vaults in flight",
+        ],
         (
-            [r["instances"], r["vaults"], r["resources"], _config(r.get("config")), r["wall_s"],
-             f"{r['bound_s']} ({r['bound_limited_by']})", r["ratio"],
-             f"{r['requests']['total']} ({r['requests']['writes']})", r["provider_cpu_ms_per_resource"],
-             r["instance_timelines"]["call_s"]["mean"], r["instance_timelines"]["lock_wait_s"]["mean"],
-             r["instance_timelines"]["in_flight_mean"], r["instance_timelines"].get("vaults_in_flight_mean")]
+            [
+                r["instances"],
+                r["vaults"],
+                r["resources"],
+                _config(r.get("config")),
+                r["wall_s"],
+                f"{r['bound_s']} ({r['bound_limited_by']})",
+                r["ratio"],
+                f"{r['requests']['total']} ({r['requests']['writes']})",
+                r["provider_cpu_ms_per_resource"],
+                r["instance_timelines"]["call_s"]["mean"],
+                r["instance_timelines"]["lock_wait_s"]["mean"],
+                r["instance_timelines"]["in_flight_mean"],
+                r["instance_timelines"].get("vaults_in_flight_mean"),
+            ]
             for r in [*s1.get("runs", []), *s1.get("tuned_runs", [])]
         ),
     )
@@ -180,13 +210,23 @@ def markdown(results: dict[str, Any]) -> str:
     lines += ["", "## S2 no change (median of the repeats)", ""]
     if s2.get("size"):
         size = s2["size"]
-        lines += [f"Stack: N = {size['instances']} over {size['vaults']} vaults ({size['resources']} resources); "
-                  f"the no-op twin's create took {s2.get('noop_create_s')} s.", ""]
+        lines += [
+            f"Stack: N = {size['instances']} over {size['vaults']} vaults ({size['resources']} resources); "
+            f"the no-op twin's create took {s2.get('noop_create_s')} s.",
+            "",
+        ]
     lines += _table(
         ["command", "ours s", "no-op s", "ratio", "requests", "writes", "provider CPU ms/resource"],
         (
-            [f"`pulumi {c}`", s2[c]["real_median_s"], s2[c]["noop_median_s"], s2[c]["ratio"], s2[c]["requests"],
-             s2[c]["writes"], s2[c]["provider_cpu_ms_per_resource"]]
+            [
+                f"`pulumi {c}`",
+                s2[c]["real_median_s"],
+                s2[c]["noop_median_s"],
+                s2[c]["ratio"],
+                s2[c]["requests"],
+                s2[c]["writes"],
+                s2[c]["provider_cpu_ms_per_resource"],
+            ]
             for c in ("preview", "up")
             if c in s2
         ),
@@ -195,50 +235,85 @@ def markdown(results: dict[str, Any]) -> str:
     s3 = results.get("s3_peer", {})
     lines += ["", "## S3 peer: sequential azure-mgmt-dataprotection script, same bodies, same emulator settings", ""]
     lines += _table(
-        ["stack", "SDK polling", "ours create + delete s", "SDK create + delete s", "ours / SDK",
-         "requests ours / SDK"],
+        [
+            "stack",
+            "SDK polling",
+            "ours create + delete s",
+            "SDK create + delete s",
+            "ours / SDK",
+            "requests ours / SDK",
+        ],
         (
-            [f"N={c['instances']}, V={c['vaults']}",
-             _polling(c["sdk"]),
-             f"{c['ours']['create_s']} + {c['ours']['delete_s']} = {c['ours']['total_s']}",
-             f"{c['sdk']['create_s']} + {c['sdk']['delete_s']} = {c['sdk']['total_s']}",
-             c["ratio_ours_to_sdk"], f"{c['ours']['requests']} / {c['sdk']['requests']['total']}"]
+            [
+                f"N={c['instances']}, V={c['vaults']}",
+                _polling(c["sdk"]),
+                f"{c['ours']['create_s']} + {c['ours']['delete_s']} = {c['ours']['total_s']}",
+                f"{c['sdk']['create_s']} + {c['sdk']['delete_s']} = {c['sdk']['total_s']}",
+                c["ratio_ours_to_sdk"],
+                f"{c['ours']['requests']} / {c['sdk']['requests']['total']}",
+            ]
             for c in s3.get("comparisons", [])
         ),
     )
     head, tuned = s3.get("headline"), s3.get("headline_tuned") or {}
     if head:
-        lines += ["", f"Headline stack (N={head['instances']}, V={head['vaults']}): ours {head['create_s']} + "
-                  f"{head['delete_s']} = {head['total_s']} s, {head['requests']} requests."]
+        lines += [
+            "",
+            f"Headline stack (N={head['instances']}, V={head['vaults']}): ours {head['create_s']} + "
+            f"{head['delete_s']} = {head['total_s']} s, {head['requests']} requests.",
+        ]
     if tuned:
-        lines += [f"With {_config(tuned.get('config'))}: ours {tuned['create_s']} + {tuned['delete_s']} = "
-                  f"{tuned['total_s']} s, {tuned['requests']} requests."]
+        lines += [
+            f"With {_config(tuned.get('config'))}: ours {tuned['create_s']} + {tuned['delete_s']} = "
+            f"{tuned['total_s']} s, {tuned['requests']} requests."
+        ]
     if head:
-        lines += ["The SDK script is sequential, so its time adds up step by step; extrapolated to the headline "
-                  "stack from the mean step times above:"]
+        lines += [
+            "The SDK script is sequential, so its time adds up step by step; extrapolated to the headline "
+            "stack from the mean step times above:"
+        ]
         for c in s3.get("comparisons", []):
-            line = (f"- SDK ({_polling(c['sdk'])}): {c['sdk_extrapolated_to_headline_s']} s; ours / SDK = "
-                    f"{c['headline_ratio_ours_to_sdk_extrapolated']}")
+            line = (
+                f"- SDK ({_polling(c['sdk'])}): {c['sdk_extrapolated_to_headline_s']} s; ours / SDK = "
+                f"{c['headline_ratio_ours_to_sdk_extrapolated']}"
+            )
             if "headline_tuned_ratio_ours_to_sdk_extrapolated" in c:
-                line += (f"; ours with {_config(tuned.get('config'))} / SDK = "
-                         f"{c['headline_tuned_ratio_ours_to_sdk_extrapolated']}")
+                line += (
+                    f"; ours with {_config(tuned.get('config'))} / SDK = "
+                    f"{c['headline_tuned_ratio_ours_to_sdk_extrapolated']}"
+                )
             lines.append(line)
     lines += _error(s3)
     s4 = results.get("s4_per_operation", {})
     lines += ["", "## S4 per operation (headline stack: create and destroy)", ""]
     lines += _table(
-        ["operation", "count", "GETs per LRO mean / max", "status polls mean", "result reads mean",
-         "completion -> noticed mean / max s"],
+        [
+            "operation",
+            "count",
+            "GETs per LRO mean / max",
+            "status polls mean",
+            "result reads mean",
+            "completion -> noticed mean / max s",
+        ],
         (
-            [s["action"], s["operations"], f"{s['polls']['mean']} / {s['polls']['max']}", s["status_polls"]["mean"],
-             s["result_reads"]["mean"], f"{s['notice_delay_s']['mean']} / {s['notice_delay_s']['max']}"]
+            [
+                s["action"],
+                s["operations"],
+                f"{s['polls']['mean']} / {s['polls']['max']}",
+                s["status_polls"]["mean"],
+                s["result_reads"]["mean"],
+                f"{s['notice_delay_s']['mean']} / {s['notice_delay_s']['max']}",
+            ]
             for s in s4.get("lro", [])
         ),
     )
     if s4.get("protection_notice_s"):
         p = s4["protection_notice_s"]
-        lines += ["", f"ProtectionConfigured -> first read that sees it: mean {p['mean']} s, max {p['max']} s "
-                  f"({p['n']} instances)."]
+        lines += [
+            "",
+            f"ProtectionConfigured -> first read that sees it: mean {p['mean']} s, max {p['max']} s "
+            f"({p['n']} instances).",
+        ]
     cold = s4.get("cold_start")
     if cold:
         lines += [
@@ -256,9 +331,14 @@ def markdown(results: dict[str, Any]) -> str:
         lines += _table(
             ["type", "count", "mean B", "max B", "largest: inputs / outputs / __provider / engine stackTrace"],
             (
-                [t, v["count"], v["mean_bytes"], v["max_bytes"],
-                 f"{v['largest']['inputs']} / {v['largest']['outputs']} / {v['largest']['provider_blobs']} / "
-                 f"{v['largest']['engine_metadata']}"]
+                [
+                    t,
+                    v["count"],
+                    v["mean_bytes"],
+                    v["max_bytes"],
+                    f"{v['largest']['inputs']} / {v['largest']['outputs']} / {v['largest']['provider_blobs']} / "
+                    f"{v['largest']['engine_metadata']}",
+                ]
                 for t, v in s4["state"].items()
             ),
         )
@@ -266,8 +346,10 @@ def markdown(results: dict[str, Any]) -> str:
     lines += ["", "## Targets", ""]
     lines += _table(
         ["target", "goal", "measured", "met", "miss"],
-        ([t["target"], t["goal"], t["measured"], {True: "yes", False: "**no**", None: "?"}[t["met"]], t["note"]]
-         for t in results.get("targets", [])),
+        (
+            [t["target"], t["goal"], t["measured"], {True: "yes", False: "**no**", None: "?"}[t["met"]], t["note"]]
+            for t in results.get("targets", [])
+        ),
     )
     return "\n".join(lines) + "\n"
 

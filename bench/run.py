@@ -1,6 +1,7 @@
 """Run the benchmark scenarios (S1 create, S2 no-change, S3 peer, S4 per operation) and collect their figures.
 
-Every stack gets its own emulator subprocess (``python -m provider.emulator``) with LRO time L and Retry-After R,
+Every stack gets its own emulator subprocess (``python -m pulumi_dataprotection.emulator``) with LRO time L and
+Retry-After R,
 its own Pulumi file backend under the work directory, and the provider's default configuration (only the
 endpoint, the token and the subscription are set), so the figures are what a user gets out of the box.
 """
@@ -29,10 +30,11 @@ from bench.bound import FORMULA, create_bound
 from bench.peer import SDK_DEFAULT_POLLING_INTERVAL, Plan, run_peer
 from bench.programs import POLICIES_PER_VAULT, resource_count
 from bench.stack import BenchStack, Timed
-from provider.emulator import EmulatorHandle, start_emulator
+from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from tests.support.engine import ENGINE_VERSION, engine_bin_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+PACKAGE_DIR = REPO_ROOT / "provider" / "pulumi_dataprotection"
 Size = tuple[int, int]
 """(instances, vaults)."""
 
@@ -124,11 +126,12 @@ class Bench:
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(self.snapshot), os.environ.get("PYTHONPATH")) if p)
 
     def check_snapshot(self, timed: Timed) -> None:
-        """Fail unless the dynamic-provider process imported ``provider`` from the run's snapshot."""
+        """Fail unless the dynamic-provider process imported ``pulumi_dataprotection`` from the run's snapshot."""
         strays = [p for p in timed.provider_packages if not Path(p).is_relative_to(self.snapshot)]
         if strays or not timed.provider_packages:
             raise RuntimeError(
-                f"`pulumi {timed.command}`: the provider process imported provider from {strays or 'nowhere'}, "
+                f"`pulumi {timed.command}`: the provider process imported pulumi_dataprotection "
+                f"from {strays or 'nowhere'}, "
                 f"not from the snapshot {self.snapshot}"
             )
 
@@ -136,9 +139,7 @@ class Bench:
         """A fresh emulator subprocess with the run's L and R, its database under the work directory."""
         db = self.work / "emulators" / name / "state.db"
         db.parent.mkdir(parents=True, exist_ok=True)
-        return start_emulator(
-            lro_seconds=self.settings.lro, retry_after=self.settings.retry_after, db_path=db, tls=tls
-        )
+        return start_emulator(lro_seconds=self.settings.lro, retry_after=self.settings.retry_after, db_path=db, tls=tls)
 
     @contextmanager
     def scenario(self, key: str) -> Iterator[dict[str, Any]]:
@@ -401,12 +402,13 @@ class Bench:
 
 
 def snapshot_provider(target: Path) -> tuple[Path, str]:
-    """Copy the ``provider`` package to ``target`` (put first on PYTHONPATH for every process the run starts) so
+    """Copy the ``pulumi_dataprotection`` package to ``target`` (put first on PYTHONPATH for every process the
+    run starts) so
     that the whole run measures one version of it even if the working tree changes meanwhile; return the directory
     and a digest of the copied files."""
-    shutil.copytree(REPO_ROOT / "provider", target / "provider", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(PACKAGE_DIR, target / PACKAGE_DIR.name, ignore=shutil.ignore_patterns("__pycache__"))
     digest = hashlib.sha256()
-    for path in sorted((target / "provider").rglob("*")):
+    for path in sorted((target / PACKAGE_DIR.name).rglob("*")):
         if path.is_file():
             digest.update(path.relative_to(target).as_posix().encode())
             digest.update(path.read_bytes())

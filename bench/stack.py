@@ -25,7 +25,7 @@ COMMAND_TIMEOUT = 1800.0
 @dataclass(frozen=True)
 class Timed:
     """One CLI command: wall seconds, the provider process's CPU seconds (None when not recorded), the files it
-    imported the ``provider`` package from, and the output."""
+    imported the ``pulumi_dataprotection`` package from, and the output."""
 
     command: str
     seconds: float

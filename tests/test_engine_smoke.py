@@ -32,9 +32,9 @@ class NotebookProvider(ResourceProvider):
         note_id = uuid.uuid4().hex
         _record(props["journal"], {"op": "create", "id": note_id, "text": props["text"]})
         # Import proves the provider process runs in the project venv where our package is installed.
-        import provider
+        import pulumi_dataprotection
 
-        return CreateResult(note_id, {**props, "provider_module": provider.__name__})
+        return CreateResult(note_id, {**props, "provider_module": pulumi_dataprotection.__name__})
 
     def diff(self, _id, olds, news):
         changed = [key for key in ("text", "journal") if olds.get(key) != news.get(key)]
@@ -83,7 +83,7 @@ def test_up_preview_destroy_with_dynamic_provider(pulumi_env: dict[str, str], tm
     created = _journal(journal)
     assert [entry["op"] for entry in created] == ["create"], up.stdout
     outputs = json.loads(run_pulumi(["stack", "output", "--json"], cwd=project, env=pulumi_env).stdout)
-    assert outputs == {"note_id": created[0]["id"], "provider_module": "provider"}
+    assert outputs == {"note_id": created[0]["id"], "provider_module": "pulumi_dataprotection"}
 
     preview = run_pulumi(["preview", "--json", "--expect-no-changes"], cwd=project, env=pulumi_env)
     summary = json.loads(preview.stdout)["changeSummary"]

@@ -28,7 +28,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from provider.emulator import DEFAULT_TOKEN, EmulatorHandle, start_emulator
+from pulumi_dataprotection.emulator import DEFAULT_TOKEN, EmulatorHandle, start_emulator
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".state" / "demo"

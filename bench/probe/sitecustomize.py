@@ -1,5 +1,6 @@
 """Loaded through PYTHONPATH by the benchmarks only: in the dynamic-provider process (``python -m pulumi.dynamic``)
-it records the process's CPU time when the process ends, and where it imported ``provider`` from, as one JSON file
+it records the process's CPU time when the process ends, and where it imported ``pulumi_dataprotection`` from,
+as one JSON file
 in ``$BENCH_PROVIDER_CPU_DIR``."""
 
 import atexit
@@ -15,7 +16,7 @@ _ARGV = getattr(sys, "orig_argv", [])
 
 def _record() -> None:
     times = os.times()
-    package = getattr(sys.modules.get("provider"), "__file__", None)
+    package = getattr(sys.modules.get("pulumi_dataprotection"), "__file__", None)
     path = os.path.join(_DIR or ".", f"provider-{os.getpid()}.json")
     record = {"pid": os.getpid(), "user": times.user, "system": times.system, "wall": time.time(), "package": package}
     with open(path, "w", encoding="utf-8") as out:

@@ -2,9 +2,9 @@
 
 import pulumi
 
-from provider import BackupInstance, BackupPolicy, BackupVault
-from provider.policy.builders import Retention, Schedule, TaggedRetention, adls_policy, first_of
-from provider.policy.schema import summarize
+from pulumi_dataprotection import BackupInstance, BackupPolicy, BackupVault
+from pulumi_dataprotection.policy.builders import Retention, Schedule, TaggedRetention, adls_policy, first_of
+from pulumi_dataprotection.policy.schema import summarize
 
 config = pulumi.Config()
 location = config.require("location")

@@ -3,8 +3,8 @@ server, in one backup vault with one policy each."""
 
 import pulumi
 
-from provider import BackupInstance, BackupPolicy, BackupVault
-from provider.policy.builders import (
+from pulumi_dataprotection import BackupInstance, BackupPolicy, BackupVault
+from pulumi_dataprotection.policy.builders import (
     ArchiveTier,
     Retention,
     Schedule,
@@ -13,7 +13,7 @@ from provider.policy.builders import (
     postgresql_flexible_policy,
     postgresql_policy,
 )
-from provider.policy.schema import summarize
+from pulumi_dataprotection.policy.schema import summarize
 
 config = pulumi.Config()
 location = config.require("location")

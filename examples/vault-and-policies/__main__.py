@@ -2,8 +2,8 @@
 
 import pulumi
 
-from provider import BackupPolicy, BackupVault
-from provider.policy.builders import (
+from pulumi_dataprotection import BackupPolicy, BackupVault
+from pulumi_dataprotection.policy.builders import (
     ArchiveTier,
     Retention,
     Schedule,
@@ -14,7 +14,7 @@ from provider.policy.builders import (
     postgresql_flexible_policy,
     postgresql_policy,
 )
-from provider.policy.schema import summarize
+from pulumi_dataprotection.policy.schema import summarize
 
 config = pulumi.Config()
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from provider.arm import ArmClient, ArmSettings, PollPolicy, RetryPolicy, VaultLocks
+from pulumi_dataprotection.arm import ArmClient, ArmSettings, PollPolicy, RetryPolicy, VaultLocks
 from tests.arm.server import ScriptedServer
 
 RECORDINGS = Path(__file__).resolve().parents[2] / ".." / "shared" / "reference" / "recordings"

@@ -6,8 +6,8 @@ import pytest
 from azure.core.credentials import AccessToken
 from azure.core.exceptions import ClientAuthenticationError
 
-from provider.arm import ArmSettings, AuthenticationError, CredentialMode, CredentialTokenSource, Secret
-from provider.arm.client import build_token_source
+from pulumi_dataprotection.arm import ArmSettings, AuthenticationError, CredentialMode, CredentialTokenSource, Secret
+from pulumi_dataprotection.arm.client import build_token_source
 
 
 class FakeCredential:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from provider.arm import (
+from pulumi_dataprotection.arm import (
     ArmError,
     NotFoundError,
     OperationFailedError,
     OperationTimeoutError,
     PollPolicy,
 )
-from provider.arm.paths import vault_id
+from pulumi_dataprotection.arm.paths import vault_id
 from tests.arm.server import Reply, Seen
 
 SUB = "00000000-0000-0000-0000-000000000000"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from provider.arm import (
+from pulumi_dataprotection.arm import (
     ArmClient,
     ArmError,
     ArmSettings,
@@ -23,7 +23,7 @@ from provider.arm import (
     RetryPolicy,
     VaultLocks,
 )
-from provider.arm.paths import resource_type_candidates
+from pulumi_dataprotection.arm.paths import resource_type_candidates
 from tests.arm.cassettes import Interaction, Replay, load_cassette
 from tests.arm.conftest import FAST_POLL, RECORDINGS, FakeTime
 

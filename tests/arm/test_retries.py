@@ -8,9 +8,9 @@ import socket
 
 import pytest
 
-from provider.arm import ArmError, RetriesExhaustedError, RetryPolicy
-from provider.arm.auth import Secret, StaticTokenSource
-from provider.arm.paths import vault_id
+from pulumi_dataprotection.arm import ArmError, RetriesExhaustedError, RetryPolicy
+from pulumi_dataprotection.arm.auth import Secret, StaticTokenSource
+from pulumi_dataprotection.arm.paths import vault_id
 from tests.arm.conftest import TOKEN
 from tests.arm.server import Reply
 

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from provider.arm import (
+from pulumi_dataprotection.arm import (
     ArmClient,
     ArmError,
     ArmSettings,
@@ -22,9 +22,15 @@ from provider.arm import (
     resolve_cloud,
     vault_id,
 )
-from provider.arm.auth import StaticTokenSource
-from provider.arm.clouds import AZURE_CHINA, AZURE_PUBLIC, AZURE_US_GOVERNMENT, is_loopback_host
-from provider.arm.paths import instance_write_vault, is_idempotent, resource_of, resource_type_candidates, vault_of
+from pulumi_dataprotection.arm.auth import StaticTokenSource
+from pulumi_dataprotection.arm.clouds import AZURE_CHINA, AZURE_PUBLIC, AZURE_US_GOVERNMENT, is_loopback_host
+from pulumi_dataprotection.arm.paths import (
+    instance_write_vault,
+    is_idempotent,
+    resource_of,
+    resource_type_candidates,
+    vault_of,
+)
 from tests.arm.conftest import TOKEN
 from tests.arm.server import Reply
 

@@ -10,8 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from provider.arm import ArmError, PollPolicy, VaultBusyError
-from provider.arm.paths import vault_id, vault_of
+from pulumi_dataprotection.arm import ArmError, PollPolicy, VaultBusyError
+from pulumi_dataprotection.arm.paths import vault_id, vault_of
 from tests.arm.server import Reply, Seen
 
 SUB = "00000000-0000-0000-0000-000000000000"

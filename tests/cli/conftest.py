@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from provider.cli import main
-from provider.cli.templates import aks, disk, postgresql, postgresql_flexible
-from provider.emulator import EmulatorHandle
-from provider.instance.schema import INSTANCE
-from provider.policy.builders import Retention, Schedule, blob_operational_policy, disk_policy
-from provider.policy.schema import POLICY
-from provider.vault.schema import VAULT
+from pulumi_dataprotection.cli import main
+from pulumi_dataprotection.cli.templates import aks, disk, postgresql, postgresql_flexible
+from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.instance.schema import INSTANCE
+from pulumi_dataprotection.policy.builders import Retention, Schedule, blob_operational_policy, disk_policy
+from pulumi_dataprotection.policy.schema import POLICY
+from pulumi_dataprotection.vault.schema import VAULT
 from tests.cli import exports as ex
 from tests.support.emulator import ArmClient as TestArmClient
 

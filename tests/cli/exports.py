@@ -13,9 +13,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from provider.instance.schema import INSTANCE
-from provider.policy.schema import POLICY, summarize
-from provider.vault.schema import VAULT
+from pulumi_dataprotection.instance.schema import INSTANCE
+from pulumi_dataprotection.policy.schema import POLICY, summarize
+from pulumi_dataprotection.vault.schema import VAULT
 
 SUB = "5b3a2c1d-0e9f-4a8b-9c7d-6e5f4a3b2c1d"
 RG = f"/subscriptions/{SUB}/resourceGroups/rg-backup"

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from provider.audit import RULES, Severity, build_report, parse_export
-from provider.cli.templates import disk
-from provider.instance.schema import INSTANCE
-from provider.policy.schema import POLICY, summarize
-from provider.vault.schema import VAULT
+from pulumi_dataprotection.audit import RULES, Severity, build_report, parse_export
+from pulumi_dataprotection.cli.templates import disk
+from pulumi_dataprotection.instance.schema import INSTANCE
+from pulumi_dataprotection.policy.schema import POLICY, summarize
+from pulumi_dataprotection.vault.schema import VAULT
 from tests.cli import exports as ex
 from tests.cli.conftest import DISK_ID, weak_document
 
@@ -252,7 +252,7 @@ def test_rule_catalog_lists_every_rule_with_severity(run_cli):
 
 
 def test_report_from_a_file_path_object(tmp_path: Path, weak_export: Path):
-    from provider.audit import load_export
+    from pulumi_dataprotection.audit import load_export
 
     export = load_export(weak_export)
     assert [r.name for r in export.of_kind("vault")] == ["vault-weak", "vault-orphan"]

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from provider.arm import OperationResult, ResourceId
-from provider.cli.backup_now import BackupRun, target_settings
-from provider.cli.common import console
+from pulumi_dataprotection.arm import OperationResult, ResourceId
+from pulumi_dataprotection.cli.backup_now import BackupRun, target_settings
+from pulumi_dataprotection.cli.common import console
 from tests.cli.conftest import EMULATOR_SUB
 
 JOB_ID = (

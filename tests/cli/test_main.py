@@ -1,4 +1,4 @@
-"""The command line entry points: `main([...])` exit codes, `python -m provider` and the console script."""
+"""The command line entry points: `main([...])` exit codes, `python -m pulumi_dataprotection` and the console script."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import subprocess
 import sys
 from importlib import metadata, resources
 
-from provider import __version__
+from pulumi_dataprotection import __version__
 
 
 def test_help_and_version_exit_0(run_cli):
@@ -26,7 +26,7 @@ def test_missing_or_unknown_command_exits_2(run_cli):
 
 def test_python_dash_m_provider_runs_the_cli():
     done = subprocess.run(
-        [sys.executable, "-m", "provider", "policy-template", "--datasource", "disk", "--format", "json"],
+        [sys.executable, "-m", "pulumi_dataprotection", "policy-template", "--datasource", "disk", "--format", "json"],
         capture_output=True,
         text=True,
         timeout=60,
@@ -38,10 +38,10 @@ def test_python_dash_m_provider_runs_the_cli():
 
 def test_console_script_points_at_main():
     scripts = {e.name: e.value for e in metadata.entry_points(group="console_scripts")}
-    assert scripts["pulumi-dataprotection"] == "provider.cli:main"
+    assert scripts["pulumi-dataprotection"] == "pulumi_dataprotection.cli:main"
 
 
 def test_package_data_files_are_where_the_loaders_read_them():
-    assert resources.files("provider.permissions").joinpath("datasource_roles.json").is_file()
+    assert resources.files("pulumi_dataprotection.permissions").joinpath("datasource_roles.json").is_file()
     for kind in ("aks", "disk", "blob", "adls", "postgresql", "postgresql_flexible", "mysql_flexible"):
-        assert resources.files("provider.cli.templates").joinpath(f"{kind}.py").is_file()
+        assert resources.files("pulumi_dataprotection.cli.templates").joinpath(f"{kind}.py").is_file()

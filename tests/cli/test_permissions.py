@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from provider.permissions import Target, load_table, parse_table, plan
-from provider.schema.datasources import KINDS
+from pulumi_dataprotection.permissions import Target, load_table, parse_table, plan
+from pulumi_dataprotection.schema.datasources import KINDS
 from tests.cli import exports as ex
 from tests.cli.conftest import AKS_ID, DISK_ID, PG_FLEX_ID, PG_SINGLE_ID
 
@@ -248,9 +248,9 @@ def test_user_assigned_vault_identity_is_used_when_the_instance_names_it():
     uami = f"{ex.RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/backup-msi"
     target = Target("bi", "mysql_flexible", MYSQL_ID, vault_principal="from-uami")
     assert {a.principal_id for a in plan([target]).assignments} == {"from-uami"}
-    from provider.audit import parse_export
-    from provider.cli.common import console
-    from provider.cli.permissions import targets_from_export
+    from pulumi_dataprotection.audit import parse_export
+    from pulumi_dataprotection.cli.common import console
+    from pulumi_dataprotection.cli.permissions import targets_from_export
 
     vault = ex.vault({"name": "v1", "resource_group_name": "rg-backup", "location": "westeurope", "redundancy": "LRS",
                       "identity_type": "UserAssigned", "user_assigned_identity_ids": [uami]})  # fmt: skip

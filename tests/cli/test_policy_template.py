@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from provider.audit import build_report, parse_export
-from provider.policy.schema import POLICY
-from provider.schema.datasources import KINDS
+from pulumi_dataprotection.audit import build_report, parse_export
+from pulumi_dataprotection.policy.schema import POLICY
+from pulumi_dataprotection.schema.datasources import KINDS
 from tests.cli import exports as ex
 
 VAULT_ID = (
@@ -49,7 +49,7 @@ def test_recommended_policies_pass_the_default_audit(kind, run_cli):
 
 def test_python_template_shows_the_builder_calls(run_cli):
     result = run_cli("policy-template", "--datasource", "aks")
-    assert "from provider.policy.builders import" in result.out
+    assert "from pulumi_dataprotection.policy.builders import" in result.out
     assert "Schedule.hourly(4)" in result.out
     assert 'TaggedRetention("Daily", "P7D", first_of("day"), vault_copy_keep_for="P30D")' in result.out
     assert "AKS cluster: every 4 h to OperationalStore, kept 7 days" in result.err

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from provider.emulator import EmulatorHandle, start_emulator
+from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from tests.e2e.programs import SMALL_PROGRAM, SUBSCRIPTION
 from tests.e2e.pulumi_stack import Stack, materialize_example, sample_config
 from tests.support.emulator import ArmClient, fresh
@@ -30,7 +30,8 @@ StackFactory = Callable[..., Stack]
 
 @pytest.fixture(scope="module")
 def dp_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
-    """The module's emulator: ``python -m provider.emulator`` in a subprocess, fast LROs, ``Retry-After: 0``."""
+    """The module's emulator: ``python -m pulumi_dataprotection.emulator`` in a subprocess, fast LROs,
+    ``Retry-After: 0``."""
     db = tmp_path_factory.mktemp("emulator") / "state.db"
     handle = start_emulator(in_process=False, lro_seconds=LRO_SECONDS, retry_after=0, db_path=db)
     yield handle

@@ -36,8 +36,8 @@ SMALL_PROGRAM = Template("""
 \"\"\"One vault, one AKS policy and N AKS backup instances (see tests/e2e/programs.py).\"\"\"
 import pulumi
 
-from provider import BackupInstance, BackupPolicy, BackupVault
-from provider.policy.builders import Retention, Schedule, aks_policy
+from pulumi_dataprotection import BackupInstance, BackupPolicy, BackupVault
+from pulumi_dataprotection.policy.builders import Retention, Schedule, aks_policy
 
 SUBSCRIPTION = "$subscription"
 LOCATION = "$location"

@@ -250,7 +250,8 @@ class Stack:
 def materialize_example(example: str, destination: Path) -> Path:
     """Copy ``examples/<example>`` (program and Pulumi.yaml, not its stack files) into ``destination``.
 
-    The copy runs from this test run's virtualenv (which has the ``provider`` package) instead of the example's
+    The copy runs from this test run's virtualenv (which has the ``pulumi_dataprotection`` package) instead of the
+    example's
     relative ``virtualenv`` path; nothing else of the project file changes.
     """
     source = EXAMPLES / example

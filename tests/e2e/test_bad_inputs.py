@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from provider.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.e2e.conftest import StackFactory
 from tests.e2e.helpers import short
 

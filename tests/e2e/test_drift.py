@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from provider.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.e2e.conftest import StackFactory
 from tests.e2e.helpers import get_json, inventory, resource_type, short
 from tests.e2e.programs import SUBSCRIPTION, vault_path

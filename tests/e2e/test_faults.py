@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from provider.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.e2e.conftest import StackFactory
 from tests.e2e.helpers import Process, get_json, inventory, kill_if_alive, process_tree, resource_type, short, wait_for
 from tests.e2e.programs import SUBSCRIPTION, vault_path

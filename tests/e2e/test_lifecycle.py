@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from provider.emulator import API_VERSION, EmulatorHandle
+from pulumi_dataprotection.emulator import API_VERSION, EmulatorHandle
 from tests.e2e.conftest import StackFactory
 from tests.e2e.helpers import get_json, inventory, resource_type, short
 from tests.e2e.programs import SUBSCRIPTION as SMALL_SUBSCRIPTION

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from provider.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.e2e.azurite import Azurite, start_azurite
 from tests.e2e.conftest import new_stack
 from tests.e2e.helpers import inventory, short

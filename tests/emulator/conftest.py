@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
-from provider.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.emulator import helpers
 from tests.support.emulator import ArmClient
 from tests.support.spec import Spec
@@ -20,8 +20,11 @@ from tests.support.spec import Spec
 _UNDECLARED = (
     (
         "GET",
-        re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.DataProtection/locations/[^/]+"
-                   r"/operationStatus/[^/]+$", re.I),
+        re.compile(
+            r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.DataProtection/locations/[^/]+"
+            r"/operationStatus/[^/]+$",
+            re.I,
+        ),
         "OperationStatusResourceGroupContext_Get",
     ),
 )

@@ -65,9 +65,7 @@ DISK_POLICY: dict[str, Any] = {
                 "trigger": {
                     "objectType": "ScheduleBasedTriggerContext",
                     "schedule": {"repeatingTimeIntervals": ["R/2020-04-05T13:00:00+00:00/PT4H"]},
-                    "taggingCriteria": [
-                        {"isDefault": True, "tagInfo": {"tagName": "Default"}, "taggingPriority": 99}
-                    ],
+                    "taggingCriteria": [{"isDefault": True, "tagInfo": {"tagName": "Default"}, "taggingPriority": 99}],
                 },
             },
             {
@@ -110,9 +108,7 @@ BLOB_POLICY: dict[str, Any] = {
                 "trigger": {
                     "objectType": "ScheduleBasedTriggerContext",
                     "schedule": {"repeatingTimeIntervals": ["R/2023-06-28T07:30:00+00:00/P1D"], "timeZone": "UTC"},
-                    "taggingCriteria": [
-                        {"isDefault": True, "tagInfo": {"tagName": "Default"}, "taggingPriority": 99}
-                    ],
+                    "taggingCriteria": [{"isDefault": True, "tagInfo": {"tagName": "Default"}, "taggingPriority": 99}],
                 },
             },
         ],

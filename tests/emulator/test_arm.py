@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import requests
 
-from provider.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.emulator import helpers
 from tests.emulator.conftest import CheckedArm
 

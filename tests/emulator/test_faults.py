@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from provider.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.emulator import helpers
 from tests.emulator.conftest import CheckedArm
 from tests.emulator.test_instances import configured, eventually, state

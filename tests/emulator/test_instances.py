@@ -8,7 +8,7 @@ from typing import Any
 
 import requests
 
-from provider.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.emulator import helpers
 from tests.emulator.conftest import CheckedArm
 

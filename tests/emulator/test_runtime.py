@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from provider.emulator import EmulatorHandle, start_emulator
+from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from tests.emulator import helpers
 from tests.emulator.conftest import CheckedArm
 from tests.support.spec import Spec

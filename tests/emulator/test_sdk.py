@@ -10,7 +10,7 @@ from azure.core.exceptions import HttpResponseError
 from azure.mgmt.dataprotection import DataProtectionMgmtClient
 from azure.mgmt.dataprotection import models as m
 
-from provider.emulator import EmulatorCredential, EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorCredential, EmulatorHandle
 from tests.emulator import helpers
 from tests.support.emulator import SUBSCRIPTION
 

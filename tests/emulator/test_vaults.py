@@ -82,8 +82,9 @@ def test_patch_is_202_with_location_202_then_200(api: CheckedArm, vault: str) ->
 def test_delete_is_202_with_resource_group_scoped_status_then_gone(api: CheckedArm, vault: str) -> None:
     deleted = api.delete(vault)
     assert deleted.status_code == 202 and not deleted.content
-    assert "/resourceGroups/rg-emulator/providers/Microsoft.DataProtection/locations/westus/operationStatus/" in (
-        deleted.headers["Azure-AsyncOperation"]
+    assert (
+        "/resourceGroups/rg-emulator/providers/Microsoft.DataProtection/locations/westus/operationStatus/"
+        in (deleted.headers["Azure-AsyncOperation"])
     )
     assert "/providers/Microsoft.DataProtection/locations/westus/operationResults/" in deleted.headers["Location"]
     assert api.wait(deleted)["status"] == "Succeeded"

@@ -18,12 +18,12 @@ import pulumi
 import pytest
 import yaml
 
-from provider import config as provider_config
-from provider.instance.resource import InstanceProvider
-from provider.instance.schema import check_policy_match
-from provider.policy.resource import PolicyProvider
-from provider.policy.schema import policy_kind
-from provider.vault.resource import VaultProvider
+from pulumi_dataprotection import config as provider_config
+from pulumi_dataprotection.instance.resource import InstanceProvider
+from pulumi_dataprotection.instance.schema import check_policy_match
+from pulumi_dataprotection.policy.resource import PolicyProvider
+from pulumi_dataprotection.policy.schema import policy_kind
+from pulumi_dataprotection.vault.resource import VaultProvider
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"

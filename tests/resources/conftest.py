@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from pulumi.dynamic import Config, ConfigureRequest
 
-from provider import config as config_module
-from provider.emulator import EmulatorHandle, start_emulator
+from pulumi_dataprotection import config as config_module
+from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from tests.support.emulator import SUBSCRIPTION, fresh
 
 LRO_SECONDS = 0.05

@@ -6,7 +6,7 @@ from typing import Any
 
 from pulumi.dynamic import ResourceProvider
 
-from provider.policy.builders import aks_policy
+from pulumi_dataprotection.policy.builders import aks_policy
 from tests.support.emulator import SUBSCRIPTION
 
 RG = "rg-backup"

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from provider.adhoc.resource import AdhocBackupProvider
-from provider.arm import ArmError
-from provider.dynamic import ResourceFailure
-from provider.emulator import EmulatorHandle
-from provider.instance.resource import InstanceProvider
-from provider.policy.builders import Schedule, TaggedRetention, aks_policy, first_of
-from provider.policy.resource import PolicyProvider
-from provider.vault.resource import VaultProvider
+from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
+from pulumi_dataprotection.arm import ArmError
+from pulumi_dataprotection.dynamic import ResourceFailure
+from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.instance.resource import InstanceProvider
+from pulumi_dataprotection.policy.builders import Schedule, TaggedRetention, aks_policy, first_of
+from pulumi_dataprotection.policy.resource import PolicyProvider
+from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.helpers import checked, instance_inputs, policy_inputs, up, vault_inputs
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from provider.arm import CredentialMode
-from provider.config import ConfigError, load, parse_duration
+from pulumi_dataprotection.arm import CredentialMode
+from pulumi_dataprotection.config import ConfigError, load, parse_duration
 
 
 def test_dataprotection_keys_win_over_azure_native_and_env() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from provider.emulator import EmulatorHandle, start_emulator
+from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from tests.support.emulator import SUBSCRIPTION
 from tests.support.engine import run_pulumi, write_project
 
@@ -17,8 +17,8 @@ pytestmark = pytest.mark.engine
 PROGRAM = """
 import pulumi
 
-from provider import BackupInstance, BackupPolicy, BackupVault
-from provider.policy.builders import Retention, aks_policy
+from pulumi_dataprotection import BackupInstance, BackupPolicy, BackupVault
+from pulumi_dataprotection.policy.builders import Retention, aks_policy
 
 SUB = "/subscriptions/00000000-0000-0000-0000-0000000000aa"
 vault = BackupVault("vault", resource_group_name="rg-backup", location="westeurope", redundancy="LRS",

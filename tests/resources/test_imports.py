@@ -7,8 +7,8 @@ import sys
 
 PROGRAM = """
 import sys
-from provider import AdhocBackup, BackupInstance, BackupPolicy, BackupVault
-from provider.instance.resource import InstanceProvider
+from pulumi_dataprotection import AdhocBackup, BackupInstance, BackupPolicy, BackupVault
+from pulumi_dataprotection.instance.resource import InstanceProvider
 
 provider = InstanceProvider()
 vault = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.DataProtection/backupVaults/v"

@@ -10,16 +10,16 @@ from typing import Any
 
 import pytest
 
-from provider import config as config_module
-from provider.arm import OperationFailedError
-from provider.arm.locks import PROCESS_VAULT_LOCKS
-from provider.dynamic import ResourceFailure
-from provider.emulator import EmulatorHandle, start_emulator
-from provider.instance import resource as instance_resource
-from provider.instance.resource import InstanceProvider
-from provider.policy.builders import disk_policy
-from provider.policy.resource import PolicyProvider
-from provider.vault.resource import VaultProvider
+from pulumi_dataprotection import config as config_module
+from pulumi_dataprotection.arm import OperationFailedError
+from pulumi_dataprotection.arm.locks import PROCESS_VAULT_LOCKS
+from pulumi_dataprotection.dynamic import ResourceFailure
+from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
+from pulumi_dataprotection.instance import resource as instance_resource
+from pulumi_dataprotection.instance.resource import InstanceProvider
+from pulumi_dataprotection.policy.builders import disk_policy
+from pulumi_dataprotection.policy.resource import PolicyProvider
+from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import stack_config
 from tests.resources.helpers import aks_id, checked, instance_inputs, policy_inputs, up, update, vault_inputs
 

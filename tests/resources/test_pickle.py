@@ -11,12 +11,12 @@ import textwrap
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from provider.adhoc.resource import AdhocBackupProvider
-from provider.dynamic import SchemaProvider
-from provider.emulator import EmulatorHandle
-from provider.instance.resource import InstanceProvider
-from provider.policy.resource import PolicyProvider
-from provider.vault.resource import VaultProvider
+from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
+from pulumi_dataprotection.dynamic import SchemaProvider
+from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.instance.resource import InstanceProvider
+from pulumi_dataprotection.policy.resource import PolicyProvider
+from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import configure, stack_config
 from tests.resources.helpers import instance_inputs, policy_inputs, vault_inputs
 
@@ -90,7 +90,7 @@ def test_unpickled_providers_work_in_a_fresh_process(configured: EmulatorHandle)
     )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert out["vault"][0] == "provider.vault.resource"
+    assert out["vault"][0] == "pulumi_dataprotection.vault.resource"
     assert out["vault"][1].endswith("/backupVaults/vault-sub") and out["vault"][2] == "Succeeded"
     assert out["instance"] == "ProtectionConfigured"
     assert out["read"] == out["vault"][1]

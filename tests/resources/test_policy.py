@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from provider.dynamic import PlanError, ResourceFailure
-from provider.emulator import EmulatorHandle
-from provider.instance.resource import InstanceProvider
-from provider.policy.builders import Retention, aks_policy
-from provider.policy.resource import PolicyProvider, content_hash
-from provider.schema import UNKNOWN_STRING
-from provider.vault.resource import VaultProvider
+from pulumi_dataprotection.dynamic import PlanError, ResourceFailure
+from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.instance.resource import InstanceProvider
+from pulumi_dataprotection.policy.builders import Retention, aks_policy
+from pulumi_dataprotection.policy.resource import PolicyProvider, content_hash
+from pulumi_dataprotection.schema import UNKNOWN_STRING
+from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.helpers import checked, instance_inputs, policy_inputs, up, vault_inputs
 
 

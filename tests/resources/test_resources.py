@@ -7,12 +7,12 @@ from typing import Any
 import pulumi
 import pytest
 
-import provider
-from provider.adhoc.resource import AdhocBackupProvider
-from provider.instance.resource import InstanceProvider
-from provider.policy.builders import aks_policy
-from provider.policy.resource import PolicyProvider
-from provider.vault.resource import VaultProvider
+import pulumi_dataprotection
+from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
+from pulumi_dataprotection.instance.resource import InstanceProvider
+from pulumi_dataprotection.policy.builders import aks_policy
+from pulumi_dataprotection.policy.resource import PolicyProvider
+from pulumi_dataprotection.vault.resource import VaultProvider
 
 
 class Mocks(pulumi.runtime.Mocks):
@@ -37,7 +37,7 @@ def mocks() -> Mocks:
 
 
 def test_package_exports_the_four_resources() -> None:
-    from provider import AdhocBackup, BackupInstance, BackupPolicy, BackupVault
+    from pulumi_dataprotection import AdhocBackup, BackupInstance, BackupPolicy, BackupVault
 
     assert {c.__name__ for c in (AdhocBackup, BackupInstance, BackupPolicy, BackupVault)} == {
         "AdhocBackup",
@@ -45,17 +45,19 @@ def test_package_exports_the_four_resources() -> None:
         "BackupPolicy",
         "BackupVault",
     }
-    assert provider.__version__
+    assert pulumi_dataprotection.__version__
     with pytest.raises(AttributeError):
-        _ = provider.Nothing
+        _ = pulumi_dataprotection.Nothing
 
 
 @pulumi.runtime.test  # type: ignore[untyped-decorator]
 def test_constructors_register_stable_types_and_inputs(mocks: Mocks) -> Any:
-    vault = provider.BackupVault("vault", resource_group_name="rg", location="westeurope", redundancy="LRS")
-    policy = provider.BackupPolicy("aks", vault_id=vault.id, **aks_policy())
-    fixed = provider.BackupPolicy("fixed", name="daily", vault_id=vault.id, **aks_policy())
-    instance = provider.BackupInstance(
+    vault = pulumi_dataprotection.BackupVault(
+        "vault", resource_group_name="rg", location="westeurope", redundancy="LRS"
+    )
+    policy = pulumi_dataprotection.BackupPolicy("aks", vault_id=vault.id, **aks_policy())
+    fixed = pulumi_dataprotection.BackupPolicy("fixed", name="daily", vault_id=vault.id, **aks_policy())
+    instance = pulumi_dataprotection.BackupInstance(
         "bi",
         vault_id=vault.id,
         policy_id=policy.id,
@@ -63,7 +65,7 @@ def test_constructors_register_stable_types_and_inputs(mocks: Mocks) -> Any:
         datasource_id="/subscriptions/s/resourceGroups/r/providers/Microsoft.ContainerService/managedClusters/c",
         on_delete="StopProtectionRetainData",
     )
-    backup = provider.AdhocBackup("now", backup_instance_id=instance.id, triggers={"run": 1})
+    backup = pulumi_dataprotection.AdhocBackup("now", backup_instance_id=instance.id, triggers={"run": 1})
     for resource, cls in (
         (vault, VaultProvider),
         (policy, PolicyProvider),

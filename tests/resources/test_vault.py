@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from provider.arm import OperationTimeoutError
-from provider.dynamic import PlanError, ResourceFailure
-from provider.emulator import EmulatorHandle
-from provider.vault.resource import VaultProvider
+from pulumi_dataprotection.arm import OperationTimeoutError
+from pulumi_dataprotection.dynamic import PlanError, ResourceFailure
+from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.helpers import RG, checked, instance_inputs, policy_inputs, up, update, vault_inputs
 from tests.support.emulator import SUBSCRIPTION
 
@@ -121,7 +121,7 @@ def test_create_refuses_an_existing_vault_whose_create_only_settings_differ(
 def test_a_vault_in_use_is_taken_over_only_with_adopt_existing(
     provider: VaultProvider, configured: EmulatorHandle
 ) -> None:
-    from provider.policy.resource import PolicyProvider
+    from pulumi_dataprotection.policy.resource import PolicyProvider
 
     id_, _ = up(provider, vault_inputs())
     up(PolicyProvider(), policy_inputs(id_))
@@ -138,8 +138,8 @@ def test_a_vault_in_use_is_taken_over_only_with_adopt_existing(
 
 
 def test_checked_inputs_carry_the_arm_id_so_dependents_stay_known_in_preview(provider: VaultProvider) -> None:
-    from provider.instance.resource import InstanceProvider
-    from provider.policy.resource import PolicyProvider
+    from pulumi_dataprotection.instance.resource import InstanceProvider
+    from pulumi_dataprotection.policy.resource import PolicyProvider
 
     id_, outs = up(provider, vault_inputs())
     policy, instance = PolicyProvider(), InstanceProvider()
@@ -186,8 +186,8 @@ def test_one_way_changes_fail_at_preview(provider: VaultProvider) -> None:
 
 
 def test_replacing_a_vault_is_planned_when_empty_and_refused_when_it_holds_backups(provider: VaultProvider) -> None:
-    from provider.instance.resource import InstanceProvider
-    from provider.policy.resource import PolicyProvider
+    from pulumi_dataprotection.instance.resource import InstanceProvider
+    from pulumi_dataprotection.policy.resource import PolicyProvider
 
     id_, outs = up(provider, vault_inputs())
     plan = provider.diff(id_, outs, checked(provider, vault_inputs(redundancy="GRS")))

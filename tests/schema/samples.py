@@ -7,7 +7,7 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from provider.policy.builders import (
+from pulumi_dataprotection.policy.builders import (
     ArchiveTier,
     Criteria,
     Retention,

@@ -11,11 +11,11 @@ import pytest
 from azure.mgmt.dataprotection import models as sdk
 from azure.mgmt.dataprotection._utils.model_base import Model, _deserialize
 
-from provider.instance.schema import INSTANCE
-from provider.policy.schema import POLICY
-from provider.schema import ResourceSchema
-from provider.schema.iso8601 import canonical_datetime
-from provider.vault.schema import PATCHABLE_INPUTS, VAULT
+from pulumi_dataprotection.instance.schema import INSTANCE
+from pulumi_dataprotection.policy.schema import POLICY
+from pulumi_dataprotection.schema import ResourceSchema
+from pulumi_dataprotection.schema.iso8601 import canonical_datetime
+from pulumi_dataprotection.vault.schema import PATCHABLE_INPUTS, VAULT
 from tests.schema.samples import (
     INSTANCES,
     POLICIES,

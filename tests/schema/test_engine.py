@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from provider.schema import (
+from pulumi_dataprotection.schema import (
     CREATE_ONLY,
     OUTPUT_ONLY,
     UNKNOWN_STRING,
@@ -33,13 +33,13 @@ from provider.schema import (
     default_is_unknown,
     one_way,
 )
-from provider.schema.iso8601 import (
+from pulumi_dataprotection.schema.iso8601 import (
     canonical_datetime,
     canonical_repeating_interval,
     parse_duration,
     parse_repeating_interval,
 )
-from provider.schema.paths import deep_merge, get_path, parse_path, remainder, set_path
+from pulumi_dataprotection.schema.paths import deep_merge, get_path, parse_path, remainder, set_path
 
 WIDGET_ID = "/subscriptions/6f3c1a52-0d2e-4c0b-9a7e-4d1b2c3d4e5f/resourceGroups/rg/providers/Contoso.Things/widgets/w1"
 

@@ -24,11 +24,11 @@ from typing import Any
 import pytest
 import yaml
 
-from provider.instance.schema import INSTANCE
-from provider.policy.builders import Criteria, Retention, Schedule, TaggedRetention, postgresql_policy
-from provider.policy.schema import POLICY
-from provider.schema import ResourceSchema
-from provider.vault.schema import PATCHABLE_INPUTS, VAULT
+from pulumi_dataprotection.instance.schema import INSTANCE
+from pulumi_dataprotection.policy.builders import Criteria, Retention, Schedule, TaggedRetention, postgresql_policy
+from pulumi_dataprotection.policy.schema import POLICY
+from pulumi_dataprotection.schema import ResourceSchema
+from pulumi_dataprotection.vault.schema import PATCHABLE_INPUTS, VAULT
 
 EXAMPLES = (
     "reference/azure-spec/specification/dataprotection/resource-manager/Microsoft.DataProtection/DataProtection/"

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from provider.instance.schema import INSTANCE, check_policy_match
-from provider.policy.schema import POLICY
-from provider.schema import CheckFailure, ResourceSchema
-from provider.vault.schema import VAULT
+from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
+from pulumi_dataprotection.policy.schema import POLICY
+from pulumi_dataprotection.schema import CheckFailure, ResourceSchema
+from pulumi_dataprotection.vault.schema import VAULT
 from tests.schema.samples import SUB, instance_inputs, policy_inputs, vault_inputs
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from provider.policy.builders import (
+from pulumi_dataprotection.policy.builders import (
     ArchiveTier,
     Criteria,
     Retention,
@@ -16,7 +16,7 @@ from provider.policy.builders import (
     build_policy,
     first_of,
 )
-from provider.policy.schema import POLICY, content_name, summarize
+from pulumi_dataprotection.policy.schema import POLICY, content_name, summarize
 from tests.schema.samples import VAULT_ID, policy_inputs
 
 

@@ -11,8 +11,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from provider.instance.schema import INSTANCE
-from provider.policy.builders import (
+from pulumi_dataprotection.instance.schema import INSTANCE
+from pulumi_dataprotection.policy.builders import (
     ArchiveTier,
     Criteria,
     Retention,
@@ -21,10 +21,10 @@ from provider.policy.builders import (
     build_policy,
     first_of,
 )
-from provider.policy.schema import POLICY
-from provider.schema import UNKNOWN_STRING, ResourceSchema
-from provider.schema.datasources import KINDS
-from provider.vault.schema import VAULT
+from pulumi_dataprotection.policy.schema import POLICY
+from pulumi_dataprotection.schema import UNKNOWN_STRING, ResourceSchema
+from pulumi_dataprotection.schema.datasources import KINDS
+from pulumi_dataprotection.vault.schema import VAULT
 from tests.schema.samples import RG, SUB, UAMI, VAULT_ID, echo_instance, echo_policy, echo_vault
 from tests.support.spec import load_spec
 

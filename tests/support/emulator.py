@@ -5,7 +5,8 @@
 - ``arm``: a small authenticated JSON client for ``emulator`` (``arm.put(path, body)`` etc., api-version added).
 
 Both emulators run in-process for the whole session and are reset before each test; use
-``provider.emulator.start_emulator`` directly for emulators with other settings (restarts, strict datasources).
+``pulumi_dataprotection.emulator.start_emulator`` directly for emulators with other settings (restarts, strict
+datasources).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 
-from provider.emulator import API_VERSION, EmulatorHandle, start_emulator
+from pulumi_dataprotection.emulator import API_VERSION, EmulatorHandle, start_emulator
 
 LRO_SECONDS = 0.2
 SUBSCRIPTION = "00000000-0000-0000-0000-0000000000aa"

@@ -8,7 +8,8 @@ Public API (used by the engine smoke test and the end-to-end tests):
 - ``make_pulumi_env(bin_dir, state_dir) -> dict[str, str]`` / fixture ``pulumi_env``: an offline environment with
   a file backend, a passphrase, its own ``PULUMI_HOME`` and the engine first on ``PATH``.
 - ``write_project(directory, program, *, name, modules) -> Path``: a Pulumi.yaml + ``__main__.py`` project whose
-  runtime is this test run's virtualenv, so the program and the dynamic-provider process import ``provider``.
+  runtime is this test run's virtualenv, so the program and the dynamic-provider process import
+  ``pulumi_dataprotection``.
 - ``run_pulumi(args, cwd, env, *, check, timeout) -> CompletedProcess[str]``: run the CLI, raising an
   ``AssertionError`` that carries the command's output when ``check`` is set and it fails.
 """
@@ -96,8 +97,9 @@ def write_project(
 ) -> Path:
     """Write a Python Pulumi project (Pulumi.yaml, ``__main__.py`` and extra ``modules``) into ``directory``.
 
-    The runtime uses this test run's virtualenv, which has the ``provider`` package installed. Extra modules sit
-    beside ``__main__.py``; both the program and the dynamic-provider process (started in the project
+
+    The runtime uses this test run's virtualenv, which has the ``pulumi_dataprotection`` package installed. Extra
+    modules sit beside ``__main__.py``; both the program and the dynamic-provider process (started in the project
     directory) can import them, which is what pulumi needs to unpickle a provider class by reference.
     """
     directory.mkdir(parents=True, exist_ok=True)

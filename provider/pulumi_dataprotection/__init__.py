@@ -1,0 +1,35 @@
+"""Pulumi dynamic resources for Azure Data Protection, with a local emulator of the service.
+
+``from pulumi_dataprotection import BackupVault, BackupPolicy, BackupInstance, AdhocBackup``; the resources (and the
+Pulumi SDK)
+are imported on first use, so the emulator and the ARM client do not pay for them.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from pulumi_dataprotection.adhoc.resource import AdhocBackup
+    from pulumi_dataprotection.instance.resource import BackupInstance
+    from pulumi_dataprotection.policy.resource import BackupPolicy
+    from pulumi_dataprotection.vault.resource import BackupVault
+
+_RESOURCES = {
+    "BackupVault": "pulumi_dataprotection.vault.resource",
+    "BackupPolicy": "pulumi_dataprotection.policy.resource",
+    "BackupInstance": "pulumi_dataprotection.instance.resource",
+    "AdhocBackup": "pulumi_dataprotection.adhoc.resource",
+}
+
+__all__ = ["AdhocBackup", "BackupInstance", "BackupPolicy", "BackupVault", "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    module = _RESOURCES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'pulumi_dataprotection' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

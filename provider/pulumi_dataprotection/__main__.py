@@ -1,0 +1,7 @@
+"""``python -m pulumi_dataprotection``: the pulumi-dataprotection command line."""
+
+import sys
+
+from pulumi_dataprotection.cli import main
+
+sys.exit(main())

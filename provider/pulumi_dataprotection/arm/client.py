@@ -1,0 +1,555 @@
+"""`ArmClient`: authenticated, retried ARM requests that wait for long-running operations; `get_client` caches one.
+
+One requests.Session per client per process (created lazily, rebuilt after fork, never pickled). Every call
+carries a fresh `x-ms-client-request-id`; retries follow `RetryPolicy`; a 401 triggers one token refresh;
+backup-instance writes hold the vault's lock for the whole request + wait.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, NoReturn
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from pulumi_dataprotection import __version__
+from pulumi_dataprotection.arm.auth import (
+    CredentialTokenSource,
+    StaticTokenSource,
+    TokenSource,
+    client_secret_credential,
+    default_credential,
+)
+from pulumi_dataprotection.arm.clouds import is_loopback_host
+from pulumi_dataprotection.arm.errors import (
+    ArmError,
+    CloudError,
+    InvalidNameError,
+    JsonObject,
+    NotFoundError,
+    RetriesExhaustedError,
+    UnsafeRequestError,
+    VaultBusyError,
+    display_url,
+    parse_cloud_error,
+)
+from pulumi_dataprotection.arm.locks import PROCESS_VAULT_LOCKS, VaultLocks
+from pulumi_dataprotection.arm.lro import Fetch, FinalStateVia, OperationResult, OperationWaiter
+from pulumi_dataprotection.arm.paths import instance_write_vault, is_idempotent, resource_of, vault_of
+from pulumi_dataprotection.arm.response import ArmResponse
+from pulumi_dataprotection.arm.retry import (
+    RETRYABLE_STATUSES,
+    Outcome,
+    RetryBudget,
+    classify_exception,
+    classify_status,
+    describe_exception,
+    retry_after_seconds,
+)
+from pulumi_dataprotection.arm.settings import ArmSettings, CredentialMode
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = f"pulumi-dataprotection/{__version__} python/{platform.python_version()} requests/{requests.__version__}"
+_MAX_PAGES = 1000
+
+
+@dataclass(frozen=True)
+class _Call:
+    """One logical HTTP call (retried as a unit)."""
+
+    method: str
+    url: str
+    body: bytes | None
+    operation: str | None
+    resource: str | None
+    phase: str
+    idempotent: bool
+    write: bool
+    accept_404: bool
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    port = parts.port or {"https": 443, "http": 80}.get(parts.scheme)
+    return parts.scheme.lower(), (parts.hostname or "").lower(), port
+
+
+def build_token_source(settings: ArmSettings) -> TokenSource:
+    """The token source the settings ask for (azure-identity is imported only when needed)."""
+    cloud = settings.resolved_cloud
+    if settings.credential is CredentialMode.STATIC:
+        assert settings.static_token is not None
+        return StaticTokenSource(settings.static_token)
+    if settings.credential is CredentialMode.CLIENT_SECRET:
+        assert settings.tenant_id and settings.client_id and settings.client_secret
+        credential = client_secret_credential(
+            cloud.authority_host, settings.tenant_id, settings.client_id, settings.client_secret
+        )
+        return CredentialTokenSource(credential, cloud.token_scope)
+    credential = default_credential(cloud.authority_host, tenant_id=settings.tenant_id, client_id=settings.client_id)
+    return CredentialTokenSource(credential, cloud.token_scope, tenant_id=settings.tenant_id)
+
+
+class ArmClient:
+    """Talks to ARM for one `ArmSettings`. Thread-safe; share it between worker threads via `get_client`."""
+
+    def __init__(
+        self,
+        settings: ArmSettings,
+        *,
+        token_source: TokenSource | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        rng: Callable[[], float] = random.random,
+        locks: VaultLocks | None = None,
+    ) -> None:
+        self.settings = settings
+        self.endpoint = settings.resolved_cloud.arm_endpoint
+        self._origin = _origin(self.endpoint)
+        self._token_source = token_source
+        self._sleep = sleep
+        self._clock = clock
+        self._wall = wall_clock
+        self._rng = rng
+        self._locks = locks if locks is not None else PROCESS_VAULT_LOCKS
+        self._state_lock = threading.Lock()
+        self._session: requests.Session | None = None
+        self._session_pid: int | None = None
+        suffix = f" {settings.user_agent_suffix}" if settings.user_agent_suffix else ""
+        self.user_agent = USER_AGENT + suffix
+
+    def __repr__(self) -> str:
+        return f"ArmClient(endpoint={self.endpoint!r}, credential={self.settings.credential.value!r})"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(
+            "ArmClient holds a live HTTP session and credentials and is never pickled; "
+            "call pulumi_dataprotection.arm.get_client(settings) inside the provider method instead"
+        )
+
+    # Public API -------------------------------------------------------------------------------------------------
+
+    def execute(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        operation: str,
+        resource: str | None = None,
+        api_version: str | None = None,
+        timeout: float | None = None,
+        final_state_via: FinalStateVia = "location",
+        idempotent: bool | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> OperationResult:
+        """Send a write (PUT/PATCH/DELETE/POST) and, if Azure runs it asynchronously, wait until it ends.
+
+        `path` is an escaped ARM path (see `ResourceId`) or an absolute URL on the endpoint; api-version is added
+        from `api_version` or the settings. `operation` is a human name ("create backup instance") and `resource`
+        the ARM id, both used in errors. A DELETE answered 204/404 returns `already_gone=True`. Writes on backup
+        instances hold the vault's lock. Raises ArmError subclasses (OperationFailedError,
+        OperationTimeoutError, RetriesExhaustedError, VaultBusyError, NotFoundError, ...).
+        """
+        method = method.upper()
+        url = self._url(path, api_version, query)
+        resource = resource or resource_of(url)
+        limit = timeout if timeout is not None else self.settings.operation_timeout
+        call = _Call(
+            method=method,
+            url=url,
+            body=json.dumps(body).encode("utf-8") if body is not None else None,
+            operation=operation,
+            resource=resource,
+            phase="request",
+            idempotent=is_idempotent(method, url) if idempotent is None else idempotent,
+            write=method not in ("GET", "HEAD"),
+            accept_404=method == "DELETE",
+        )
+        with self._locks.hold(instance_write_vault(method, url)):
+            deadline_from = self._clock()
+            initial = self._send(call)
+            if initial.status == 404:
+                return OperationResult(404, None, dict(initial.headers), None, None, True, 0, initial.client_request_id)
+            waiter = OperationWaiter(
+                fetch=self._fetcher(operation, resource),
+                policy=self.settings.poll,
+                sleep=self._sleep,
+                clock=self._clock,
+                wall_clock=self._wall,
+                deadline=deadline_from + limit,
+                timeout=limit,
+                method=method,
+                url=url,
+                operation=operation,
+                resource=resource,
+            )
+            return waiter.wait(initial, final_state_via)
+
+    def get(
+        self,
+        path: str,
+        *,
+        operation: str | None = None,
+        resource: str | None = None,
+        api_version: str | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> JsonObject | None:
+        """GET one resource; None when it does not exist (404)."""
+        url = self._url(path, api_version, query)
+        response = self._send(
+            _Call("GET", url, None, operation or "read", resource or resource_of(url), "request", True, False, True)
+        )
+        if response.status == 404:
+            return None
+        return self._object(response, operation or "read")
+
+    def list(
+        self,
+        path: str,
+        *,
+        operation: str | None = None,
+        resource: str | None = None,
+        api_version: str | None = None,
+        query: Mapping[str, str] | None = None,
+    ) -> list[JsonObject]:
+        """GET a collection (optionally with query parameters such as `$filter`) and follow `nextLink` pages."""
+        url: str | None = self._url(path, api_version, query)
+        name = operation or "list"
+        items: list[JsonObject] = []
+        seen: set[str] = set()
+        while url:
+            if url in seen or len(seen) >= _MAX_PAGES:
+                raise ArmError(
+                    f"paging did not end (nextLink repeated or more than {_MAX_PAGES} pages)",
+                    code="InvalidNextLink",
+                    method="GET",
+                    url=url,
+                    operation=name,
+                    resource=resource,
+                )
+            seen.add(url)
+            response = self._send(_Call("GET", url, None, name, resource, "request", True, False, False))
+            page = self._object(response, name)
+            value = page.get("value")
+            if isinstance(value, list):
+                items.extend(v for v in value if isinstance(v, dict))
+            next_link = page.get("nextLink")
+            url = next_link if isinstance(next_link, str) and next_link else None
+        return items
+
+    @contextmanager
+    def vault_lock(self, vault: str) -> Iterator[None]:
+        """Hold a vault's write lock across several calls (re-entrant; `vault` is its id or any path under it)."""
+        with self._locks.hold(vault_of(vault) or vault):
+            yield
+
+    def vault_is_strict(self, vault: str) -> bool:
+        """Whether the vault refused an instance write (406/409 busy) while this process held its lock: then it
+        also refuses writes while an instance is configuring protection, or another client writes to it."""
+        return self._locks.is_strict(vault_of(vault) or vault)
+
+    def close(self) -> None:
+        """Close the HTTP session (a new one is created on the next call)."""
+        with self._state_lock:
+            if self._session is not None:
+                self._session.close()
+            self._session = None
+
+    # Internals --------------------------------------------------------------------------------------------------
+
+    def _fetcher(self, operation: str, resource: str | None) -> Fetch:
+        def fetch(url: str, accept_404: bool, phase: str) -> ArmResponse:
+            return self._send(_Call("GET", url, None, operation, resource, phase, True, False, accept_404))
+
+        return fetch
+
+    def _url(self, path: str, api_version: str | None, query: Mapping[str, str] | None = None) -> str:
+        """The request URL: endpoint + checked path (or a same-origin absolute URL) + query + api-version."""
+        if path.lower().startswith(("https://", "http://")):
+            url = path
+        else:
+            problems = []
+            if not path.startswith("/"):
+                problems.append("does not start with '/'")
+            if "?" in path or "#" in path:
+                problems.append("carries a query or fragment (pass `query=` instead)")
+            if any(unquote(s) in (".", "..") for s in path.split("/")):
+                problems.append("contains '.' or '..' segments")
+            if problems:
+                raise InvalidNameError(f"request path {path!r} " + " and ".join(problems), resource=path)
+            url = self.endpoint + path
+        params = dict(query or {})
+        present = [k for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)] + list(params)
+        if "api-version" not in (k.lower() for k in present):
+            params["api-version"] = api_version or self.settings.api_version_for(url)
+        if not params:
+            return url
+        return url + ("&" if urlsplit(url).query else "?") + urlencode(params, quote_via=quote)
+
+    def _tokens(self) -> TokenSource:
+        with self._state_lock:
+            if self._token_source is None:
+                self._token_source = build_token_source(self.settings)
+            return self._token_source
+
+    def _http(self) -> requests.Session:
+        pid = os.getpid()
+        with self._state_lock:
+            if self._session is None or self._session_pid != pid:
+                session = requests.Session()
+                adapter = HTTPAdapter(pool_connections=4, pool_maxsize=16, max_retries=0)
+                session.mount("https://", adapter)
+                session.mount("http://", adapter)
+                # Plain http is only used for loopback: never route it (and its token) through a proxy.
+                session.trust_env = self._origin[0] == "https"
+                self._session, self._session_pid = session, pid
+            return self._session
+
+    def _check_target(self, call: _Call) -> None:
+        origin = _origin(call.url)
+        scheme, host, _ = origin
+        if origin != self._origin:
+            raise UnsafeRequestError(
+                f"{display_url(call.url)} is not on the configured ARM endpoint {self.endpoint}; "
+                "the access token is only sent there",
+                method=call.method,
+                url=call.url,
+                operation=call.operation,
+                resource=call.resource,
+            )
+        if scheme != "https" and not is_loopback_host(host):
+            raise UnsafeRequestError(
+                f"plain http to non-loopback host {host} would expose the access token",
+                method=call.method,
+                url=call.url,
+                operation=call.operation,
+                resource=call.resource,
+            )
+
+    def _attempt(self, call: _Call, request_id: str, force_refresh: bool) -> ArmResponse:
+        self._check_target(call)
+        headers = {
+            "Authorization": f"Bearer {self._tokens().token(force_refresh=force_refresh)}",
+            "x-ms-client-request-id": request_id,
+            "x-ms-return-client-request-id": "true",
+            "User-Agent": self.user_agent,
+            "Accept": "application/json",
+            "Accept-Language": "en-US",
+        }
+        if call.body is not None:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        settings = self.settings
+        started = self._clock()
+        raw = self._http().request(
+            call.method,
+            call.url,
+            data=call.body,
+            headers=headers,
+            timeout=(settings.connect_timeout, settings.read_timeout),
+            verify=settings.ca_bundle or settings.verify_tls,
+            allow_redirects=False,
+        )
+        text = raw.content.decode("utf-8", errors="replace")
+        try:
+            body = json.loads(text) if text.strip() else None
+        except ValueError:
+            body = None
+        log.debug(
+            "%s %s -> %s in %.0f ms (x-ms-client-request-id=%s)",
+            call.method,
+            display_url(call.url),
+            raw.status_code,
+            (self._clock() - started) * 1000,
+            request_id,
+        )
+        return ArmResponse(
+            method=call.method,
+            url=call.url,
+            status=raw.status_code,
+            headers={k.lower(): v for k, v in raw.headers.items()},
+            body=body,
+            text=text,
+            client_request_id=request_id,
+        )
+
+    def _send(self, call: _Call) -> ArmResponse:
+        """One logical call: attempts, 401 refresh, transient retries and busy retries per the RetryPolicy."""
+        budget = RetryBudget(self.settings.retry, self._clock, self._rng)
+        request_id = str(uuid.uuid4())
+        refreshed = force_refresh = False
+        attempts = 0
+        while True:
+            attempts += 1
+            try:
+                response = self._attempt(call, request_id, force_refresh)
+            except requests.RequestException as exc:
+                self._sleep(self._after_exception(call, exc, budget, attempts, request_id))
+                continue
+            force_refresh = False
+            status = response.status
+            if status == 401 and not refreshed:
+                refreshed = force_refresh = True
+                log.info("%s: HTTP 401, refreshing the access token and retrying once", call.operation)
+                continue
+            if 200 <= status < 300 or (status == 404 and call.accept_404):
+                if 200 <= status < 300 and response.body is None and response.text.strip():
+                    raise self._error(
+                        ArmError,
+                        call,
+                        response,
+                        parse_cloud_error(None, f"the response is not JSON: {response.text}"),
+                        code="InvalidResponse",
+                    )
+                return response
+            error = parse_cloud_error(response.body, response.text)
+            outcome = classify_status(status, response.headers, error, idempotent=call.idempotent, write=call.write)
+            retry_after = retry_after_seconds(response.headers, self._wall())
+            if outcome is Outcome.TRANSIENT:
+                wait, why = budget.next_transient_wait(retry_after)
+                if wait is None:
+                    raise self._error(
+                        RetriesExhaustedError,
+                        call,
+                        response,
+                        error,
+                        attempts=attempts,
+                        elapsed=budget.elapsed,
+                        reason=why,
+                    )
+                reason = f"HTTP {status}"
+            elif outcome is Outcome.BUSY:
+                held = instance_write_vault(call.method, call.url)
+                if held is not None:
+                    self._locks.note_refusal(held)
+                busy_wait = budget.next_busy_wait(retry_after)
+                if busy_wait is None:
+                    raise self._error(
+                        VaultBusyError,
+                        call,
+                        response,
+                        error,
+                        vault=vault_of(call.url),
+                        attempts=attempts,
+                        elapsed=budget.elapsed,
+                    )
+                wait, reason = busy_wait, f"HTTP {status} (vault busy)"
+            else:
+                raise self._error(NotFoundError if status == 404 else ArmError, call, response, error)
+            log.info(
+                "%s: %s, retrying in %.3gs (attempt %d, x-ms-client-request-id=%s)",
+                call.operation,
+                reason,
+                wait,
+                attempts + 1,
+                request_id,
+            )
+            self._sleep(wait)
+
+    def _after_exception(
+        self, call: _Call, exc: requests.RequestException, budget: RetryBudget, attempts: int, request_id: str
+    ) -> float:
+        """The wait before retrying a transport error, or raise when it must not (or can no longer) be retried."""
+        what = describe_exception(exc)
+        common: dict[str, Any] = {
+            "method": call.method,
+            "url": call.url,
+            "operation": call.operation,
+            "resource": call.resource,
+            "request_id": request_id,
+            "phase": call.phase,
+        }
+        if classify_exception(exc, idempotent=call.idempotent) is Outcome.FATAL:
+            raise ArmError(
+                f"the connection failed after the request may have reached Azure ({what})",
+                code="ConnectionError",
+                hint=(
+                    "It was not retried because repeating this action could run it twice; check in Azure whether "
+                    "it took effect (e.g. a new backup job) before re-running."
+                    if not call.idempotent
+                    else None
+                ),
+                **common,
+            ) from None
+        wait, why = budget.next_transient_wait(None)
+        if wait is None:
+            raise RetriesExhaustedError(
+                f"the connection kept failing ({what})",
+                code="ConnectionError",
+                attempts=attempts,
+                elapsed=budget.elapsed,
+                reason=why,
+                **common,
+            ) from None
+        log.info("%s: %s, retrying in %.3gs (attempt %d)", call.operation, what, wait, attempts + 1)
+        return wait
+
+    def _error(
+        self, cls: type[ArmError], call: _Call, response: ArmResponse, error: CloudError, **extra: Any
+    ) -> ArmError:
+        code = extra.pop("code", None) or error.code or response.header("x-ms-error-code")
+        hint = None
+        if not call.idempotent and response.status in RETRYABLE_STATUSES and cls is ArmError:
+            hint = (
+                f"Azure answered HTTP {response.status} to an action that is not safe to repeat, so it was not "
+                "retried; check in Azure whether it took effect before re-running."
+            )
+        return cls(
+            error.message,
+            status=response.status,
+            code=code,
+            target=error.target,
+            details=error.details,
+            recommended_action=error.recommended_action,
+            request_id=response.client_request_id,
+            service_request_id=response.service_request_id,
+            method=call.method,
+            url=call.url,
+            operation=call.operation,
+            resource=call.resource,
+            failure_cause=response.header("x-ms-failure-cause"),
+            phase=call.phase,
+            hint=hint,
+            **extra,
+        )
+
+    def _object(self, response: ArmResponse, operation: str) -> JsonObject:
+        if isinstance(response.body, dict):
+            return response.body
+        raise ArmError(
+            f"expected a JSON object, got {response.text[:200]!r}",
+            code="InvalidResponse",
+            status=response.status,
+            method=response.method,
+            url=response.url,
+            operation=operation,
+            request_id=response.client_request_id,
+            service_request_id=response.service_request_id,
+        )
+
+
+_CLIENTS: dict[ArmSettings, ArmClient] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def get_client(settings: ArmSettings) -> ArmClient:
+    """The process-wide client for these settings (created once; safe to call from any thread)."""
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(settings)
+        if client is None:
+            client = _CLIENTS[settings] = ArmClient(settings)
+        return client

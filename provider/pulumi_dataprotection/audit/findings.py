@@ -1,0 +1,302 @@
+"""The audit rules: a documented catalog (code, severity, what it checks, why) and their evaluation on report rows.
+
+Severities: ``high`` = backups can be lost or are not being taken; ``medium`` = a protection a production estate is
+expected to have is missing; ``low`` = hardening or a reversible setting; ``info`` = context an auditor should see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pulumi_dataprotection.audit.model import Finding, InstanceRow, PolicyRow, Severity, VaultRow
+from pulumi_dataprotection.schema.datasources import kind_of_type
+
+_PENDING_STATES = ("configuringprotection", "updatingprotection")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check of the catalog."""
+
+    code: str
+    severity: Severity
+    applies_to: str
+    checks: str
+    recommendation: str
+
+
+RULES: dict[str, Rule] = {
+    r.code: r
+    for r in (
+        Rule(
+            "vault-soft-delete-off",
+            Severity.HIGH,
+            "vault",
+            "soft delete is Off: deleted backups are gone at once",
+            "Turn soft delete On (or AlwaysOn) with 14+ days of retention.",
+        ),
+        Rule(
+            "vault-soft-delete-reversible",
+            Severity.LOW,
+            "vault",
+            "soft delete is On but not AlwaysOn: an administrator (or attacker) can turn it off",
+            "Set soft delete to AlwaysOn once the retention period is agreed (it is irreversible).",
+        ),
+        Rule(
+            "vault-immutability-disabled",
+            Severity.MEDIUM,
+            "vault",
+            "immutability is Disabled: recovery points can be deleted before they expire",
+            "Enable immutability, then lock it when the policy is final.",
+        ),
+        Rule(
+            "vault-immutability-unlocked",
+            Severity.LOW,
+            "vault",
+            "immutability is Unlocked: it can still be turned off",
+            "Lock immutability (irreversible) once the retention policies are final.",
+        ),
+        Rule(
+            "vault-lrs-production",
+            Severity.MEDIUM,
+            "vault",
+            "a production-tagged vault keeps backups locally redundant (one datacenter)",
+            "Use GeoRedundant (or ZoneRedundant) storage for production vaults; redundancy is fixed at creation.",
+        ),
+        Rule(
+            "vault-lrs",
+            Severity.INFO,
+            "vault",
+            "the vault keeps backups locally redundant (one datacenter)",
+            "Acceptable outside production; use ZoneRedundant or GeoRedundant storage where outages matter.",
+        ),
+        Rule(
+            "vault-geo-without-crr",
+            Severity.INFO,
+            "vault",
+            "a GeoRedundant vault without cross-region restore: the secondary copy cannot be restored on demand",
+            "Enable cross-region restore (irreversible) if restores in the paired region are needed.",
+        ),
+        Rule(
+            "vault-no-cmk",
+            Severity.LOW,
+            "vault",
+            "backups are encrypted with Microsoft-managed keys only",
+            "Use a customer-managed key where key control is required.",
+        ),
+        Rule(
+            "vault-no-identity",
+            Severity.MEDIUM,
+            "vault",
+            "the vault has no managed identity: it cannot be granted access to datasources",
+            "Give the vault a system-assigned (or user-assigned) identity and grant it the datasource roles.",
+        ),
+        Rule(
+            "vault-not-provisioned",
+            Severity.MEDIUM,
+            "vault",
+            "the vault's provisioning state is not Succeeded",
+            "Check the vault in Azure and run `pulumi refresh`.",
+        ),
+        Rule(
+            "policy-short-retention",
+            Severity.MEDIUM,
+            "policy",
+            "no backup of the policy is kept as long as the retention threshold (--min-retention-days)",
+            "Keep at least one tier (default or a tagged retention) for the required period.",
+        ),
+        Rule(
+            "policy-operational-only",
+            Severity.LOW,
+            "policy",
+            "backups stay in the operational tier (beside the data); no copy is kept in the vault",
+            "Add a vault-tier copy so backups survive the loss of the source subscription or account.",
+        ),
+        Rule(
+            "policy-unused",
+            Severity.INFO,
+            "policy",
+            "no backup instance of the stack uses the policy",
+            "Remove it or protect the datasources it was meant for.",
+        ),
+        Rule(
+            "instance-not-protected",
+            Severity.HIGH,
+            "instance",
+            "the instance is not ProtectionConfigured (error, stopped, suspended or deleted): backups are not taken",
+            "Fix the protection error (often a missing role, see `permissions`), then resume protection.",
+        ),
+        Rule(
+            "instance-protection-pending",
+            Severity.MEDIUM,
+            "instance",
+            "protection was still being configured when the stack was exported",
+            "Re-export after protection is configured and check it reached ProtectionConfigured.",
+        ),
+        Rule(
+            "instance-delete-unrecoverable",
+            Severity.HIGH,
+            "instance",
+            "on_delete is Delete and the vault's soft delete is Off: destroying the stack erases the backups",
+            "Set on_delete to StopProtectionRetainData (or Retain), or turn soft delete on in the vault.",
+        ),
+        Rule(
+            "instance-delete-on-destroy",
+            Severity.LOW,
+            "instance",
+            "on_delete is Delete: destroying the stack deletes the backups (recoverable only during soft delete)",
+            "Set on_delete to StopProtectionRetainData or Retain for data that must outlive the stack.",
+        ),
+        Rule(
+            "instance-policy-outside-export",
+            Severity.INFO,
+            "instance",
+            "the instance's policy is not in this stack, so its retention is not audited here",
+            "Audit the stack that owns the policy as well.",
+        ),
+        Rule(
+            "evidence-missing",
+            Severity.INFO,
+            "any",
+            "settings the audit needs are not recorded in the export",
+            "Run `pulumi refresh` and export again; resources created by older provider versions lack outputs.",
+        ),
+    )
+}
+"""The rule catalog, also printed by ``audit --list-rules``."""
+
+_EVIDENCE = {
+    "vault": ("redundancy", "soft_delete_state", "immutability_state"),
+    "instance": ("protection_state", "on_delete", "policy_id"),
+}
+
+
+def _finding(code: str, kind: str, name: str, arm_id: str | None, message: str) -> Finding:
+    rule = RULES[code]
+    return Finding(rule.severity, code, kind, name, arm_id, message, rule.recommendation)
+
+
+def _lower(value: str | None) -> str:
+    return (value or "").lower()
+
+
+def vault_findings(vault: VaultRow) -> Iterable[Finding]:
+    """The findings of one vault."""
+    name, vid = vault.name, vault.id
+    soft = _lower(vault.soft_delete_state)
+    if soft == "off":
+        yield _finding("vault-soft-delete-off", "vault", name, vid, "soft delete is Off")
+    elif soft == "on":
+        yield _finding(
+            "vault-soft-delete-reversible",
+            "vault",
+            name,
+            vid,
+            f"soft delete is On ({vault.soft_delete_retention_days or 'unknown'} days), not AlwaysOn",
+        )
+    immutability = _lower(vault.immutability_state)
+    if immutability == "disabled":
+        yield _finding("vault-immutability-disabled", "vault", name, vid, "immutability is Disabled")
+    elif immutability == "unlocked":
+        yield _finding("vault-immutability-unlocked", "vault", name, vid, "immutability is Unlocked, not Locked")
+    redundancy = _lower(vault.redundancy)
+    if redundancy == "locallyredundant":
+        if vault.production:
+            tags = ", ".join(f"{k}={v}" for k, v in vault.tags.items())
+            yield _finding(
+                "vault-lrs-production", "vault", name, vid, f"LocallyRedundant storage on a production vault ({tags})"
+            )
+        else:
+            yield _finding("vault-lrs", "vault", name, vid, "LocallyRedundant storage")
+    if redundancy == "georedundant" and _lower(vault.cross_region_restore_state) not in ("enabled", ""):
+        yield _finding("vault-geo-without-crr", "vault", name, vid, "GeoRedundant, cross-region restore Disabled")
+    if vault.encryption is not None and not vault.encryption.startswith("customer-managed"):
+        yield _finding("vault-no-cmk", "vault", name, vid, vault.encryption)
+    if _lower(vault.identity) == "none":
+        yield _finding("vault-no-identity", "vault", name, vid, "no managed identity")
+    if vault.provisioning_state is not None and _lower(vault.provisioning_state) != "succeeded":
+        yield _finding("vault-not-provisioned", "vault", name, vid, f"provisioning state {vault.provisioning_state}")
+    missing = [f for f in _EVIDENCE["vault"] if getattr(vault, f) is None]
+    if missing:
+        yield _finding("evidence-missing", "vault", name, vid, f"not recorded: {', '.join(missing)}")
+
+
+def policy_findings(policy: PolicyRow, min_retention_days: float) -> Iterable[Finding]:
+    """The findings of one policy."""
+    name, pid = policy.name, policy.id
+    longest = policy.longest_retention_days
+    if longest is not None and longest < min_retention_days:
+        yield _finding(
+            "policy-short-retention",
+            "policy",
+            name,
+            pid,
+            f"longest retention is {longest:g} days, below the {min_retention_days:g}-day threshold",
+        )
+    kind = kind_of_type(policy.datasource_types[0]) if policy.datasource_types else None
+    if (
+        kind is not None
+        and policy.data_stores
+        and set(policy.data_stores) == {"OperationalStore"}
+        and "VaultStore" in kind.retention_datastores
+    ):
+        yield _finding(
+            "policy-operational-only",
+            "policy",
+            name,
+            pid,
+            f"{kind.title} backups are kept only in OperationalStore although VaultStore is available",
+        )
+    if not policy.used_by:
+        yield _finding("policy-unused", "policy", name, pid, "not used by any backup instance in the export")
+    missing = [
+        label
+        for label, known in (
+            ("policy_rules", policy.retention or policy.summary),
+            ("datasource_types", policy.datasource_types),
+        )
+        if not known
+    ]
+    if missing:
+        yield _finding("evidence-missing", "policy", name, pid, f"not recorded: {', '.join(missing)}")
+
+
+def instance_findings(
+    instance: InstanceRow, vaults: Mapping[str, VaultRow], policies: Mapping[str, PolicyRow]
+) -> Iterable[Finding]:
+    """The findings of one instance (``vaults`` and ``policies`` keyed by lower-cased ARM id)."""
+    name, iid = instance.name, instance.id
+    state = _lower(instance.protection_state)
+    if state and state != "protectionconfigured":
+        pending = state in _PENDING_STATES
+        detail = f"protection state {instance.protection_state}"
+        if instance.protection_error:
+            detail += f": {instance.protection_error}"
+        yield _finding(
+            "instance-protection-pending" if pending else "instance-not-protected", "instance", name, iid, detail
+        )
+    vault = vaults.get(_lower(instance.vault_id))
+    if _lower(instance.on_delete) == "delete":
+        if vault is not None and _lower(vault.soft_delete_state) == "off":
+            message = f"on_delete Delete in vault {vault.name}, whose soft delete is Off"
+            yield _finding("instance-delete-unrecoverable", "instance", name, iid, message)
+        else:
+            if vault is None or vault.soft_delete_state is None:
+                window = "the vault's soft delete state is unknown"
+            elif vault.soft_delete_retention_days:
+                window = f"soft delete keeps them {vault.soft_delete_retention_days} days"
+            else:
+                window = f"soft delete is {vault.soft_delete_state}"
+            yield _finding("instance-delete-on-destroy", "instance", name, iid, f"on_delete Delete ({window})")
+    if instance.policy_id and _lower(instance.policy_id) not in policies:
+        yield _finding(
+            "instance-policy-outside-export",
+            "instance",
+            name,
+            iid,
+            f"policy {instance.policy or instance.policy_id} is not in the export",
+        )
+    missing = [f for f in _EVIDENCE["instance"] if getattr(instance, f) is None]
+    if missing:
+        yield _finding("evidence-missing", "instance", name, iid, f"not recorded: {', '.join(missing)}")

@@ -1,0 +1,347 @@
+"""The one generic dynamic-provider engine: check, diff, create, read, update and delete derived from a resource's
+declarative schema, with small per-resource hooks for the REST calls that differ.
+
+A provider object holds no state at all (no client, lock, secret or config): pulumi pickles it by reference into
+every resource's ``__provider`` input. Each method resolves the configuration and the process-wide ARM client when
+it runs; ``configure`` hands the stack config to :mod:`pulumi_dataprotection.config`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pulumi.dynamic import (
+    CheckFailure,
+    CheckResult,
+    ConfigureRequest,
+    CreateResult,
+    DiffResult,
+    ReadResult,
+    ResourceProvider,
+    UpdateResult,
+)
+
+from pulumi_dataprotection import config as config_module
+from pulumi_dataprotection.arm import ResourceId
+from pulumi_dataprotection.config import ConfigError, ProviderConfig
+from pulumi_dataprotection.schema import Ctx, ResourceSchema
+from pulumi_dataprotection.schema import DiffResult as SchemaDiff
+from pulumi_dataprotection.schema.unknown import contains_unknown, default_is_unknown
+
+if TYPE_CHECKING:
+    from pulumi_dataprotection.arm.client import ArmClient
+
+JsonObject = dict[str, Any]
+COMMON_OUTPUTS = ("arm_id", "api_version", "provisioning_state")
+_CTX = Ctx()
+
+
+class PlanError(Exception):
+    """Raised from ``diff`` to stop a preview: the planned change is impossible or would destroy data."""
+
+
+class ResourceFailure(Exception):
+    """An operation reached Azure but did not achieve what was asked; the message says what happened and what to do."""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What one provider call needs: the resolved configuration, the shared ARM client and timeouts."""
+
+    config: ProviderConfig
+    client: ArmClient
+    overrides: Mapping[str, Any]
+    label: str
+
+    def timeout(self, operation: str) -> float:
+        """Seconds allowed for ``operation`` (create/update/delete/read)."""
+        return self.config.timeout(operation, self.overrides)
+
+    def api_version(self, path: str) -> str:
+        """The api-version requests to ``path`` use."""
+        return self.client.settings.api_version_for(path)
+
+
+def has_unknown(value: Any) -> bool:
+    """Whether a value or anything inside it is unknown."""
+    return contains_unknown(value, default_is_unknown)
+
+
+def clean(props: Mapping[str, Any]) -> dict[str, Any]:
+    """Properties without pulumi's reserved keys (``__provider``)."""
+    return {k: v for k, v in props.items() if not k.startswith("__")}
+
+
+class SchemaProvider(ResourceProvider):
+    """Base of every provider: the lifecycle comes from ``schema``; subclasses implement the REST hooks.
+
+    Class attributes: ``schema`` (the resource's fields, including provider-level knobs declared without a REST
+    path), ``title`` (the Pulumi type name, for messages), ``identity_fields`` (inputs that make up the ARM id),
+    ``same_id_replace`` ("delete_first": a replacement that keeps the ARM id deletes the old resource first;
+    "refuse": it is a preview error), and ``audit_outputs`` (extra output names computed by :meth:`audit`).
+    """
+
+    schema: ClassVar[ResourceSchema]
+    title: ClassVar[str]
+    identity_fields: ClassVar[tuple[str, ...]]
+    same_id_replace: ClassVar[str] = "delete_first"
+    audit_outputs: ClassVar[tuple[str, ...]] = ()
+
+    # -- declared names ----------------------------------------------------------------------------------------
+
+    @classmethod
+    def output_names(cls) -> list[str]:
+        """Every output of the resource: schema outputs (``id`` becomes ``arm_id``), common and audit outputs."""
+        names = [n for n in cls.schema.output_names if n != "id"]
+        return list(dict.fromkeys([*names, *COMMON_OUTPUTS, *cls.audit_outputs]))
+
+    @classmethod
+    def input_names(cls) -> list[str]:
+        """Every input of the resource."""
+        return cls.schema.input_names
+
+    @classmethod
+    def _carried_names(cls) -> list[str]:
+        """Inputs Azure does not echo back: kept from the inputs in outputs (request-only and provider knobs)."""
+        root = cls.schema.root
+        derived = {name for d in root.derivations for name in d.fields}
+        out = []
+        for f in root.input_leaves:
+            if f.name == cls.schema.raw_field or f.name in derived:
+                continue
+            if not f.diff or (f.path is None and f.id_part is None and f.read_path is None):
+                out.append(f.name)
+        return out
+
+    # -- hooks --------------------------------------------------------------------------------------------------
+
+    def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
+        """Fill in inputs derived from others or from config before validation (e.g. a computed name), in place;
+        return failures that validation cannot find."""
+        return []
+
+    def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
+        """The ARM id of the resource the inputs describe."""
+        raise NotImplementedError
+
+    def validate_in_preview(self, ctx: Context, olds: Mapping[str, Any], inputs: dict[str, Any]) -> list[CheckFailure]:
+        """Service-side validation run by ``check`` when ``validateInPreview`` is on and inputs are known."""
+        return []
+
+    def review(self, olds: Mapping[str, Any], news: Mapping[str, Any], diff: SchemaDiff, replaces: list[str]) -> None:
+        """Inspect a planned change; raise PlanError to stop the preview, or extend ``replaces``."""
+
+    def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> JsonObject:
+        """Create the resource and return its response body."""
+        raise NotImplementedError
+
+    def update_resource(
+        self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
+    ) -> JsonObject:
+        """Apply changed REST fields ``changed`` and return the response body."""
+        raise NotImplementedError
+
+    def read_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> JsonObject | None:
+        """The resource's body, or None when it is gone."""
+        return ctx.client.get(rid.path, operation=f"read {self.title}", resource=str(rid))
+
+    def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
+        """Delete the resource (and wait as long as the resource needs)."""
+        raise NotImplementedError
+
+    def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """Extra outputs for audits, from the outputs computed so far."""
+        return {}
+
+    def known_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Outputs the inputs alone determine (the ARM id), added to the checked inputs so they stay known in a
+        preview, where the engine uses the checked inputs as a dynamic resource's state; {} while any identity
+        field is unknown."""
+        if not self.identity_fields or any(has_unknown(inputs.get(n)) for n in self.identity_fields):
+            return {}
+        try:
+            return {"arm_id": self.resource_id(inputs).path}
+        except (KeyError, ValueError):
+            return {}
+
+    # -- helpers for hooks --------------------------------------------------------------------------------------
+
+    def context(self, props: Mapping[str, Any]) -> Context:
+        """Configuration, client and timeouts for one call (nothing is kept on the provider object)."""
+        from pulumi_dataprotection.arm.client import get_client  # imports requests: not needed by checks and diffs
+
+        cfg = config_module.current()
+        overrides = props.get("timeouts")
+        label = f"{self.title} {props.get('name')!r}" if isinstance(props.get("name"), str) else self.title
+        return Context(cfg, get_client(cfg.arm_settings()), overrides if isinstance(overrides, Mapping) else {}, label)
+
+    def outputs(
+        self, ctx: Context, rid: ResourceId, base: Mapping[str, Any], body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Outputs from a response ``body`` plus the carried inputs of ``base``, common and audit outputs."""
+        out: dict[str, Any] = {n: base[n] for n in self._carried_names() if base.get(n) is not None}
+        values = self.schema.from_rest(body)
+        out.update(values)
+        arm_id = out.pop("id", None)
+        out["arm_id"] = arm_id if isinstance(arm_id, str) and arm_id else body.get("id") or rid.path
+        out["api_version"] = ctx.api_version(rid.path)
+        if not out.get("provisioning_state"):
+            out["provisioning_state"] = "Succeeded"
+        out.update(self.audit(out))
+        for name in [*self.input_names(), *self.output_names()]:
+            out.setdefault(name, None)
+        return out
+
+    def body_fields(self) -> set[str]:
+        """Inputs that are part of the REST body (a change to any other input needs no request)."""
+        root = self.schema.root
+        derived = {name for d in root.derivations for name in d.fields}
+        return {
+            f.name
+            for f in root.input_leaves
+            if f.path is not None or f.name in derived or f.name == self.schema.raw_field
+        }
+
+    # -- the ResourceProvider interface -------------------------------------------------------------------------
+
+    def configure(self, req: ConfigureRequest) -> None:
+        """Keep the stack config for this process (all namespaces: ``dataprotection:*``, ``azure-native:*``)."""
+        config_module.set_stack_config(getattr(req.config, "_props", {}) or {})
+
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        """Every schema validation as a check failure; unknown values are skipped, never fatal."""
+        raw = clean(news)
+        failures: list[CheckFailure] = []
+        try:
+            failures.extend(self.complete(raw))
+        except ConfigError as exc:
+            failures.append(CheckFailure("", str(exc)))
+        result = self.schema.check(raw)
+        inputs = result.inputs
+        failures.extend(CheckFailure(f.property, f.reason) for f in result.failures)
+        if not failures and not has_unknown(inputs):
+            try:
+                ctx = self.context(inputs)
+                if ctx.config.validate_in_preview:
+                    failures.extend(self.validate_in_preview(ctx, clean(olds), inputs))
+            except ConfigError as exc:
+                failures.append(CheckFailure("", str(exc)))
+        if not failures:
+            inputs.update(self.known_outputs(inputs))
+        return CheckResult(inputs, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Canonical old outputs against new inputs; create-only changes replace; impossible plans raise."""
+        diff = self.schema.diff(clean(olds), clean(news))
+        replaces = list(diff.replaces)
+        self.review(olds, news, diff, replaces)
+        replaces = list(dict.fromkeys(replaces))
+        delete_first = None
+        if replaces:
+            same = self._same_identity(olds, news)
+            if same is True and self.same_id_replace == "refuse":
+                raise PlanError(self.refuse_message(olds, news, replaces))
+            delete_first = same is not False and self.same_id_replace == "delete_first"
+        changed = bool(diff.changed) or bool(replaces)
+        return DiffResult(changes=changed, replaces=replaces, delete_before_replace=delete_first)
+
+    def refuse_message(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]) -> str:
+        """The preview error for a replacement that would reuse the same ARM id (``same_id_replace="refuse"``)."""
+        return f"{self.title}: {', '.join(replaces)} cannot change in place and the resource keeps the same ARM id"
+
+    def _same_identity(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> bool | None:
+        """True when the ARM id stays the same, False when it changes, None when it is not known yet."""
+        same = bool(self.identity_fields)
+        for name in self.identity_fields:
+            new = news.get(name)
+            if has_unknown(new):
+                return None
+            f = self.schema.field(name)
+            if f.type.canonical(olds.get(name), _CTX) != f.type.canonical(new, _CTX):
+                same = False
+        return same
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        """Create the resource, wait until it is usable, and return its ARM id and outputs."""
+        inputs = self.schema.inputs_of(clean(props))
+        ctx = self.context(inputs)
+        rid = self.resource_id(inputs)
+        body = self.create_resource(ctx, rid, inputs)
+        outs = self.outputs(ctx, rid, inputs, body)
+        return CreateResult(str(outs["arm_id"]), outs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        """GET the resource: outputs and inputs that match what the next diff compares; a 404 drops it."""
+        base = self.schema.inputs_of(clean(props))
+        ctx = self.context(base)
+        rid = self.read_id(id_, base)
+        body = self.read_resource(ctx, rid, props)
+        if body is None:
+            return ReadResult("", {}, {})
+        outs = self.outputs(ctx, rid, base, body)
+        inputs = self.schema.inputs_of(outs)
+        inputs.update(self.known_outputs(inputs))
+        return ReadResult(id_ or str(outs["arm_id"]), outs, inputs)
+
+    def read_id(self, id_: str, base: Mapping[str, Any]) -> ResourceId:
+        """The ARM id to read: the Pulumi id (an ARM id), else the inputs' id."""
+        return ResourceId.parse(id_) if id_.startswith("/") else self.resource_id(base)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        """Apply in-place changes (only REST fields cause a request) and return fresh outputs."""
+        inputs = self.schema.inputs_of(clean(news))
+        ctx = self.context(inputs)
+        rid = self.read_id(id_, inputs)
+        diff = self.schema.diff(clean(olds), inputs)
+        changed = [n for n in diff.changed if n in self.body_fields()]
+        if changed:
+            body = self.update_resource(ctx, rid, olds, inputs, changed)
+        else:
+            found = self.read_resource(ctx, rid, olds)
+            if found is None:
+                raise ResourceFailure(
+                    f"{ctx.label} no longer exists in Azure ({rid}); run `pulumi refresh` to drop it from the "
+                    "state, then `pulumi up` to create it again"
+                )
+            body = found
+        return UpdateResult(self.outputs(ctx, rid, inputs, body))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        """Delete the resource the way the resource type (and its inputs) asks."""
+        base = clean(props)
+        ctx = self.context(base)
+        self.delete_resource(ctx, self.read_id(id_, self.schema.inputs_of(base)), base)
+
+
+def wait_until(
+    ctx: Context,
+    *,
+    what: str,
+    probe: Callable[[], tuple[bool, str]],
+    timeout: float,
+    cadence: float | None = None,
+    clock: Callable[[], float] | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> str:
+    """Call ``probe`` (-> (done, state)) until done, pausing per the poll policy (at the ``cadence`` Azure stated
+    for the operation that started the change, else backing off); raise ResourceFailure on timeout."""
+    now = clock or time.monotonic
+    pause = sleep or time.sleep
+    poll = ctx.client.settings.poll
+    deadline = now() + timeout
+    attempt = 0
+    while True:
+        done, state = probe()
+        if done:
+            return state
+        if now() >= deadline:
+            raise ResourceFailure(
+                f"{what} did not finish within {timeout:.0f}s (last state {state!r}); Azure may still complete it: "
+                "check the resource in the portal, then run `pulumi refresh` (raise the timeout with the resource's "
+                "`timeouts` input or `dataprotection:timeouts` if this is expected to be slow)"
+            )
+        pause(poll.backoff(attempt, cadence))
+        attempt += 1

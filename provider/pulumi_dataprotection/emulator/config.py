@@ -1,0 +1,126 @@
+"""Settings of one emulator run, from command-line flags and environment variables."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+API_VERSION = "2025-09-01"
+DEFAULT_TOKEN = "dp-emulator-token"
+ENV_TOKEN = "DP_EMULATOR_TOKEN"
+ENV_FAULTS = "DP_EMULATOR_FAULTS"
+
+
+@dataclass
+class EmulatorConfig:
+    """How one emulator runs. ``port=0`` picks a free port; ``db_path=None`` uses a fresh temporary file."""
+
+    host: str = "127.0.0.1"
+    port: int = 0
+    db_path: Path | None = None
+    lro_seconds: float = 3.0
+    retry_after: int = 1
+    tls: bool = False
+    cert_dir: Path | None = None
+    datasources_file: Path | None = None
+    token: str = DEFAULT_TOKEN
+    accept_any_token: bool = False
+    allow_reversible_soft_delete: bool = False
+    strict_vault_writes: bool = False
+    faults: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_args(self) -> list[str]:
+        """The command-line flags that reproduce this configuration."""
+        args = ["--host", self.host, "--port", str(self.port), "--lro-seconds", repr(self.lro_seconds)]
+        args += ["--retry-after", str(self.retry_after), "--token", self.token]
+        if self.db_path is not None:
+            args += ["--db", str(self.db_path)]
+        if self.tls:
+            args.append("--tls")
+        if self.cert_dir is not None:
+            args += ["--cert-dir", str(self.cert_dir)]
+        if self.datasources_file is not None:
+            args += ["--datasources", str(self.datasources_file)]
+        if self.accept_any_token:
+            args.append("--accept-any-token")
+        if self.allow_reversible_soft_delete:
+            args.append("--allow-reversible-soft-delete")
+        if self.strict_vault_writes:
+            args.append("--strict-vault-writes")
+        for fault in self.faults:
+            args += ["--fault", json.dumps(fault)]
+        return args
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface of ``python -m pulumi_dataprotection.emulator``."""
+    p = argparse.ArgumentParser(
+        prog="python -m pulumi_dataprotection.emulator",
+        description=f"Local emulator of Azure Microsoft.DataProtection (api-version {API_VERSION}). "
+        "Prints its base URL on stdout when it is ready.",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default 0)")
+    p.add_argument("--db", type=Path, help="SQLite file holding the state (default: a new temporary file)")
+    p.add_argument("--lro-seconds", type=float, default=3.0, help="duration of long-running operations (default 3)")
+    p.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds on LRO responses (default 1)")
+    p.add_argument("--tls", action="store_true", help="serve HTTPS with a self-signed certificate")
+    p.add_argument("--cert-dir", type=Path, help="where --tls writes cert.pem and key.pem (default: a temp dir)")
+    p.add_argument("--datasources", type=Path, help="JSON registry of existing datasources (strict mode)")
+    p.add_argument("--token", help=f"bearer token to accept (default ${ENV_TOKEN} or {DEFAULT_TOKEN!r})")
+    p.add_argument("--accept-any-token", action="store_true", help="accept any bearer token")
+    p.add_argument(
+        "--allow-reversible-soft-delete",
+        action="store_true",
+        help="accept vaults whose soft delete is Off or On (2025-09-01 on Azure requires AlwaysOn)",
+    )
+    p.add_argument(
+        "--strict-vault-writes",
+        action="store_true",
+        help="also refuse (409) instance writes in a vault while any of its instances is configuring protection",
+    )
+    p.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help=f'inject a fault, e.g. \'{{"kind": "throttle", "path": "backupVaults", "count": 1}}\'; '
+        f"repeatable; ${ENV_FAULTS} may hold a JSON list of them",
+    )
+    return p
+
+
+def from_args(argv: list[str] | None = None, env: dict[str, str] | None = None) -> EmulatorConfig:
+    """Parse flags (and ``DP_EMULATOR_TOKEN`` / ``DP_EMULATOR_FAULTS``) into a configuration."""
+    environ = os.environ if env is None else env
+    ns = parser().parse_args(argv)
+    faults: list[dict[str, Any]] = []
+    if environ.get(ENV_FAULTS):
+        loaded = json.loads(environ[ENV_FAULTS])
+        if not isinstance(loaded, list):
+            raise SystemExit(f"${ENV_FAULTS} must hold a JSON list of fault objects")
+        faults.extend(loaded)
+    for text in ns.fault:
+        try:
+            faults.append(json.loads(text))
+        except ValueError as exc:
+            raise SystemExit(f"--fault {text!r} is not JSON: {exc}") from exc
+    return EmulatorConfig(
+        host=ns.host,
+        port=ns.port,
+        db_path=ns.db,
+        lro_seconds=ns.lro_seconds,
+        retry_after=ns.retry_after,
+        tls=ns.tls,
+        cert_dir=ns.cert_dir,
+        datasources_file=ns.datasources,
+        token=ns.token or environ.get(ENV_TOKEN) or DEFAULT_TOKEN,
+        accept_any_token=ns.accept_any_token,
+        allow_reversible_soft_delete=ns.allow_reversible_soft_delete,
+        strict_vault_writes=ns.strict_vault_writes,
+        faults=faults,
+    )

@@ -1,0 +1,427 @@
+"""Backup instance operations: PUT/GET/DELETE/list, validations, ad-hoc backup, protection actions, soft delete.
+
+Rules enforced (as users meet them on Azure): the policy must be in the same vault and fit the datasource type, a
+datasource is protected by at most one (not soft-deleted) instance, instance writes in a vault do not overlap (409
+while another instance operation of the vault runs, or while the instance's protection is still being configured;
+with ``strict_vault_writes``, while any instance of the vault is),
+vaulted blob protection needs containers, and deletion soft-deletes according to the vault's soft delete setting.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import Any
+
+from pulumi_dataprotection.emulator import datasources, ids, render, schema
+from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
+from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, JOB, POLICY, Call, Reply, Service
+
+JSON = dict[str, Any]
+
+
+def _sub_results(call: Call, vault: JSON) -> str:
+    region = render.region(vault["location"])
+    return f"/subscriptions/{call.params['sub']}/providers/{ids.NAMESPACE}/locations/{region}/operationResults"
+
+
+def _instance_of(svc: Service, call: Call) -> tuple[JSON, JSON]:
+    vault = svc.vault_of(call)
+    return vault, svc.child(INSTANCE, vault, "backupInstances", call.params["name"])
+
+
+def _conflict(message: str) -> ArmError:
+    return ArmError(
+        409,
+        "UserErrorAnotherOperationInProgress",
+        message,
+        recommended=[
+            "Wait for the ongoing operation to complete, then retry. Write backup instances of a vault one at a time."
+        ],
+        retryable=True,
+    )
+
+
+def _check_no_overlap(svc: Service, vault: JSON, target: JSON | None) -> None:
+    """409 while another instance operation of the vault runs or while ``target`` is still being configured (with
+    ``strict_vault_writes``, while any instance of the vault is)."""
+    for doc in svc.store.select(INSTANCE, parent=vault["id"]):
+        if doc.get("op") or (svc.config.strict_vault_writes and render.protection_busy(doc, svc.now())):
+            raise _conflict(
+                f"Another operation is in progress on the backup instance {doc['name']} of the backup vault "
+                f"{vault['id']}. Concurrent operations on backup instances of a vault are not supported."
+            )
+    if target is not None and render.protection_busy(target, svc.now()):
+        state = render.protection(target, svc.now())[1]
+        raise _conflict(
+            f"The backup instance {target['name']} is in state {state}; it cannot be changed until its protection "
+            "is configured."
+        )
+
+
+def _policy(svc: Service, vault: JSON, policy_id: str) -> JSON:
+    parsed = ids.parse_vault_child(policy_id, "backupPolicies")
+    doc = svc.store.get(POLICY, policy_id) if parsed and parsed[0].lower() == vault["id"].lower() else None
+    if doc is None:
+        raise ArmError(
+            400,
+            "UserErrorDppPolicyNotFound",
+            f"The backup policy {policy_id} does not exist in the backup vault {vault['id']}.",
+            recommended=["Create the policy in the same backup vault as the backup instance, then retry."],
+        )
+    return doc
+
+
+def _check_semantics(svc: Service, vault: JSON, props: JSON, existing: JSON | None) -> JSON:
+    """The service's checks of a backup instance body; fills ``datasourceType`` from the policy when omitted."""
+    source = props["dataSourceInfo"]
+    policy = _policy(svc, vault, props["policyInfo"]["policyId"])
+    policy_types: list[str] = policy["properties"]["datasourceTypes"]
+    dtype = source.setdefault("datasourceType", policy_types[0])
+    kind = datasources.kind_of(dtype)
+    if kind is None:
+        known = ", ".join(k.datasource_type for k in datasources.KINDS)
+        raise invalid_input([f"properties.dataSourceInfo.datasourceType: unknown datasource type {dtype!r} ({known})"])
+    rtype = datasources.resource_type_of(source["resourceID"])
+    if rtype.lower() != kind.resource_type.lower():
+        raise invalid_input(
+            [
+                f"properties.dataSourceInfo.resourceID: a {kind.datasource_type} datasource is a "
+                f"{kind.resource_type} resource, but the id names a {rtype or 'non-provider'} resource"
+            ]
+        )
+    if not any(datasources.same_type(dtype, t) for t in policy_types):
+        raise ArmError(
+            400,
+            "UserErrorPolicyDatasourceTypeMismatch",
+            f"The backup policy {policy['name']} is for datasource type(s) {', '.join(policy_types)} and cannot "
+            f"protect a datasource of type {dtype}.",
+            recommended=["Use a backup policy created for this datasource type."],
+        )
+    _check_containers(policy, props, kind.datasource_type)
+    if existing is not None:
+        before = existing["properties"]["dataSourceInfo"]["resourceID"]
+        if before.lower() != source["resourceID"].lower():
+            raise invalid_input(
+                [
+                    f"properties.dataSourceInfo.resourceID: the datasource of an existing backup instance cannot "
+                    f"change (it is {before})"
+                ]
+            )
+    return policy
+
+
+def _check_containers(policy: JSON, props: JSON, dtype: str) -> None:
+    if dtype != "Microsoft.Storage/storageAccounts/blobServices":
+        return
+    vaulted = any(
+        r.get("objectType") == "AzureBackupRule" and r["dataStore"]["dataStoreType"] == "VaultStore"
+        for r in policy["properties"].get("policyRules", [])
+    )
+    params = props["policyInfo"].get("policyParameters", {}).get("backupDatasourceParametersList", [])
+    containers = [c for p in params for c in p.get("containersList", [])]
+    if vaulted and not containers:
+        raise ArmError(
+            400,
+            "UserErrorNoContainersSelectedForOperation",
+            "No containers selected for operation",
+            recommended=[
+                "Select at least one container in BlobBackupDatasourceParameters.containersList for "
+                "vaulted blob backup."
+            ],
+        )
+
+
+def _check_not_protected_elsewhere(svc: Service, resource_id: str, own_id: str | None) -> None:
+    for doc in svc.store.select(INSTANCE):
+        same_source = doc["properties"]["dataSourceInfo"]["resourceID"].lower() == resource_id.lower()
+        if same_source and doc["id"].lower() != (own_id or "").lower():
+            vault_id = doc["id"].rsplit("/backupInstances/", 1)[0]
+            friendly = doc["properties"].get("friendlyName", doc["name"])
+            status = render.protection(doc, svc.now())[0]
+            raise ArmError(
+                400,
+                "UserErrorDppDatasourceAlreadyHasBackupInstance",
+                f"Datasource is already associated with the backup instance {friendly} in the Backup vault "
+                f"{vault_id} with the protection status as {status}.",
+                recommended=[
+                    f"Delete the backup instance {friendly} from the Backup vault {vault_id} to re-protect the "
+                    "datasource in any other vault"
+                ],
+            )
+
+
+def put(svc: Service, call: Call) -> Reply:
+    """PUT an instance: disks get 201 + body, other datasources 202 + Location; updates 202 (UpdatingProtection)."""
+    vault = svc.vault_of(call)
+    name = call.params["name"]
+    ids.check_child_name("backup instance", name)
+    parsed = schema.parse(schema.BACKUP_INSTANCE_RESOURCE, call.body)
+    props = parsed["properties"]
+    instance_id = ids.child_id(vault["id"], "backupInstances", name)
+    existing = svc.store.get(INSTANCE, instance_id)
+    _check_no_overlap(svc, vault, existing)
+    _check_semantics(svc, vault, props, existing)
+    _check_not_protected_elsewhere(svc, props["dataSourceInfo"]["resourceID"], instance_id)
+    missing: ArmError | None = None
+    try:
+        svc.registry.check_exists(props["dataSourceInfo"]["resourceID"], props["dataSourceInfo"]["datasourceType"])
+    except ArmError as exc:
+        missing = exc
+    op = svc.start_operation(
+        call,
+        "instance-update" if existing else "instance-create",
+        target=instance_id,
+        location=vault["location"],
+        error=missing,
+    )
+    doc: JSON = {
+        "id": existing["id"] if existing else instance_id,
+        "name": existing["name"] if existing else name,
+        "tags": parsed.get("tags"),
+        "properties": props,
+        "provisioningState": existing["provisioningState"] if existing else "Provisioning",
+        "protection": {
+            "mode": "update" if existing else "configure",
+            "ready_at": op["end"] + svc.config.lro_seconds if op["end"] is not None else None,
+            "error": op["data"].get("protection_error"),
+        },
+        "op": op["id"],
+    }
+    svc.store.put(INSTANCE, instance_id, doc, parent=vault["id"])
+    status_path = f"{vault['id']}/operationStatus"
+    if existing is None and datasources.same_type(props["dataSourceInfo"]["datasourceType"], "Microsoft.Compute/disks"):
+        return svc.lro_reply(call, 201, op, status_path=status_path, body=render.instance(doc, svc.now()))
+    return svc.lro_reply(call, 202, op, status_path=status_path, location_path=f"{doc['id']}/operationResults")
+
+
+def get(svc: Service, call: Call) -> Reply:
+    """GET an instance."""
+    _, doc = _instance_of(svc, call)
+    return Reply(200, render.instance(doc, svc.now()))
+
+
+def list_all(svc: Service, call: Call) -> Reply:
+    """GET the instances of a vault."""
+    vault = svc.vault_of(call)
+    now = svc.now()
+    return Reply(200, {"value": [render.instance(d, now) for d in svc.store.select(INSTANCE, parent=vault["id"])]})
+
+
+def delete(svc: Service, call: Call) -> Reply:
+    """DELETE an instance: 204 when absent, else 202; it is soft-deleted when the vault's soft delete is on."""
+    vault = svc.vault_of(call)
+    doc = svc.store.get(INSTANCE, ids.child_id(vault["id"], "backupInstances", call.params["name"]))
+    if doc is None:
+        return Reply(204)
+    _check_no_overlap(svc, vault, doc)
+    soft_state = vault["properties"]["securitySettings"]["softDeleteSettings"].get("state")
+    soft = soft_state in ("On", "AlwaysOn")
+    op = svc.start_operation(
+        call,
+        "instance-delete",
+        target=doc["id"],
+        location=vault["location"],
+        data={"soft": soft, "previous": doc["protection"]},
+    )
+    doc["op"] = op["id"]
+    if soft:
+        doc["protection"] = {"mode": "softdeleting"}
+    svc.store.put(INSTANCE, doc["id"], doc, parent=vault["id"])
+    return svc.lro_reply(
+        call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
+    )
+
+
+def adhoc_backup(svc: Service, call: Call) -> Reply:
+    """POST .../backup: an on-demand backup job (InProgress, then Completed) reported through the operation."""
+    vault, doc = _instance_of(svc, call)
+    request = schema.parse(schema.TRIGGER_BACKUP, call.body)["backupRuleOptions"]
+    now = svc.now()
+    state = render.protection(doc, now)[1]
+    if state != "ProtectionConfigured":
+        raise ArmError(
+            400,
+            "UserErrorBackupInstanceNotProtected",
+            f"An on-demand backup needs the backup instance {doc['name']} in state ProtectionConfigured; "
+            f"it is {state}.",
+            recommended=["Wait until protection is configured (or resume protection), then retry."],
+        )
+    policy = svc.store.get(POLICY, doc["properties"]["policyInfo"]["policyId"])
+    all_rules = (policy or {}).get("properties", {}).get("policyRules", [])
+    rules = [r for r in all_rules if r["objectType"] == "AzureBackupRule"]
+    rule = next((r for r in rules if r["name"].lower() == request["ruleName"].lower()), None)
+    if policy is None or rule is None:
+        raise ArmError(
+            400,
+            "UserErrorInvalidBackupRuleName",
+            f"The backup rule {request['ruleName']!r} is not a backup rule of the instance's policy "
+            f"(backup rules: {', '.join(r['name'] for r in rules) or 'none'}).",
+            recommended=["Use the name of an AzureBackupRule of the backup policy."],
+        )
+    tag = request["triggerOption"].get("retentionTagOverride") or _default_tag(rule)
+    job_id = ids.child_id(vault["id"], "backupJobs", str(uuid.uuid4()))
+    op = svc.start_operation(call, "instance-backup", target=doc["id"], location=vault["location"], job_id=job_id)
+    if op["error"] is None:
+        _record_job(svc, vault, doc, policy, job_id, tag, now)
+    return svc.lro_reply(
+        call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
+    )
+
+
+def _default_tag(rule: JSON) -> str:
+    criteria = rule.get("trigger", {}).get("taggingCriteria", [])
+    if isinstance(criteria, list):
+        for c in criteria:
+            if c.get("isDefault"):
+                return str(c["tagInfo"]["tagName"])
+    return "Default"
+
+
+def _record_job(svc: Service, vault: JSON, doc: JSON, policy: JSON, job_id: str, tag: str, now: float) -> None:
+    source = doc["properties"]["dataSourceInfo"]
+    rid = source["resourceID"]
+    parts = [p for p in rid.split("/") if p]
+    job = {
+        "id": job_id,
+        "name": job_id.rsplit("/", 1)[1],
+        "activity": str(uuid.uuid4()),
+        "sub": vault["sub"],
+        "instance_id": doc["id"],
+        "policy_id": policy["id"],
+        "policy_name": policy["name"],
+        "datasource_id": rid,
+        "vault_name": vault["name"],
+        "friendly_name": doc["properties"].get("friendlyName", doc["name"]),
+        "source_rg": parts[3] if len(parts) > 3 else "",
+        "source_sub": parts[1] if len(parts) > 1 else "",
+        "datasource_name": source.get("resourceName") or parts[-1],
+        "datasource_location": source.get("resourceLocation") or vault["location"],
+        "datasource_type": source["datasourceType"],
+        "operation": "Backup",
+        "retention_tag": tag,
+        "start": now,
+        "end": now + 2 * svc.config.lro_seconds,
+        "recovery_point": uuid.uuid4().hex,
+    }
+    svc.store.put(JOB, job_id, job, parent=vault["id"])
+
+
+def validate_for_backup(svc: Service, call: Call) -> Reply:
+    """POST validateForBackup: body errors are 400s; the service's checks end the operation Failed, as on Azure."""
+    vault = svc.vault_of(call)
+    instance = schema.parse(schema.VALIDATE_FOR_BACKUP, call.body)["backupInstance"]
+    failure = _validation_failure(svc, vault, instance, None)
+    op = svc.start_operation(call, "validate", target=vault["id"], location=vault["location"], error=failure)
+    return svc.lro_reply(
+        call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
+    )
+
+
+def validate_for_modify(svc: Service, call: Call) -> Reply:
+    """POST validateForModifyBackup on an existing instance (202 only, like the spec)."""
+    vault, doc = _instance_of(svc, call)
+    instance = schema.parse(schema.VALIDATE_FOR_MODIFY, call.body)["backupInstance"]
+    failure = _validation_failure(svc, vault, instance, doc)
+    op = svc.start_operation(call, "validate", target=doc["id"], location=vault["location"], error=failure)
+    return svc.lro_reply(
+        call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
+    )
+
+
+def _validation_failure(svc: Service, vault: JSON, instance: JSON, existing: JSON | None) -> ArmError | None:
+    try:
+        _check_semantics(svc, vault, copy.deepcopy(instance), existing)
+        resource_id = instance["dataSourceInfo"]["resourceID"]
+        _check_not_protected_elsewhere(svc, resource_id, existing["id"] if existing else None)
+        dtype = instance["dataSourceInfo"].get("datasourceType", "")
+        svc.registry.check_exists(resource_id, dtype)
+    except ArmError as exc:
+        return exc
+    return None
+
+
+def _protection_action(svc: Service, call: Call, action: str, unchanged_when: tuple[str, ...]) -> Reply:
+    vault, doc = _instance_of(svc, call)
+    if call.body is not None:
+        schema.parse(schema.GUARDED_REQUEST, call.body)
+    if doc["protection"]["mode"] in unchanged_when:
+        return Reply(200)
+    _check_no_overlap(svc, vault, doc)
+    if action == "instance-resume":
+        _check_not_protected_elsewhere(svc, doc["properties"]["dataSourceInfo"]["resourceID"], doc["id"])
+    op = svc.start_operation(call, action, target=doc["id"], location=vault["location"])
+    doc["op"] = op["id"]
+    if action == "instance-resume":
+        doc["protection"] = {
+            "mode": "configure",
+            "ready_at": op["end"] + svc.config.lro_seconds if op["end"] is not None else None,
+            "error": op["data"].get("protection_error"),
+        }
+    svc.store.put(INSTANCE, doc["id"], doc, parent=vault["id"])
+    return svc.lro_reply(
+        call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
+    )
+
+
+def stop_protection(svc: Service, call: Call) -> Reply:
+    """POST stopProtection (retain data): ProtectionStopped when the operation ends."""
+    return _protection_action(svc, call, "instance-stop", ("stopped",))
+
+
+def suspend_backups(svc: Service, call: Call) -> Reply:
+    """POST suspendBackups: BackupSchedulesSuspended when the operation ends."""
+    return _protection_action(svc, call, "instance-suspend", ("suspended",))
+
+
+def resume_protection(svc: Service, call: Call) -> Reply:
+    """POST resumeProtection: 200 when already protected, else 202 and ConfiguringProtection again."""
+    return _protection_action(svc, call, "instance-resume", ("configure", "update"))
+
+
+def resume_backups(svc: Service, call: Call) -> Reply:
+    """POST resumeBackups (after suspendBackups): like resumeProtection."""
+    return _protection_action(svc, call, "instance-resume", ("configure", "update"))
+
+
+def list_deleted(svc: Service, call: Call) -> Reply:
+    """GET the soft-deleted instances of a vault."""
+    vault = svc.vault_of(call)
+    return Reply(200, {"value": [render.deleted_instance(d) for d in svc.store.select(DELETED, parent=vault["id"])]})
+
+
+def get_deleted(svc: Service, call: Call) -> Reply:
+    """GET a soft-deleted instance."""
+    vault = svc.vault_of(call)
+    doc = svc.store.get(DELETED, ids.child_id(vault["id"], "deletedBackupInstances", call.params["name"]))
+    if doc is None:
+        raise generic_not_found()
+    return Reply(200, render.deleted_instance(doc))
+
+
+def undelete(svc: Service, call: Call) -> Reply:
+    """POST .../undelete: 200 (synchronous, as recorded); the instance comes back with ProtectionStopped."""
+    vault = svc.vault_of(call)
+    key = ids.child_id(vault["id"], "deletedBackupInstances", call.params["name"])
+    doc = svc.store.get(DELETED, key)
+    if doc is None:
+        raise generic_not_found()
+    instance = doc["instance"]
+    if svc.store.get(INSTANCE, instance["id"]) is not None:
+        raise _conflict(f"A backup instance named {instance['name']} already exists in the backup vault {vault['id']}.")
+    instance.update(protection={"mode": "stopped"}, op=None, provisioningState="Succeeded")
+    svc.store.put(INSTANCE, instance["id"], instance, parent=vault["id"])
+    svc.store.delete(DELETED, key)
+    return Reply(200)
+
+
+def list_for_datasource(svc: Service, call: Call) -> Reply:
+    """GET {datasourceId}/providers/Microsoft.DataProtection/backupInstances (extension routing)."""
+    source = call.params["datasource"]
+    now = svc.now()
+    found = [
+        render.instance(d, now, resource_id=f"{source}/providers/{ids.NAMESPACE}/backupInstances/{d['name']}")
+        for d in svc.store.select(INSTANCE)
+        if d["properties"]["dataSourceInfo"]["resourceID"].lower() == source.lower()
+    ]
+    return Reply(200, {"value": found})

@@ -1,0 +1,259 @@
+"""Response bodies of the emulator's resources, computed from stored documents and the current time.
+
+Time-driven states (protection being configured, jobs running, operations in progress) are derived here from the
+timestamps stored with each document, so no background work is needed and a restart continues where it stopped.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from pulumi_dataprotection.emulator import ids
+from pulumi_dataprotection.emulator.timeutil import NOT_ENDED, duration, iso, iso_seconds
+
+JSON = dict[str, Any]
+
+# Azure region pairs used for the ``replicatedRegions`` of geo-redundant vaults.
+_PAIRED_REGIONS = {
+    "eastus": "westus",
+    "westus": "eastus",
+    "eastus2": "centralus",
+    "centralus": "eastus2",
+    "westus2": "westcentralus",
+    "westcentralus": "westus2",
+    "westus3": "eastus",
+    "northcentralus": "southcentralus",
+    "southcentralus": "northcentralus",
+    "northeurope": "westeurope",
+    "westeurope": "northeurope",
+    "uksouth": "ukwest",
+    "ukwest": "uksouth",
+    "francecentral": "francesouth",
+    "germanywestcentral": "germanynorth",
+    "swedencentral": "swedensouth",
+    "japaneast": "japanwest",
+    "japanwest": "japaneast",
+    "australiaeast": "australiasoutheast",
+    "australiasoutheast": "australiaeast",
+    "southeastasia": "eastasia",
+    "eastasia": "southeastasia",
+    "centralindia": "southindia",
+    "canadacentral": "canadaeast",
+    "brazilsouth": "southcentralus",
+    "centraluseuap": "eastus2euap",
+    "eastus2euap": "centraluseuap",
+}
+
+
+def region(location: str) -> str:
+    """The normalised region name ARM uses in URLs (``West Europe`` -> ``westeurope``)."""
+    return location.replace(" ", "").lower()
+
+
+def strip_none(value: Any) -> Any:
+    """A copy without null members (the spec declares no nullable property)."""
+    if isinstance(value, dict):
+        return {k: strip_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [strip_none(v) for v in value]
+    return value
+
+
+def secure_score(properties: JSON) -> tuple[str, str]:
+    """``(secureScore, bcdrSecurityLevel)`` of a vault, as the service grades its security settings."""
+    security = properties.get("securitySettings", {})
+    soft = security.get("softDeleteSettings", {}).get("state", "Off")
+    immutability = security.get("immutabilitySettings", {}).get("state", "Disabled")
+    points = {"Off": 0, "On": 1, "AlwaysOn": 2}.get(soft, 0) + (1 if immutability == "Locked" else 0)
+    cmk = security.get("encryptionSettings", {}).get("state") == "Enabled"
+    if soft == "AlwaysOn" and immutability == "Locked" and (cmk or properties.get("resourceGuardOperationRequests")):
+        return "Maximum", "Excellent"
+    if points >= 2:
+        return "Adequate", "Good"
+    if points == 1:
+        return "Minimum", "Fair"
+    return "None", "Poor"
+
+
+def vault(doc: JSON) -> JSON:
+    """A BackupVaultResource."""
+    props = copy.deepcopy(doc["properties"])
+    score, bcdr = secure_score(props)
+    replicated = props.pop("replicatedRegions", None)
+    if replicated is None:
+        geo = any(s.get("type") == "GeoRedundant" for s in props.get("storageSettings", []))
+        pair = _PAIRED_REGIONS.get(region(doc["location"]))
+        replicated = [pair] if geo and pair else []
+    rendered: JSON = {"provisioningState": doc["provisioningState"], "storageSettings": props.pop("storageSettings")}
+    rendered["isVaultProtectedByResourceGuard"] = bool(props.get("resourceGuardOperationRequests"))
+    for key in ("monitoringSettings", "securitySettings", "featureSettings"):
+        if key in props:
+            rendered[key] = props.pop(key)
+    rendered.update({"secureScore": score, "bcdrSecurityLevel": bcdr, "replicatedRegions": replicated})
+    rendered.update(props)
+    body: JSON = {"location": doc["location"]}
+    if doc.get("tags") is not None:
+        body["tags"] = doc["tags"]
+    if doc.get("identity") is not None:
+        body["identity"] = doc["identity"]
+    body.update({"properties": rendered, "id": doc["id"], "name": doc["name"], "type": ids.VAULT_TYPE})
+    return body
+
+
+def policy(doc: JSON) -> JSON:
+    """A BaseBackupPolicyResource."""
+    return {"properties": doc["properties"], "id": doc["id"], "name": doc["name"], "type": ids.POLICY_TYPE}
+
+
+def protection(doc: JSON, now: float) -> tuple[str, str, JSON | None]:
+    """``(protectionStatus.status, currentProtectionState, error)`` of a backup instance at time ``now``."""
+    state = doc["protection"]
+    mode = state["mode"]
+    if mode == "stopped":
+        return "ProtectionStopped", "ProtectionStopped", None
+    if mode == "suspended":
+        return "ProtectionStopped", "BackupSchedulesSuspended", None
+    if mode == "softdeleting":
+        return "SoftDeleting", "SoftDeleting", None
+    ready_at = state.get("ready_at")
+    if ready_at is None or now < ready_at:
+        # Azure reports "UpdatingProtection" in protectionStatus.status too (an extensible enum; recorded).
+        busy = "UpdatingProtection" if mode == "update" else "ConfiguringProtection"
+        return busy, busy, None
+    if state.get("error"):
+        return "ConfiguringProtectionFailed", "ProtectionError", state["error"]
+    return "ProtectionConfigured", "ProtectionConfigured", None
+
+
+def protection_busy(doc: JSON, now: float) -> bool:
+    """Whether the service is still configuring or updating the protection of an instance."""
+    return protection(doc, now)[1] in ("ConfiguringProtection", "UpdatingProtection")
+
+
+def _instance_properties(doc: JSON, now: float) -> JSON:
+    stored = copy.deepcopy(doc["properties"])
+    status, current, error = protection(doc, now)
+    out: JSON = {}
+    for key in ("friendlyName", "dataSourceInfo", "dataSourceSetInfo", "policyInfo"):
+        if key in stored:
+            out[key] = stored.pop(key)
+    object_type = stored.pop("objectType", "BackupInstance")
+    out.update(stored)
+    out["protectionStatus"] = {"status": status}
+    if error is not None:
+        out["protectionStatus"]["errorDetails"] = error
+        out["protectionErrorDetails"] = error
+    out["currentProtectionState"] = current
+    out["provisioningState"] = doc["provisioningState"]
+    out["objectType"] = object_type
+    return out
+
+
+def instance(doc: JSON, now: float, resource_id: str | None = None) -> JSON:
+    """A BackupInstanceResource (``resource_id`` overrides the id, as extension routing does)."""
+    body: JSON = {}
+    if doc.get("tags") is not None:
+        body["tags"] = doc["tags"]
+    body["properties"] = _instance_properties(doc, now)
+    body.update({"id": resource_id or doc["id"], "name": doc["name"], "type": ids.INSTANCE_TYPE})
+    return body
+
+
+def deleted_instance(doc: JSON) -> JSON:
+    """A DeletedBackupInstanceResource (a soft-deleted backup instance)."""
+    inst = doc["instance"]
+    props: JSON = {
+        "deletionInfo": {
+            "deletionTime": iso(doc["deleted_at"]),
+            "billingEndDate": iso(doc["deleted_at"]),
+            "scheduledPurgeTime": iso(doc["purge_at"]),
+            "deleteActivityID": doc["activity"],
+        }
+    }
+    props.update(_instance_properties(inst, doc["deleted_at"]))
+    props["protectionStatus"] = {"status": "SoftDeleted"}
+    props["currentProtectionState"] = "SoftDeleted"
+    props.pop("protectionErrorDetails", None)
+    props["provisioningState"] = "Succeeded"
+    props["objectType"] = "DeletedBackupInstance"
+    vault_id = inst["id"].rsplit("/backupInstances/", 1)[0]
+    return {
+        "properties": props,
+        "id": ids.child_id(vault_id, "deletedBackupInstances", inst["name"]),
+        "name": inst["name"],
+        "type": ids.DELETED_INSTANCE_TYPE,
+    }
+
+
+def operation(doc: JSON, now: float, status_path: str) -> JSON:
+    """An OperationResource as read at ``status_path`` (the id equals the URL it was read from)."""
+    body: JSON = {"id": status_path, "name": doc["id"], "status": operation_status(doc, now)}
+    if body["status"] == "Failed":
+        body["error"] = doc["error"]["body"]
+    body["startTime"] = iso(doc["start"])
+    body["endTime"] = iso_seconds(doc["end"]) if body["status"] != "Inprogress" else NOT_ENDED
+    if body["status"] == "Succeeded" and doc.get("job_id"):
+        body["properties"] = {"jobId": doc["job_id"], "objectType": "OperationJobExtendedInfo"}
+    return body
+
+
+def operation_status(doc: JSON, now: float) -> str:
+    """``Inprogress`` until the operation's end time, then ``Succeeded`` or ``Failed``."""
+    if doc["end"] is None or now < doc["end"]:
+        return "Inprogress"
+    return "Failed" if doc.get("error") else "Succeeded"
+
+
+def operation_result(doc: JSON) -> JSON:
+    """The OperationJobExtendedInfo an ``operationResults`` URL returns once the operation succeeded."""
+    out: JSON = {}
+    if doc.get("job_id"):
+        out["jobId"] = doc["job_id"]
+    out["objectType"] = "OperationJobExtendedInfo"
+    return out
+
+
+def job(doc: JSON, now: float) -> JSON:
+    """An AzureBackupJobResource: ``InProgress`` until its end time, then ``Completed`` (or ``Failed``)."""
+    done = now >= doc["end"]
+    status = ("Failed" if doc.get("error") else "Completed") if done else "InProgress"
+    props: JSON = {
+        "activityID": doc["activity"],
+        "subscriptionId": doc["sub"],
+        "backupInstanceId": doc["instance_id"],
+        "policyId": doc["policy_id"],
+        "dataSourceId": doc["datasource_id"],
+        "vaultName": doc["vault_name"],
+        "backupInstanceFriendlyName": doc["friendly_name"],
+        "policyName": doc["policy_name"],
+        "sourceResourceGroup": doc["source_rg"],
+        "dataSourceSetName": doc["datasource_name"],
+        "dataSourceName": doc["datasource_name"],
+        "progressEnabled": False,
+        "etag": f"W/\"datetime'{iso(doc['end'] if done else doc['start'])}'\"",
+        "sourceSubscriptionID": doc["source_sub"],
+        "dataSourceLocation": doc["datasource_location"],
+        "startTime": iso(doc["start"]),
+        "dataSourceType": doc["datasource_type"],
+        "operationCategory": "Backup",
+        "operation": doc["operation"],
+        "status": status,
+        "isUserTriggered": True,
+        "supportedActions": [""],
+        "duration": duration((doc["end"] if done else now) - doc["start"]),
+    }
+    task: JSON = {"taskId": 1, "taskName": "Trigger Backup", "taskStatus": "InProgress"}
+    extended: JSON = {"subTasks": [task], "additionalDetails": {"RetentionTag": doc["retention_tag"]}}
+    if done:
+        props["endTime"] = iso(doc["end"])
+        task["taskStatus"] = status
+        if doc.get("error"):
+            props["errorDetails"] = [doc["error"]]
+        else:
+            extended["targetRecoverPoint"] = {
+                "recoveryPointID": doc["recovery_point"],
+                "recoveryPointTime": iso(doc["end"]),
+            }
+    props["extendedInfo"] = extended
+    return {"properties": props, "id": doc["id"], "name": doc["name"], "type": ids.JOB_TYPE}

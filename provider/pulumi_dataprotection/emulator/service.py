@@ -1,0 +1,323 @@
+"""The emulated service's core: requests and replies, long-running operations and their time-driven effects.
+
+Every request first ``settle()``s the state: operations whose end time has passed get their effect applied
+(a vault leaves ``Provisioning``, a deleted instance moves to the soft-deleted list, ...) and soft-deleted
+instances past their purge time disappear. All of it is computed from timestamps in SQLite, so there is no
+background thread and a restarted emulator picks up where it stopped.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from pulumi_dataprotection.emulator import ids, render
+from pulumi_dataprotection.emulator.config import API_VERSION, EmulatorConfig
+from pulumi_dataprotection.emulator.datasources import Registry
+from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, resource_not_found
+from pulumi_dataprotection.emulator.faults import OPERATION_KINDS, Faults
+from pulumi_dataprotection.emulator.store import Store
+from pulumi_dataprotection.emulator.timeutil import ticks
+
+JSON = dict[str, Any]
+
+# Document kinds in the store.
+VAULT, POLICY, INSTANCE, DELETED, JOB, OPERATION, PENDING = (
+    "vault",
+    "policy",
+    "instance",
+    "deleted-instance",
+    "job",
+    "operation",
+    "pending-operation",
+)
+
+
+@dataclass
+class Call:
+    """One ARM request as the handlers see it."""
+
+    method: str
+    path: str
+    base_url: str
+    params: dict[str, str]
+    body: Any = None
+
+
+@dataclass
+class Reply:
+    """What a handler answers: status, JSON body (None = empty) and extra headers."""
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Service:
+    """State, rules and long-running operations of the emulated Microsoft.DataProtection."""
+
+    def __init__(self, store: Store, config: EmulatorConfig, faults: Faults, registry: Registry) -> None:
+        self.store = store
+        self.config = config
+        self.faults = faults
+        self.registry = registry
+
+    # -- time and identity -------------------------------------------------------------------------------------
+
+    def now(self) -> float:
+        """Emulator time (wall clock plus the admin clock offset)."""
+        return self.store.now()
+
+    def _secret(self, name: str) -> str:
+        value = self.store.setting(name, "")
+        if not value:
+            value = str(uuid.uuid4()) if name == "tenant_id" else secrets.token_hex(32)
+            self.store.set_setting(name, value)
+        return value
+
+    def tenant_id(self) -> str:
+        """The tenant id reported in managed identities (stable for one database)."""
+        return self._secret("tenant_id")
+
+    # -- lookups -----------------------------------------------------------------------------------------------
+
+    def vault_of(self, call: Call) -> JSON:
+        """The vault named in the URL, or ARM's 404."""
+        p = call.params
+        doc = self.store.get(VAULT, ids.vault_id(p["sub"], p["rg"], p["vault"]))
+        if doc is None:
+            raise resource_not_found(ids.VAULT_TYPE, p["vault"], p["rg"])
+        return doc
+
+    def child(self, kind: str, vault: JSON, collection: str, name: str) -> JSON:
+        """A child document of a vault, or DataProtection's 404."""
+        doc = self.store.get(kind, ids.child_id(vault["id"], collection, name))
+        if doc is None:
+            raise generic_not_found()
+        return doc
+
+    # -- long-running operations ---------------------------------------------------------------------------------
+
+    def start_operation(
+        self,
+        call: Call,
+        action: str,
+        *,
+        target: str,
+        location: str,
+        data: JSON | None = None,
+        job_id: str | None = None,
+        error: ArmError | None = None,
+    ) -> JSON:
+        """Record an operation that ends ``lro_seconds`` from now, as shaped by any injected operation faults.
+
+        ``error`` makes it end Failed (a service-side check that fails asynchronously, like validateForBackup).
+        """
+        now = self.now()
+        end: float | None = now + self.config.lro_seconds
+        data = dict(data or {})
+        for fault in self.faults.take(call.method, call.path, OPERATION_KINDS):
+            if fault.kind == "lro_stuck":
+                end = None
+            elif fault.kind == "lro_fail" and error is None:
+                error = ArmError(
+                    400,
+                    fault.code or "UserErrorInjectedFailure",
+                    fault.message or "The operation failed (fault injected by the emulator).",
+                    recommended=["Retry the operation."],
+                )
+            elif fault.kind == "protection_error":
+                data["protection_error"] = render.strip_none(
+                    ArmError(
+                        400,
+                        fault.code or "UserErrorMSIMissingPermissions",
+                        fault.message or "Appropriate permissions to perform the operation is missing.",
+                        recommended=["Grant the backup vault's managed identity the roles the datasource needs."],
+                    ).user_facing()
+                )
+        op: JSON = {
+            "id": base64.b64encode(f"{uuid.uuid4()};{uuid.uuid4()}".encode()).decode(),
+            "action": action,
+            "sub": call.params["sub"],
+            "rg": call.params.get("rg"),
+            "target": target,
+            "location": render.region(location),
+            "start": now,
+            "end": end,
+            "error": {"status": error.status, "body": error.operation_error(), "arm": _error_json(error)}
+            if error
+            else None,
+            "job_id": job_id,
+            "data": data,
+        }
+        self.store.put(OPERATION, op["id"], op)
+        self.store.put(PENDING, op["id"], {"id": op["id"]})
+        return op
+
+    def polling_url(self, call: Call, path: str) -> str:
+        """An absolute, ARM-signed polling URL (``t``, ``c``, ``s``, ``h`` as ARM adds them; do not rebuild it)."""
+        t = str(ticks(self.now()))
+        key = self._secret("signing_key").encode()
+        c = _b64(hashlib.sha256(key + path.encode()).digest())
+        s = _b64(hmac.new(key, f"{path}|{t}".encode(), hashlib.sha256).digest())
+        h = _b64(hashlib.sha256(f"{s}{c}".encode()).digest())
+        return f"{call.base_url}{path}?{urlencode({'api-version': API_VERSION, 't': t, 'c': c, 's': s, 'h': h})}"
+
+    def lro_reply(
+        self,
+        call: Call,
+        status: int,
+        op: JSON,
+        *,
+        status_path: str,
+        location_path: str | None = None,
+        body: Any = None,
+    ) -> Reply:
+        """The initial response of a long-running operation: ``Azure-AsyncOperation`` (+ ``Location``) and
+        ``Retry-After``."""
+        headers = {"Azure-AsyncOperation": self.polling_url(call, f"{status_path}/{op['id']}")}
+        if location_path is not None:
+            headers["Location"] = self.polling_url(call, f"{location_path}/{op['id']}")
+        headers["Retry-After"] = str(self.config.retry_after)
+        return Reply(status, body, headers)
+
+    def operation(self, call: Call) -> JSON:
+        """The operation named in a status/result URL, checked against the URL's subscription (and group/vault)."""
+        p = call.params
+        op = self.store.get(OPERATION, p["operation"])
+        if op is None or op["sub"].lower() != p["sub"].lower():
+            raise generic_not_found()
+        if "rg" in p and (op["rg"] or "").lower() != p["rg"].lower():
+            raise generic_not_found()
+        if "vault" in p and not op["target"].lower().startswith(ids.vault_id(p["sub"], p["rg"], p["vault"]).lower()):
+            raise generic_not_found()
+        return op
+
+    # -- settling time-driven effects ------------------------------------------------------------------------------
+
+    def settle(self) -> None:
+        """Apply the effects of every operation that has ended and purge expired soft-deleted instances."""
+        now = self.now()
+        for pending in self.store.select(PENDING):
+            op = self.store.get(OPERATION, pending["id"])
+            if op is None:
+                self.store.delete(PENDING, pending["id"])
+                continue
+            if op["end"] is None or now < op["end"]:
+                continue
+            self._apply(op)
+            self.store.delete(PENDING, op["id"])
+        for doc in self.store.select(DELETED):
+            if now >= doc["purge_at"]:
+                self.store.delete(DELETED, doc["key"])
+
+    def _apply(self, op: JSON) -> None:
+        action, ok = op["action"], op["error"] is None
+        if action.startswith("vault-"):
+            self._apply_vault(op, ok)
+        elif action.startswith("instance-"):
+            self._apply_instance(op, ok)
+
+    def _apply_vault(self, op: JSON, ok: bool) -> None:
+        doc = self.store.get(VAULT, op["target"])
+        if doc is None or doc.get("op") != op["id"]:
+            return
+        if op["action"] == "vault-delete":
+            if ok:
+                self.delete_vault_tree(doc)
+            else:
+                doc["op"] = None
+                self.store.put(VAULT, doc["id"], doc)
+            return
+        doc["provisioningState"] = "Succeeded" if ok else "Failed"
+        doc["op"] = None
+        self.store.put(VAULT, doc["id"], doc)
+
+    def delete_vault_tree(self, doc: JSON) -> None:
+        """Remove a vault with its policies, soft-deleted instances and jobs."""
+        for kind in (POLICY, INSTANCE, DELETED, JOB):
+            for child in self.store.select(kind, parent=doc["id"]):
+                self.store.delete(kind, child.get("key") or child["id"])
+        self.store.delete(VAULT, doc["id"])
+
+    def _apply_instance(self, op: JSON, ok: bool) -> None:
+        doc = self.store.get(INSTANCE, op["target"])
+        if doc is None or doc.get("op") != op["id"]:
+            return
+        action = op["action"]
+        doc["op"] = None
+        if action == "instance-create" and not ok:
+            self.store.delete(INSTANCE, doc["id"])
+            return
+        if action == "instance-delete":
+            if ok:
+                self.remove_instance(doc, soft=op["data"]["soft"], at=op["end"])
+            else:
+                doc["protection"] = op["data"]["previous"]
+                self.store.put(INSTANCE, doc["id"], doc)
+            return
+        if action in ("instance-create", "instance-update"):
+            doc["provisioningState"] = "Succeeded" if ok else "Failed"
+        elif ok and action in ("instance-stop", "instance-suspend"):
+            doc["protection"] = {"mode": "stopped" if action == "instance-stop" else "suspended"}
+        self.store.put(INSTANCE, doc["id"], doc)
+
+    def remove_instance(self, doc: JSON, *, soft: bool, at: float) -> None:
+        """Delete a backup instance, keeping it as soft-deleted for the vault's retention when ``soft``."""
+        self.store.delete(INSTANCE, doc["id"])
+        if not soft:
+            return
+        vault_id = doc["id"].rsplit("/backupInstances/", 1)[0]
+        vault = self.store.get(VAULT, vault_id)
+        days = 14.0
+        if vault is not None:
+            days = float(
+                vault["properties"]
+                .get("securitySettings", {})
+                .get("softDeleteSettings", {})
+                .get("retentionDurationInDays", 14.0)
+            )
+        key = ids.child_id(vault_id, "deletedBackupInstances", doc["name"])
+        self.store.put(
+            DELETED,
+            key,
+            {
+                "key": key,
+                "instance": doc,
+                "deleted_at": at,
+                "purge_at": at + days * 86400,
+                "activity": str(uuid.uuid4()),
+            },
+            parent=vault_id,
+        )
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _error_json(error: ArmError) -> JSON:
+    return {
+        "status": error.status,
+        "code": error.code,
+        "message": error.message,
+        "recommended": error.recommended,
+        "retryable": error.retryable,
+    }
+
+
+def error_from_json(data: JSON) -> ArmError:
+    """The ArmError an operation recorded (to answer its ``operationResults`` URL with the same error)."""
+    return ArmError(
+        int(data["status"]),
+        str(data["code"]),
+        str(data["message"]),
+        recommended=list(data.get("recommended", [])),
+        retryable=bool(data.get("retryable", False)),
+    )

@@ -1,0 +1,276 @@
+"""Backup vault operations: PUT/PATCH/GET/DELETE, lists, checkNameAvailability, and the vault's one-way settings."""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import Any
+
+from pulumi_dataprotection.emulator import ids, render, schema
+from pulumi_dataprotection.emulator.errors import ArmError, gateway, invalid_input
+from pulumi_dataprotection.emulator.service import INSTANCE, VAULT, Call, Reply, Service
+
+JSON = dict[str, Any]
+
+_SUPPORT = ["Please contact Microsoft Support if this is not expected."]
+_MERGED_SETTINGS = ("securitySettings", "featureSettings", "monitoringSettings")
+
+
+def _deep_merge(base: JSON, update: JSON) -> JSON:
+    out = copy.deepcopy(base)
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _merge(existing: JSON, requested: JSON) -> JSON:
+    """Settings after an update: nested settings merge (omitted ones keep their value), lists are replaced."""
+    out = copy.deepcopy(existing)
+    for key, value in requested.items():
+        if key in _MERGED_SETTINGS:
+            out[key] = _deep_merge(out.get(key, {}), value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _state(props: JSON, *path: str) -> str | None:
+    node: Any = props
+    for part in path:
+        node = node.get(part) if isinstance(node, dict) else None
+    return node if isinstance(node, str) else None
+
+
+def _with_defaults(svc: Service, props: JSON) -> JSON:
+    out = copy.deepcopy(props)
+    soft = out.setdefault("securitySettings", {}).setdefault("softDeleteSettings", {})
+    soft.setdefault("state", "On" if svc.config.allow_reversible_soft_delete else "AlwaysOn")
+    soft.setdefault("retentionDurationInDays", 14.0)
+    return out
+
+
+def check_rules(svc: Service, old: JSON | None, new: JSON) -> None:
+    """The service's checks of vault settings, including the one-way transitions users hit."""
+    problems = []
+    for i, setting in enumerate(new.get("storageSettings", [])):
+        for key in ("datastoreType", "type"):
+            if key not in setting:
+                problems.append(f"properties.storageSettings[{i}].{key}: required by the service")
+    if not new.get("storageSettings"):
+        problems.append("properties.storageSettings: at least one storage setting is required")
+    days = new["securitySettings"]["softDeleteSettings"].get("retentionDurationInDays")
+    if days is not None and not 14 <= float(days) <= 180:
+        problems.append(
+            f"properties.securitySettings.softDeleteSettings.retentionDurationInDays: {days} is outside 14 to 180"
+        )
+    if problems:
+        raise invalid_input(problems)
+    soft = ("securitySettings", "softDeleteSettings", "state")
+    immutability = ("securitySettings", "immutabilitySettings", "state")
+    crr = ("featureSettings", "crossRegionRestoreSettings", "state")
+    csr = ("featureSettings", "crossSubscriptionRestoreSettings", "state")
+    if old is not None:
+        if _state(old, *soft) == "AlwaysOn" and _state(new, *soft) != "AlwaysOn":
+            raise ArmError(
+                400,
+                "UserErrorDisableSoftDeleteNotAllowed",
+                "Cannot disable soft delete once set to AlwaysOn",
+                recommended=_SUPPORT,
+            )
+        if _state(old, *immutability) == "Locked" and _state(new, *immutability) != "Locked":
+            raise ArmError(
+                400,
+                "UserErrorUnsupportedVaultImmutabilityStateChange",
+                "The immutable vault property for this vault is locked, hence, this setting cannot be disabled.",
+                recommended=[
+                    "The vault has its immutable vault property enabled and locked, and it can no longer be reverted "
+                    "to a non-immutable vault. Refer to the documentation to learn more: "
+                    "https://aka.ms/AB-ImmutableVaults-States "
+                ],
+            )
+        if _state(old, *crr) == "Enabled" and _state(new, *crr) != "Enabled":
+            raise ArmError(
+                400,
+                "UserErrorCrossRegionRestoreStateChangeNotAllowed",
+                "CrossRegionRestore state cannot be changed from Enabled to Disabled.",
+                recommended=_SUPPORT,
+            )
+        if _state(old, *csr) == "PermanentlyDisabled" and _state(new, *csr) != "PermanentlyDisabled":
+            raise ArmError(
+                400,
+                "UserErrorCrossSubscriptionRestoreStateChangeNotAllowed",
+                "Cross subscription restore cannot be enabled once it is PermanentlyDisabled.",
+                recommended=_SUPPORT,
+            )
+    if not svc.config.allow_reversible_soft_delete and _state(new, *soft) != "AlwaysOn":
+        raise ArmError(
+            400,
+            "UserErrorSoftDeleteAlwaysOnRequired",
+            "This API version requires backup vaults to have the soft delete setting configured to "
+            "Enable Always-On Soft Delete.",
+            recommended=[
+                "To use this API version, you must configure backup vaults with the soft delete setting set to "
+                "Enable Always-On Soft Delete. If you don't want to enable this setting, use an older API version "
+                "instead."
+            ],
+        )
+
+
+def _identity(svc: Service, requested: JSON | None, existing: JSON | None) -> JSON | None:
+    if requested is None:
+        return existing
+    kind = requested.get("type", "None")
+    out: JSON = {"type": kind}
+    if "SystemAssigned" in kind:
+        keep = existing is not None and "SystemAssigned" in existing.get("type", "")
+        out["principalId"] = existing["principalId"] if keep and existing else str(uuid.uuid4())
+        out["tenantId"] = svc.tenant_id()
+    if "UserAssigned" in kind:
+        before = (existing or {}).get("userAssignedIdentities", {})
+        out["userAssignedIdentities"] = {
+            key: before.get(key) or {"principalId": str(uuid.uuid4()), "clientId": str(uuid.uuid4())}
+            for key in requested.get("userAssignedIdentities", {})
+        }
+    return out
+
+
+def _list(svc: Service, call: Call, *, by_group: bool) -> Reply:
+    p = call.params
+    docs = [
+        d
+        for d in svc.store.select(VAULT)
+        if d["sub"].lower() == p["sub"].lower() and (not by_group or d["rg"].lower() == p["rg"].lower())
+    ]
+    return Reply(200, {"value": [render.vault(d) for d in docs]})
+
+
+def list_in_group(svc: Service, call: Call) -> Reply:
+    """GET the vaults of a resource group."""
+    return _list(svc, call, by_group=True)
+
+
+def list_in_subscription(svc: Service, call: Call) -> Reply:
+    """GET the vaults of a subscription."""
+    return _list(svc, call, by_group=False)
+
+
+def get(svc: Service, call: Call) -> Reply:
+    """GET a vault."""
+    return Reply(200, render.vault(svc.vault_of(call)))
+
+
+def put(svc: Service, call: Call) -> Reply:
+    """PUT a vault: 201 + Azure-AsyncOperation when it changes (Provisioning/Updating), 200 when nothing changes."""
+    p = call.params
+    ids.check_vault_name(p["vault"])
+    if isinstance(call.body, dict) and not any(k.lower() == "location" and v for k, v in call.body.items()):
+        raise gateway(400, "LocationRequired", "The location property is required for this definition.")
+    parsed = schema.parse(schema.BACKUP_VAULT_RESOURCE, call.body)
+    vault_id = ids.vault_id(p["sub"], p["rg"], p["vault"])
+    existing = svc.store.get(VAULT, vault_id)
+    location: str = parsed["location"]
+    if existing is not None and render.region(existing["location"]) != render.region(location):
+        raise gateway(
+            409,
+            "InvalidResourceLocation",
+            f"The resource '{p['vault']}' already exists in location '{existing['location']}' in resource group "
+            f"'{p['rg']}'. A resource with the same name cannot be created in location '{location}'. "
+            "Please select a new resource name.",
+        )
+    requested = parsed["properties"]
+    props = _merge(existing["properties"], requested) if existing else _with_defaults(svc, requested)
+    check_rules(svc, existing["properties"] if existing else None, props)
+    identity = _identity(svc, parsed.get("identity"), existing.get("identity") if existing else None)
+    tags = parsed.get("tags", existing.get("tags") if existing else None)
+    if (
+        existing is not None
+        and existing["provisioningState"] == "Succeeded"
+        and (props, identity, tags) == (existing["properties"], existing.get("identity"), existing.get("tags"))
+    ):
+        return Reply(200, render.vault(existing))
+    op = svc.start_operation(call, "vault-update" if existing else "vault-create", target=vault_id, location=location)
+    doc: JSON = {
+        "id": existing["id"] if existing else vault_id,
+        "name": existing["name"] if existing else p["vault"],
+        "sub": p["sub"],
+        "rg": p["rg"],
+        "location": existing["location"] if existing else location,
+        "tags": tags,
+        "identity": identity,
+        "properties": props,
+        "provisioningState": "Updating" if existing else "Provisioning",
+        "op": op["id"],
+    }
+    svc.store.put(VAULT, vault_id, doc)
+    return svc.lro_reply(call, 201, op, status_path=f"{doc['id']}/operationStatus", body=render.vault(doc))
+
+
+def patch(svc: Service, call: Call) -> Reply:
+    """PATCH a vault: 202 + Azure-AsyncOperation + Location (vault operationResults), or 200 when unchanged."""
+    doc = svc.vault_of(call)
+    parsed = schema.parse(schema.PATCH_VAULT, call.body)
+    props = _merge(doc["properties"], parsed.get("properties", {}))
+    check_rules(svc, doc["properties"], props)
+    identity = _identity(svc, parsed.get("identity"), doc.get("identity"))
+    tags = parsed.get("tags", doc.get("tags"))
+    if (props, identity, tags) == (doc["properties"], doc.get("identity"), doc.get("tags")):
+        return Reply(200, render.vault(doc))
+    op = svc.start_operation(call, "vault-update", target=doc["id"], location=doc["location"])
+    doc.update(properties=props, identity=identity, tags=tags, provisioningState="Updating", op=op["id"])
+    svc.store.put(VAULT, doc["id"], doc)
+    return svc.lro_reply(
+        call, 202, op, status_path=f"{doc['id']}/operationStatus", location_path=f"{doc['id']}/operationResults"
+    )
+
+
+def delete(svc: Service, call: Call) -> Reply:
+    """DELETE a vault: 204 when absent; refused while it holds backup instances; else 202 with RG-scoped status."""
+    p = call.params
+    doc = svc.store.get(VAULT, ids.vault_id(p["sub"], p["rg"], p["vault"]))
+    if doc is None:
+        return Reply(204)
+    if svc.store.select(INSTANCE, parent=doc["id"]):
+        raise ArmError(
+            400,
+            "UserErrorBackupVaultHasBackupInstances",
+            "Cannot delete the Backup vault as there are existing backup instances or backup policies in the vault. "
+            "Delete all backup instances and backup policies that are present in the vault and then try deleting "
+            "the vault.",
+            recommended=["Delete (or stop protection of) every backup instance of the vault, then retry."],
+        )
+    op = svc.start_operation(call, "vault-delete", target=doc["id"], location=doc["location"])
+    doc["op"] = op["id"]
+    svc.store.put(VAULT, doc["id"], doc)
+    region = render.region(doc["location"])
+    return svc.lro_reply(
+        call,
+        202,
+        op,
+        status_path=f"{ids.rg_id(p['sub'], p['rg'])}/providers/{ids.NAMESPACE}/locations/{region}/operationStatus",
+        location_path=f"/subscriptions/{p['sub']}/providers/{ids.NAMESPACE}/locations/{region}/operationResults",
+    )
+
+
+def check_name_availability(svc: Service, call: Call) -> Reply:
+    """POST checkNameAvailability (resource-group scoped)."""
+    p = call.params
+    body = schema.parse(schema.CHECK_NAME, call.body)
+    if body["type"].lower() != ids.VAULT_TYPE.lower():
+        raise invalid_input([f"body.type: expected {ids.VAULT_TYPE}, got {body['type']!r}"])
+    try:
+        ids.check_vault_name(body["name"])
+    except ArmError as exc:
+        return Reply(200, {"message": exc.message, "nameAvailable": False, "reason": "Invalid"})
+    if svc.store.get(VAULT, ids.vault_id(p["sub"], p["rg"], body["name"])) is not None:
+        return Reply(
+            200,
+            {
+                "message": f"A backup vault named '{body['name']}' already exists in resource group '{p['rg']}'.",
+                "nameAvailable": False,
+                "reason": "AlreadyExists",
+            },
+        )
+    return Reply(200, {"nameAvailable": True})

@@ -1,0 +1,415 @@
+"""The BackupInstance dynamic resource: validate before writing, PUT, wait for provisioning and for protection,
+in-place updates after validateForModifyBackup, adopt/undelete of existing protections, and delete modes.
+
+Every instance write holds its vault's lock in this process until Azure's operation ends, because Azure refuses
+concurrent instance writes in one vault (406/409); the wait for ``ProtectionConfigured`` runs outside the lock, so
+the next instance of the vault is written meanwhile, unless the vault has refused one of our writes (it then also
+refuses writes while protection is being configured), in which case the lock covers the wait too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_dataprotection.arm import ArmError, NotFoundError, ResourceId
+from pulumi_dataprotection.arm.paths import DATA_PROTECTION, DELETED_BACKUP_INSTANCES
+from pulumi_dataprotection.dynamic import (
+    MODULE,
+    TIMEOUT_RULE,
+    TIMEOUTS,
+    ArmResource,
+    Context,
+    ResourceFailure,
+    SchemaProvider,
+    extend,
+    resource_options,
+    resource_props,
+    wait_until,
+)
+from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
+from pulumi_dataprotection.policy.resource import SCHEMA as POLICY_SCHEMA
+from pulumi_dataprotection.schema import BoolType, EnumType, Field, IdPart
+from pulumi_dataprotection.schema.datasources import KINDS
+
+ON_DELETE = ("Delete", "StopProtectionRetainData", "Suspend", "Retain")
+CONFIGURED = "ProtectionConfigured"
+FAILED = "ProtectionError"
+BUSY = ("ConfiguringProtection", "UpdatingProtection")
+
+SCHEMA = extend(
+    INSTANCE,
+    [
+        Field(
+            "on_delete",
+            EnumType(list(ON_DELETE)),
+            doc="What destroying the resource does: Delete (Azure keeps soft-deleted backups per the vault's soft "
+            "delete setting), StopProtectionRetainData (stop backups, keep recovery points), Suspend (pause "
+            "backups, keep the instance) or Retain (leave it untouched).",
+            default="Delete",
+        ),
+        Field(
+            "wait_for_protection",
+            BoolType(),
+            doc="Wait until currentProtectionState is ProtectionConfigured after a create or update.",
+            default=True,
+            diff=False,
+        ),
+        TIMEOUTS,
+    ],
+    [TIMEOUT_RULE],
+)
+
+_VAULT_OF = IdPart("through", "backupVaults")
+_DELETE_CALLS: dict[str, Callable[[ResourceId], tuple[str, str, str]]] = {
+    "Delete": lambda rid: ("DELETE", rid.path, "delete backup instance"),
+    "StopProtectionRetainData": lambda rid: ("POST", rid.action("stopProtection"), "stop protection"),
+    "Suspend": lambda rid: ("POST", rid.action("suspendBackups"), "suspend backups"),
+}
+"""What destroying the resource sends per ``on_delete`` mode (``Retain`` sends nothing)."""
+
+
+def protection_error(details: Any) -> dict[str, Any] | None:
+    """``{code, message, recommended_action}`` from ``protectionErrorDetails`` (a UserFacingError), or None."""
+    if not isinstance(details, Mapping) or not (details.get("code") or details.get("message")):
+        return None
+    actions = details.get("recommendedAction")
+    if isinstance(actions, str):
+        actions = [actions]
+    return {
+        "code": details.get("code"),
+        "message": details.get("message"),
+        "recommended_action": [str(a) for a in actions or [] if a],
+    }
+
+
+class InstanceProvider(SchemaProvider):
+    """Lifecycle of ``Microsoft.DataProtection/backupVaults/backupInstances``."""
+
+    schema = SCHEMA
+    title = "BackupInstance"
+    identity_fields = ("vault_id", "name")
+    audit_outputs = ("protection_state", "protection_error", "datasource_type")
+
+    def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
+        return ResourceId.parse(str(inputs["vault_id"])).child("backupInstances", str(inputs["name"]))
+
+    # -- preview ------------------------------------------------------------------------------------------------
+
+    def validate_in_preview(self, ctx: Context, olds: Mapping[str, Any], inputs: dict[str, Any]) -> list[CheckFailure]:
+        failures: list[CheckFailure] = []
+        rid = self.resource_id(inputs)
+        policy_rid = ResourceId.parse(str(inputs["policy_id"]))
+        try:
+            policy = ctx.client.get(policy_rid.path, operation="read backup policy", resource=str(policy_rid))
+            if policy is not None:
+                failures.extend(
+                    CheckFailure(f.property, f.reason)
+                    for f in check_policy_match(inputs, POLICY_SCHEMA.from_rest(policy))
+                )
+            if failures:
+                return failures
+            body = SCHEMA.to_rest(inputs)
+            if olds.get("name") == inputs.get("name") and olds.get("vault_id") == inputs.get("vault_id"):
+                self._validate(ctx, rid.action("validateForModifyBackup"), body, "validateForModifyBackup")
+            else:
+                self._validate(ctx, self._vault(inputs).action("validateForBackup"), body, "validateForBackup")
+        except NotFoundError:
+            return failures
+        except (ArmError, ResourceFailure) as exc:
+            failures.append(CheckFailure("", f"validation in preview (dataprotection:validateInPreview): {exc}"))
+        return failures
+
+    # -- helpers ------------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _vault(inputs: Mapping[str, Any]) -> ResourceId:
+        return ResourceId.parse(str(inputs["vault_id"]))
+
+    def _validate(self, ctx: Context, path: str, body: Mapping[str, Any], action: str) -> None:
+        """POST a validation action; its failure is raised before anything is written."""
+        try:
+            ctx.client.execute(
+                "POST",
+                path,
+                {"backupInstance": body["properties"]},
+                operation=action,
+                resource=path.rsplit("/", 1)[0],
+                timeout=ctx.timeout("read"),
+            )
+        except NotFoundError:
+            raise
+        except ArmError as exc:
+            raise ResourceFailure(
+                f"{ctx.label}: Azure's {action} rejected the backup instance, so nothing was written:\n{exc}"
+            ) from exc
+
+    def _get(self, ctx: Context, rid: ResourceId) -> dict[str, Any] | None:
+        return ctx.client.get(rid.path, operation="read backup instance", resource=str(rid))
+
+    def _wait_protection(
+        self,
+        ctx: Context,
+        rid: ResourceId,
+        inputs: Mapping[str, Any],
+        timeout: float,
+        *,
+        settled: bool = False,
+        written: Mapping[str, Any] | None = None,
+        cadence: float | None = None,
+    ) -> dict[str, Any]:
+        """The instance body once protection is configured (at once when ``wait_for_protection`` is off); with
+        ``settled``, once Azure is no longer configuring or updating it (whatever the outcome). ``written`` is the
+        body the write's operation ended with (the first state, without a GET); ``cadence`` its Retry-After."""
+        last: dict[str, Any] = {}
+        own = written is not None and str(written.get("id", "")).lower() == str(rid).lower()
+        first = [dict(written)] if own and written and isinstance(written.get("properties"), Mapping) else []
+
+        def probe() -> tuple[bool, str]:
+            body = first.pop() if first else self._get(ctx, rid)
+            if body is None:
+                raise ResourceFailure(f"{ctx.label} disappeared while its protection was being configured ({rid})")
+            last.clear()
+            last.update(body)
+            props = body.get("properties") or {}
+            state = str(props.get("currentProtectionState") or "")
+            if settled:
+                return state not in BUSY, state
+            if state == FAILED:
+                raise ResourceFailure(self._protection_message(ctx, rid, props))
+            return state == CONFIGURED or not inputs.get("wait_for_protection", True), state
+
+        wait_until(ctx, what=f"protection of {ctx.label}", probe=probe, timeout=timeout, cadence=cadence)
+        return dict(last)
+
+    @staticmethod
+    def _protection_message(ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> str:
+        error = protection_error(props.get("protectionErrorDetails")) or protection_error(
+            (props.get("protectionStatus") or {}).get("errorDetails")
+        )
+        lines = [f"{ctx.label}: Azure could not configure protection (currentProtectionState {FAILED})"]
+        if error:
+            lines.append(f"  {error['code']}: {error['message']}")
+            lines.extend(f"  recommended action: {a}" for a in error["recommended_action"])
+        lines.append(f"  resource: {rid}")
+        lines.append(
+            "  what to do: fix the cause (often a missing role of the vault's managed identity on the datasource or "
+            "snapshot resource group), then run `pulumi up` again: the instance was left in Azure and is updated "
+            "in place on the next run."
+        )
+        return "\n".join(lines)
+
+    def _protections_of(self, ctx: Context, datasource: str) -> list[dict[str, Any]]:
+        """Instances protecting ``datasource`` in any vault (extension routing); [] when it cannot be listed."""
+        try:
+            source = ResourceId.parse(datasource)
+            path = f"{source.path}/providers/{DATA_PROTECTION}/backupInstances"
+            return ctx.client.list(path, operation="list protections of the datasource", resource=datasource)
+        except ArmError:
+            return []
+
+    def _prepare_create(
+        self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], body: Mapping[str, Any]
+    ) -> bool:
+        """Look for existing protections of the datasource: fail, or adopt/undelete. True when the instance exists."""
+        vault = self._vault(inputs)
+        name = str(inputs["name"])
+        datasource = str(body["properties"]["dataSourceInfo"]["resourceID"])
+        for item in self._protections_of(ctx, datasource):
+            props = item.get("properties") or {}
+            item_vault = _VAULT_OF.extract(str((props.get("policyInfo") or {}).get("policyId") or "")) or ""
+            same_vault = (
+                item_vault.lower() == vault.path.lower() or item_vault.lower() == str(inputs["vault_id"]).lower()
+            )
+            if same_vault and item.get("name") == name:
+                return True
+            state = props.get("currentProtectionState") or (props.get("protectionStatus") or {}).get("status")
+            where = f"vault {item_vault or '(unknown)'}"
+            hint = (
+                f"set name={item.get('name')!r} to manage it from this stack"
+                if same_vault
+                else "Azure allows one protection per datasource: stop protection and delete that instance first, "
+                "or keep managing it from the stack that owns that vault"
+            )
+            raise ResourceFailure(
+                f"{ctx.label}: the datasource {datasource} is already protected by backup instance "
+                f"{item.get('name')!r} in {where} (state {state}); {hint}."
+            )
+        deleted = ctx.client.list(
+            vault.collection(DELETED_BACKUP_INSTANCES),
+            operation="list soft-deleted backup instances",
+            resource=str(vault),
+        )
+        for item in deleted:
+            info = ((item.get("properties") or {}).get("dataSourceInfo") or {}).get("resourceID") or ""
+            if str(info).lower() != datasource.lower():
+                continue
+            deletion = (item.get("properties") or {}).get("deletionInfo") or {}
+            if item.get("name") != name:
+                raise ResourceFailure(
+                    f"{ctx.label}: the vault holds a soft-deleted backup instance {item.get('name')!r} of the "
+                    f"datasource {datasource} (deleted {deletion.get('deletionTime', '?')}, purged after "
+                    f"{deletion.get('scheduledPurgeTime', '?')}), and Azure allows one protection per datasource; "
+                    f"set name={item.get('name')!r} to undelete it and keep its recovery points, or wait until it is "
+                    "purged."
+                )
+            gone = vault.child(DELETED_BACKUP_INSTANCES, name)
+            ctx.client.execute(
+                "POST",
+                gone.action("undelete"),
+                operation="undelete backup instance",
+                resource=str(gone),
+                timeout=ctx.timeout("create"),
+            )
+            ctx.client.execute(
+                "POST",
+                rid.action("resumeProtection"),
+                operation="resume protection",
+                resource=str(rid),
+                timeout=ctx.timeout("create"),
+            )
+            return True
+        return False
+
+    # -- lifecycle hooks ----------------------------------------------------------------------------------------
+
+    def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
+        body = SCHEMA.to_rest(inputs)
+        vault = self._vault(inputs)
+        exists = self._prepare_create(ctx, rid, inputs, body)
+        if exists:
+            self._wait_protection(ctx, rid, inputs, ctx.timeout("create"), settled=True)
+            self._validate(ctx, rid.action("validateForModifyBackup"), body, "validateForModifyBackup")
+        else:
+            self._validate(ctx, vault.action("validateForBackup"), body, "validateForBackup")
+        return self._put(ctx, rid, inputs, body, "create")
+
+    def _put(
+        self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], body: Any, operation: str
+    ) -> dict[str, Any]:
+        timeout = ctx.timeout(operation)
+        vault = self._vault(inputs).path
+        held: AbstractContextManager[None] = (
+            ctx.client.vault_lock(vault) if ctx.client.vault_is_strict(vault) else nullcontext()
+        )
+        with held:
+            result = ctx.client.execute(
+                "PUT", rid.path, body, operation=f"{operation} backup instance", resource=str(rid), timeout=timeout
+            )
+            return self._wait_protection(ctx, rid, inputs, timeout, written=result.body, cadence=result.cadence)
+
+    def update_resource(
+        self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
+    ) -> dict[str, Any]:
+        body = SCHEMA.to_rest(inputs)
+        self._validate(ctx, rid.action("validateForModifyBackup"), body, "validateForModifyBackup")
+        return self._put(ctx, rid, inputs, body, "update")
+
+    def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
+        mode = props.get("on_delete") or "Delete"
+        if mode == "Retain":
+            return
+        method, path, operation = _DELETE_CALLS[mode](rid)
+        try:
+            ctx.client.execute(method, path, operation=operation, resource=str(rid), timeout=ctx.timeout("delete"))
+        except NotFoundError:
+            return
+
+    def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        kind = KINDS.get(str(values.get("datasource_kind")))
+        return {
+            "protection_state": values.get("current_protection_state"),
+            "protection_error": protection_error(values.get("protection_error_details")),
+            "datasource_type": kind.datasource_type if kind else None,
+        }
+
+
+class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
+    """A protected datasource in a vault (``Microsoft.DataProtection/backupVaults/backupInstances``)."""
+
+    name: pulumi.Output[str]
+    vault_id: pulumi.Output[str]
+    policy_id: pulumi.Output[str]
+    datasource_id: pulumi.Output[str]
+    datasource_type: pulumi.Output[str]
+    protection_state: pulumi.Output[str]
+    protection_status: pulumi.Output[dict[str, Any]]
+    protection_error: pulumi.Output[dict[str, Any] | None]
+    on_delete: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        vault_id: pulumi.Input[str],
+        policy_id: pulumi.Input[str],
+        datasource_kind: pulumi.Input[str],
+        datasource_id: pulumi.Input[str],
+        name: pulumi.Input[str] | None = None,
+        datasource_location: pulumi.Input[str] | None = None,
+        database_name: pulumi.Input[str] | None = None,
+        friendly_name: pulumi.Input[str] | None = None,
+        snapshot_resource_group_id: pulumi.Input[str] | None = None,
+        snapshot_volumes: pulumi.Input[bool] | None = None,
+        include_cluster_scope_resources: pulumi.Input[bool] | None = None,
+        included_namespaces: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        excluded_namespaces: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        included_resource_types: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        excluded_resource_types: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        label_selectors: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        included_volume_types: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        backup_hook_references: pulumi.Input[Sequence[Any]] | None = None,
+        containers: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        secret_store_uri: pulumi.Input[str] | None = None,
+        use_system_assigned_identity: pulumi.Input[bool] | None = None,
+        user_assigned_identity_id: pulumi.Input[str] | None = None,
+        validation_type: pulumi.Input[str] | None = None,
+        resource_guard_operation_requests: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        on_delete: pulumi.Input[str] | None = None,
+        wait_for_protection: pulumi.Input[bool] | None = None,
+        timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """``datasource_kind``: aks, disk, blob, adls, postgresql, postgresql_flexible or mysql_flexible; ``name``
+        defaults to ``resource_name``; ``on_delete``: Delete, StopProtectionRetainData, Suspend or Retain."""
+        inputs = {
+            "name": name if name is not None else resource_name,
+            "vault_id": vault_id,
+            "policy_id": policy_id,
+            "datasource_kind": datasource_kind,
+            "datasource_id": datasource_id,
+            "datasource_location": datasource_location,
+            "database_name": database_name,
+            "friendly_name": friendly_name,
+            "snapshot_resource_group_id": snapshot_resource_group_id,
+            "snapshot_volumes": snapshot_volumes,
+            "include_cluster_scope_resources": include_cluster_scope_resources,
+            "included_namespaces": included_namespaces,
+            "excluded_namespaces": excluded_namespaces,
+            "included_resource_types": included_resource_types,
+            "excluded_resource_types": excluded_resource_types,
+            "label_selectors": label_selectors,
+            "included_volume_types": included_volume_types,
+            "backup_hook_references": backup_hook_references,
+            "containers": containers,
+            "secret_store_uri": secret_store_uri,
+            "use_system_assigned_identity": use_system_assigned_identity,
+            "user_assigned_identity_id": user_assigned_identity_id,
+            "validation_type": validation_type,
+            "resource_guard_operation_requests": resource_guard_operation_requests,
+            "tags": tags,
+            "on_delete": on_delete,
+            "wait_for_protection": wait_for_protection,
+            "timeouts": timeouts,
+        }
+        super().__init__(
+            InstanceProvider(),
+            resource_name,
+            resource_props(InstanceProvider, inputs),
+            resource_options(InstanceProvider, opts),
+        )

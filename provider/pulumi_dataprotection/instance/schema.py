@@ -1,0 +1,464 @@
+"""The declarative schema of a Backup Instance (``backupVaults/backupInstances``, api-version 2025-09-01): typed
+datasource inputs per kind, the derived ``dataSourceInfo`` / ``dataSourceSetInfo`` / ``datasourceType`` strings with
+Azure's casing, and the check that an instance and its policy protect the same kind of datasource."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pulumi_dataprotection.policy.schema import policy_kind
+from pulumi_dataprotection.schema import (
+    CREATE_ONLY,
+    OUTPUT_ONLY,
+    AnyJson,
+    ArmIdType,
+    BoolType,
+    CheckFailure,
+    Constant,
+    Ctx,
+    Derivation,
+    EnumType,
+    Field,
+    IdPart,
+    ListType,
+    LocationType,
+    ObjectType,
+    ResourceSchema,
+    Rule,
+    StringType,
+    ValueType,
+    When,
+    default_is_unknown,
+)
+from pulumi_dataprotection.schema.datasources import KINDS, kind_of_type
+from pulumi_dataprotection.schema.types import resource_type_of
+from pulumi_dataprotection.schema.unknown import UnknownPredicate
+from pulumi_dataprotection.vault.schema import TAGS, VAULT_NAME_PATTERN, vault_reference
+
+_PARAMS = "properties.policyInfo.policyParameters"
+_AKS = When.of("datasource_kind", "aks")
+_NAMES = ListType(StringType(min_length=1), ordered=False, unique=True)
+
+
+def _datasource_render(values: Mapping[str, Any]) -> dict[str, Any]:
+    kind = KINDS.get(str(values.get("datasource_kind")))
+    arm_id = values.get("datasource_id")
+    if kind is None or not isinstance(arm_id, str):
+        return {}
+    location = values.get("datasource_location") or ""
+    if kind.needs_database:
+        database = str(values.get("database_name") or "")
+        resource_id, name = f"{arm_id}/databases/{database}", database
+    else:
+        resource_id, name = arm_id, arm_id.rstrip("/").rsplit("/", 1)[-1]
+    info = {
+        "datasourceType": kind.datasource_type,
+        "objectType": "Datasource",
+        "resourceID": resource_id,
+        "resourceLocation": location,
+        "resourceName": name,
+        "resourceType": kind.resource_type,
+        "resourceUri": resource_id if kind.send_resource_uri else "",
+    }
+    out: dict[str, Any] = {"properties.dataSourceInfo": info}
+    if kind.set_info == "self":
+        out["properties.dataSourceSetInfo"] = {**info, "objectType": "DatasourceSet"}
+    elif kind.set_info == "parent":
+        out["properties.dataSourceSetInfo"] = {
+            "datasourceType": kind.datasource_type,
+            "objectType": "DatasourceSet",
+            "resourceID": arm_id,
+            "resourceLocation": location,
+            "resourceName": arm_id.rstrip("/").rsplit("/", 1)[-1],
+            "resourceType": kind.set_resource_type,
+            "resourceUri": arm_id if kind.send_resource_uri else "",
+        }
+    return out
+
+
+def _datasource_parse(body: Mapping[str, Any]) -> dict[str, Any]:
+    props = body.get("properties")
+    info = props.get("dataSourceInfo") if isinstance(props, Mapping) else None
+    if not isinstance(info, Mapping):
+        return {}
+    kind = kind_of_type(str(info.get("datasourceType") or "")) or kind_of_type(str(info.get("resourceType") or ""))
+    resource_id = info.get("resourceID")
+    out: dict[str, Any] = {
+        "datasource_kind": kind.key if kind else None,
+        "datasource_id": resource_id,
+        "datasource_location": info.get("resourceLocation") or None,
+    }
+    if kind is not None and kind.needs_database and isinstance(resource_id, str):
+        server, _, database = resource_id.rstrip("/").rpartition("/databases/")
+        set_info = props.get("dataSourceSetInfo") if isinstance(props, Mapping) else None
+        set_id = set_info.get("resourceID") if isinstance(set_info, Mapping) else None
+        out["datasource_id"] = set_id or server
+        out["database_name"] = database or None
+    return out
+
+
+def _default_friendly_name(values: Mapping[str, Any]) -> str | None:
+    arm_id = values.get("datasource_id")
+    if not isinstance(arm_id, str) or not arm_id:
+        return None
+    name = arm_id.rstrip("/").rsplit("/", 1)[-1]
+    database = values.get("database_name")
+    return f"{name}/{database}" if values.get("datasource_kind") == "postgresql" and database else name
+
+
+def _check_instance(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    kind = KINDS.get(str(values.get("datasource_kind")))
+    arm_id = values.get("datasource_id")
+    if kind is not None and isinstance(arm_id, str) and resource_type_of(arm_id).lower() != kind.id_type.lower():
+        yield (
+            "datasource_id",
+            f"datasource_id must be a {kind.id_type} id for {_a(kind.title)} (datasource_kind {kind.key}); "
+            f"got a {resource_type_of(arm_id) or 'malformed'} id",
+        )
+    if kind is not None and kind.needs_snapshot_resource_group and not values.get("snapshot_resource_group_id"):
+        yield (
+            "snapshot_resource_group_id",
+            f"snapshot_resource_group_id is required for {_a(kind.title)}: the resource group where Azure keeps its "
+            "snapshots (/subscriptions/<id>/resourceGroups/<name>)",
+        )
+    if kind is not None and kind.needs_containers and not values.get("containers"):
+        yield "containers", f"containers must list at least one container to back up for {_a(kind.title)}"
+    vault, policy = values.get("vault_id"), values.get("policy_id")
+    if isinstance(vault, str) and isinstance(policy, str):
+        policy_vault = IdPart("through", "backupVaults").extract(policy)
+        if policy_vault is not None and policy_vault.lower() != vault.rstrip("/").lower():
+            yield (
+                "policy_id",
+                f"policy_id must be a policy of the instance's vault {vault}; it belongs to {policy_vault}",
+            )
+    if isinstance(vault, str):
+        name = vault.rstrip("/").rsplit("/", 1)[-1]
+        if not 2 <= len(name) <= 50 or not re.fullmatch(VAULT_NAME_PATTERN, name):
+            yield (
+                "vault_id",
+                (
+                    f"vault_id names a vault {name!r} that backup instances cannot use: vault names are 2-50 letters, "
+                    "digits or hyphens, starting with a letter and not ending with a hyphen"
+                ),
+            )
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1].upper() in "AEIOU" else f"a {noun}"
+
+
+def _container_parameters(values: Mapping[str, Any]) -> str:
+    kind = KINDS.get(str(values.get("datasource_kind")))
+    return kind.container_parameters if kind else ""
+
+
+def _output(name: str, path: str, doc: str, value: ValueType | None = None, *, as_derived: bool = False) -> Field:
+    return Field(name, value or StringType(), path, doc, mutability=OUTPUT_ONLY, as_derived=as_derived)
+
+
+_AKS_PARAMETERS = ObjectType(
+    [
+        Field("snapshot_volumes", BoolType(), "snapshotVolumes", "Snapshot persistent volumes.", default=True),
+        Field(
+            "include_cluster_scope_resources",
+            BoolType(),
+            "includeClusterScopeResources",
+            "Back up cluster-scoped resources.",
+            default=True,
+        ),
+        Field("included_namespaces", _NAMES, "includedNamespaces", "Namespaces to back up (all when empty)."),
+        Field("excluded_namespaces", _NAMES, "excludedNamespaces", "Namespaces to skip."),
+        Field("included_resource_types", _NAMES, "includedResourceTypes", "Resource types to back up."),
+        Field("excluded_resource_types", _NAMES, "excludedResourceTypes", "Resource types to skip."),
+        Field("label_selectors", _NAMES, "labelSelectors", "Label selectors (key=value, key!=value, ...)."),
+        Field(
+            "included_volume_types",
+            ListType(EnumType(["AzureDisk", "AzureFileShareSMB"]), ordered=False, unique=True),
+            "includedVolumeTypes",
+            "Volume types to snapshot.",
+        ),
+        Field(
+            "backup_hook_references",
+            ListType(
+                ObjectType(
+                    [
+                        Field("name", StringType(min_length=1), "name", "Backup hook name.", required=True),
+                        Field("namespace", StringType(min_length=1), "namespace", "Its namespace.", required=True),
+                    ],
+                    description="a backup hook reference",
+                ),
+                ordered=False,
+            ),
+            "backupHookReferences",
+            "Backup hooks (custom resources) to run around the backup.",
+        ),
+    ],
+    constants=[Constant("objectType", "KubernetesClusterBackupDatasourceParameters")],
+    description="AKS backup parameters",
+)
+
+_SNAPSHOT_GROUP = ObjectType(
+    [
+        Field(
+            "snapshot_resource_group_id",
+            ArmIdType(resource_group=True),
+            "resourceGroupId",
+            "Resource group holding the operational-tier snapshots (AKS, disks).",
+            mutability=CREATE_ONLY,
+        )
+    ],
+    constants=[
+        Constant("dataStoreType", "OperationalStore"),
+        Constant("objectType", "AzureOperationalStoreParameters"),
+    ],
+    description="operational store parameters",
+)
+
+_CONTAINER = StringType(
+    min_length=3,
+    max_length=63,
+    pattern=r"^[a-z0-9](?!.*--)[-a-z0-9]*[a-z0-9]$",
+    pattern_hint="a container name (3-63 lower-case letters, digits and single hyphens)",
+)
+
+_CONTAINER_GROUP = ObjectType(
+    [
+        Field(
+            "containers",
+            ListType(_CONTAINER, min_items=1, ordered=False, unique=True),
+            "containersList",
+            "Containers to back up (vaulted blob and ADLS backups).",
+        )
+    ],
+    constants=[Constant("objectType", _container_parameters)],
+    description="container parameters",
+)
+
+_CREDENTIALS_GROUP = ObjectType(
+    [
+        Field(
+            "secret_store_uri",
+            StringType(
+                pattern=r"^https://[^/\s]+/secrets/[^/\s]+(/[^/\s]*)?$",
+                pattern_hint="a Key Vault secret URI such as https://<vault>.vault.azure.net/secrets/<name>",
+            ),
+            "secretStoreResource.uri",
+            "Key Vault secret holding the database connection credentials.",
+            required=True,
+        )
+    ],
+    constants=[
+        Constant("objectType", "SecretStoreBasedAuthCredentials"),
+        Constant("secretStoreResource.secretStoreType", "AzureKeyVault"),
+    ],
+    description="datasource credentials",
+)
+
+_IDENTITY_GROUP = ObjectType(
+    [
+        Field(
+            "use_system_assigned_identity",
+            BoolType(),
+            "useSystemAssignedIdentity",
+            "Use the vault's system-assigned identity (false when a user-assigned one is given).",
+            default=lambda v: False if v.get("user_assigned_identity_id") else None,
+            computed=True,
+        ),
+        Field(
+            "user_assigned_identity_id",
+            ArmIdType("Microsoft.ManagedIdentity/userAssignedIdentities"),
+            "userAssignedIdentityArmUrl",
+            "User-assigned identity of the vault to use for this instance.",
+            computed=True,
+        ),
+    ],
+    description="identity details",
+)
+
+
+INSTANCE = ResourceSchema(
+    "BackupInstance",
+    ObjectType(
+        [
+            Field(
+                "name",
+                StringType(
+                    min_length=1, max_length=260, pattern=r"^[^/\\?#]+$", pattern_hint="a name without / \\ ? #"
+                ),
+                doc="Backup instance name (part of the URL).",
+                mutability=CREATE_ONLY,
+                required=True,
+                id_part=IdPart("last"),
+                read_path="name",
+            ),
+            vault_reference("Id of the backup vault."),
+            Field(
+                "datasource_kind",
+                EnumType(list(KINDS)),
+                doc="What is protected: " + ", ".join(f"{k.key} ({k.title})" for k in KINDS.values()) + ".",
+                mutability=CREATE_ONLY,
+                required=True,
+            ),
+            Field(
+                "datasource_id",
+                ArmIdType(),
+                doc="Id of the protected resource (for a PostgreSQL single-server database: the server).",
+                mutability=CREATE_ONLY,
+                required=True,
+            ),
+            Field(
+                "database_name",
+                StringType(min_length=1, max_length=63),
+                doc="The database of a PostgreSQL single server.",
+                mutability=CREATE_ONLY,
+                required=True,
+                when=When.of("datasource_kind", "postgresql"),
+            ),
+            Field(
+                "datasource_location",
+                LocationType(),
+                doc="Region of the protected resource.",
+                mutability=CREATE_ONLY,
+                computed=True,
+            ),
+            Field(
+                "friendly_name",
+                StringType(min_length=1),
+                "properties.friendlyName",
+                "Display name (default: the resource name, server/database for PostgreSQL).",
+                mutability=CREATE_ONLY,
+                default=_default_friendly_name,
+                computed=True,
+            ),
+            Field(
+                "policy_id",
+                ArmIdType("Microsoft.DataProtection/backupVaults/backupPolicies"),
+                "properties.policyInfo.policyId",
+                "Id of the backup policy (a policy of the same vault, for the same kind of datasource).",
+                required=True,
+            ),
+            Field("snapshot_group", _SNAPSHOT_GROUP, f"{_PARAMS}.dataStoreParametersList[0]", flatten=True),
+            Field(
+                "aks_parameters",
+                _AKS_PARAMETERS,
+                f"{_PARAMS}.backupDatasourceParametersList[0]",
+                flatten=True,
+                when=_AKS,
+            ),
+            Field(
+                "container_group",
+                _CONTAINER_GROUP,
+                f"{_PARAMS}.backupDatasourceParametersList[0]",
+                flatten=True,
+                when=When.of("datasource_kind", "blob", "adls"),
+            ),
+            Field(
+                "credentials",
+                _CREDENTIALS_GROUP,
+                "properties.datasourceAuthCredentials",
+                flatten=True,
+                when=When.of("datasource_kind", "postgresql"),
+            ),
+            Field("identity", _IDENTITY_GROUP, "properties.identityDetails", flatten=True),
+            Field(
+                "validation_type",
+                EnumType(["ShallowValidation", "DeepValidation"]),
+                "properties.validationType",
+                "How deeply Azure validates the request (not stored by Azure).",
+                diff=False,
+            ),
+            Field(
+                "resource_guard_operation_requests",
+                ListType(StringType(min_length=1)),
+                "properties.resourceGuardOperationRequests",
+                "Resource guard operation requests authorizing the change (sent with the request only).",
+                diff=False,
+            ),
+            Field("tags", TAGS, "tags", "Resource tags."),
+            _output("id", "id", "ARM id of the backup instance."),
+            _output("resource_type", "type", "ARM resource type."),
+            _output("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
+            _output("provisioning_state", "properties.provisioningState", "Provisioning state."),
+            _output("current_protection_state", "properties.currentProtectionState", "Protection state."),
+            _output("protection_status", "properties.protectionStatus", "Status and error details.", AnyJson()),
+            _output("protection_error_details", "properties.protectionErrorDetails", "Protection error.", AnyJson()),
+            _output("policy_version", "properties.policyInfo.policyVersion", "Version of the policy in use."),
+            _output(
+                "datasource_info",
+                "properties.dataSourceInfo",
+                "Datasource as Azure reports it when that differs from the inputs (e.g. OssDB), {} when not reported.",
+                AnyJson(),
+                as_derived=True,
+            ),
+            _output(
+                "datasource_set_info",
+                "properties.dataSourceSetInfo",
+                "Datasource set as Azure reports it when that differs from the inputs, {} when not reported.",
+                AnyJson(),
+                as_derived=True,
+            ),
+        ],
+        constants=[Constant("properties.objectType", "BackupInstance")],
+        rules=[
+            Rule(
+                (
+                    "datasource_kind",
+                    "datasource_id",
+                    "snapshot_resource_group_id",
+                    "containers",
+                    "vault_id",
+                    "policy_id",
+                ),
+                _check_instance,
+            )
+        ],
+        derivations=[
+            Derivation(
+                ("datasource_kind", "datasource_id", "database_name", "datasource_location"),
+                _datasource_render,
+                _datasource_parse,
+            )
+        ],
+        description="a backup instance",
+    ),
+)
+
+
+def check_policy_match(
+    instance_inputs: Mapping[str, Any],
+    policy_values: Mapping[str, Any],
+    *,
+    is_unknown: UnknownPredicate = default_is_unknown,
+) -> list[CheckFailure]:
+    """Failures when an instance cannot use a policy (call it when both are known, e.g. with the policy's outputs):
+    the policy must protect the instance's kind of datasource, and vaulted blob policies need containers."""
+    ctx = Ctx(is_unknown)
+    kind_key = instance_inputs.get("datasource_kind")
+    if ctx.has_unknown(kind_key) or ctx.has_unknown(policy_values.get("datasource_types")):
+        return []
+    kind = KINDS.get(str(kind_key))
+    policy = policy_kind(policy_values)
+    types = policy_values.get("datasource_types") or []
+    if kind is None or not types:
+        return []
+    if policy is None or policy.key != kind.key:
+        return [
+            CheckFailure(
+                "policy_id",
+                f"policy_id points to a policy for {', '.join(map(str, types))}, but this instance protects "
+                f"{_a(kind.title)} ({kind.datasource_type}); use a policy built for {kind.key}",
+            )
+        ]
+    failures = []
+    rules = policy_values.get("policy_rules") or []
+    vaulted = any(
+        isinstance(r, Mapping) and r.get("object_type") == "AzureBackupRule" and r.get("data_store") == "VaultStore"
+        for r in rules
+    )
+    containers = instance_inputs.get("containers")
+    if kind.key == "blob" and vaulted and not ctx.has_unknown(containers) and not containers:
+        reason = "containers must list the containers to back up: the policy has a vaulted (VaultStore) backup rule"
+        failures.append(CheckFailure("containers", reason))
+    return failures

@@ -1,0 +1,94 @@
+"""Load and check the per-datasource role table (``datasource_roles.json``, shipped as package data)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Literal
+
+from pulumi_dataprotection.schema.datasources import KINDS
+
+Identity = Literal["vault", "cluster", "extension"]
+Purpose = Literal["backup", "restore"]
+
+TABLE_FILE = "datasource_roles.json"
+_GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    """One row of the table: ``identity`` needs ``role`` on ``scope`` (a scope kind such as ``datasource``)."""
+
+    identity: Identity
+    role: str
+    scope: str
+    purpose: Purpose
+    reason: str
+
+
+@dataclass(frozen=True)
+class DatasourceRoles:
+    """What one datasource kind needs: role assignments and AKS trusted-access roles for the vault."""
+
+    kind: str
+    assignments: tuple[RoleRule, ...]
+    trusted_access_roles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RoleTable:
+    """The whole table: built-in role GUIDs, identity and scope descriptions, and the rules per datasource kind."""
+
+    roles: Mapping[str, str]
+    identities: Mapping[str, str]
+    scopes: Mapping[str, str]
+    datasources: Mapping[str, DatasourceRoles]
+
+    def role_guid(self, role: str) -> str:
+        """The role definition GUID of a built-in role."""
+        return self.roles[role]
+
+    def for_kind(self, kind: str) -> DatasourceRoles:
+        """The rules of a datasource kind (catalog key such as ``aks``)."""
+        if kind not in self.datasources:
+            raise KeyError(f"no role table entry for datasource kind {kind!r}; known: {', '.join(self.datasources)}")
+        return self.datasources[kind]
+
+
+def parse_table(data: Mapping[str, Any]) -> RoleTable:
+    """Build a RoleTable from the JSON document, checking every reference; ValueError names what is wrong."""
+    roles = dict(data.get("roles") or {})
+    identities = dict(data.get("identities") or {})
+    scopes = dict(data.get("scopes") or {})
+    for name, guid in roles.items():
+        if not isinstance(guid, str) or not _GUID.match(guid):
+            raise ValueError(f"role {name!r} has no valid role definition GUID: {guid!r}")
+    kinds: dict[str, DatasourceRoles] = {}
+    for kind, entry in dict(data.get("datasources") or {}).items():
+        if kind not in KINDS:
+            raise ValueError(f"datasources.{kind} is not a datasource kind of the catalog ({', '.join(KINDS)})")
+        rules = []
+        for i, row in enumerate(entry.get("assignments") or []):
+            where = f"datasources.{kind}.assignments[{i}]"
+            for key, known in (("identity", identities), ("role", roles), ("scope", scopes)):
+                if row.get(key) not in known:
+                    raise ValueError(f"{where}.{key} {row.get(key)!r} is not one of {', '.join(known)}")
+            if row.get("purpose") not in ("backup", "restore"):
+                raise ValueError(f"{where}.purpose must be backup or restore")
+            rules.append(RoleRule(row["identity"], row["role"], row["scope"], row["purpose"], str(row.get("reason"))))
+        kinds[kind] = DatasourceRoles(kind, tuple(rules), tuple(entry.get("trusted_access_roles") or ()))
+    missing = sorted(set(KINDS) - set(kinds))
+    if missing:
+        raise ValueError(f"the role table has no entry for datasource kind(s) {', '.join(missing)}")
+    return RoleTable(roles, identities, scopes, kinds)
+
+
+@cache
+def load_table() -> RoleTable:
+    """The role table shipped with the package."""
+    text = resources.files("pulumi_dataprotection.permissions").joinpath(TABLE_FILE).read_text(encoding="utf-8")
+    return parse_table(json.loads(text))

@@ -1,0 +1,203 @@
+"""The BackupPolicy dynamic resource: an immutable, content-addressed policy.
+
+Azure cannot update a backup policy (``UserErrorBMSUpdatePolicyNotSupported``). By default the physical name is
+``<name_prefix>-<hash of the canonical body>``, a create-only input: a content change is a new name, so Pulumi
+creates the new policy, updates the instances that reference it in place, and deletes the old policy last. With an
+explicit fixed ``name`` a content change cannot happen under the same name and fails at preview. An unchanged
+policy is never PUT again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_dataprotection.arm import ArmError, ResourceId
+from pulumi_dataprotection.dynamic import (
+    MODULE,
+    TIMEOUT_RULE,
+    TIMEOUTS,
+    ArmResource,
+    Context,
+    ResourceFailure,
+    SchemaProvider,
+    extend,
+    has_unknown,
+    resource_options,
+    resource_props,
+)
+from pulumi_dataprotection.policy.schema import POLICY, content_name, summarize
+from pulumi_dataprotection.schema import UNKNOWN_STRING, Field, StringType
+
+HASH_LENGTH = 8
+_CONTENT = ("datasource_types", "policy_rules", "raw")
+
+SCHEMA = extend(
+    POLICY,
+    [
+        Field(
+            "name_prefix",
+            StringType(
+                min_length=1,
+                max_length=150 - HASH_LENGTH - 1,
+                pattern=r"^[A-Za-z0-9][-A-Za-z0-9_.]*$",
+                pattern_hint="letters, digits, hyphens, underscores or periods, starting with a letter or digit",
+            ),
+            doc="Prefix of the content-addressed name <name_prefix>-<hash> (default: the Pulumi resource name); "
+            "not used when a fixed name is given.",
+            diff=False,
+        ),
+        TIMEOUTS,
+    ],
+    [TIMEOUT_RULE],
+)
+
+
+def content_hash(values: Mapping[str, Any]) -> str:
+    """The short hash of a policy's canonical body (the suffix of its content-addressed name)."""
+    return POLICY.content_hash(values, length=HASH_LENGTH)
+
+
+class PolicyProvider(SchemaProvider):
+    """Lifecycle of ``Microsoft.DataProtection/backupVaults/backupPolicies``."""
+
+    schema = SCHEMA
+    title = "BackupPolicy"
+    identity_fields = ("vault_id", "name")
+    same_id_replace = "refuse"
+    audit_outputs = ("summary", "content_hash")
+
+    def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
+        prefix = news.get("name_prefix")
+        if prefix is None:
+            return []
+        if news.get("name") is not None:
+            return [
+                CheckFailure(
+                    "name",
+                    "set either name (a fixed policy name) or name_prefix (content-addressed names "
+                    "<name_prefix>-<hash>), not both",
+                )
+            ]
+        if has_unknown(prefix) or any(has_unknown(news.get(k)) for k in _CONTENT):
+            news["name"] = UNKNOWN_STRING
+            return []
+        news["name"] = content_name(str(prefix), news, length=HASH_LENGTH)
+        return []
+
+    def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
+        return ResourceId.parse(str(inputs["vault_id"])).child("backupPolicies", str(inputs["name"]))
+
+    def refuse_message(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]) -> str:
+        name = news.get("name")
+        return (
+            f"BackupPolicy {name!r}: {', '.join(replaces)} changed, but Azure cannot update a backup policy "
+            "(UserErrorBMSUpdatePolicyNotSupported) and this policy has the fixed name "
+            f"{name!r}, so a new version cannot be created beside it.\n"
+            "What to do: remove `name` (the provider then names each version <name_prefix>-<content hash>, creates "
+            "the new version, re-points the backup instances to it and deletes the old version), or give the "
+            "changed policy a new `name` (same effect, named by you), or revert the change.\n"
+            f"Old summary: {olds.get('summary') or summarize(olds)}\n"
+            f"New summary: {summarize(news)}"
+        )
+
+    def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
+        existing = ctx.client.get(rid.path, operation="check backup policy", resource=str(rid))
+        if existing is not None:
+            if content_hash(POLICY.from_rest(existing)) == content_hash(inputs):
+                return existing
+            raise ResourceFailure(
+                f"{ctx.label} already exists in the vault with different content ({rid}), and Azure cannot update "
+                "a policy; choose another name (or remove `name` to use content-addressed names)."
+            )
+        result = ctx.client.execute(
+            "PUT",
+            rid.path,
+            SCHEMA.to_rest(inputs),
+            operation="create backup policy",
+            resource=str(rid),
+            timeout=ctx.timeout("create"),
+        )
+        if isinstance(result.body, dict) and result.body.get("id"):
+            return result.body
+        found = ctx.client.get(rid.path, operation="read backup policy", resource=str(rid))
+        if found is None:
+            raise ResourceFailure(f"{ctx.label}: Azure reported success but the policy cannot be read ({rid})")
+        return found
+
+    def update_resource(
+        self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
+    ) -> dict[str, Any]:
+        raise ResourceFailure(
+            f"{ctx.label}: Azure cannot update a backup policy in place ({', '.join(changed)} changed); this change "
+            "should have been planned as a replacement - run `pulumi refresh` and retry"
+        )
+
+    def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
+        try:
+            ctx.client.execute(
+                "DELETE", rid.path, operation="delete backup policy", resource=str(rid), timeout=ctx.timeout("delete")
+            )
+        except ArmError as exc:
+            if exc.code != "UserErrorDppPolicyObjectInUse":
+                raise
+            raise ResourceFailure(
+                f"{ctx.label} cannot be deleted: backup instances still use it.\n{exc}\n"
+                "Instances managed by this stack are re-pointed before an old policy version is deleted; point any "
+                "other instance (managed elsewhere) to another policy, then run `pulumi up` again."
+            ) from exc
+
+    def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {"summary": summarize(values), "content_hash": content_hash(values)}
+
+    def known_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        known = super().known_outputs(inputs)
+        if known and not any(has_unknown(inputs.get(k)) for k in _CONTENT):
+            known.update(self.audit(inputs))
+        return known
+
+
+class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
+    """A backup policy of a vault; build ``datasource_types``/``policy_rules`` with
+    ``pulumi_dataprotection.policy.builders``."""
+
+    name: pulumi.Output[str]
+    vault_id: pulumi.Output[str]
+    datasource_types: pulumi.Output[list[str]]
+    policy_rules: pulumi.Output[list[dict[str, Any]]]
+    summary: pulumi.Output[str]
+    content_hash: pulumi.Output[str]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        vault_id: pulumi.Input[str],
+        datasource_types: pulumi.Input[Sequence[pulumi.Input[str]]],
+        policy_rules: pulumi.Input[Sequence[Any]],
+        name: pulumi.Input[str] | None = None,
+        name_prefix: pulumi.Input[str] | None = None,
+        raw: pulumi.Input[Mapping[str, Any]] | None = None,
+        timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Without ``name`` the policy is named ``<name_prefix or resource_name>-<content hash>`` and a content
+        change creates a new version (instances follow it); with a fixed ``name`` a content change is refused."""
+        inputs = {
+            "vault_id": vault_id,
+            "datasource_types": datasource_types,
+            "policy_rules": policy_rules,
+            "name": name,
+            "name_prefix": name_prefix if name_prefix is not None or name is not None else resource_name,
+            "raw": raw,
+            "timeouts": timeouts,
+        }
+        super().__init__(
+            PolicyProvider(),
+            resource_name,
+            resource_props(PolicyProvider, inputs),
+            resource_options(PolicyProvider, opts),
+        )

@@ -1,0 +1,526 @@
+"""The declarative schema of a Backup Policy (``backupVaults/backupPolicies``, api-version 2025-09-01), the
+per-datasource validation of what Azure rejects, the content-addressed policy name and a one-line summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pulumi_dataprotection.schema import (
+    CREATE_ONLY,
+    OUTPUT_ONLY,
+    AnyJson,
+    BoolType,
+    Boxed,
+    Constant,
+    DateTimeType,
+    DurationType,
+    EnumType,
+    Field,
+    IdPart,
+    IntType,
+    ListType,
+    ObjectType,
+    RepeatingIntervalType,
+    ResourceSchema,
+    Rule,
+    StringType,
+    UnionType,
+)
+from pulumi_dataprotection.schema.datasources import (
+    DATASOURCE_TYPE_NAMES,
+    KINDS,
+    TAG_PRIORITIES,
+    DatasourceKind,
+    kind_of_type,
+)
+from pulumi_dataprotection.schema.iso8601 import parse_duration, parse_repeating_interval
+from pulumi_dataprotection.vault.schema import vault_reference
+
+DATA_STORES = ("OperationalStore", "VaultStore", "ArchiveStore")
+DATA_STORE = Boxed(EnumType(DATA_STORES), "dataStoreType", {"objectType": "DataStoreInfoBase"})
+TIME_ZONE = StringType(
+    min_length=1,
+    case_insensitive=True,
+    equivalents=[("UTC", "Coordinated Universal Time", "Etc/UTC", "UTC+00:00")],
+    description="a time zone name such as UTC or W. Europe Standard Time",
+)
+
+DAY = ObjectType(
+    [
+        Field("date", IntType(minimum=1, maximum=28), "date", "Day of the month (1-28)."),
+        Field("is_last", BoolType(), "isLast", "The last day of the month."),
+    ],
+    rules=[
+        Rule(
+            ("date", "is_last"),
+            lambda v: (
+                [("date", "give either date (1-28) or is_last=true for a day of the month")]
+                if (v.get("date") is None) == (not v.get("is_last"))
+                else []
+            ),
+        )
+    ],
+    description="a day of the month",
+)
+
+CRITERIA = ObjectType(
+    [
+        Field(
+            "absolute_criteria",
+            ListType(
+                EnumType(["AllBackup", "FirstOfDay", "FirstOfWeek", "FirstOfMonth", "FirstOfYear"]), ordered=False
+            ),
+            "absoluteCriteria",
+            "Which backup the tag keeps: the first of each day, week, month or year (or all).",
+        ),
+        Field("days_of_month", ListType(DAY, ordered=False), "daysOfMonth", "Days of the month."),
+        Field(
+            "days_of_the_week",
+            ListType(
+                EnumType(["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]),
+                ordered=False,
+                unique=True,
+            ),
+            "daysOfTheWeek",
+            "Days of the week.",
+        ),
+        Field(
+            "months_of_year",
+            ListType(
+                EnumType(
+                    [
+                        "January",
+                        "February",
+                        "March",
+                        "April",
+                        "May",
+                        "June",
+                        "July",
+                        "August",
+                        "September",
+                        "October",
+                        "November",
+                        "December",
+                    ]
+                ),
+                ordered=False,
+                unique=True,
+            ),
+            "monthsOfYear",
+            "Months of the year.",
+        ),
+        Field("schedule_times", ListType(DateTimeType(), ordered=False), "scheduleTimes", "Backup times."),
+        Field(
+            "weeks_of_the_month",
+            ListType(EnumType(["First", "Second", "Third", "Fourth", "Last"]), ordered=False, unique=True),
+            "weeksOfTheMonth",
+            "Weeks of the month.",
+        ),
+    ],
+    constants=[Constant("objectType", "ScheduleBasedBackupCriteria")],
+    description="backup criteria",
+)
+
+TAGGING = ObjectType(
+    [
+        Field(
+            "tag_name",
+            StringType(
+                pattern=r"^[A-Za-z][A-Za-z0-9_]*$",
+                pattern_hint="a tag name such as Default, Daily, Weekly, Monthly or Yearly",
+            ),
+            "tagInfo.tagName",
+            required=True,
+        ),
+        Field("tag_id", StringType(), "tagInfo.id", "Tag id Azure assigns (tag name + '_').", mutability=OUTPUT_ONLY),
+        Field("tag_etag", StringType(), "tagInfo.eTag", "Tag entity tag.", mutability=OUTPUT_ONLY),
+        Field(
+            "tagging_priority",
+            IntType(minimum=0, maximum=99),
+            "taggingPriority",
+            "Priority when a backup matches several tags (lower wins); defaults to Azure's value for the tag.",
+            required=True,
+            default=lambda v: TAG_PRIORITIES.get(v.get("tag_name") or ""),
+        ),
+        Field(
+            "is_default",
+            BoolType(),
+            "isDefault",
+            "True for the Default tag.",
+            required=True,
+            default=lambda v: v.get("tag_name") == "Default" if v.get("tag_name") else None,
+        ),
+        Field("criteria", ListType(CRITERIA, ordered=False), "criteria", "Which backups get the tag."),
+    ],
+    description="tagging criteria",
+)
+
+BACKUP_RULE = ObjectType(
+    [
+        Field("name", StringType(min_length=1), "name", "Rule name (BackupHourly, BackupDaily, ...).", required=True),
+        Field(
+            "backup_type",
+            Boxed(EnumType(["Full", "Incremental", "Discrete"]), "backupType", {"objectType": "AzureBackupParams"}),
+            "backupParameters",
+            "Full (databases), Incremental (disks, AKS) or Discrete (vaulted blobs, ADLS).",
+        ),
+        Field("data_store", DATA_STORE, "dataStore", "Datastore the backups are written to.", required=True),
+        Field(
+            "repeating_time_intervals",
+            ListType(RepeatingIntervalType(), min_items=1, ordered=False, unique=True),
+            "trigger.schedule.repeatingTimeIntervals",
+            "When backups run: ISO-8601 repeating intervals such as R/2024-01-01T02:00:00+00:00/PT4H.",
+            required=True,
+        ),
+        Field("time_zone", TIME_ZONE, "trigger.schedule.timeZone", "Time zone of the schedule."),
+        Field(
+            "tagging_criteria",
+            ListType(TAGGING, min_items=1, ordered=False),
+            "trigger.taggingCriteria",
+            "Retention tags given to backups (the Default tag plus Daily/Weekly/Monthly/Yearly ones).",
+            required=True,
+        ),
+    ],
+    constants=[Constant("trigger.objectType", "ScheduleBasedTriggerContext")],
+    description="a backup rule",
+)
+
+COPY_OPTION = UnionType(
+    {
+        "CopyOnExpiryOption": ObjectType([], description="a copy when the source copy expires"),
+        "CustomCopyOption": ObjectType(
+            [
+                Field(
+                    "duration", DurationType(), "duration", "How long after the backup the copy is made.", required=True
+                )
+            ],
+            description="a copy after a delay",
+        ),
+        "ImmediateCopyOption": ObjectType([], description="an immediate copy"),
+    }
+)
+
+COPY_SETTING = ObjectType(
+    [
+        Field("copy_after", COPY_OPTION, "copyAfter", "When the copy is made.", required=True),
+        Field("data_store", DATA_STORE, "dataStore", "Datastore receiving the copy.", required=True),
+    ],
+    description="a copy setting",
+)
+
+LIFECYCLE = ObjectType(
+    [
+        Field(
+            "delete_after",
+            Boxed(DurationType(), "duration", {"objectType": "AbsoluteDeleteOption"}),
+            "deleteAfter",
+            "How long backups are kept in the source datastore (ISO-8601 duration).",
+            required=True,
+        ),
+        Field("source_data_store", DATA_STORE, "sourceDataStore", "Datastore the rule applies to.", required=True),
+        Field(
+            "target_data_store_copy_settings",
+            ListType(COPY_SETTING, ordered=False),
+            "targetDataStoreCopySettings",
+            "Copies to other datastores (VaultStore from OperationalStore, ArchiveStore from VaultStore).",
+        ),
+    ],
+    description="a lifecycle",
+)
+
+RETENTION_RULE = ObjectType(
+    [
+        Field(
+            "name", StringType(min_length=1), "name", "Default, Default_OperationalStore or a tag name.", required=True
+        ),
+        Field("is_default", BoolType(), "isDefault", "True for the default retention of a datastore."),
+        Field(
+            "lifecycles", ListType(LIFECYCLE, min_items=1, ordered=False), "lifecycles", "Lifecycles.", required=True
+        ),
+    ],
+    description="a retention rule",
+)
+
+POLICY_RULE = UnionType({"AzureBackupRule": BACKUP_RULE, "AzureRetentionRule": RETENTION_RULE})
+
+
+def policy_kind(values: Mapping[str, Any]) -> DatasourceKind | None:
+    """The datasource kind of policy inputs or outputs (from ``datasource_types``)."""
+    types = values.get("datasource_types")
+    if isinstance(types, list | tuple) and types and isinstance(types[0], str):
+        return kind_of_type(types[0])
+    return None
+
+
+def _rules(values: Mapping[str, Any]) -> list[tuple[int, Mapping[str, Any]]]:
+    rules = values.get("policy_rules") or []
+    return [(i, r) for i, r in enumerate(rules) if isinstance(r, Mapping)]
+
+
+def _check_policy(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    kind = policy_kind(values)
+    if kind is None:
+        return
+    rules = _rules(values)
+    seen: dict[str, int] = {}
+    for i, rule in rules:
+        name = str(rule.get("name"))
+        if name in seen:
+            yield f"policy_rules[{i}].name", f"policy_rules[{i}].name {name!r} repeats policy_rules[{seen[name]}].name"
+        seen.setdefault(name, i)
+    backups = [(i, r) for i, r in rules if r.get("object_type") == "AzureBackupRule"]
+    retentions = [(i, r) for i, r in rules if r.get("object_type") == "AzureRetentionRule"]
+    if not backups and not kind.backup_rule_optional:
+        yield "policy_rules", f"policy_rules needs a backup rule (AzureBackupRule): {kind.title} policies are scheduled"
+    if len(backups) > 1:
+        yield "policy_rules", f"policy_rules may hold one backup rule; got {len(backups)}"
+    tags: set[str] = set()
+    for i, rule in backups:
+        yield from _check_backup_rule(kind, i, rule)
+        tags.update(str(t.get("tag_name")) for t in rule.get("tagging_criteria") or [] if isinstance(t, Mapping))
+    yield from _check_retentions(kind, retentions, tags, has_backup=bool(backups))
+
+
+def _must(prop: str, allowed: tuple[str, ...], kind: DatasourceKind, got: Any) -> tuple[str, str]:
+    return prop, f"{prop} must be {' or '.join(allowed)} for {kind.title} policies; got {got}"
+
+
+def _check_backup_rule(kind: DatasourceKind, i: int, rule: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    where = f"policy_rules[{i}]"
+    store = rule.get("data_store")
+    if store not in kind.backup_datastores:
+        yield _must(f"{where}.data_store", kind.backup_datastores, kind, store)
+    backup_type = rule.get("backup_type")
+    if backup_type is not None and backup_type not in kind.backup_types:
+        yield _must(f"{where}.backup_type", kind.backup_types, kind, backup_type)
+    for j, text in enumerate(rule.get("repeating_time_intervals") or []):
+        interval = parse_repeating_interval(text) if isinstance(text, str) else None
+        if interval is not None and interval.period.text not in kind.periods:
+            prop = f"{where}.repeating_time_intervals[{j}]"
+            yield (
+                prop,
+                (f"{prop} repeats every {interval.period.text}; {kind.title} policies allow {', '.join(kind.periods)}"),
+            )
+    yield from _check_tags(kind, where, [t for t in rule.get("tagging_criteria") or [] if isinstance(t, Mapping)])
+
+
+def _check_tags(kind: DatasourceKind, where: str, tags: list[Mapping[str, Any]]) -> Iterable[tuple[str, str]]:
+    defaults = [t for t in tags if t.get("is_default")]
+    if len(defaults) != 1 or defaults[0].get("tag_name") != "Default":
+        yield (
+            f"{where}.tagging_criteria",
+            (f"{where}.tagging_criteria needs exactly one default tag, named Default (is_default=true, priority 99)"),
+        )
+    priorities: dict[Any, str] = {}
+    for k, tag in enumerate(tags):
+        prop = f"{where}.tagging_criteria[{k}]"
+        name = tag.get("tag_name")
+        if tag.get("is_default"):
+            if tag.get("tagging_priority") != 99:
+                yield f"{prop}.tagging_priority", f"{prop}.tagging_priority of the Default tag must be 99"
+            if tag.get("criteria"):
+                yield f"{prop}.criteria", f"{prop}.criteria must be empty for the Default tag (it matches every backup)"
+            continue
+        if name not in kind.retention_tags:
+            allowed = ", ".join(kind.retention_tags) or "none"
+            yield (
+                f"{prop}.tag_name",
+                f"{prop}.tag_name {name!r} is not allowed for {kind.title} policies; allowed: {allowed}",
+            )
+        if not tag.get("criteria"):
+            yield f"{prop}.criteria", f"{prop}.criteria must say which backups get the {name} tag"
+        priority = tag.get("tagging_priority")
+        if priority == 99 or priority in priorities:
+            other = "the Default tag" if priority == 99 else f"tag {priorities[priority]}"
+            yield f"{prop}.tagging_priority", f"{prop}.tagging_priority {priority} is already used by {other}"
+        priorities[priority] = str(name)
+        for c, criteria in enumerate(tag.get("criteria") or []):
+            if isinstance(criteria, Mapping):
+                yield from _check_criteria(f"{prop}.criteria[{c}]", criteria)
+
+
+def _check_criteria(prop: str, criteria: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    generic = [
+        k for k in ("days_of_month", "days_of_the_week", "months_of_year", "weeks_of_the_month") if criteria.get(k)
+    ]
+    if criteria.get("absolute_criteria") and generic:
+        yield prop, f"{prop} mixes absolute_criteria with {', '.join(generic)}; use one kind of criteria"
+    if not criteria.get("absolute_criteria") and not generic:
+        yield prop, f"{prop} needs absolute_criteria or days/weeks/months to match backups"
+    if criteria.get("weeks_of_the_month") and not criteria.get("days_of_the_week"):
+        yield prop, f"{prop}.weeks_of_the_month needs days_of_the_week (e.g. the first Sunday of the month)"
+
+
+def _check_retentions(
+    kind: DatasourceKind, retentions: list[tuple[int, Mapping[str, Any]]], tags: set[str], *, has_backup: bool
+) -> Iterable[tuple[str, str]]:
+    if not any(r.get("is_default") for _, r in retentions):
+        yield "policy_rules", "policy_rules needs a default retention rule (AzureRetentionRule with is_default=true)"
+    for i, rule in retentions:
+        where = f"policy_rules[{i}]"
+        name = rule.get("name")
+        if not rule.get("is_default") and name not in tags:
+            yield (
+                f"{where}.name",
+                (
+                    f"{where}.name {name!r} must match a tag of the backup rule's tagging_criteria "
+                    f"({', '.join(sorted(tags - {'Default'})) or 'none defined'})"
+                ),
+            )
+        for j, life in enumerate(rule.get("lifecycles") or []):
+            if isinstance(life, Mapping):
+                yield from _check_lifecycle(kind, f"{where}.lifecycles[{j}]", life, has_backup=has_backup)
+
+
+def _check_lifecycle(
+    kind: DatasourceKind, where: str, life: Mapping[str, Any], *, has_backup: bool
+) -> Iterable[tuple[str, str]]:
+    source = life.get("source_data_store")
+    if source not in kind.retention_datastores:
+        yield _must(f"{where}.source_data_store", kind.retention_datastores, kind, source)
+    elif source == "VaultStore" and not has_backup and kind.backup_rule_optional:
+        yield (
+            f"{where}.source_data_store",
+            (f"{where}.source_data_store VaultStore needs a scheduled backup rule to VaultStore (vaulted backup)"),
+        )
+    for k, copy in enumerate(life.get("target_data_store_copy_settings") or []):
+        if not isinstance(copy, Mapping):
+            continue
+        target = copy.get("data_store")
+        allowed = kind.copy_targets.get(str(source), ())
+        if target not in allowed:
+            options = f"only to {' or '.join(allowed)}" if allowed else "no copies"
+            yield (
+                f"{where}.target_data_store_copy_settings[{k}].data_store",
+                (
+                    f"{where}.target_data_store_copy_settings[{k}].data_store: {kind.title} policies allow {options} "
+                    f"from {source}; got {target}"
+                ),
+            )
+
+
+POLICY = ResourceSchema(
+    "BackupPolicy",
+    ObjectType(
+        [
+            Field(
+                "name",
+                StringType(
+                    min_length=1,
+                    max_length=150,
+                    pattern=r"^[A-Za-z0-9][-A-Za-z0-9_.]*$",
+                    pattern_hint="letters, digits, hyphens, underscores or periods, starting with a letter or digit",
+                ),
+                doc="Policy name (part of the URL).",
+                mutability=CREATE_ONLY,
+                required=True,
+                id_part=IdPart("last"),
+                read_path="name",
+            ),
+            vault_reference("Id of the backup vault holding the policy."),
+            Field(
+                "datasource_types",
+                ListType(
+                    EnumType(
+                        DATASOURCE_TYPE_NAMES,
+                        equivalents=[k.all_type_names for k in KINDS.values() if k.aliases],
+                    ),
+                    min_items=1,
+                    max_items=1,
+                    ordered=False,
+                ),
+                "properties.datasourceTypes",
+                "The datasource type the policy protects (one).",
+                mutability=CREATE_ONLY,
+                required=True,
+            ),
+            Field(
+                "policy_rules",
+                ListType(POLICY_RULE, min_items=1, ordered=False),
+                "properties.policyRules",
+                "Backup and retention rules.",
+                mutability=CREATE_ONLY,
+                required=True,
+            ),
+            Field(
+                "raw",
+                AnyJson(object_only=True),
+                doc="JSON merged into the request body, for API fields the typed inputs do not cover.",
+                mutability=CREATE_ONLY,
+            ),
+            Field("id", StringType(), "id", "ARM id of the policy.", mutability=OUTPUT_ONLY),
+            Field("resource_type", StringType(), "type", "ARM resource type.", mutability=OUTPUT_ONLY),
+            Field("system_data", AnyJson(), "systemData", "Creation metadata.", mutability=OUTPUT_ONLY),
+        ],
+        constants=[Constant("properties.objectType", "BackupPolicy")],
+        rules=[Rule(("datasource_types", "policy_rules"), _check_policy)],
+        description="a backup policy",
+    ),
+    raw_field="raw",
+)
+"""Policies cannot be updated in Azure: every body field is create-only (a change means a new policy)."""
+
+
+def content_name(base: str, inputs: Mapping[str, Any], *, length: int = 8) -> str:
+    """The content-addressed physical name ``<base>-<hash of the canonical body>`` (stable across runs)."""
+    return f"{base}-{POLICY.content_hash(inputs, length=length)}"
+
+
+def summarize(values: Mapping[str, Any]) -> str:
+    """A one-line human summary, e.g. "every 4 h to OperationalStore, kept 7 days; weekly copies kept 12 weeks in
+    VaultStore"."""
+    rules = [r for _, r in _rules(values)]
+    backups = [r for r in rules if r.get("object_type") == "AzureBackupRule"]
+    retentions = [r for r in rules if r.get("object_type") == "AzureRetentionRule"]
+    defaults = [r for r in retentions if r.get("is_default")]
+    parts: list[str] = []
+    for rule in backups:
+        store = rule.get("data_store")
+        mine = [r for r in defaults if _source(r) == store]
+        parts.append(f"{_schedule_text(rule)} to {store}" + _kept(mine, first_in_store=False))
+    stores = {r.get("data_store") for r in backups}
+    for rule in defaults:
+        if _source(rule) not in stores:
+            parts.append("continuous backup" + _kept([rule], first_in_store=True))
+    for rule in retentions:
+        if not rule.get("is_default"):
+            parts.append(f"{str(rule.get('name', '')).lower()} copies " + _kept([rule], first_in_store=True)[2:])
+    return "; ".join(parts)
+
+
+def _source(rule: Mapping[str, Any]) -> Any:
+    lives = rule.get("lifecycles") or []
+    return lives[0].get("source_data_store") if lives and isinstance(lives[0], Mapping) else None
+
+
+def _kept(rules: list[Mapping[str, Any]], *, first_in_store: bool) -> str:
+    lives = [life for r in rules for life in r.get("lifecycles") or [] if isinstance(life, Mapping)]
+    texts = [_lifecycle_text(life, in_store=first_in_store or i > 0) for i, life in enumerate(lives)]
+    return ", " + ", then ".join(texts) if texts else ""
+
+
+def _schedule_text(rule: Mapping[str, Any]) -> str:
+    intervals = [parse_repeating_interval(t) for t in rule.get("repeating_time_intervals") or [] if isinstance(t, str)]
+    periods = [i.period for i in intervals if i is not None]
+    if not periods:
+        return "scheduled backup"
+    period = periods[0]
+    if period.text.startswith("PT") and period.text.endswith("H"):
+        return f"every {period.text[2:-1]} h"
+    if period.text == "P1D":
+        return "daily"
+    if period.text == "P1W":
+        days = sorted({i.start.strftime("%A") for i in intervals if i is not None})
+        return "weekly on " + ", ".join(days)
+    return f"every {period.human()}"
+
+
+def _lifecycle_text(life: Mapping[str, Any], *, in_store: bool = False) -> str:
+    duration = parse_duration(str(life.get("delete_after", "")))
+    kept = f"kept {duration.human() if duration else life.get('delete_after')}"
+    text = f"{kept} in {life.get('source_data_store')}" if in_store else kept
+    for copy in life.get("target_data_store_copy_settings") or []:
+        if isinstance(copy, Mapping):
+            text += f", copied to {copy.get('data_store')}"
+    return text

@@ -1,0 +1,181 @@
+"""The catalog of datasource kinds Azure Data Protection backs up: the type strings with the casing Azure uses,
+how instances describe the datasource, and what each kind's policies may contain (datastores, schedules, tags).
+
+Sources: the 2025-09-01 spec examples, real Azure exchanges (``../shared/reference/recordings``) and the
+per-datasource manifests of the az ``dataprotection`` CLI extension that the recordings were made with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+SetInfo = Literal["none", "self", "parent"]
+
+
+@dataclass(frozen=True)
+class DatasourceKind:
+    """One kind of datasource (``aks``, ``blob``, ...) and the rules Azure applies to it."""
+
+    key: str
+    title: str
+    datasource_type: str
+    """``dataSourceInfo.datasourceType`` and the policy's ``datasourceTypes`` entry, as Azure spells them."""
+    resource_type: str
+    """``dataSourceInfo.resourceType`` (AKS: lower-case ``managedclusters``, as Azure and the CLI send it)."""
+    id_type: str
+    """The resource type of the id a user gives (the server for PostgreSQL single-server databases)."""
+    aliases: tuple[str, ...] = ()
+    """Other spellings of ``datasource_type`` Azure uses in responses and policies (``OssDB``)."""
+    set_info: SetInfo = "none"
+    """``dataSourceSetInfo``: none, the datasource itself, or its parent (the PostgreSQL server)."""
+    set_resource_type: str = ""
+    send_resource_uri: bool = True
+    """Whether ``resourceUri`` carries the id (the CLI sends an empty string for PostgreSQL single server)."""
+    backup_datastores: tuple[str, ...] = ()
+    retention_datastores: tuple[str, ...] = ()
+    copy_targets: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Allowed lifecycle copies: source datastore -> target datastores."""
+    backup_types: tuple[str, ...] = ()
+    periods: tuple[str, ...] = ()
+    """Allowed schedule periods of repeating intervals (``PT4H``, ``P1D``, ``P1W``)."""
+    retention_tags: tuple[str, ...] = ()
+    """Tag names (besides ``Default``) a policy may use."""
+    backup_rule_optional: bool = False
+    """True when a policy may hold retention only (operational blob backup is continuous)."""
+    needs_snapshot_resource_group: bool = False
+    container_parameters: str = ""
+    """``objectType`` of the datasource parameters carrying the container list, if the kind has containers."""
+    needs_containers: bool = False
+    needs_secret_store: bool = False
+    needs_database: bool = False
+
+    @property
+    def all_type_names(self) -> tuple[str, ...]:
+        """The datasource type and its aliases."""
+        return (self.datasource_type, *self.aliases)
+
+
+_HOURS = ("PT1H", "PT2H", "PT4H", "PT6H", "PT8H", "PT12H")
+
+
+def _weekly_database_rules() -> dict[str, Any]:
+    """What the database kinds' policies may hold: weekly full backups to VaultStore, copies to ArchiveStore."""
+    return {
+        "backup_datastores": ("VaultStore",),
+        "retention_datastores": ("VaultStore", "ArchiveStore"),
+        "copy_targets": {"VaultStore": ("ArchiveStore",)},
+        "backup_types": ("Full",),
+        "periods": ("P1W",),
+        "retention_tags": ("Weekly", "Monthly", "Yearly"),
+    }
+
+
+KINDS: dict[str, DatasourceKind] = {
+    k.key: k
+    for k in (
+        DatasourceKind(
+            key="aks",
+            title="AKS cluster",
+            datasource_type="Microsoft.ContainerService/managedClusters",
+            resource_type="Microsoft.ContainerService/managedclusters",
+            id_type="Microsoft.ContainerService/managedClusters",
+            set_info="self",
+            backup_datastores=("OperationalStore",),
+            retention_datastores=("OperationalStore", "VaultStore"),
+            copy_targets={"OperationalStore": ("VaultStore",)},
+            backup_types=("Incremental",),
+            periods=("PT4H", "PT6H", "PT8H", "PT12H", "P1D"),
+            retention_tags=("Daily", "Weekly"),
+            needs_snapshot_resource_group=True,
+        ),
+        DatasourceKind(
+            key="disk",
+            title="managed disk",
+            datasource_type="Microsoft.Compute/disks",
+            resource_type="Microsoft.Compute/disks",
+            id_type="Microsoft.Compute/disks",
+            backup_datastores=("OperationalStore",),
+            retention_datastores=("OperationalStore",),
+            backup_types=("Incremental",),
+            periods=(*_HOURS, "P1D"),
+            retention_tags=("Daily", "Weekly"),
+            needs_snapshot_resource_group=True,
+        ),
+        DatasourceKind(
+            key="blob",
+            title="blob storage account",
+            datasource_type="Microsoft.Storage/storageAccounts/blobServices",
+            resource_type="Microsoft.Storage/storageAccounts",
+            id_type="Microsoft.Storage/storageAccounts",
+            set_info="self",
+            backup_datastores=("VaultStore",),
+            retention_datastores=("OperationalStore", "VaultStore"),
+            backup_types=("Discrete",),
+            periods=("P1D", "P1W"),
+            retention_tags=("Weekly", "Monthly", "Yearly"),
+            backup_rule_optional=True,
+            container_parameters="BlobBackupDatasourceParameters",
+        ),
+        DatasourceKind(
+            key="adls",
+            title="Data Lake Storage account",
+            datasource_type="Microsoft.Storage/storageAccounts/adlsBlobServices",
+            resource_type="Microsoft.Storage/storageAccounts",
+            id_type="Microsoft.Storage/storageAccounts",
+            set_info="self",
+            backup_datastores=("VaultStore",),
+            retention_datastores=("VaultStore",),
+            backup_types=("Discrete",),
+            periods=("P1D", "P1W"),
+            retention_tags=("Weekly", "Monthly", "Yearly"),
+            container_parameters="AdlsBlobBackupDatasourceParameters",
+            needs_containers=True,
+        ),
+        DatasourceKind(
+            key="postgresql",
+            title="PostgreSQL single-server database",
+            datasource_type="Microsoft.DBforPostgreSQL/servers/databases",
+            resource_type="Microsoft.DBforPostgreSQL/servers/databases",
+            id_type="Microsoft.DBforPostgreSQL/servers",
+            aliases=("OssDB",),
+            set_info="parent",
+            set_resource_type="Microsoft.DBforPostgreSQL/servers",
+            send_resource_uri=False,
+            **_weekly_database_rules(),
+            needs_secret_store=True,
+            needs_database=True,
+        ),
+        DatasourceKind(
+            key="postgresql_flexible",
+            title="PostgreSQL flexible server",
+            datasource_type="Microsoft.DBforPostgreSQL/flexibleServers",
+            resource_type="Microsoft.DBforPostgreSQL/flexibleServers",
+            id_type="Microsoft.DBforPostgreSQL/flexibleServers",
+            **_weekly_database_rules(),
+        ),
+        DatasourceKind(
+            key="mysql_flexible",
+            title="MySQL flexible server",
+            datasource_type="Microsoft.DBforMySQL/flexibleServers",
+            resource_type="Microsoft.DBforMySQL/flexibleServers",
+            id_type="Microsoft.DBforMySQL/flexibleServers",
+            **_weekly_database_rules(),
+        ),
+    )
+}
+
+DATASOURCE_TYPE_NAMES: tuple[str, ...] = tuple(name for kind in KINDS.values() for name in kind.all_type_names)
+"""Every datasource type string of the catalog (primary spellings and aliases)."""
+
+TAG_PRIORITIES: dict[str, int] = {"Default": 99, "Daily": 25, "Weekly": 20, "Monthly": 15, "Yearly": 10}
+"""Tagging priorities Azure's own tooling assigns to each retention tag (lower wins when a backup matches two)."""
+
+
+def kind_of_type(datasource_type: str) -> DatasourceKind | None:
+    """The kind a datasource type string (any casing, aliases included) belongs to."""
+    wanted = datasource_type.strip().lower()
+    for kind in KINDS.values():
+        if wanted in (name.lower() for name in kind.all_type_names):
+            return kind
+    return None

@@ -1,0 +1,338 @@
+"""The declarative schema of a Backup Vault (``Microsoft.DataProtection/backupVaults``, api-version 2025-09-01)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pulumi_dataprotection.schema import (
+    CREATE_ONLY,
+    OUTPUT_ONLY,
+    AnyJson,
+    ArmIdType,
+    BoolType,
+    EnumType,
+    Field,
+    IdPart,
+    IdSetAsMap,
+    IntType,
+    ListType,
+    LocationType,
+    MapType,
+    ObjectType,
+    ResourceSchema,
+    Rule,
+    StringType,
+    ValueType,
+    one_way,
+)
+
+VAULT_NAME_PATTERN = r"^[A-Za-z][-A-Za-z0-9]*[A-Za-z0-9]$"
+"""Backup vault names: 2-50 characters, a letter first, letters, digits and hyphens, no hyphen last."""
+
+_ON_OFF = {True: "Enabled", False: "Disabled"}
+_SECURITY = "properties.securitySettings"
+_ENCRYPTION = f"{_SECURITY}.encryptionSettings"
+_USER_IDENTITY = ArmIdType("Microsoft.ManagedIdentity/userAssignedIdentities")
+
+TAGS = MapType(StringType(max_length=256), max_items=50, max_key_length=512, description="tags")
+
+
+def _output(name: str, path: str, doc: str, value: ValueType | None = None) -> Field:
+    return Field(name, value or StringType(), path, doc, mutability=OUTPUT_ONLY)
+
+
+def vault_reference(doc: str) -> Field:
+    """The ``vault_id`` field of a resource that lives in a backup vault (part of its URL, so create-only)."""
+    return Field(
+        "vault_id",
+        ArmIdType("Microsoft.DataProtection/backupVaults"),
+        doc=doc,
+        mutability=CREATE_ONLY,
+        required=True,
+        id_part=IdPart("through", "backupVaults"),
+    )
+
+
+def _soft_delete_rules(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    days = values.get("soft_delete_retention_days")
+    state = values.get("soft_delete_state")
+    if days is not None and state != "Off" and not 14 <= days <= 180:
+        yield (
+            "soft_delete_retention_days",
+            f"soft_delete_retention_days must be from 14 to 180 days while soft delete is {state or 'On'}; got {days}",
+        )
+
+
+def _identity_rules(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    kind = values.get("identity_type") or ""
+    ids = values.get("user_assigned_identity_ids")
+    if "UserAssigned" in kind and not ids:
+        yield (
+            "user_assigned_identity_ids",
+            f"user_assigned_identity_ids must list at least one identity id when identity_type is {kind}",
+        )
+    if ids and "UserAssigned" not in kind:
+        yield (
+            "user_assigned_identity_ids",
+            "user_assigned_identity_ids applies only when identity_type is UserAssigned or "
+            f"SystemAssigned,UserAssigned (it is {kind or 'not set'})",
+        )
+
+
+def _encryption_rules(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    identity_type = values.get("encryption_identity_type")
+    identity_id = values.get("encryption_identity_id")
+    if values.get("encryption_state") == "Enabled" and not values.get("encryption_key_uri"):
+        yield ("encryption_key_uri", "encryption_key_uri is required when encryption_state is Enabled")
+    if identity_type == "UserAssigned" and not identity_id:
+        yield (
+            "encryption_identity_id",
+            "encryption_identity_id is required when encryption_identity_type is UserAssigned",
+        )
+    if identity_id and identity_type != "UserAssigned":
+        yield (
+            "encryption_identity_id",
+            "encryption_identity_id applies only when encryption_identity_type is UserAssigned "
+            f"(it is {identity_type})",
+        )
+
+
+def _default_encryption_state(values: Mapping[str, Any]) -> str | None:
+    return "Enabled" if values.get("encryption_key_uri") else None
+
+
+def _default_encryption_identity(values: Mapping[str, Any]) -> str | None:
+    if not values.get("encryption_key_uri"):
+        return None
+    return "UserAssigned" if values.get("encryption_identity_id") else "SystemAssigned"
+
+
+VAULT = ResourceSchema(
+    "BackupVault",
+    ObjectType(
+        [
+            Field(
+                "name",
+                StringType(
+                    min_length=2,
+                    max_length=50,
+                    pattern=VAULT_NAME_PATTERN,
+                    pattern_hint="2-50 letters, digits or hyphens, starting with a letter and not ending with a hyphen",
+                ),
+                doc="Vault name (part of the URL).",
+                mutability=CREATE_ONLY,
+                required=True,
+                id_part=IdPart("last"),
+                read_path="name",
+            ),
+            Field(
+                "resource_group_name",
+                StringType(
+                    min_length=1,
+                    max_length=90,
+                    pattern=r"^[-\w.()]*[-\w()]$",
+                    pattern_hint="1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending "
+                    "with a period",
+                ),
+                doc="Resource group of the vault (part of the URL).",
+                mutability=CREATE_ONLY,
+                required=True,
+                id_part=IdPart("after", "resourceGroups"),
+            ),
+            Field("location", LocationType(), "location", "Azure region.", mutability=CREATE_ONLY, required=True),
+            Field("tags", TAGS, "tags", "Resource tags."),
+            Field(
+                "datastore_type",
+                EnumType(["VaultStore", "OperationalStore", "ArchiveStore"]),
+                "properties.storageSettings[0].datastoreType",
+                "Datastore the storage setting applies to.",
+                mutability=CREATE_ONLY,
+                default="VaultStore",
+            ),
+            Field(
+                "redundancy",
+                EnumType(
+                    ["LocallyRedundant", "ZoneRedundant", "GeoRedundant"],
+                    aliases={"LRS": "LocallyRedundant", "ZRS": "ZoneRedundant", "GRS": "GeoRedundant"},
+                ),
+                "properties.storageSettings[0].type",
+                "Storage redundancy; Azure allows no change once items are protected, so a change replaces the vault.",
+                mutability=CREATE_ONLY,
+                required=True,
+            ),
+            Field(
+                "identity_type",
+                EnumType(
+                    ["None", "SystemAssigned", "UserAssigned", "SystemAssigned,UserAssigned"],
+                    aliases={"SystemAssigned, UserAssigned": "SystemAssigned,UserAssigned"},
+                ),
+                "identity.type",
+                "Managed identity of the vault (its principal id is needed for role assignments).",
+                computed=True,
+            ),
+            Field(
+                "user_assigned_identity_ids",
+                IdSetAsMap(_USER_IDENTITY),
+                "identity.userAssignedIdentities",
+                "User-assigned identities attached to the vault.",
+                computed=True,
+            ),
+            Field(
+                "soft_delete_state",
+                EnumType(
+                    ["Off", "On", "AlwaysOn"], aliases={"Enabled": "On", "Disabled": "Off", True: "On", False: "Off"}
+                ),
+                f"{_SECURITY}.softDeleteSettings.state",
+                "Soft delete: Off, On or AlwaysOn (AlwaysOn is irreversible).",
+                mutability=one_way("AlwaysOn", reason="Azure never turns soft delete back from AlwaysOn"),
+                computed=True,
+            ),
+            Field(
+                "soft_delete_retention_days",
+                IntType(minimum=0, maximum=180),
+                f"{_SECURITY}.softDeleteSettings.retentionDurationInDays",
+                "Days soft-deleted backups are kept (14-180).",
+                computed=True,
+            ),
+            Field(
+                "immutability_state",
+                EnumType(["Disabled", "Unlocked", "Locked"]),
+                f"{_SECURITY}.immutabilitySettings.state",
+                "Immutability: Disabled, Unlocked or Locked (Locked is irreversible).",
+                mutability=one_way("Locked", reason="a Locked immutable vault can never be unlocked"),
+                computed=True,
+            ),
+            Field(
+                "cross_region_restore_state",
+                EnumType(["Disabled", "Enabled"], aliases=_ON_OFF),
+                "properties.featureSettings.crossRegionRestoreSettings.state",
+                "Cross-region restore (needs GeoRedundant storage; cannot be disabled once enabled).",
+                mutability=one_way("Enabled", reason="Azure cannot disable cross-region restore once it is enabled"),
+                computed=True,
+            ),
+            Field(
+                "cross_subscription_restore_state",
+                EnumType(["Disabled", "PermanentlyDisabled", "Enabled"], aliases=_ON_OFF),
+                "properties.featureSettings.crossSubscriptionRestoreSettings.state",
+                "Cross-subscription restore (PermanentlyDisabled is irreversible).",
+                mutability=one_way("PermanentlyDisabled", reason="PermanentlyDisabled cannot be re-enabled"),
+                computed=True,
+            ),
+            Field(
+                "alerts_for_all_job_failures",
+                EnumType(["Enabled", "Disabled"], aliases=_ON_OFF),
+                "properties.monitoringSettings.azureMonitorAlertSettings.alertsForAllJobFailures",
+                "Azure Monitor alerts for every failed job.",
+                computed=True,
+            ),
+            Field(
+                "encryption_state",
+                EnumType(["Enabled", "Disabled"], aliases=_ON_OFF),
+                f"{_ENCRYPTION}.state",
+                "Customer-managed-key encryption (Enabled when a key is given; cannot be disabled once enabled).",
+                mutability=one_way("Enabled", reason="customer-managed-key encryption cannot be disabled once enabled"),
+                default=_default_encryption_state,
+                computed=True,
+            ),
+            Field(
+                "encryption_key_uri",
+                StringType(
+                    pattern=r"^https://[^/\s]+/keys/[^/\s]+(/[^/\s]*)?$",
+                    pattern_hint="a Key Vault key URI such as https://<vault>.vault.azure.net/keys/<key>[/<version>]",
+                ),
+                f"{_ENCRYPTION}.keyVaultProperties.keyUri",
+                "Key Vault key used for customer-managed-key encryption.",
+                computed=True,
+            ),
+            Field(
+                "encryption_identity_type",
+                EnumType(["SystemAssigned", "UserAssigned"]),
+                f"{_ENCRYPTION}.kekIdentity.identityType",
+                "Identity the vault uses to reach the key.",
+                default=_default_encryption_identity,
+                computed=True,
+            ),
+            Field(
+                "encryption_identity_id",
+                _USER_IDENTITY,
+                f"{_ENCRYPTION}.kekIdentity.identityId",
+                "User-assigned identity used to reach the key.",
+                computed=True,
+            ),
+            Field(
+                "infrastructure_encryption",
+                EnumType(["Enabled", "Disabled"], aliases=_ON_OFF),
+                f"{_ENCRYPTION}.infrastructureEncryption",
+                "Double encryption; only settable when the vault is created.",
+                mutability=CREATE_ONLY,
+                computed=True,
+            ),
+            Field(
+                "replicated_regions",
+                ListType(LocationType(), ordered=False, unique=True),
+                "properties.replicatedRegions",
+                "Regions the vault is replicated to.",
+                computed=True,
+            ),
+            Field(
+                "resource_guard_operation_requests",
+                ListType(StringType(min_length=1)),
+                "properties.resourceGuardOperationRequests",
+                "Resource guard operation requests authorizing a protected change (sent with the request only).",
+                computed=True,
+                diff=False,
+            ),
+            _output("id", "id", "ARM id of the vault."),
+            _output("resource_type", "type", "ARM resource type."),
+            _output("etag", "eTag", "Entity tag."),
+            _output("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
+            _output("principal_id", "identity.principalId", "Principal id of the system-assigned identity."),
+            _output("tenant_id", "identity.tenantId", "Tenant of the system-assigned identity."),
+            _output(
+                "user_assigned_identities",
+                "identity.userAssignedIdentities",
+                "User-assigned identities with their principal and client ids.",
+                AnyJson(),
+            ),
+            _output("provisioning_state", "properties.provisioningState", "Provisioning state."),
+            _output("resource_move_state", "properties.resourceMoveState", "Resource move state."),
+            _output("resource_move_details", "properties.resourceMoveDetails", "Last resource move.", AnyJson()),
+            _output(
+                "is_vault_protected_by_resource_guard",
+                "properties.isVaultProtectedByResourceGuard",
+                "Whether a resource guard protects the vault.",
+                BoolType(),
+            ),
+            _output("secure_score", "properties.secureScore", "Secure score (None/Minimum/Adequate/Maximum)."),
+            _output("bcdr_security_level", "properties.bcdrSecurityLevel", "BCDR security level."),
+        ],
+        rules=[
+            Rule(("soft_delete_state", "soft_delete_retention_days"), _soft_delete_rules),
+            Rule(("identity_type", "user_assigned_identity_ids"), _identity_rules),
+            Rule(
+                ("encryption_state", "encryption_key_uri", "encryption_identity_type", "encryption_identity_id"),
+                _encryption_rules,
+            ),
+        ],
+        description="a backup vault",
+    ),
+)
+
+PATCHABLE_INPUTS: tuple[str, ...] = tuple(
+    f.name
+    for f in VAULT.fields
+    if not f.is_output
+    and f.path is not None
+    and f.path.startswith(
+        (
+            "tags",
+            "identity.",
+            "properties.monitoringSettings.",
+            "properties.securitySettings.",
+            "properties.featureSettings.",
+            "properties.resourceGuardOperationRequests",
+        )
+    )
+)
+"""Inputs a PATCH (``PatchResourceRequestInput``) can carry: ``VAULT.to_rest(inputs, only=PATCHABLE_INPUTS)``."""
