@@ -19,6 +19,7 @@ SUB = "11111111-1111-1111-1111-111111111111"
 CASES: list[tuple[str, Any, str, str]] = [
     ("vaultName", "bv_platform!", "BackupVault resource 'vault'", "property name "),
     ("redundancy", "SuperRedundant", "BackupVault resource 'vault'", "property redundancy "),
+    ("location", "mars-north", "BackupVault resource 'vault'", "property location "),
     (
         "databaseRetention",
         "3 months",

@@ -77,6 +77,17 @@ def test_blob_instance_put_is_202_with_location_202_then_200(api: CheckedArm, bl
     assert final.json()["properties"]["provisioningState"] == "Succeeded"
 
 
+def test_unknown_datasource_region_is_invalid_input(api: CheckedArm, disk_policy: str) -> None:
+    body = helpers.disk_instance(disk_policy)
+    body["dataSourceInfo"]["resourceLocation"] = "mars-north"
+    refused = api.put(helpers.instance_path(), {"properties": body})
+    assert code(refused) == (400, "BMSUserErrorInvalidInput")
+    (detail,) = refused.json()["error"]["details"]
+    assert detail["target"] == "properties.dataSourceInfo.resourceLocation"
+    assert "'mars-north' is not an Azure region" in detail["message"]
+    assert api.get(helpers.instance_path()).status_code == 404
+
+
 def test_update_reports_updating_protection(api: CheckedArm, blob_policy: str) -> None:
     path = helpers.instance_path("blob1")
     api.wait(api.put(path, {"properties": helpers.blob_instance(blob_policy)}))

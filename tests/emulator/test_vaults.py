@@ -175,6 +175,24 @@ def test_vault_name_location_and_body_rules(api: CheckedArm) -> None:
     assert _error(api.put(helpers.vault_path(), short)) == (400, "BMSUserErrorInvalidInput")
 
 
+def test_unknown_region_is_refused_and_display_names_are_stored_as_the_region_name(api: CheckedArm) -> None:
+    refused = api.put(helpers.vault_path(), helpers.vault_body(location="mars-north"))
+    assert _error(refused) == (400, "LocationNotAvailableForResourceType")
+    message = refused.json()["error"]["message"]
+    assert message.startswith(
+        "The provided location 'mars-north' is not available for resource type 'Microsoft.DataProtection/backupVaults'"
+        ". List of available regions for the resource type is '"
+    )
+    assert ",westeurope," in message
+    assert refused.headers["x-ms-failure-cause"] == "gateway"
+    assert api.get(helpers.vault_path()).status_code == 404
+    created = api.put(helpers.vault_path(), helpers.vault_body(location="West Europe"))
+    assert created.json()["location"] == "westeurope"
+    api.wait(created)
+    assert api.get(helpers.vault_path()).json()["location"] == "westeurope"
+    assert api.put(helpers.vault_path(), helpers.vault_body(location="WestEurope")).status_code == 200
+
+
 def test_json_property_names_are_case_insensitive_and_unknown_ones_ignored(api: CheckedArm) -> None:
     body = {
         "Location": "westus",

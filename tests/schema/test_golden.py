@@ -9,7 +9,8 @@ Normalizations (the only differences allowed):
 
 1. ``softDeleteSettings.state: "Enabled"`` in several vault examples is not a value of the spec's ``SoftDeleteState``
    enum (Off/On/AlwaysOn); we send and read it as ``"On"``.
-2. Recordings only: JSON nulls Azure sends for absent optional values (AKS parameter lists, the secret ``value``) are
+2. We send and read a location as the region name Azure returns (``westus`` for the examples' ``WestUS``).
+3. Recordings only: JSON nulls Azure sends for absent optional values (AKS parameter lists, the secret ``value``) are
    dropped, and numbers compare by value (Azure echoes ``14.0`` for ``14``).
 """
 
@@ -28,6 +29,7 @@ from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.builders import Criteria, Retention, Schedule, TaggedRetention, postgresql_policy
 from pulumi_dataprotection.policy.schema import POLICY
 from pulumi_dataprotection.schema import ResourceSchema
+from pulumi_dataprotection.schema.regions import region_name
 from pulumi_dataprotection.vault.schema import PATCHABLE_INPUTS, VAULT
 
 EXAMPLES = (
@@ -183,8 +185,10 @@ def _examples(shared_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def _normalize_example(body: Any) -> Any:
-    """Normalization 1: the legacy soft delete spelling."""
+    """Normalizations 1 and 2: the legacy soft delete spelling, region names."""
     body = copy.deepcopy(body)
+    if isinstance(body.get("location"), str):
+        body["location"] = region_name(body["location"])
     for node in _walk(body):
         soft = node.get("softDeleteSettings")
         if isinstance(soft, dict) and soft.get("state") == "Enabled":
@@ -201,7 +205,7 @@ def _walk(value: Any) -> list[dict[str, Any]]:
 
 
 def _drop_nulls(value: Any) -> Any:
-    """Normalization 2 (recordings)."""
+    """Normalization 3 (recordings)."""
     if isinstance(value, dict):
         return {k: _drop_nulls(v) for k, v in value.items() if v is not None}
     if isinstance(value, list):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from pulumi_dataprotection.emulator.errors import ArmError, gateway
+from pulumi_dataprotection.schema.regions import region_name, regions
 
 NAMESPACE = "Microsoft.DataProtection"
 VAULT_TYPE = f"{NAMESPACE}/backupVaults"
@@ -17,6 +18,22 @@ _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 _VAULT_NAME = re.compile(r"^[A-Za-z][-A-Za-z0-9]*[A-Za-z0-9]$")
 _CHILD_NAME = re.compile(r"^[^<>%&:\\?/#*]+$")
 _RG_NAME = re.compile(r"^[-\w._()]+$")
+
+
+def check_location(location: str, resource_type: str) -> str:
+    """The region name ARM stores for ``location`` (``West Europe`` -> ``westeurope``); an unknown region is ARM's
+    400 ``LocationNotAvailableForResourceType``, with its message shape as ARM returns it for a PUT (quoted in
+    Azure/azure-rest-api-specs#8347 and #8543). Azure lists the regions where the type is offered; the emulator
+    offers every region of ``pulumi_dataprotection/schema/regions.json``."""
+    name = region_name(location)
+    if name is None:
+        raise gateway(
+            400,
+            "LocationNotAvailableForResourceType",
+            f"The provided location '{location}' is not available for resource type '{resource_type}'. "
+            f"List of available regions for the resource type is '{','.join(regions())}'.",
+        )
+    return name
 
 
 def rg_id(sub: str, rg: str) -> str:

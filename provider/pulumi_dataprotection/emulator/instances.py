@@ -16,6 +16,7 @@ from typing import Any
 from pulumi_dataprotection.emulator import datasources, ids, render, schema
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, JOB, POLICY, Call, Reply, Service
+from pulumi_dataprotection.schema.regions import region_name
 
 JSON = dict[str, Any]
 
@@ -72,6 +73,14 @@ def _policy(svc: Service, vault: JSON, policy_id: str) -> JSON:
     return doc
 
 
+def _check_region(source: JSON) -> None:
+    """An unknown ``resourceLocation`` is input the service cannot use: its 400 ``BMSUserErrorInvalidInput`` (the
+    code DataProtection answers unusable instance input with, e.g. Azure/azure-rest-api-specs#21911)."""
+    location = source.get("resourceLocation")
+    if isinstance(location, str) and location and region_name(location) is None:
+        raise invalid_input([f"properties.dataSourceInfo.resourceLocation: {location!r} is not an Azure region"])
+
+
 def _check_semantics(svc: Service, vault: JSON, props: JSON, existing: JSON | None) -> JSON:
     """The service's checks of a backup instance body; fills ``datasourceType`` from the policy when omitted."""
     source = props["dataSourceInfo"]
@@ -82,6 +91,7 @@ def _check_semantics(svc: Service, vault: JSON, props: JSON, existing: JSON | No
     if kind is None:
         known = ", ".join(k.datasource_type for k in datasources.KINDS)
         raise invalid_input([f"properties.dataSourceInfo.datasourceType: unknown datasource type {dtype!r} ({known})"])
+    _check_region(source)
     rtype = datasources.resource_type_of(source["resourceID"])
     if rtype.lower() != kind.resource_type.lower():
         raise invalid_input(

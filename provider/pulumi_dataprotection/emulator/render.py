@@ -11,6 +11,7 @@ from typing import Any
 
 from pulumi_dataprotection.emulator import ids
 from pulumi_dataprotection.emulator.timeutil import NOT_ENDED, duration, iso, iso_seconds
+from pulumi_dataprotection.schema.regions import lookup_key, region_name
 
 JSON = dict[str, Any]
 
@@ -47,8 +48,8 @@ _PAIRED_REGIONS = {
 
 
 def region(location: str) -> str:
-    """The normalised region name ARM uses in URLs (``West Europe`` -> ``westeurope``)."""
-    return location.replace(" ", "").lower()
+    """The region name ARM returns and uses in URLs (``West Europe`` -> ``westeurope``)."""
+    return region_name(location) or lookup_key(location)
 
 
 def strip_none(value: Any) -> Any:

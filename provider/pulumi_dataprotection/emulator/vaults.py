@@ -171,13 +171,13 @@ def put(svc: Service, call: Call) -> Reply:
     parsed = schema.parse(schema.BACKUP_VAULT_RESOURCE, call.body)
     vault_id = ids.vault_id(p["sub"], p["rg"], p["vault"])
     existing = svc.store.get(VAULT, vault_id)
-    location: str = parsed["location"]
+    location = ids.check_location(parsed["location"], ids.VAULT_TYPE)
     if existing is not None and render.region(existing["location"]) != render.region(location):
         raise gateway(
             409,
             "InvalidResourceLocation",
             f"The resource '{p['vault']}' already exists in location '{existing['location']}' in resource group "
-            f"'{p['rg']}'. A resource with the same name cannot be created in location '{location}'. "
+            f"'{p['rg']}'. A resource with the same name cannot be created in location '{parsed['location']}'. "
             "Please select a new resource name.",
         )
     requested = parsed["properties"]

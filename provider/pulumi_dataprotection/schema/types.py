@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi_dataprotection.schema import regions
 from pulumi_dataprotection.schema.iso8601 import (
     canonical_datetime,
     canonical_duration,
@@ -348,16 +349,37 @@ def resource_type_of(arm_id: str) -> str:
     return "/".join([namespace, *rest[0::2]])
 
 
-class LocationType(StringType):
-    """An Azure region; ``West US``, ``WestUS`` and ``westus`` compare equal."""
+class LocationType(ValueType):
+    """An Azure region, by name or display name in any case (``West Europe``, ``WestEurope``, ``westeurope``), as
+    Azure accepts it; sent, read back and compared as the name Azure returns (``westeurope``), so diffs never flap."""
 
-    def __init__(self) -> None:
-        super().__init__(min_length=1, description="an Azure region name such as westeurope")
+    description = "an Azure region such as westeurope (or its display name, West Europe)"
+
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+        if not isinstance(value, str) or not value.strip():
+            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
+        if regions.region_name(value) is not None:
+            return []
+        close = [repr(name) for name in regions.closest(value)]
+        options = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
+        return [
+            CheckFailure(
+                where,
+                f"{where}: {show(value)} is not an Azure region (did you mean {options}?); use a region name or "
+                "display name as `az account list-locations` lists them",
+            )
+        ]
+
+    def normalize(self, value: Any, ctx: Ctx) -> Any:
+        return (regions.region_name(value) or value) if isinstance(value, str) else value
 
     def canonical(self, value: Any, ctx: Ctx) -> Any:
-        if is_empty(value):
-            return None
-        return value.replace(" ", "").lower() if isinstance(value, str) else value
+        if is_empty(value) or not isinstance(value, str):
+            return None if is_empty(value) else value
+        return regions.region_name(value) or regions.lookup_key(value)
+
+    def parse(self, raw: Any) -> Any:
+        return self.normalize(raw, Ctx())
 
 
 class DurationType(ValueType):
