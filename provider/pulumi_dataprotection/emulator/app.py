@@ -9,6 +9,7 @@ Admin endpoints (no authentication, loopback only) under ``/_emulator``:
 - ``POST /_emulator/reset``                  forget all state, the request log and the faults
 - ``GET  /_emulator/clock``                  emulator time; ``POST {"advanceSeconds": N}`` moves it forward
 - ``POST /_emulator/datasources``            register ``{"id", "location"}`` as an existing datasource (strict mode)
+- ``GET  /_emulator/restored``               what restores created (``{"id", "job", "created"}`` each)
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pulumi_dataprotection.emulator import ids, routes
+from pulumi_dataprotection.emulator import ids, recovery, restore, routes
 from pulumi_dataprotection.emulator.config import API_VERSION, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
 from pulumi_dataprotection.emulator.errors import ArmError, gateway
@@ -93,6 +94,7 @@ class EmulatorApp:
                 Route("/_emulator/reset", self.admin_reset, methods=["POST"]),
                 Route("/_emulator/clock", self.admin_clock, methods=["GET", "POST"]),
                 Route("/_emulator/datasources", self.admin_datasources, methods=["POST"]),
+                Route("/_emulator/restored", self.admin_restored, methods=["GET"]),
                 Route("/{path:path}", self.arm, methods=_METHODS),
             ]
         )
@@ -160,9 +162,10 @@ class EmulatorApp:
                     "InvalidRequestContent",
                     f"The request content was invalid and could not be deserialized: '{exc}'.",
                 ) from exc
-        call = Call(method, path, str(request.base_url).rstrip("/"), params, body)
+        call = Call(method, path, str(request.base_url).rstrip("/"), params, body, dict(request.query_params))
         with self.store.transaction():
             self.service.settle()
+            recovery.settle(self.service)
             return handler(self.service, call)
 
     def _authenticate(self, request: Request) -> None:
@@ -371,6 +374,10 @@ class EmulatorApp:
             )
         self.registry.add(rid, str(data.get("location", "")))
         return Response(status_code=204)
+
+    async def admin_restored(self, request: Request) -> Response:
+        """The resources restores created (databases, containers, namespaces, disks, files)."""
+        return JSONResponse({"value": self.store.select(restore.RESTORED)})
 
 
 def _json_or_text(raw: bytes) -> Any:

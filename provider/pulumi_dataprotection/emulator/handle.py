@@ -112,6 +112,11 @@ class EmulatorHandle:
         """Register an existing datasource (turns on the strict datasource registry)."""
         self._admin("POST", "datasources", {"id": resource_id, "location": location})
 
+    def restored(self) -> list[dict[str, Any]]:
+        """The resources restores created (``{"id", "job", "created"}`` each)."""
+        body = self._admin("GET", "restored")
+        return list(body["value"])
+
     # -- lifecycle -----------------------------------------------------------------------------------------------
 
     def stop(self) -> None:

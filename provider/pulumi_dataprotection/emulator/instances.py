@@ -13,7 +13,7 @@ import copy
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, ids, render, schema
+from pulumi_dataprotection.emulator import datasources, ids, recovery, render, schema
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, JOB, POLICY, Call, Reply, Service
 from pulumi_dataprotection.schema.regions import region_name
@@ -273,7 +273,8 @@ def adhoc_backup(svc: Service, call: Call) -> Reply:
     job_id = ids.child_id(vault["id"], "backupJobs", str(uuid.uuid4()))
     op = svc.start_operation(call, "instance-backup", target=doc["id"], location=vault["location"], job_id=job_id)
     if op["error"] is None:
-        _record_job(svc, vault, doc, policy, job_id, tag, now)
+        job = _record_job(svc, vault, doc, policy, job_id, tag, now)
+        recovery.add_point(svc, doc, policy, rule, tag, job["end"], point_id=job["recovery_point"])
     return svc.lro_reply(
         call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
     )
@@ -288,7 +289,7 @@ def _default_tag(rule: JSON) -> str:
     return "Default"
 
 
-def _record_job(svc: Service, vault: JSON, doc: JSON, policy: JSON, job_id: str, tag: str, now: float) -> None:
+def _record_job(svc: Service, vault: JSON, doc: JSON, policy: JSON, job_id: str, tag: str, now: float) -> JSON:
     source = doc["properties"]["dataSourceInfo"]
     rid = source["resourceID"]
     parts = [p for p in rid.split("/") if p]
@@ -315,6 +316,7 @@ def _record_job(svc: Service, vault: JSON, doc: JSON, policy: JSON, job_id: str,
         "recovery_point": uuid.uuid4().hex,
     }
     svc.store.put(JOB, job_id, job, parent=vault["id"])
+    return job
 
 
 def validate_for_backup(svc: Service, call: Call) -> Reply:

@@ -237,24 +237,36 @@ def job(doc: JSON, now: float) -> JSON:
         "dataSourceLocation": doc["datasource_location"],
         "startTime": iso(doc["start"]),
         "dataSourceType": doc["datasource_type"],
-        "operationCategory": "Backup",
+        "operationCategory": doc.get("category", "Backup"),
         "operation": doc["operation"],
         "status": status,
         "isUserTriggered": True,
         "supportedActions": [""],
         "duration": duration((doc["end"] if done else now) - doc["start"]),
     }
-    task: JSON = {"taskId": 1, "taskName": "Trigger Backup", "taskStatus": "InProgress"}
-    extended: JSON = {"subTasks": [task], "additionalDetails": {"RetentionTag": doc["retention_tag"]}}
+    if doc.get("restore_type"):
+        props["restoreType"] = doc["restore_type"]
+    task: JSON = {"taskId": 1, "taskName": doc.get("task", "Trigger Backup"), "taskStatus": "InProgress"}
+    extended: JSON = {"subTasks": [task]}
+    if "retention_tag" in doc:
+        extended["additionalDetails"] = {"RetentionTag": doc["retention_tag"]}
+    if doc.get("source_point"):
+        point = doc["source_point"]
+        extended["sourceRecoverPoint"] = {"recoveryPointTime": iso(point["time"])}
+        if point.get("id"):
+            extended["sourceRecoverPoint"]["recoveryPointID"] = point["id"]
+        extended["recoveryDestination"] = doc["destination"]
     if done:
         props["endTime"] = iso(doc["end"])
         task["taskStatus"] = status
         if doc.get("error"):
             props["errorDetails"] = [doc["error"]]
-        else:
+        elif doc.get("recovery_point"):
             extended["targetRecoverPoint"] = {
                 "recoveryPointID": doc["recovery_point"],
                 "recoveryPointTime": iso(doc["end"]),
             }
+    else:
+        task["taskProgress"] = f"{min(99, int(100 * (now - doc['start']) / max(doc['end'] - doc['start'], 1e-9)))}%"
     props["extendedInfo"] = extended
     return {"properties": props, "id": doc["id"], "name": doc["name"], "type": ids.JOB_TYPE}

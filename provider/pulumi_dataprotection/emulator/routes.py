@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pulumi_dataprotection.emulator import instances, operations, policies, vaults
+from pulumi_dataprotection.emulator import instances, operations, policies, recovery, restore, vaults
 from pulumi_dataprotection.emulator.service import Call, Reply, Service
 
 Handler = Callable[[Service, Call], Reply]
@@ -57,6 +57,40 @@ ROUTES: tuple[Route, ...] = (
     _route(f"{_BI}/suspendBackups", "backupVaults/backupInstances", POST=instances.suspend_backups),
     _route(f"{_BI}/resumeProtection", "backupVaults/backupInstances", POST=instances.resume_protection),
     _route(f"{_BI}/resumeBackups", "backupVaults/backupInstances", POST=instances.resume_backups),
+    _route(f"{_BI}/recoveryPoints", "backupVaults/backupInstances/recoveryPoints", GET=recovery.list_points),
+    _route(
+        rf"{_BI}/recoveryPoints/(?P<point>{_SEG})",
+        "backupVaults/backupInstances/recoveryPoints",
+        GET=recovery.get_point,
+    ),
+    _route(f"{_BI}/findRestorableTimeRanges", "backupVaults/backupInstances", POST=recovery.find_ranges),
+    _route(f"{_BI}/validateRestore", "backupVaults/backupInstances", POST=restore.validate),
+    _route(f"{_BI}/restore", "backupVaults/backupInstances", POST=restore.trigger),
+    _route(
+        rf"{_RG}{_DP}/locations/(?P<location>{_SEG})/validateCrossRegionRestore",
+        "locations/validateCrossRegionRestore",
+        POST=restore.validate_cross_region,
+    ),
+    _route(
+        rf"{_RG}{_DP}/locations/(?P<location>{_SEG})/crossRegionRestore",
+        "locations/crossRegionRestore",
+        POST=restore.trigger_cross_region,
+    ),
+    _route(
+        rf"{_RG}{_DP}/locations/(?P<location>{_SEG})/fetchSecondaryRecoveryPoints",
+        "locations/fetchSecondaryRecoveryPoints",
+        POST=restore.secondary_points,
+    ),
+    _route(
+        rf"{_RG}{_DP}/locations/(?P<location>{_SEG})/fetchCrossRegionRestoreJob",
+        "locations/fetchCrossRegionRestoreJob",
+        POST=restore.crr_job,
+    ),
+    _route(
+        rf"{_RG}{_DP}/locations/(?P<location>{_SEG})/fetchCrossRegionRestoreJobs",
+        "locations/fetchCrossRegionRestoreJobs",
+        POST=restore.crr_jobs,
+    ),
     _route(
         rf"{_BI}/operationResults/(?P<operation>{_SEG})",
         "backupVaults/backupInstances/operationResults",

@@ -48,6 +48,7 @@ class Call:
     base_url: str
     params: dict[str, str]
     body: Any = None
+    query: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

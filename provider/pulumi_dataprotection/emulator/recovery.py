@@ -1,0 +1,400 @@
+"""Recovery points: made on the policy's schedule on the emulator's clock and by ad-hoc backups, kept per datastore
+as the policy's retention rules say, expired when every copy's retention ends; list/get and restorable time ranges.
+
+Scheduled points are made by ``settle`` (run before every request): for each instance whose protection is
+configured, every tick of each backup rule's ``repeatingTimeIntervals`` between the last tick made and now (never
+further back than the longest retention) becomes a point tagged by the rule's tagging criteria (``FirstOfDay``,
+``FirstOfWeek``, ``FirstOfMonth``, ``FirstOfYear``, ``daysOfTheWeek``; else the default tag). The retention rule of
+the tag gives each datastore copy (``targetDataStoreCopySettings``: immediate, custom delay or on expiry) its
+creation and expiry time. Continuous operational backups (an OperationalStore retention rule without a backup rule
+on that store, e.g. blob operational backup) make no points: they give a restorable time range instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pulumi_dataprotection.emulator import ids, render, schema
+from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found
+from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
+from pulumi_dataprotection.emulator.timeutil import iso
+
+JSON = dict[str, Any]
+
+POINT = "recovery-point"
+SCHEDULE = "recovery-schedule"
+POINT_TYPE = f"{ids.INSTANCE_TYPE}/recoveryPoints"
+RANGES_TYPE = f"{ids.INSTANCE_TYPE}/findRestorableTimeRanges"
+OPERATIONAL, VAULT_STORE = "OperationalStore", "VaultStore"
+
+_DURATION = re.compile(
+    r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+_UNIT_SECONDS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1)
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_RUNNING_MODES = ("configure", "update")
+
+FIND_RANGES = schema.Obj(
+    "AzureBackupFindRestorableTimeRangesRequest",
+    {
+        "sourceDataStoreType": schema.req(schema.Str((OPERATIONAL, VAULT_STORE, "ArchiveStore"))),
+        "startTime": schema.opt(schema.S),
+        "endTime": schema.opt(schema.S),
+    },
+)
+
+
+def seconds(duration: str) -> float:
+    """An ISO-8601 duration in seconds (a month is 30 days, a year 365)."""
+    m = _DURATION.match(duration)
+    if not m:
+        return 0.0
+    return sum(float(v) * unit for v, unit in zip(m.groups(), _UNIT_SECONDS, strict=True) if v)
+
+
+def parse_time(text: str) -> float | None:
+    """Seconds since the epoch of an ISO-8601 date-time (UTC when no offset is given), or None."""
+    value = text.strip()
+    if value.endswith("Z"):
+        value = value[:-1] + "+00:00"
+    frac = re.match(r"^(.*T\d\d:\d\d:\d\d)\.(\d+)(.*)$", value)
+    if frac:
+        value = f"{frac.group(1)}.{frac.group(2)[:6]}{frac.group(3)}"
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.timestamp()
+
+
+# -- the policy's view ------------------------------------------------------------------------------------------
+
+
+def _rules(policy: JSON | None, object_type: str) -> list[JSON]:
+    rules = (policy or {}).get("properties", {}).get("policyRules", [])
+    return [r for r in rules if r.get("objectType") == object_type]
+
+
+def _lifecycle(policy: JSON, tag: str, store: str) -> JSON | None:
+    """The lifecycle of ``store`` in the retention rule of ``tag`` (the default rule when no rule has that name)."""
+    rules = _rules(policy, "AzureRetentionRule")
+    named = [r for r in rules if r["name"].lower() == tag.lower()]
+    for rule in named + [r for r in rules if r.get("isDefault")]:
+        for lifecycle in rule.get("lifecycles", []):
+            if lifecycle["sourceDataStore"]["dataStoreType"] == store:
+                return {"rule": rule, **lifecycle}
+    return None
+
+
+def copies(policy: JSON, tag: str, store: str, at: float) -> list[JSON]:
+    """The datastore copies of a point taken at ``at`` into ``store``: ``{type, created, expiry}`` each."""
+    first = _lifecycle(policy, tag, store)
+    if first is None:
+        return [{"type": store, "created": at, "expiry": None}]
+    keep = seconds(first["deleteAfter"]["duration"])
+    out = [{"type": store, "created": at, "expiry": at + keep}]
+    for setting in first.get("targetDataStoreCopySettings", []):
+        target = setting["dataStore"]["dataStoreType"]
+        option = setting.get("copyAfter", {})
+        kind = option.get("objectType", "ImmediateCopyOption")
+        delay = (
+            keep
+            if kind == "CopyOnExpiryOption"
+            else seconds(option.get("duration", ""))
+            if kind == "CustomCopyOption"
+            else 0.0
+        )
+        then = _same_rule_lifecycle(first["rule"], target)
+        created = at + delay
+        out.append({"type": target, "created": created, "expiry": created + then if then is not None else None})
+    return out
+
+
+def _same_rule_lifecycle(rule: JSON, store: str) -> float | None:
+    for lifecycle in rule.get("lifecycles", []):
+        if lifecycle["sourceDataStore"]["dataStoreType"] == store:
+            return seconds(lifecycle["deleteAfter"]["duration"])
+    return None
+
+
+def continuous_retention(policy: JSON | None) -> float | None:
+    """Seconds of continuous operational backup the policy keeps (None when its operational backups are discrete)."""
+    scheduled = {r["dataStore"]["dataStoreType"] for r in _rules(policy, "AzureBackupRule")}
+    if OPERATIONAL in scheduled:
+        return None
+    for rule in _rules(policy, "AzureRetentionRule"):
+        for lifecycle in rule.get("lifecycles", []):
+            if lifecycle["sourceDataStore"]["dataStoreType"] == OPERATIONAL:
+                return seconds(lifecycle["deleteAfter"]["duration"])
+    return None
+
+
+def _schedule(rule: JSON) -> tuple[float, float] | None:
+    intervals = rule.get("trigger", {}).get("schedule", {}).get("repeatingTimeIntervals", [])
+    if not intervals:
+        return None
+    parts = intervals[0].split("/")
+    start = parse_time(parts[1]) if len(parts) == 3 else None
+    step = seconds(parts[2]) if len(parts) == 3 else 0.0
+    return (start, step) if start is not None and step > 0 else None
+
+
+def _max_keep(policy: JSON) -> float:
+    keeps = [
+        seconds(lc["deleteAfter"]["duration"])
+        for r in _rules(policy, "AzureRetentionRule")
+        for lc in r.get("lifecycles", [])
+    ]
+    return max(keeps, default=0.0) * 2
+
+
+def _tag(rule: JSON, at: float, step: float) -> str:
+    """The retention tag the rule's tagging criteria give a scheduled point at ``at`` (``step`` = schedule period)."""
+    criteria = rule.get("trigger", {}).get("taggingCriteria", [])
+    default = "Default"
+    for tagging in sorted(criteria if isinstance(criteria, list) else [], key=lambda c: c.get("taggingPriority", 99)):
+        if tagging.get("isDefault"):
+            default = tagging["tagInfo"]["tagName"]
+            continue
+        if any(_matches(c, at, step) for c in tagging.get("criteria", [])):
+            return str(tagging["tagInfo"]["tagName"])
+    return default
+
+
+def _matches(criterion: JSON, at: float, step: float) -> bool:
+    now, before = datetime.fromtimestamp(at, UTC), datetime.fromtimestamp(at - step, UTC)
+    firsts = {
+        "FirstOfDay": now.date() != before.date(),
+        "FirstOfWeek": now.isocalendar()[:2] != before.isocalendar()[:2],
+        "FirstOfMonth": (now.year, now.month) != (before.year, before.month),
+        "FirstOfYear": now.year != before.year,
+    }
+    absolute = criterion.get("absoluteCriteria") or []
+    if absolute and not all(firsts.get(a, False) for a in absolute):
+        return False
+    days = criterion.get("daysOfTheWeek") or []
+    if days and _WEEKDAYS[now.weekday()] not in days:
+        return False
+    return bool(absolute or days)
+
+
+# -- making and expiring points ----------------------------------------------------------------------------------
+
+
+def _point_id(instance_id: str, seed: str) -> str:
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"{instance_id.lower()}|{seed}").hex
+
+
+def add_point(
+    svc: Service, instance: JSON, policy: JSON, rule: JSON, tag: str, at: float, *, point_id: str | None = None
+) -> JSON:
+    """Store a recovery point of ``instance`` taken at ``at`` by backup rule ``rule`` under retention tag ``tag``."""
+    store = rule["dataStore"]["dataStoreType"]
+    backup_type = rule.get("backupParameters", {}).get("backupType", "Full")
+    pid = point_id or _point_id(instance["id"], f"{rule['name']}|{at}")
+    doc = {
+        "id": ids.child_id(instance["id"], "recoveryPoints", pid),
+        "name": pid,
+        "time": at,
+        "tag": tag,
+        "policy_name": policy["name"],
+        "kind": "Incremental" if backup_type.lower() == "incremental" else "Full",
+        "copies": [{**c, "id": str(uuid.uuid4())} for c in copies(policy, tag, store, at)],
+    }
+    svc.store.put(POINT, doc["id"], doc, parent=instance["id"])
+    return doc
+
+
+def settle(svc: Service) -> None:
+    """Make the scheduled points that are due, forget expired copies and points of purged instances."""
+    now = svc.now()
+    for instance in svc.store.select(INSTANCE):
+        _make_due(svc, instance, now)
+    live = {d["id"].lower() for d in svc.store.select(INSTANCE)}
+    live |= {d["instance"]["id"].lower() for d in svc.store.select(DELETED)}
+    for point in svc.store.select(POINT):
+        instance_id = point["id"].rsplit("/recoveryPoints/", 1)[0]
+        kept = [c for c in point["copies"] if c["expiry"] is None or c["expiry"] > now]
+        if instance_id.lower() not in live or not kept:
+            svc.store.delete(POINT, point["id"])
+        elif len(kept) != len(point["copies"]):
+            point["copies"] = kept
+            svc.store.put(POINT, point["id"], point)
+    for state in svc.store.select(SCHEDULE):
+        if state["id"].lower() not in live:
+            svc.store.delete(SCHEDULE, state["id"])
+
+
+def protected_since(svc: Service, instance: JSON, now: float) -> float | None:
+    """When the instance's protection became configured (None while it is not running backups)."""
+    mode = instance["protection"]["mode"]
+    state = svc.store.get(SCHEDULE, instance["id"])
+    if mode not in _RUNNING_MODES or instance["protection"].get("error"):
+        return None
+    ready = instance["protection"].get("ready_at")
+    if state is not None and state.get("since") is not None:
+        return float(state["since"])
+    if ready is None or now < ready:
+        return None
+    return float(ready)
+
+
+def _make_due(svc: Service, instance: JSON, now: float) -> None:
+    since = protected_since(svc, instance, now)
+    state = svc.store.get(SCHEDULE, instance["id"])
+    if since is None:
+        if state is not None and state.get("since") is not None:
+            state["since"] = None
+            svc.store.put(SCHEDULE, instance["id"], state)
+        return
+    if state is None or state.get("since") is None:
+        state = {"id": instance["id"], "since": since, "last": since}
+    policy = svc.store.get(POLICY, instance["properties"]["policyInfo"]["policyId"])
+    if policy is not None:
+        floor = max(float(state["last"]), now - _max_keep(policy))
+        for rule in _rules(policy, "AzureBackupRule"):
+            schedule = _schedule(rule)
+            if schedule is None:
+                continue
+            start, step = schedule
+            k = max(0, math.floor((floor - start) / step) + 1)
+            while start + k * step <= now:
+                at = start + k * step
+                if at > floor:
+                    add_point(svc, instance, policy, rule, _tag(rule, at, step), at)
+                k += 1
+    state["last"] = now
+    svc.store.put(SCHEDULE, instance["id"], state, parent=instance["id"])
+
+
+# -- reading points ----------------------------------------------------------------------------------------------
+
+
+def visible_copies(point: JSON, now: float) -> list[JSON]:
+    """The datastore copies of a point that exist at ``now``."""
+    return [c for c in point["copies"] if c["created"] <= now and (c["expiry"] is None or c["expiry"] > now)]
+
+
+def points(svc: Service, instance: JSON, now: float) -> list[JSON]:
+    """The instance's recovery points that exist at ``now``, newest first."""
+    found = [p for p in svc.store.select(POINT, parent=instance["id"]) if visible_copies(p, now)]
+    return sorted(found, key=lambda p: p["time"], reverse=True)
+
+
+def render_point(point: JSON, now: float) -> JSON:
+    """An AzureBackupRecoveryPointResource."""
+    shown = visible_copies(point, now)
+    expiries = [c["expiry"] for c in shown if c["expiry"] is not None]
+    details = []
+    for c in shown:
+        detail: JSON = {"id": c["id"], "type": c["type"], "creationTime": iso(c["created"])}
+        if c["expiry"] is not None:
+            detail["expiryTime"] = iso(c["expiry"])
+        detail.update({"visible": True, "state": "COMMITTED"})
+        details.append(detail)
+    props: JSON = {
+        "objectType": "AzureBackupDiscreteRecoveryPoint",
+        "recoveryPointId": point["name"],
+        "recoveryPointTime": iso(point["time"]),
+        "recoveryPointType": point["kind"],
+        "friendlyName": point["name"],
+        "recoveryPointDataStoresDetails": details,
+        "retentionTagName": point["tag"],
+        "policyName": point["policy_name"],
+    }
+    if expiries and len(expiries) == len(shown):
+        props["expiryTime"] = iso(max(expiries))
+    props["recoveryPointState"] = "Completed"
+    return {"properties": props, "id": point["id"], "name": point["name"], "type": POINT_TYPE}
+
+
+def _instance(svc: Service, call: Call) -> JSON:
+    vault = svc.vault_of(call)
+    return svc.child(INSTANCE, vault, "backupInstances", call.params["name"])
+
+
+_FILTER = re.compile(r"(startDate|endDate)\s+eq\s+'([^']+)'", re.I)
+
+
+def list_points(svc: Service, call: Call) -> Reply:
+    """GET recoveryPoints (``$filter=startDate eq '...' and endDate eq '...'`` narrows by recovery point time)."""
+    instance = _instance(svc, call)
+    now = svc.now()
+    found = points(svc, instance, now)
+    for key, value in _FILTER.findall(call.query.get("$filter", "")):
+        bound = parse_time(value)
+        if bound is None:
+            raise ArmError(
+                400,
+                "BMSUserErrorInvalidInput",
+                f"The User input provided for the call is invalid: $filter {key} {value!r} is not a date-time",
+                recommended=["Use $filter=startDate eq '2024-01-01T00:00:00Z' and endDate eq '...'."],
+            )
+        after = key.lower() == "startdate"
+        found = [p for p in found if (p["time"] >= bound if after else p["time"] <= bound)]
+    return Reply(200, {"value": [render_point(p, now) for p in found]})
+
+
+def get_point(svc: Service, call: Call) -> Reply:
+    """GET one recovery point."""
+    instance = _instance(svc, call)
+    doc = svc.store.get(POINT, ids.child_id(instance["id"], "recoveryPoints", call.params["point"]))
+    now = svc.now()
+    if doc is None or not visible_copies(doc, now):
+        raise generic_not_found()
+    return Reply(200, render_point(doc, now))
+
+
+def restorable_ranges(svc: Service, instance: JSON, store: str, now: float) -> list[tuple[float, float]]:
+    """Time ranges a point-in-time restore from ``store`` can target: the continuous window of operational
+    backups, else one instant per recovery point with a copy in ``store``."""
+    policy = svc.store.get(POLICY, instance["properties"]["policyInfo"]["policyId"])
+    keep = continuous_retention(policy) if store == OPERATIONAL else None
+    if keep is not None:
+        state = svc.store.get(SCHEDULE, instance["id"])
+        since = protected_since(svc, instance, now)
+        if since is None and state is not None:
+            since = state.get("since")
+        return [] if since is None else [(max(float(since), now - keep), now)]
+    instants = sorted(
+        p["time"] for p in points(svc, instance, now) if any(c["type"] == store for c in visible_copies(p, now))
+    )
+    return [(t, t) for t in instants]
+
+
+def invalid_range(message: str = "The given time range is invalid") -> ArmError:
+    """Azure's 400 for a time range it cannot use (recorded on findRestorableTimeRanges)."""
+    return ArmError(
+        400,
+        "UserErrorInvalidRestorableTimeRange",
+        message,
+        recommended=["Please ensure that the given time range in the request is valid"],
+    )
+
+
+def find_ranges(svc: Service, call: Call) -> Reply:
+    """POST findRestorableTimeRanges (synchronous)."""
+    instance = _instance(svc, call)
+    request = schema.parse(FIND_RANGES, call.body)
+    now = svc.now()
+    start = parse_time(request["startTime"]) if "startTime" in request else 0.0
+    end = parse_time(request["endTime"]) if "endTime" in request else now
+    if start is None or end is None or start > end:
+        raise invalid_range()
+    ranges = []
+    for low, high in restorable_ranges(svc, instance, request["sourceDataStoreType"], now):
+        low, high = max(low, start), min(high, end)
+        if low <= high:
+            ranges.append({"startTime": iso(low), "endTime": iso(high), "objectType": "RestorableTimeRange"})
+    body = {
+        "properties": {"restorableTimeRanges": ranges, "objectType": "AzureBackupFindRestorableTimeRangesResponse"},
+        "id": instance["name"],
+        "type": RANGES_TYPE,
+    }
+    return Reply(200, render.strip_none(body))

@@ -1,0 +1,105 @@
+"""A vault in the emulator protecting one datasource of each kind restore drills cover, built from the library's
+schemas and recommended policy templates (the bodies a Pulumi program sends)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_dataprotection.cli.templates import adls, aks, blob, disk, postgresql, postgresql_flexible
+from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.instance.schema import INSTANCE
+from pulumi_dataprotection.policy.schema import POLICY
+from pulumi_dataprotection.vault.schema import VAULT
+from tests.support.emulator import SUBSCRIPTION, ArmClient
+
+RG = f"/subscriptions/{SUBSCRIPTION}/resourceGroups"
+DATA = f"{RG}/rg-data/providers"
+LOCATION = "westeurope"
+VAULT_ID = f"{RG}/rg-dr/providers/Microsoft.DataProtection/backupVaults/vault-dr"
+
+# kind -> (policy inputs, instance inputs)
+KINDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "aks": (
+        aks.POLICY_INPUTS,
+        {
+            "datasource_id": f"{DATA}/Microsoft.ContainerService/managedClusters/aks-shop",
+            "snapshot_resource_group_id": f"{RG}/rg-snapshots",
+        },
+    ),
+    "adls": (
+        adls.POLICY_INPUTS,
+        {"datasource_id": f"{DATA}/Microsoft.Storage/storageAccounts/stlake", "containers": ["raw", "curated"]},
+    ),
+    "blob": (
+        blob.POLICY_INPUTS,
+        {"datasource_id": f"{DATA}/Microsoft.Storage/storageAccounts/stblob", "containers": ["invoices"]},
+    ),
+    "postgresql": (
+        postgresql.POLICY_INPUTS,
+        {
+            "datasource_id": f"{DATA}/Microsoft.DBforPostgreSQL/servers/pg-legacy",
+            "database_name": "orders",
+            "secret_store_uri": "https://kv-db.vault.azure.net/secrets/pg-orders",
+        },
+    ),
+    "postgresql_flexible": (
+        postgresql_flexible.POLICY_INPUTS,
+        {"datasource_id": f"{DATA}/Microsoft.DBforPostgreSQL/flexibleServers/pg-catalog"},
+    ),
+    "disk": (
+        disk.POLICY_INPUTS,
+        {"datasource_id": f"{DATA}/Microsoft.Compute/disks/data-1", "snapshot_resource_group_id": f"{RG}/rg-snapshots"},
+    ),
+}
+
+
+@dataclass
+class Protected:
+    """The vault and, per kind, its policy and backup instance ids."""
+
+    handle: EmulatorHandle
+    arm: ArmClient
+    instances: dict[str, str] = field(default_factory=dict)
+    policies: dict[str, str] = field(default_factory=dict)
+
+    def put(self, path: str, body: dict[str, Any]) -> None:
+        """PUT and let the long-running operation (and protection configuration) finish."""
+        response = self.arm.put(path, body)
+        assert response.status_code in (200, 201, 202), response.text
+        self.handle.advance_clock(5)
+
+
+def protect(handle: EmulatorHandle, kinds: tuple[str, ...] = tuple(KINDS), *, geo: bool = False) -> Protected:
+    """A vault protecting one datasource of each of ``kinds`` (``geo``: GeoRedundant with cross region restore)."""
+    done = Protected(handle, ArmClient(handle))
+    vault: dict[str, Any] = {
+        "name": "vault-dr",
+        "resource_group_name": "rg-dr",
+        "location": LOCATION,
+        "redundancy": "GeoRedundant" if geo else "LocallyRedundant",
+        "identity_type": "SystemAssigned",
+        "soft_delete_state": "AlwaysOn",
+        "soft_delete_retention_days": 14,
+    }
+    if geo:
+        vault["cross_region_restore_state"] = "Enabled"
+    done.put(VAULT_ID, VAULT.to_rest(vault))
+    for kind in kinds:
+        policy_inputs, instance_inputs = KINDS[kind]
+        policy_id = f"{VAULT_ID}/backupPolicies/{kind.replace('_', '-')}"
+        name = policy_id.rsplit("/", 1)[1]
+        done.put(policy_id, POLICY.to_rest({"name": name, "vault_id": VAULT_ID, **policy_inputs}))
+        instance_id = f"{VAULT_ID}/backupInstances/bi-{name}"
+        inputs = {
+            "name": f"bi-{name}",
+            "vault_id": VAULT_ID,
+            "policy_id": policy_id,
+            "datasource_kind": kind,
+            "datasource_location": LOCATION,
+            **instance_inputs,
+        }
+        done.put(instance_id, INSTANCE.to_rest(inputs))
+        done.policies[kind] = policy_id
+        done.instances[kind] = instance_id
+    return done
