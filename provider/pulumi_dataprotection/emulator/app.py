@@ -10,6 +10,10 @@ Admin endpoints (no authentication, loopback only) under ``/_emulator``:
 - ``GET  /_emulator/clock``                  emulator time; ``POST {"advanceSeconds": N}`` moves it forward
 - ``POST /_emulator/datasources``            register ``{"id", "location"}`` as an existing datasource (strict mode)
 - ``GET  /_emulator/restored``               what restores created (``{"id", "job", "created"}`` each)
+- ``GET  /_emulator/guard-access``           who may pass ARM's access check on which resource guard; ``POST
+  {"resourceGuardId", "seconds"}`` grants it (what an approved PIM request gives), ``DELETE`` revokes all
+- ``POST /_emulator/tenants``                ``{"subscriptionId", "tenantId", "token"}``: the subscription is in
+  another tenant, whose resource guards need ``x-ms-authorization-auxiliary: Bearer <token>``
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from pulumi_dataprotection.emulator.config import API_VERSION, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
 from pulumi_dataprotection.emulator.errors import ArmError, gateway
 from pulumi_dataprotection.emulator.faults import REQUEST_KINDS, Fault, Faults
-from pulumi_dataprotection.emulator.service import Call, Reply, Service
+from pulumi_dataprotection.emulator.service import GRANT, TENANT, Call, Reply, Service
 from pulumi_dataprotection.emulator.store import Store
 from pulumi_dataprotection.emulator.timeutil import iso
 
@@ -95,6 +99,8 @@ class EmulatorApp:
                 Route("/_emulator/clock", self.admin_clock, methods=["GET", "POST"]),
                 Route("/_emulator/datasources", self.admin_datasources, methods=["POST"]),
                 Route("/_emulator/restored", self.admin_restored, methods=["GET"]),
+                Route("/_emulator/guard-access", self.admin_guard_access, methods=["GET", "POST", "DELETE"]),
+                Route("/_emulator/tenants", self.admin_tenants, methods=["GET", "POST"]),
                 Route("/{path:path}", self.arm, methods=_METHODS),
             ]
         )
@@ -162,7 +168,8 @@ class EmulatorApp:
                     "InvalidRequestContent",
                     f"The request content was invalid and could not be deserialized: '{exc}'.",
                 ) from exc
-        call = Call(method, path, str(request.base_url).rstrip("/"), params, body, dict(request.query_params))
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        call = Call(method, path, str(request.base_url).rstrip("/"), params, body, dict(request.query_params), headers)
         with self.store.transaction():
             self.service.settle()
             recovery.settle(self.service)
@@ -378,6 +385,52 @@ class EmulatorApp:
     async def admin_restored(self, request: Request) -> Response:
         """The resources restores created (databases, containers, namespaces, disks, files)."""
         return JSONResponse({"value": self.store.select(restore.RESTORED)})
+
+    async def admin_guard_access(self, request: Request) -> Response:
+        """Access to resource guards: list, grant (POST ``{"resourceGuardId", "seconds"}``) or revoke all (DELETE)."""
+        if request.method == "DELETE":
+            with self.store.transaction():
+                for grant in self.store.select(GRANT):
+                    self.store.delete(GRANT, grant["guard"])
+            return Response(status_code=204)
+        if request.method == "POST":
+            data = json.loads(await request.body() or b"{}")
+            guard = data.get("resourceGuardId") if isinstance(data, dict) else None
+            seconds = data.get("seconds", 3600) if isinstance(data, dict) else None
+            if (
+                not isinstance(guard, str)
+                or "/resourceguards/" not in guard.lower()
+                or not isinstance(seconds, int | float)
+                or isinstance(seconds, bool)
+                or seconds <= 0
+            ):
+                return JSONResponse(
+                    {"error": {"code": "InvalidGrant", "message": 'POST {"resourceGuardId": "...", "seconds": 3600}'}},
+                    status_code=400,
+                )
+            with self.store.transaction():
+                self.store.put(GRANT, guard, {"guard": guard, "until": self.store.now() + float(seconds)})
+            return Response(status_code=204)
+        grants = [{"resourceGuardId": g["guard"], "until": iso(g["until"])} for g in self.store.select(GRANT)]
+        return JSONResponse({"value": grants})
+
+    async def admin_tenants(self, request: Request) -> Response:
+        """Subscriptions in other tenants (POST ``{"subscriptionId", "tenantId", "token"}``)."""
+        if request.method == "POST":
+            data = json.loads(await request.body() or b"{}")
+            keys = ("subscriptionId", "tenantId", "token")
+            if not isinstance(data, dict) or not all(isinstance(data.get(k), str) and data[k] for k in keys):
+                return JSONResponse(
+                    {"error": {"code": "InvalidTenant", "message": 'POST {"subscriptionId", "tenantId", "token"}'}},
+                    status_code=400,
+                )
+            with self.store.transaction():
+                self.store.put(TENANT, data["subscriptionId"], {k: data[k] for k in keys})
+            return Response(status_code=204)
+        tenants = self.store.select(TENANT)
+        return JSONResponse(
+            {"value": [{"subscriptionId": t["subscriptionId"], "tenantId": t["tenantId"]} for t in tenants]}
+        )
 
 
 def _json_or_text(raw: bytes) -> Any:

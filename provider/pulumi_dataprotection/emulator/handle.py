@@ -117,6 +117,19 @@ class EmulatorHandle:
         body = self._admin("GET", "restored")
         return list(body["value"])
 
+    def grant_guard_access(self, resource_guard_id: str, seconds: float = 3600) -> None:
+        """Let callers pass ARM's access check on a resource guard for ``seconds`` (an approved PIM request)."""
+        self._admin("POST", "guard-access", {"resourceGuardId": resource_guard_id, "seconds": seconds})
+
+    def revoke_guard_access(self) -> None:
+        """Withdraw every access granted on resource guards."""
+        self._admin("DELETE", "guard-access")
+
+    def add_tenant(self, subscription_id: str, tenant_id: str, token: str) -> None:
+        """Place a subscription in another tenant: its resource guards then need an
+        ``x-ms-authorization-auxiliary: Bearer <token>`` header."""
+        self._admin("POST", "tenants", {"subscriptionId": subscription_id, "tenantId": tenant_id, "token": token})
+
     # -- lifecycle -----------------------------------------------------------------------------------------------
 
     def stop(self) -> None:

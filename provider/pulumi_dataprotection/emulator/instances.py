@@ -13,7 +13,7 @@ import copy
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, ids, recovery, render, schema
+from pulumi_dataprotection.emulator import datasources, guards, ids, immutability, recovery, render, schema
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, JOB, POLICY, Call, Reply, Service
 from pulumi_dataprotection.schema.regions import region_name
@@ -171,7 +171,12 @@ def put(svc: Service, call: Call) -> Reply:
     instance_id = ids.child_id(vault["id"], "backupInstances", name)
     existing = svc.store.get(INSTANCE, instance_id)
     _check_no_overlap(svc, vault, existing)
-    _check_semantics(svc, vault, props, existing)
+    policy = _check_semantics(svc, vault, props, existing)
+    if existing is not None and existing["properties"]["policyInfo"]["policyId"].lower() != policy["id"].lower():
+        old_policy = svc.store.get(POLICY, existing["properties"]["policyInfo"]["policyId"])
+        immutability.check_policy_change(vault, existing, old_policy, policy)
+        if immutability.reduces_retention(old_policy, policy):
+            guards.require(svc, call, vault, guards.MODIFY_PROTECTION, props.get("resourceGuardOperationRequests"))
     _check_not_protected_elsewhere(svc, props["dataSourceInfo"]["resourceID"], instance_id)
     missing: ArmError | None = None
     try:
@@ -225,6 +230,8 @@ def delete(svc: Service, call: Call) -> Reply:
     if doc is None:
         return Reply(204)
     _check_no_overlap(svc, vault, doc)
+    immutability.check_delete(vault, doc, svc.store.get(POLICY, doc["properties"]["policyInfo"]["policyId"]))
+    guards.require_unlock(svc, vault, guards.DELETE_INSTANCE, doc["id"])
     soft_state = vault["properties"]["securitySettings"]["softDeleteSettings"].get("state")
     soft = soft_state in ("On", "AlwaysOn")
     op = svc.start_operation(
@@ -353,12 +360,15 @@ def _validation_failure(svc: Service, vault: JSON, instance: JSON, existing: JSO
     return None
 
 
-def _protection_action(svc: Service, call: Call, action: str, unchanged_when: tuple[str, ...]) -> Reply:
+def _protection_action(
+    svc: Service, call: Call, action: str, unchanged_when: tuple[str, ...], critical: guards.Critical | None = None
+) -> Reply:
     vault, doc = _instance_of(svc, call)
-    if call.body is not None:
-        schema.parse(schema.GUARDED_REQUEST, call.body)
+    body = schema.parse(schema.GUARDED_REQUEST, call.body) if call.body is not None else {}
     if doc["protection"]["mode"] in unchanged_when:
         return Reply(200)
+    if critical is not None:
+        guards.require(svc, call, vault, critical, body.get("resourceGuardOperationRequests"))
     _check_no_overlap(svc, vault, doc)
     if action == "instance-resume":
         _check_not_protected_elsewhere(svc, doc["properties"]["dataSourceInfo"]["resourceID"], doc["id"])
@@ -378,12 +388,12 @@ def _protection_action(svc: Service, call: Call, action: str, unchanged_when: tu
 
 def stop_protection(svc: Service, call: Call) -> Reply:
     """POST stopProtection (retain data): ProtectionStopped when the operation ends."""
-    return _protection_action(svc, call, "instance-stop", ("stopped",))
+    return _protection_action(svc, call, "instance-stop", ("stopped",), guards.STOP_PROTECTION)
 
 
 def suspend_backups(svc: Service, call: Call) -> Reply:
     """POST suspendBackups: BackupSchedulesSuspended when the operation ends."""
-    return _protection_action(svc, call, "instance-suspend", ("suspended",))
+    return _protection_action(svc, call, "instance-suspend", ("suspended",), guards.SUSPEND_BACKUPS)
 
 
 def resume_protection(svc: Service, call: Call) -> Reply:

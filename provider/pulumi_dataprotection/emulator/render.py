@@ -61,14 +61,15 @@ def strip_none(value: Any) -> Any:
     return value
 
 
-def secure_score(properties: JSON) -> tuple[str, str]:
-    """``(secureScore, bcdrSecurityLevel)`` of a vault, as the service grades its security settings."""
+def secure_score(properties: JSON, guarded: bool = False) -> tuple[str, str]:
+    """``(secureScore, bcdrSecurityLevel)`` of a vault, as the service grades its security settings (``guarded``:
+    linked to a resource guard)."""
     security = properties.get("securitySettings", {})
     soft = security.get("softDeleteSettings", {}).get("state", "Off")
     immutability = security.get("immutabilitySettings", {}).get("state", "Disabled")
     points = {"Off": 0, "On": 1, "AlwaysOn": 2}.get(soft, 0) + (1 if immutability == "Locked" else 0)
     cmk = security.get("encryptionSettings", {}).get("state") == "Enabled"
-    if soft == "AlwaysOn" and immutability == "Locked" and (cmk or properties.get("resourceGuardOperationRequests")):
+    if soft == "AlwaysOn" and immutability == "Locked" and (cmk or guarded):
         return "Maximum", "Excellent"
     if points >= 2:
         return "Adequate", "Good"
@@ -80,14 +81,15 @@ def secure_score(properties: JSON) -> tuple[str, str]:
 def vault(doc: JSON) -> JSON:
     """A BackupVaultResource."""
     props = copy.deepcopy(doc["properties"])
-    score, bcdr = secure_score(props)
+    guarded = bool(doc.get("resource_guard"))
+    score, bcdr = secure_score(props, guarded)
     replicated = props.pop("replicatedRegions", None)
     if replicated is None:
         geo = any(s.get("type") == "GeoRedundant" for s in props.get("storageSettings", []))
         pair = _PAIRED_REGIONS.get(region(doc["location"]))
         replicated = [pair] if geo and pair else []
     rendered: JSON = {"provisioningState": doc["provisioningState"], "storageSettings": props.pop("storageSettings")}
-    rendered["isVaultProtectedByResourceGuard"] = bool(props.get("resourceGuardOperationRequests"))
+    rendered["isVaultProtectedByResourceGuard"] = guarded
     for key in ("monitoringSettings", "securitySettings", "featureSettings"):
         if key in props:
             rendered[key] = props.pop(key)

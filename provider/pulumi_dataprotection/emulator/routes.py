@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pulumi_dataprotection.emulator import instances, operations, policies, recovery, restore, vaults
+from pulumi_dataprotection.emulator import guards, instances, operations, policies, recovery, restore, vaults
 from pulumi_dataprotection.emulator.service import Call, Reply, Service
 
 Handler = Callable[[Service, Call], Reply]
@@ -17,6 +17,9 @@ _RG = rf"{_SUB}/resourceGroups/(?P<rg>{_SEG})"
 _DP = r"/providers/Microsoft\.DataProtection"
 _VAULT = rf"{_RG}{_DP}/backupVaults/(?P<vault>{_SEG})"
 _BI = rf"{_VAULT}/backupInstances/(?P<name>{_SEG})"
+_GUARD = rf"{_RG}{_DP}/resourceGuards/(?P<guard>{_SEG})"
+_PROXY = rf"{_VAULT}/backupResourceGuardProxies/(?P<name>{_SEG})"
+_REQUEST_TYPE = "(?P<request_type>" + "|".join(guards.REQUEST_TYPES) + ")"
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,27 @@ ROUTES: tuple[Route, ...] = (
         "backupVaults/deletedBackupInstances",
         POST=instances.undelete,
     ),
+    _route(f"{_SUB}{_DP}/resourceGuards", "resourceGuards", GET=guards.list_guards_in_subscription),
+    _route(f"{_RG}{_DP}/resourceGuards", "resourceGuards", GET=guards.list_guards_in_group),
+    _route(
+        _GUARD,
+        "resourceGuards",
+        GET=guards.get_guard,
+        PUT=guards.put_guard,
+        PATCH=guards.patch_guard,
+        DELETE=guards.delete_guard,
+    ),
+    _route(f"{_GUARD}/{_REQUEST_TYPE}", "resourceGuards", GET=guards.list_requests),
+    _route(rf"{_GUARD}/{_REQUEST_TYPE}/(?P<request>{_SEG})", "resourceGuards", GET=guards.get_request),
+    _route(f"{_VAULT}/backupResourceGuardProxies", "backupVaults/backupResourceGuardProxies", GET=guards.list_proxies),
+    _route(
+        _PROXY,
+        "backupVaults/backupResourceGuardProxies",
+        GET=guards.get_proxy,
+        PUT=guards.put_proxy,
+        DELETE=guards.delete_proxy,
+    ),
+    _route(f"{_PROXY}/unlockDelete", "backupVaults/backupResourceGuardProxies", POST=guards.unlock_delete),
     _route(f"{_VAULT}/backupJobs", "backupVaults/backupJobs", GET=operations.list_jobs),
     _route(rf"{_VAULT}/backupJobs/(?P<job>{_SEG})", "backupVaults/backupJobs", GET=operations.get_job),
     _route(rf"{_VAULT}/operationStatus/(?P<operation>{_SEG})", "backupVaults/operationStatus", GET=operations.status),

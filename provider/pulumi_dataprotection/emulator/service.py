@@ -37,6 +37,9 @@ VAULT, POLICY, INSTANCE, DELETED, JOB, OPERATION, PENDING = (
     "operation",
     "pending-operation",
 )
+# Multi-user authorization (see ``guards``): resource guards, vault guard links, open unlocks, access to guards
+# (keyed by guard id) and subscriptions of other tenants (keyed by subscription id).
+GUARD, PROXY, UNLOCK, GRANT, TENANT = "resource-guard", "guard-proxy", "guard-unlock", "guard-grant", "guard-tenant"
 
 
 @dataclass
@@ -49,6 +52,8 @@ class Call:
     params: dict[str, str]
     body: Any = None
     query: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+    """Request headers, lower-cased names."""
 
 
 @dataclass
@@ -241,8 +246,8 @@ class Service:
         self.store.put(VAULT, doc["id"], doc)
 
     def delete_vault_tree(self, doc: JSON) -> None:
-        """Remove a vault with its policies, soft-deleted instances and jobs."""
-        for kind in (POLICY, INSTANCE, DELETED, JOB):
+        """Remove a vault with its policies, soft-deleted instances, jobs and guard link."""
+        for kind in (POLICY, INSTANCE, DELETED, JOB, PROXY, UNLOCK):
             for child in self.store.select(kind, parent=doc["id"]):
                 self.store.delete(kind, child.get("key") or child["id"])
         self.store.delete(VAULT, doc["id"])

@@ -6,7 +6,7 @@ import copy
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import ids, render, schema
+from pulumi_dataprotection.emulator import guards, ids, render, schema
 from pulumi_dataprotection.emulator.errors import ArmError, gateway, invalid_input
 from pulumi_dataprotection.emulator.service import INSTANCE, VAULT, Call, Reply, Service
 
@@ -180,9 +180,11 @@ def put(svc: Service, call: Call) -> Reply:
             f"'{p['rg']}'. A resource with the same name cannot be created in location '{parsed['location']}'. "
             "Please select a new resource name.",
         )
-    requested = parsed["properties"]
+    requested, requests = guards.strip_requests(parsed["properties"])
     props = _merge(existing["properties"], requested) if existing else _with_defaults(svc, requested)
     check_rules(svc, existing["properties"] if existing else None, props)
+    if existing is not None and guards.reduces_security(existing["properties"], props):
+        guards.require(svc, call, existing, guards.DISABLE_SECURITY, requests)
     identity = _identity(svc, parsed.get("identity"), existing.get("identity") if existing else None)
     tags = parsed.get("tags", existing.get("tags") if existing else None)
     if (
@@ -203,6 +205,7 @@ def put(svc: Service, call: Call) -> Reply:
         "properties": props,
         "provisioningState": "Updating" if existing else "Provisioning",
         "op": op["id"],
+        "resource_guard": existing.get("resource_guard") if existing else None,
     }
     svc.store.put(VAULT, vault_id, doc)
     return svc.lro_reply(call, 201, op, status_path=f"{doc['id']}/operationStatus", body=render.vault(doc))
@@ -212,8 +215,11 @@ def patch(svc: Service, call: Call) -> Reply:
     """PATCH a vault: 202 + Azure-AsyncOperation + Location (vault operationResults), or 200 when unchanged."""
     doc = svc.vault_of(call)
     parsed = schema.parse(schema.PATCH_VAULT, call.body)
-    props = _merge(doc["properties"], parsed.get("properties", {}))
+    requested, requests = guards.strip_requests(parsed.get("properties", {}))
+    props = _merge(doc["properties"], requested)
     check_rules(svc, doc["properties"], props)
+    if guards.reduces_security(doc["properties"], props):
+        guards.require(svc, call, doc, guards.DISABLE_SECURITY, requests)
     identity = _identity(svc, parsed.get("identity"), doc.get("identity"))
     tags = parsed.get("tags", doc.get("tags"))
     if (props, identity, tags) == (doc["properties"], doc.get("identity"), doc.get("tags")):

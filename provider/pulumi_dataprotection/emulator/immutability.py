@@ -1,0 +1,79 @@
+"""What an immutable vault refuses (immutability ``Unlocked`` or ``Locked``): operations that could lose recovery
+points before they expire. For a Backup vault: deleting a backup instance (stop protection with delete data) and
+moving an instance to a policy that keeps vaulted data for less time. Operational tiers are not immutable, so an
+instance whose policy keeps data only in the OperationalStore is not restricted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pulumi_dataprotection.emulator.errors import ArmError
+
+JSON = dict[str, Any]
+
+_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$")
+_IMMUTABLE_STORES = ("VaultStore", "ArchiveStore")
+_DOCS = "https://aka.ms/AB-ImmutableVaults-States"
+
+
+def immutability(vault: JSON) -> str:
+    """The vault's immutability state (``Disabled`` when unset)."""
+    state = vault["properties"].get("securitySettings", {}).get("immutabilitySettings", {}).get("state")
+    return state if isinstance(state, str) else "Disabled"
+
+
+def _days(duration: str) -> float:
+    m = _DURATION.match(duration)
+    if not m:
+        return 0.0
+    y, mo, w, d, h, mi, s = (float(x) if x else 0.0 for x in m.groups())
+    return y * 365 + mo * 30 + w * 7 + d + h / 24 + mi / 1440 + s / 86400
+
+
+def retention_days(policy: JSON | None) -> dict[str, float]:
+    """The longest retention, in days, a policy keeps recovery points in each immutable datastore."""
+    out: dict[str, float] = {}
+    for rule in (policy or {}).get("properties", {}).get("policyRules", []):
+        for lifecycle in rule.get("lifecycles", []) if rule.get("objectType") == "AzureRetentionRule" else []:
+            store = lifecycle["sourceDataStore"]["dataStoreType"]
+            if store in _IMMUTABLE_STORES:
+                out[store] = max(out.get(store, 0.0), _days(lifecycle["deleteAfter"]["duration"]))
+    return out
+
+
+def reduces_retention(old_policy: JSON | None, new_policy: JSON | None) -> bool:
+    """Whether moving from ``old_policy`` to ``new_policy`` keeps some immutable datastore's data for less time."""
+    after = retention_days(new_policy)
+    return any(after.get(store, 0.0) < days for store, days in retention_days(old_policy).items())
+
+
+def _refused(vault: JSON, what: str, action: str) -> ArmError:
+    return ArmError(
+        400,
+        "UserErrorOperationNotAllowedOnImmutableVault",
+        f"The operation to {what} is not allowed because the backup vault {vault['id']} is immutable "
+        f"(immutability {immutability(vault)}).",
+        recommended=[f"{action} Refer to the documentation to learn more: {_DOCS}"],
+    )
+
+
+def check_delete(vault: JSON, instance: JSON, policy: JSON | None) -> None:
+    """Refuse deleting an instance with immutable recovery points from an immutable vault."""
+    if immutability(vault) != "Disabled" and retention_days(policy):
+        raise _refused(
+            vault,
+            f"delete the backup instance {instance['name']} and its recovery points",
+            "Stop protection and retain data instead; recovery points expire with their retention.",
+        )
+
+
+def check_policy_change(vault: JSON, instance: JSON, old_policy: JSON | None, new_policy: JSON | None) -> None:
+    """Refuse moving an instance of an immutable vault to a policy with shorter vaulted retention."""
+    if immutability(vault) != "Disabled" and reduces_retention(old_policy, new_policy):
+        raise _refused(
+            vault,
+            f"change the backup policy of the backup instance {instance['name']} to one with a shorter retention",
+            "Use a policy that retains recovery points at least as long as the current one.",
+        )
