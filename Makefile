@@ -11,7 +11,7 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 export PULUMI_DP_ENGINE_BIN := $(ENGINE_BIN)
 
-.PHONY: test lint unit venv engine clean demo
+.PHONY: test lint unit venv engine clean demo generate
 
 venv: $(STAMP)
 
@@ -33,7 +33,12 @@ $(AZURITE): tools/azurite/package.json tools/azurite/package-lock.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check provider tests tools examples bench
-	$(BIN)/mypy provider/pulumi_dataprotection tools/demo.py tools/reference.py bench
+	$(BIN)/mypy provider/pulumi_dataprotection tools/demo.py tools/reference.py tools/gen_api.py bench
+
+# Regenerate everything derived from the schemas (typed API, resource reference); a test fails when they are stale.
+generate: $(STAMP)
+	$(BIN)/python tools/gen_api.py --write
+	$(BIN)/python tools/reference.py --write
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not engine"

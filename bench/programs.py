@@ -8,9 +8,8 @@ Both programs read ``bench:vaults`` and ``bench:instances`` from the stack confi
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from pulumi_dataprotection.policy.builders import Retention, Schedule, aks_policy
+from pulumi_dataprotection.policy.builders import PolicyInputs, Retention, Schedule, aks_policy
 
 SUBSCRIPTION = "33333333-3333-3333-3333-333333333333"
 RESOURCE_GROUP = "rg-bench"
@@ -20,7 +19,7 @@ POLICIES_PER_VAULT = 2
 NOOP_MODULE = "noop_provider.py"
 
 
-def policy_inputs() -> list[dict[str, Any]]:
+def policy_inputs() -> list[PolicyInputs]:
     """The two AKS policies every vault gets (4-hourly kept 7 days, 8-hourly kept 14 days)."""
     return [
         aks_policy(Schedule.hourly(4), Retention("P7D")),

@@ -102,8 +102,9 @@ class AdhocBackupProvider(SchemaProvider):
 
     schema = SCHEMA
     title = "AdhocBackup"
+    description = "An on-demand backup of a backup instance; change ``triggers`` to run another one."
     identity_fields = ()
-    audit_outputs = ("job_id",)
+    audit_outputs = (Field("job_id", StringType(), doc="Id of the backup job.", mutability=OUTPUT_ONLY),)
 
     def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
         return ResourceId.parse(str(inputs["backup_instance_id"]))
@@ -176,13 +177,53 @@ class AdhocBackupProvider(SchemaProvider):
         return {"job_id": values.get("arm_id")}
 
 
-class AdhocBackup(ArmResource, module=MODULE, name="AdhocBackup"):
-    """An on-demand backup of a backup instance; change ``triggers`` to run another one."""
+# Generated from the schema by tools/gen_api.py: do not edit below this line.
 
-    job_id: pulumi.Output[str]
-    job_status: pulumi.Output[str]
+
+class AdhocBackup(ArmResource, module=MODULE, name="AdhocBackup"):
+    """An on-demand backup of a backup instance; change ``triggers`` to run another one.
+
+    Typed nested inputs and enumerations: ``pulumi_dataprotection.adhoc.api``; common outputs: ``arm_id``,
+    ``api_version``, ``provisioning_state``.
+    """
+
+    backup_instance_id: pulumi.Output[str]
+    """Id of the backup instance to back up."""
+
+    rule_name: pulumi.Output[str | None]
+    """The policy's backup rule to use (default: the policy's only backup rule)."""
+
+    retention_tag_override: pulumi.Output[str | None]
+    """Retention tag for the recovery point (Default, Daily, Weekly, ...; default: the rule's default)."""
+
+    triggers: pulumi.Output[Any]
+    """Any value; changing it runs a new backup."""
+
+    wait_for_completion: pulumi.Output[bool]
+    """Wait until the backup job completes (else only until Azure accepted it)."""
+
+    timeouts: pulumi.Output[dict[str, str] | None]
+    """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
+    providers); defaults come from dataprotection:timeouts.
+    """
+
+    job_status: pulumi.Output[str | None]
+    """Status of the backup job (InProgress, Completed, Failed). Set by Azure."""
+
+    job_start_time: pulumi.Output[str | None]
+    """When the job started. Set by Azure."""
+
+    job_end_time: pulumi.Output[str | None]
+    """When the job ended. Set by Azure."""
+
     recovery_point_id: pulumi.Output[str | None]
-    rule_name: pulumi.Output[str]
+    """The recovery point the job created. Set by Azure."""
+
+    job_error: pulumi.Output[Any]
+    """Errors of a failed job. Set by Azure."""
+
+    job_id: pulumi.Output[str | None]
+    """Id of the backup job. Set by Azure."""
 
     def __init__(
         self,
@@ -191,12 +232,27 @@ class AdhocBackup(ArmResource, module=MODULE, name="AdhocBackup"):
         backup_instance_id: pulumi.Input[str],
         rule_name: pulumi.Input[str] | None = None,
         retention_tag_override: pulumi.Input[str] | None = None,
-        triggers: pulumi.Input[Any] | None = None,
+        triggers: Any | None = None,
         wait_for_completion: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """Back up ``backup_instance_id`` now with ``rule_name`` (default: the policy's only backup rule)."""
+        """Declare a AdhocBackup.
+
+        :param resource_name: The Pulumi resource name.
+        :param backup_instance_id: Id of the backup instance to back up. Required. Changing it replaces the resource.
+        :param rule_name: The policy's backup rule to use (default: the policy's only backup rule). Changing it
+            replaces the resource. When not set, Azure's value is kept.
+        :param retention_tag_override: Retention tag for the recovery point (Default, Daily, Weekly, ...; default:
+            the rule's default). Changing it replaces the resource.
+        :param triggers: Any value; changing it runs a new backup. Changing it replaces the resource.
+        :param wait_for_completion: Wait until the backup job completes (else only until Azure accepted it). Default:
+            true. A change of it alone is no change of the resource.
+        :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
+            not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
+            change of the resource.
+        :param opts: Options of the resource.
+        """
         inputs = {
             "backup_instance_id": backup_instance_id,
             "rule_name": rule_name,
@@ -208,6 +264,6 @@ class AdhocBackup(ArmResource, module=MODULE, name="AdhocBackup"):
         super().__init__(
             AdhocBackupProvider(),
             resource_name,
-            resource_props(AdhocBackupProvider, inputs),
+            resource_props(AdhocBackupProvider, resource_name, inputs),
             resource_options(AdhocBackupProvider, opts),
         )

@@ -1,6 +1,7 @@
 """The generic dynamic-provider engine shared by every resource (see :mod:`pulumi_dataprotection.dynamic.engine`)."""
 
 from pulumi_dataprotection.dynamic.engine import (
+    COMMON_OUTPUT_FIELDS,
     COMMON_OUTPUTS,
     Context,
     PlanError,
@@ -15,6 +16,7 @@ from pulumi_dataprotection.dynamic.resource import MODULE, ArmResource, resource
 
 __all__ = [
     "COMMON_OUTPUTS",
+    "COMMON_OUTPUT_FIELDS",
     "MODULE",
     "TIMEOUTS",
     "TIMEOUT_RULE",

@@ -27,7 +27,7 @@ from pulumi.dynamic import (
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import ResourceId
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
-from pulumi_dataprotection.schema import Ctx, ResourceSchema
+from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.unknown import contains_unknown, default_is_unknown
 
@@ -35,7 +35,18 @@ if TYPE_CHECKING:
     from pulumi_dataprotection.arm.client import ArmClient
 
 JsonObject = dict[str, Any]
-COMMON_OUTPUTS = ("arm_id", "api_version", "provisioning_state")
+COMMON_OUTPUT_FIELDS = (
+    Field("arm_id", StringType(), doc="ARM id of the resource (`id` is Pulumi's own).", mutability=OUTPUT_ONLY),
+    Field(
+        "api_version",
+        StringType(),
+        doc="The api-version the resource was written and read with.",
+        mutability=OUTPUT_ONLY,
+    ),
+    Field("provisioning_state", StringType(), doc="Azure's provisioning state.", mutability=OUTPUT_ONLY),
+)
+"""The outputs every provider returns (declared on :class:`pulumi_dataprotection.dynamic.ArmResource`)."""
+COMMON_OUTPUTS = tuple(f.name for f in COMMON_OUTPUT_FIELDS)
 _CTX = Ctx()
 
 
@@ -81,14 +92,18 @@ class SchemaProvider(ResourceProvider):
     Class attributes: ``schema`` (the resource's fields, including provider-level knobs declared without a REST
     path), ``title`` (the Pulumi type name, for messages), ``identity_fields`` (inputs that make up the ARM id),
     ``same_id_replace`` ("delete_first": a replacement that keeps the ARM id deletes the old resource first;
-    "refuse": it is a preview error), and ``audit_outputs`` (extra output names computed by :meth:`audit`).
+    "refuse": it is a preview error), ``audit_outputs`` (the extra outputs computed by :meth:`audit`, declared as
+    output fields), ``named_by`` (inputs that name the resource: when a program sets none of them, the first defaults
+    to the Pulumi resource name) and ``description`` (the resource class's docstring, for the generated API).
     """
 
     schema: ClassVar[ResourceSchema]
     title: ClassVar[str]
+    description: ClassVar[str] = ""
     identity_fields: ClassVar[tuple[str, ...]]
     same_id_replace: ClassVar[str] = "delete_first"
-    audit_outputs: ClassVar[tuple[str, ...]] = ()
+    audit_outputs: ClassVar[tuple[Field, ...]] = ()
+    named_by: ClassVar[tuple[str, ...]] = ()
 
     # -- declared names ----------------------------------------------------------------------------------------
 
@@ -96,7 +111,7 @@ class SchemaProvider(ResourceProvider):
     def output_names(cls) -> list[str]:
         """Every output of the resource: schema outputs (``id`` becomes ``arm_id``), common and audit outputs."""
         names = [n for n in cls.schema.output_names if n != "id"]
-        return list(dict.fromkeys([*names, *COMMON_OUTPUTS, *cls.audit_outputs]))
+        return list(dict.fromkeys([*names, *COMMON_OUTPUTS, *(f.name for f in cls.audit_outputs)]))
 
     @classmethod
     def input_names(cls) -> list[str]:

@@ -23,9 +23,12 @@ class ArmResource(Resource):
     provisioning_state: pulumi.Output[str]
 
 
-def resource_props(provider: type[SchemaProvider], inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Inputs (None = not set) plus every input and output name, so all are readable as resource attributes."""
+def resource_props(provider: type[SchemaProvider], resource_name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Inputs (None = not set) plus every input and output name, so all are readable as resource attributes; when
+    none of the provider's ``named_by`` inputs is set, the first is the Pulumi resource name."""
     props: dict[str, Any] = dict(inputs)
+    if provider.named_by and all(props.get(name) is None for name in provider.named_by):
+        props[provider.named_by[0]] = resource_name
     for name in [*provider.input_names(), *provider.output_names()]:
         props.setdefault(name, None)
     return props

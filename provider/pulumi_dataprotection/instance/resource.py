@@ -31,9 +31,19 @@ from pulumi_dataprotection.dynamic import (
     resource_props,
     wait_until,
 )
+from pulumi_dataprotection.instance import api
 from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
 from pulumi_dataprotection.policy.resource import SCHEMA as POLICY_SCHEMA
-from pulumi_dataprotection.schema import BoolType, EnumType, Field, IdPart
+from pulumi_dataprotection.schema import (
+    OUTPUT_ONLY,
+    BoolType,
+    EnumType,
+    Field,
+    IdPart,
+    ListType,
+    ObjectType,
+    StringType,
+)
 from pulumi_dataprotection.schema.datasources import KINDS
 
 ON_DELETE = ("Delete", "StopProtectionRetainData", "Suspend", "Retain")
@@ -73,6 +83,17 @@ _DELETE_CALLS: dict[str, Callable[[ResourceId], tuple[str, str, str]]] = {
 """What destroying the resource sends per ``on_delete`` mode (``Retain`` sends nothing)."""
 
 
+PROTECTION_ERROR = ObjectType(
+    [
+        Field("code", StringType(), doc="Azure's error code.", mutability=OUTPUT_ONLY),
+        Field("message", StringType(), doc="Azure's message.", mutability=OUTPUT_ONLY),
+        Field("recommended_action", ListType(StringType()), doc="What Azure recommends.", mutability=OUTPUT_ONLY),
+    ],
+    description="a protection error",
+)
+"""The ``protection_error`` output (see :func:`protection_error`)."""
+
+
 def protection_error(details: Any) -> dict[str, Any] | None:
     """``{code, message, recommended_action}`` from ``protectionErrorDetails`` (a UserFacingError), or None."""
     if not isinstance(details, Mapping) or not (details.get("code") or details.get("message")):
@@ -92,8 +113,27 @@ class InstanceProvider(SchemaProvider):
 
     schema = SCHEMA
     title = "BackupInstance"
+    description = (
+        "A protected datasource in a vault (``Microsoft.DataProtection/backupVaults/backupInstances``); the inputs "
+        "that apply depend on ``datasource_kind``."
+    )
     identity_fields = ("vault_id", "name")
-    audit_outputs = ("protection_state", "protection_error", "datasource_type")
+    named_by = ("name",)
+    audit_outputs = (
+        Field(
+            "protection_state",
+            StringType(),
+            doc="`currentProtectionState`, e.g. `ProtectionConfigured`.",
+            mutability=OUTPUT_ONLY,
+        ),
+        Field(
+            "protection_error",
+            PROTECTION_ERROR,
+            doc="`{code, message, recommended_action}` when protection failed, else null.",
+            mutability=OUTPUT_ONLY,
+        ),
+        Field("datasource_type", StringType(), doc="The datasource type as Azure reports it.", mutability=OUTPUT_ONLY),
+    )
 
     def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
         return ResourceId.parse(str(inputs["vault_id"])).child("backupInstances", str(inputs["name"]))
@@ -328,30 +368,155 @@ class InstanceProvider(SchemaProvider):
         }
 
 
+# Generated from the schema by tools/gen_api.py: do not edit below this line.
+
+
 class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
-    """A protected datasource in a vault (``Microsoft.DataProtection/backupVaults/backupInstances``)."""
+    """A protected datasource in a vault (``Microsoft.DataProtection/backupVaults/backupInstances``); the inputs that
+    apply depend on ``datasource_kind``.
+
+    Typed nested inputs and enumerations: ``pulumi_dataprotection.instance.api``; common outputs: ``arm_id``,
+    ``api_version``, ``provisioning_state``.
+    """
 
     name: pulumi.Output[str]
+    """Backup instance name (part of the URL)."""
+
     vault_id: pulumi.Output[str]
-    policy_id: pulumi.Output[str]
+    """Id of the backup vault."""
+
+    datasource_kind: pulumi.Output[api.DatasourceKind]
+    """What is protected: aks (AKS cluster), disk (managed disk), blob (blob storage account), adls (Data Lake Storage
+    account), postgresql (PostgreSQL single-server database), postgresql_flexible (PostgreSQL flexible server),
+    mysql_flexible (MySQL flexible server).
+    """
+
     datasource_id: pulumi.Output[str]
-    datasource_type: pulumi.Output[str]
-    protection_state: pulumi.Output[str]
-    protection_status: pulumi.Output[dict[str, Any]]
-    protection_error: pulumi.Output[dict[str, Any] | None]
-    on_delete: pulumi.Output[str]
+    """Id of the protected resource (for a PostgreSQL single-server database: the server)."""
+
+    database_name: pulumi.Output[str | None]
+    """The database of a PostgreSQL single server."""
+
+    datasource_location: pulumi.Output[str | None]
+    """Region of the protected resource."""
+
+    friendly_name: pulumi.Output[str | None]
+    """Display name (default: the resource name, server/database for PostgreSQL)."""
+
+    policy_id: pulumi.Output[str]
+    """Id of the backup policy (a policy of the same vault, for the same kind of datasource)."""
+
+    snapshot_resource_group_id: pulumi.Output[str | None]
+    """Resource group holding the operational-tier snapshots (AKS, disks)."""
+
+    snapshot_volumes: pulumi.Output[bool | None]
+    """Snapshot persistent volumes."""
+
+    include_cluster_scope_resources: pulumi.Output[bool | None]
+    """Back up cluster-scoped resources."""
+
+    included_namespaces: pulumi.Output[list[str] | None]
+    """Namespaces to back up (all when empty)."""
+
+    excluded_namespaces: pulumi.Output[list[str] | None]
+    """Namespaces to skip."""
+
+    included_resource_types: pulumi.Output[list[str] | None]
+    """Resource types to back up."""
+
+    excluded_resource_types: pulumi.Output[list[str] | None]
+    """Resource types to skip."""
+
+    label_selectors: pulumi.Output[list[str] | None]
+    """Label selectors (key=value, key!=value, ...)."""
+
+    included_volume_types: pulumi.Output[list[api.IncludedVolumeType] | None]
+    """Volume types to snapshot."""
+
+    backup_hook_references: pulumi.Output[list[api.BackupHookReference] | None]
+    """Backup hooks (custom resources) to run around the backup."""
+
+    containers: pulumi.Output[list[str] | None]
+    """Containers to back up (vaulted blob and ADLS backups)."""
+
+    secret_store_uri: pulumi.Output[str | None]
+    """Key Vault secret holding the database connection credentials."""
+
+    use_system_assigned_identity: pulumi.Output[bool | None]
+    """Use the vault's system-assigned identity (false when a user-assigned one is given)."""
+
+    user_assigned_identity_id: pulumi.Output[str | None]
+    """User-assigned identity of the vault to use for this instance."""
+
+    validation_type: pulumi.Output[api.ValidationType | None]
+    """How deeply Azure validates the request (not stored by Azure)."""
+
+    resource_guard_operation_requests: pulumi.Output[list[str] | None]
+    """Resource guard operation requests authorizing the change (sent with the request only)."""
+
+    tags: pulumi.Output[dict[str, str] | None]
+    """Resource tags."""
+
+    on_delete: pulumi.Output[api.OnDelete]
+    """What destroying the resource does: Delete (Azure keeps soft-deleted backups per the vault's soft delete setting),
+    StopProtectionRetainData (stop backups, keep recovery points), Suspend (pause backups, keep the instance) or
+    Retain (leave it untouched).
+    """
+
+    wait_for_protection: pulumi.Output[bool]
+    """Wait until currentProtectionState is ProtectionConfigured after a create or update."""
+
+    timeouts: pulumi.Output[dict[str, str] | None]
+    """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
+    providers); defaults come from dataprotection:timeouts.
+    """
+
+    resource_type: pulumi.Output[str | None]
+    """ARM resource type. Set by Azure."""
+
+    system_data: pulumi.Output[Any]
+    """Creation and modification metadata. Set by Azure."""
+
+    current_protection_state: pulumi.Output[str | None]
+    """Protection state. Set by Azure."""
+
+    protection_status: pulumi.Output[Any]
+    """Status and error details. Set by Azure."""
+
+    protection_error_details: pulumi.Output[Any]
+    """Protection error. Set by Azure."""
+
+    policy_version: pulumi.Output[str | None]
+    """Version of the policy in use. Set by Azure."""
+
+    datasource_info: pulumi.Output[Any]
+    """Datasource as Azure reports it when that differs from the inputs (e.g. OssDB), {} when not reported. Set by
+    Azure.
+    """
+
+    datasource_set_info: pulumi.Output[Any]
+    """Datasource set as Azure reports it when that differs from the inputs, {} when not reported. Set by Azure."""
+
+    protection_state: pulumi.Output[str | None]
+    """`currentProtectionState`, e.g. `ProtectionConfigured`. Set by Azure."""
+
+    protection_error: pulumi.Output[api.ProtectionError | None]
+    """`{code, message, recommended_action}` when protection failed, else null. Set by Azure."""
+
+    datasource_type: pulumi.Output[str | None]
+    """The datasource type as Azure reports it. Set by Azure."""
 
     def __init__(
         self,
         resource_name: str,
         *,
         vault_id: pulumi.Input[str],
-        policy_id: pulumi.Input[str],
-        datasource_kind: pulumi.Input[str],
+        datasource_kind: pulumi.Input[api.DatasourceKind],
         datasource_id: pulumi.Input[str],
+        policy_id: pulumi.Input[str],
         name: pulumi.Input[str] | None = None,
-        datasource_location: pulumi.Input[str] | None = None,
         database_name: pulumi.Input[str] | None = None,
+        datasource_location: pulumi.Input[str] | None = None,
         friendly_name: pulumi.Input[str] | None = None,
         snapshot_resource_group_id: pulumi.Input[str] | None = None,
         snapshot_volumes: pulumi.Input[bool] | None = None,
@@ -361,30 +526,84 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         included_resource_types: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         excluded_resource_types: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         label_selectors: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        included_volume_types: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        backup_hook_references: pulumi.Input[Sequence[Any]] | None = None,
+        included_volume_types: pulumi.Input[Sequence[pulumi.Input[api.IncludedVolumeType]]] | None = None,
+        backup_hook_references: pulumi.Input[Sequence[pulumi.Input[api.BackupHookReferenceArgs]]] | None = None,
         containers: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         secret_store_uri: pulumi.Input[str] | None = None,
         use_system_assigned_identity: pulumi.Input[bool] | None = None,
         user_assigned_identity_id: pulumi.Input[str] | None = None,
-        validation_type: pulumi.Input[str] | None = None,
+        validation_type: pulumi.Input[api.ValidationType] | None = None,
         resource_guard_operation_requests: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-        on_delete: pulumi.Input[str] | None = None,
+        on_delete: pulumi.Input[api.OnDelete] | None = None,
         wait_for_protection: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """``datasource_kind``: aks, disk, blob, adls, postgresql, postgresql_flexible or mysql_flexible; ``name``
-        defaults to ``resource_name``; ``on_delete``: Delete, StopProtectionRetainData, Suspend or Retain."""
+        """Declare a BackupInstance.
+
+        :param resource_name: The Pulumi resource name.
+        :param vault_id: Id of the backup vault. Required. Changing it replaces the resource.
+        :param datasource_kind: What is protected: aks (AKS cluster), disk (managed disk), blob (blob storage
+            account), adls (Data Lake Storage account), postgresql (PostgreSQL single-server database),
+            postgresql_flexible (PostgreSQL flexible server), mysql_flexible (MySQL flexible server). Required.
+            Changing it replaces the resource.
+        :param datasource_id: Id of the protected resource (for a PostgreSQL single-server database: the server).
+            Required. Changing it replaces the resource.
+        :param policy_id: Id of the backup policy (a policy of the same vault, for the same kind of datasource).
+            Required.
+        :param name: Backup instance name (part of the URL). Changing it replaces the resource. Default: the resource
+            name.
+        :param database_name: The database of a PostgreSQL single server. Required when datasource_kind is
+            postgresql. Changing it replaces the resource.
+        :param datasource_location: Region of the protected resource. Changing it replaces the resource. When not
+            set, Azure's value is kept.
+        :param friendly_name: Display name (default: the resource name, server/database for PostgreSQL). Changing it
+            replaces the resource. When not set, derived from the other inputs.
+        :param snapshot_resource_group_id: Resource group holding the operational-tier snapshots (AKS, disks).
+            Changing it replaces the resource.
+        :param snapshot_volumes: Snapshot persistent volumes. Applies when datasource_kind is aks. Default: true.
+        :param include_cluster_scope_resources: Back up cluster-scoped resources. Applies when datasource_kind is
+            aks. Default: true.
+        :param included_namespaces: Namespaces to back up (all when empty). Applies when datasource_kind is aks.
+        :param excluded_namespaces: Namespaces to skip. Applies when datasource_kind is aks.
+        :param included_resource_types: Resource types to back up. Applies when datasource_kind is aks.
+        :param excluded_resource_types: Resource types to skip. Applies when datasource_kind is aks.
+        :param label_selectors: Label selectors (key=value, key!=value, ...). Applies when datasource_kind is aks.
+        :param included_volume_types: Volume types to snapshot. Applies when datasource_kind is aks.
+        :param backup_hook_references: Backup hooks (custom resources) to run around the backup. Applies when
+            datasource_kind is aks.
+        :param containers: Containers to back up (vaulted blob and ADLS backups). Applies when datasource_kind is
+            adls or blob.
+        :param secret_store_uri: Key Vault secret holding the database connection credentials. Required when
+            datasource_kind is postgresql.
+        :param use_system_assigned_identity: Use the vault's system-assigned identity (false when a user-assigned one
+            is given). When not set, derived from the other inputs.
+        :param user_assigned_identity_id: User-assigned identity of the vault to use for this instance. When not set,
+            Azure's value is kept.
+        :param validation_type: How deeply Azure validates the request (not stored by Azure). A change of it alone is
+            no change of the resource.
+        :param resource_guard_operation_requests: Resource guard operation requests authorizing the change (sent with
+            the request only). A change of it alone is no change of the resource.
+        :param tags: Resource tags.
+        :param on_delete: What destroying the resource does: Delete (Azure keeps soft-deleted backups per the vault's
+            soft delete setting), StopProtectionRetainData (stop backups, keep recovery points), Suspend (pause
+            backups, keep the instance) or Retain (leave it untouched). Default: "Delete".
+        :param wait_for_protection: Wait until currentProtectionState is ProtectionConfigured after a create or
+            update. Default: true. A change of it alone is no change of the resource.
+        :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
+            not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
+            change of the resource.
+        :param opts: Options of the resource.
+        """
         inputs = {
-            "name": name if name is not None else resource_name,
             "vault_id": vault_id,
-            "policy_id": policy_id,
             "datasource_kind": datasource_kind,
             "datasource_id": datasource_id,
-            "datasource_location": datasource_location,
+            "policy_id": policy_id,
+            "name": name,
             "database_name": database_name,
+            "datasource_location": datasource_location,
             "friendly_name": friendly_name,
             "snapshot_resource_group_id": snapshot_resource_group_id,
             "snapshot_volumes": snapshot_volumes,
@@ -410,6 +629,6 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         super().__init__(
             InstanceProvider(),
             resource_name,
-            resource_props(InstanceProvider, inputs),
+            resource_props(InstanceProvider, resource_name, inputs),
             resource_options(InstanceProvider, opts),
         )

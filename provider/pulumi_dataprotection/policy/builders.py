@@ -1,6 +1,7 @@
 """Datasource-aware builders of BackupPolicy inputs: schedules, retention (default and tagged, with copies to the
 vault or archive tier) turned into the typed ``datasource_types`` / ``policy_rules`` inputs of
-:data:`pulumi_dataprotection.policy.schema.POLICY`, the way Azure's own tooling lays them out.
+:data:`pulumi_dataprotection.policy.schema.POLICY` (typed by :mod:`pulumi_dataprotection.policy.api`), the way Azure's
+own tooling lays them out.
 
     aks_policy(Schedule.hourly(4), Retention("P7D"),
                tagged=[TaggedRetention("Daily", "P7D", first_of("day"), vault_copy_keep_for="P84D")])
@@ -11,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
+from pulumi_dataprotection.policy import api
 from pulumi_dataprotection.schema.datasources import KINDS, TAG_PRIORITIES, DatasourceKind
 from pulumi_dataprotection.schema.iso8601 import parse_repeating_interval
 
@@ -101,17 +103,17 @@ def _weekday(day: str) -> int:
 class Criteria:
     """Which backups a retention tag applies to: an absolute marker (``FirstOfDay``...) or generic criteria."""
 
-    absolute: str | None = None
-    days_of_week: tuple[str, ...] = ()
-    weeks_of_month: tuple[str, ...] = ()
+    absolute: api.AbsoluteCriteria | None = None
+    days_of_week: tuple[api.DaysOfTheWeek, ...] = ()
+    weeks_of_month: tuple[api.WeeksOfTheMonth, ...] = ()
     days_of_month: tuple[int | str, ...] = ()
     """Days 1-28, or ``"Last"``."""
-    months_of_year: tuple[str, ...] = ()
+    months_of_year: tuple[api.MonthsOfYear, ...] = ()
     schedule_times: tuple[str, ...] = ()
 
-    def to_inputs(self) -> dict[str, Any]:
+    def to_inputs(self) -> api.BackupCriteriaArgs:
         """The ``criteria`` item of the policy inputs."""
-        out: dict[str, Any] = {}
+        out: api.BackupCriteriaArgs = {}
         if self.absolute:
             out["absolute_criteria"] = [self.absolute]
         if self.days_of_week:
@@ -119,10 +121,7 @@ class Criteria:
         if self.weeks_of_month:
             out["weeks_of_the_month"] = list(self.weeks_of_month)
         if self.days_of_month:
-            out["days_of_month"] = [
-                {"is_last": True} if isinstance(d, str) and d.lower() == "last" else {"date": d}
-                for d in self.days_of_month
-            ]
+            out["days_of_month"] = [_day_of_month(d) for d in self.days_of_month]
         if self.months_of_year:
             out["months_of_year"] = list(self.months_of_year)
         if self.schedule_times:
@@ -130,9 +129,22 @@ class Criteria:
         return out
 
 
+def _day_of_month(day: int | str) -> api.DayOfTheMonthArgs:
+    if isinstance(day, int):
+        return {"date": day}
+    if day.lower() != "last":
+        raise ValueError(f"days of the month are 1-28 or 'Last'; got {day!r}")
+    return {"is_last": True}
+
+
 def first_of(period: str) -> Criteria:
     """The first backup of each ``day``, ``week``, ``month`` or ``year``."""
-    markers = {"day": "FirstOfDay", "week": "FirstOfWeek", "month": "FirstOfMonth", "year": "FirstOfYear"}
+    markers: dict[str, api.AbsoluteCriteria] = {
+        "day": "FirstOfDay",
+        "week": "FirstOfWeek",
+        "month": "FirstOfMonth",
+        "year": "FirstOfYear",
+    }
     if period not in markers:
         raise ValueError(f"period must be one of {', '.join(markers)}; got {period!r}")
     return Criteria(absolute=markers[period])
@@ -155,7 +167,7 @@ class Retention:
     """
 
     keep_for: str
-    data_store: str | None = None
+    data_store: api.DataStore | None = None
     archive: ArchiveTier | None = None
     vault_copy_keep_for: str | None = None
 
@@ -168,7 +180,7 @@ class TaggedRetention:
     tag: str
     keep_for: str
     criteria: Criteria = field(default_factory=lambda: first_of("week"))
-    data_store: str | None = None
+    data_store: api.DataStore | None = None
     priority: int | None = None
     archive: ArchiveTier | None = None
     vault_copy_keep_for: str | None = None
@@ -179,6 +191,14 @@ class TaggedRetention:
         return Retention(self.keep_for, self.data_store, self.archive, self.vault_copy_keep_for)
 
 
+class PolicyInputs(TypedDict):
+    """What the builders return: the content inputs of a BackupPolicy (``BackupPolicy(name, vault_id=..., **it)``)."""
+
+    datasource_types: list[api.DatasourceType]
+    policy_rules: list[api.PolicyRuleArgs]
+    raw: NotRequired[dict[str, Any]]
+
+
 def build_policy(
     datasource: str,
     *,
@@ -186,11 +206,11 @@ def build_policy(
     retention: Retention | None,
     tagged: Sequence[TaggedRetention] = (),
     operational_retention: Retention | None = None,
-    backup_type: str | None = None,
-    datasource_type: str | None = None,
+    backup_type: api.BackupType | None = None,
+    datasource_type: api.DatasourceType | None = None,
     rule_name: str | None = None,
     raw: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> PolicyInputs:
     """Policy inputs (``datasource_types``, ``policy_rules`` and ``raw``) for a datasource kind.
 
     ``datasource`` is a catalog key (``aks``, ``disk``, ``blob``, ``adls``, ``postgresql``, ``postgresql_flexible``,
@@ -199,7 +219,7 @@ def build_policy(
     retention of blobs. Everything is validated by the schema's check, which names the offending property.
     """
     kind = _kind(datasource)
-    rules: list[dict[str, Any]] = []
+    rules: list[api.PolicyRuleArgs] = []
     if schedule is not None:
         rules.append(_backup_rule(kind, schedule, tagged, backup_type, rule_name))
     if operational_retention is not None:
@@ -215,7 +235,8 @@ def build_policy(
         rules.append(_retention_rule(kind, "Default", retention, is_default=True))
     for tag in tagged:
         rules.append(_retention_rule(kind, tag.tag, tag.retention, is_default=False))
-    inputs: dict[str, Any] = {"datasource_types": [datasource_type or kind.datasource_type], "policy_rules": rules}
+    types = [datasource_type or cast(api.DatasourceType, kind.datasource_type)]
+    inputs: PolicyInputs = {"datasource_types": types, "policy_rules": rules}
     if raw:
         inputs["raw"] = dict(raw)
     return inputs
@@ -231,10 +252,10 @@ def _backup_rule(
     kind: DatasourceKind,
     schedule: Schedule,
     tagged: Sequence[TaggedRetention],
-    backup_type: str | None,
+    backup_type: api.BackupType | None,
     rule_name: str | None,
-) -> dict[str, Any]:
-    tags: list[dict[str, Any]] = [
+) -> api.AzureBackupRuleArgs:
+    tags: list[api.TaggingCriteriaArgs] = [
         {"tag_name": "Default", "tagging_priority": TAG_PRIORITIES["Default"], "is_default": True}
     ]
     for tag in tagged:
@@ -246,11 +267,11 @@ def _backup_rule(
                 "criteria": [tag.criteria.to_inputs()],
             }
         )
-    rule: dict[str, Any] = {
+    rule: api.AzureBackupRuleArgs = {
         "object_type": "AzureBackupRule",
         "name": rule_name or schedule.rule_name,
-        "backup_type": backup_type or kind.backup_types[0],
-        "data_store": kind.backup_datastores[0],
+        "backup_type": backup_type or cast(api.BackupType, kind.backup_types[0]),
+        "data_store": cast(api.DataStore, kind.backup_datastores[0]),
         "repeating_time_intervals": list(schedule.intervals),
         "tagging_criteria": tags,
     }
@@ -259,16 +280,18 @@ def _backup_rule(
     return rule
 
 
-def _retention_rule(kind: DatasourceKind, name: str, retention: Retention, *, is_default: bool) -> dict[str, Any]:
-    store = retention.data_store or kind.backup_datastores[0]
-    first: dict[str, Any] = {"delete_after": retention.keep_for, "source_data_store": store}
+def _retention_rule(
+    kind: DatasourceKind, name: str, retention: Retention, *, is_default: bool
+) -> api.AzureRetentionRuleArgs:
+    store = retention.data_store or cast(api.DataStore, kind.backup_datastores[0])
+    first: api.LifecycleArgs = {"delete_after": retention.keep_for, "source_data_store": store}
     lifecycles = [first]
-    copies: list[dict[str, Any]] = []
+    copies: list[api.CopySettingArgs] = []
     if retention.vault_copy_keep_for:
         copies.append({"copy_after": {"object_type": "ImmediateCopyOption"}, "data_store": "VaultStore"})
         lifecycles.append({"delete_after": retention.vault_copy_keep_for, "source_data_store": "VaultStore"})
     if retention.archive:
-        after: dict[str, Any] = (
+        after: api.CopyOptionArgs = (
             {"object_type": "CustomCopyOption", "duration": retention.archive.after}
             if retention.archive.after
             else {"object_type": "CopyOnExpiryOption"}
@@ -286,7 +309,7 @@ def aks_policy(
     *,
     tagged: Sequence[TaggedRetention] = (),
     raw: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> PolicyInputs:
     """AKS: incremental snapshots to OperationalStore every 4/6/8/12 hours or daily (default every 4 h, 7 days)."""
     return build_policy(
         "aks", schedule=schedule or Schedule.hourly(4), retention=retention or Retention("P7D"), tagged=tagged, raw=raw
@@ -299,14 +322,14 @@ def disk_policy(
     *,
     tagged: Sequence[TaggedRetention] = (),
     raw: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> PolicyInputs:
     """Managed disks: incremental snapshots to OperationalStore (default every 4 h, kept 7 days)."""
     return build_policy(
         "disk", schedule=schedule or Schedule.hourly(4), retention=retention or Retention("P7D"), tagged=tagged, raw=raw
     )
 
 
-def blob_operational_policy(keep_for: str = "P30D", *, raw: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def blob_operational_policy(keep_for: str = "P30D", *, raw: Mapping[str, Any] | None = None) -> PolicyInputs:
     """Blobs, operational tier only: continuous backup kept ``keep_for`` in the storage account."""
     return build_policy("blob", schedule=None, retention=None, operational_retention=Retention(keep_for), raw=raw)
 
@@ -318,7 +341,7 @@ def blob_vaulted_policy(
     tagged: Sequence[TaggedRetention] = (),
     operational_keep_for: str | None = None,
     raw: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> PolicyInputs:
     """Blobs, vaulted tier (daily or weekly copies to VaultStore), plus the operational tier when
     ``operational_keep_for`` is given. Instances using it must list their containers."""
     return build_policy(
@@ -337,7 +360,7 @@ def adls_policy(
     *,
     tagged: Sequence[TaggedRetention] = (),
     raw: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> PolicyInputs:
     """Data Lake Storage (vaulted): daily or weekly copies to VaultStore (default daily, kept 30 days)."""
     return build_policy(
         "adls", schedule=schedule or Schedule.daily(), retention=retention or Retention("P30D"), tagged=tagged, raw=raw
@@ -350,8 +373,8 @@ def _weekly_database_policy(
     retention: Retention | None,
     tagged: Sequence[TaggedRetention],
     raw: Mapping[str, Any] | None,
-    datasource_type: str | None = None,
-) -> dict[str, Any]:
+    datasource_type: api.DatasourceType | None = None,
+) -> PolicyInputs:
     """The database kinds' policy: weekly full backups to VaultStore (default Sunday 02:00, kept 3 months)."""
     return build_policy(
         key,
@@ -368,9 +391,9 @@ def postgresql_policy(
     retention: Retention | None = None,
     *,
     tagged: Sequence[TaggedRetention] = (),
-    datasource_type: str | None = None,
+    datasource_type: api.DatasourceType | None = None,
     raw: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> PolicyInputs:
     """PostgreSQL single-server databases: weekly full backups to VaultStore (default Sunday 02:00, 3 months);
     ``datasource_type="OssDB"`` uses the short name Azure also accepts."""
     return _weekly_database_policy("postgresql", schedule, retention, tagged, raw, datasource_type)
@@ -382,7 +405,7 @@ def postgresql_flexible_policy(
     *,
     tagged: Sequence[TaggedRetention] = (),
     raw: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> PolicyInputs:
     """PostgreSQL flexible servers: weekly full backups to VaultStore (default Sunday 02:00, 3 months)."""
     return _weekly_database_policy("postgresql_flexible", schedule, retention, tagged, raw)
 
@@ -393,6 +416,6 @@ def mysql_flexible_policy(
     *,
     tagged: Sequence[TaggedRetention] = (),
     raw: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
+) -> PolicyInputs:
     """MySQL flexible servers: weekly full backups to VaultStore (default Sunday 02:00, 3 months)."""
     return _weekly_database_policy("mysql_flexible", schedule, retention, tagged, raw)

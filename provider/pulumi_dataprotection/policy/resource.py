@@ -29,8 +29,9 @@ from pulumi_dataprotection.dynamic import (
     resource_options,
     resource_props,
 )
+from pulumi_dataprotection.policy import api
 from pulumi_dataprotection.policy.schema import POLICY, content_name, summarize
-from pulumi_dataprotection.schema import UNKNOWN_STRING, Field, StringType
+from pulumi_dataprotection.schema import OUTPUT_ONLY, UNKNOWN_STRING, Field, StringType
 
 HASH_LENGTH = 8
 _CONTENT = ("datasource_types", "policy_rules", "raw")
@@ -66,9 +67,30 @@ class PolicyProvider(SchemaProvider):
 
     schema = SCHEMA
     title = "BackupPolicy"
+    description = (
+        "A backup policy of a vault. Build ``datasource_types`` and ``policy_rules`` with "
+        "``pulumi_dataprotection.policy.builders`` (``aks_policy``, ``adls_policy``, ``postgresql_policy``, ...). "
+        "Azure cannot update a policy: without ``name``, the policy is named ``<name_prefix>-<content hash>`` and a "
+        "content change creates a new version (instances follow it); with a fixed ``name`` a content change is "
+        "refused at preview."
+    )
     identity_fields = ("vault_id", "name")
     same_id_replace = "refuse"
-    audit_outputs = ("summary", "content_hash")
+    named_by = ("name_prefix", "name")
+    audit_outputs = (
+        Field(
+            "summary",
+            StringType(),
+            doc="The schedule and retention in one line, e.g. `every 4 h to OperationalStore, kept 7 days`.",
+            mutability=OUTPUT_ONLY,
+        ),
+        Field(
+            "content_hash",
+            StringType(),
+            doc="Hash of the policy's canonical body (the suffix of a content-addressed name).",
+            mutability=OUTPUT_ONLY,
+        ),
+    )
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
         prefix = news.get("name_prefix")
@@ -160,44 +182,99 @@ class PolicyProvider(SchemaProvider):
         return known
 
 
+# Generated from the schema by tools/gen_api.py: do not edit below this line.
+
+
 class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
-    """A backup policy of a vault; build ``datasource_types``/``policy_rules`` with
-    ``pulumi_dataprotection.policy.builders``."""
+    """A backup policy of a vault. Build ``datasource_types`` and ``policy_rules`` with
+    ``pulumi_dataprotection.policy.builders`` (``aks_policy``, ``adls_policy``, ``postgresql_policy``, ...). Azure
+    cannot update a policy: without ``name``, the policy is named ``<name_prefix>-<content hash>`` and a content
+    change creates a new version (instances follow it); with a fixed ``name`` a content change is refused at preview.
+
+    Typed nested inputs and enumerations: ``pulumi_dataprotection.policy.api``; common outputs: ``arm_id``,
+    ``api_version``, ``provisioning_state``.
+    """
 
     name: pulumi.Output[str]
+    """Policy name (part of the URL)."""
+
     vault_id: pulumi.Output[str]
-    datasource_types: pulumi.Output[list[str]]
-    policy_rules: pulumi.Output[list[dict[str, Any]]]
-    summary: pulumi.Output[str]
-    content_hash: pulumi.Output[str]
+    """Id of the backup vault holding the policy."""
+
+    datasource_types: pulumi.Output[list[api.DatasourceType]]
+    """The datasource type the policy protects (one)."""
+
+    policy_rules: pulumi.Output[list[api.PolicyRule]]
+    """Backup and retention rules."""
+
+    raw: pulumi.Output[dict[str, Any] | None]
+    """JSON merged into the request body, for API fields the typed inputs do not cover."""
+
+    name_prefix: pulumi.Output[str]
+    """Prefix of the content-addressed name <name_prefix>-<hash> (default: the Pulumi resource name); not used when a
+    fixed name is given.
+    """
+
+    timeouts: pulumi.Output[dict[str, str] | None]
+    """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
+    providers); defaults come from dataprotection:timeouts.
+    """
+
+    resource_type: pulumi.Output[str | None]
+    """ARM resource type. Set by Azure."""
+
+    system_data: pulumi.Output[Any]
+    """Creation metadata. Set by Azure."""
+
+    summary: pulumi.Output[str | None]
+    """The schedule and retention in one line, e.g. `every 4 h to OperationalStore, kept 7 days`. Set by Azure."""
+
+    content_hash: pulumi.Output[str | None]
+    """Hash of the policy's canonical body (the suffix of a content-addressed name). Set by Azure."""
 
     def __init__(
         self,
         resource_name: str,
         *,
         vault_id: pulumi.Input[str],
-        datasource_types: pulumi.Input[Sequence[pulumi.Input[str]]],
-        policy_rules: pulumi.Input[Sequence[Any]],
+        datasource_types: pulumi.Input[Sequence[pulumi.Input[api.DatasourceType]]],
+        policy_rules: pulumi.Input[Sequence[pulumi.Input[api.PolicyRuleArgs]]],
         name: pulumi.Input[str] | None = None,
-        name_prefix: pulumi.Input[str] | None = None,
         raw: pulumi.Input[Mapping[str, Any]] | None = None,
+        name_prefix: pulumi.Input[str] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """Without ``name`` the policy is named ``<name_prefix or resource_name>-<content hash>`` and a content
-        change creates a new version (instances follow it); with a fixed ``name`` a content change is refused."""
+        """Declare a BackupPolicy.
+
+        :param resource_name: The Pulumi resource name.
+        :param vault_id: Id of the backup vault holding the policy. Required. Changing it replaces the resource.
+        :param datasource_types: The datasource type the policy protects (one). Required. Changing it replaces the
+            resource.
+        :param policy_rules: Backup and retention rules. Required. Changing it replaces the resource.
+        :param name: Policy name (part of the URL). Required. Changing it replaces the resource.
+        :param raw: JSON merged into the request body, for API fields the typed inputs do not cover. Changing it
+            replaces the resource.
+        :param name_prefix: Prefix of the content-addressed name <name_prefix>-<hash> (default: the Pulumi resource
+            name); not used when a fixed name is given. A change of it alone is no change of the resource. Default:
+            the resource name when name is not set.
+        :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
+            not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
+            change of the resource.
+        :param opts: Options of the resource.
+        """
         inputs = {
             "vault_id": vault_id,
             "datasource_types": datasource_types,
             "policy_rules": policy_rules,
             "name": name,
-            "name_prefix": name_prefix if name_prefix is not None or name is not None else resource_name,
             "raw": raw,
+            "name_prefix": name_prefix,
             "timeouts": timeouts,
         }
         super().__init__(
             PolicyProvider(),
             resource_name,
-            resource_props(PolicyProvider, inputs),
+            resource_props(PolicyProvider, resource_name, inputs),
             resource_options(PolicyProvider, opts),
         )

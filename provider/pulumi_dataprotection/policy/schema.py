@@ -198,7 +198,8 @@ COPY_OPTION = UnionType(
             description="a copy after a delay",
         ),
         "ImmediateCopyOption": ObjectType([], description="an immediate copy"),
-    }
+    },
+    type_name="CopyOption",
 )
 
 COPY_SETTING = ObjectType(
@@ -242,7 +243,7 @@ RETENTION_RULE = ObjectType(
     description="a retention rule",
 )
 
-POLICY_RULE = UnionType({"AzureBackupRule": BACKUP_RULE, "AzureRetentionRule": RETENTION_RULE})
+POLICY_RULE = UnionType({"AzureBackupRule": BACKUP_RULE, "AzureRetentionRule": RETENTION_RULE}, type_name="PolicyRule")
 
 
 def policy_kind(values: Mapping[str, Any]) -> DatasourceKind | None:

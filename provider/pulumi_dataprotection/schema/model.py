@@ -416,7 +416,8 @@ def _merge_at(body: dict[str, Any], path: str, value: Any) -> None:
 
 
 class UnionType(ValueType):
-    """A discriminated union: the input carries ``input_key`` (e.g. ``object_type``), REST carries ``rest_key``."""
+    """A discriminated union: the input carries ``input_key`` (e.g. ``object_type``), REST carries ``rest_key``;
+    ``type_name`` names the union in the generated typed API (each variant is named by its key)."""
 
     def __init__(
         self,
@@ -424,8 +425,10 @@ class UnionType(ValueType):
         *,
         input_key: str = "object_type",
         rest_key: str = "objectType",
+        type_name: str = "",
     ) -> None:
         self.variants = dict(variants)
+        self.type_name = type_name
         self.input_key = input_key
         self.rest_key = rest_key
         self.description = f"an object whose {input_key} is one of " + ", ".join(self.variants)

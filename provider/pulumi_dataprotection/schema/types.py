@@ -198,6 +198,7 @@ class EnumType(ValueType):
         equivalents: Sequence[Sequence[str]] = (),
     ) -> None:
         self.values = tuple(values)
+        self.aliases: dict[Any, str] = dict(aliases or {})
         self._by_lower = {v.lower(): v for v in self.values}
         self._aliases: dict[Any, str] = {}
         for key, target in (aliases or {}).items():

@@ -28,6 +28,7 @@ from pulumi_dataprotection.dynamic import (
 )
 from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPart, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
+from pulumi_dataprotection.vault import api
 from pulumi_dataprotection.vault.schema import PATCHABLE_INPUTS, VAULT
 
 _CTX = Ctx()
@@ -78,7 +79,9 @@ class VaultProvider(SchemaProvider):
 
     schema = SCHEMA
     title = "BackupVault"
+    description = "An Azure Data Protection backup vault (``Microsoft.DataProtection/backupVaults``)."
     identity_fields = ("subscription_id", "resource_group_name", "name")
+    named_by = ("name",)
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
         if news.get("subscription_id") is None:
@@ -224,21 +227,133 @@ class VaultProvider(SchemaProvider):
         wait_until(ctx, what=f"deletion of {ctx.label}", probe=gone, timeout=timeout)
 
 
+# Generated from the schema by tools/gen_api.py: do not edit below this line.
+
+
 class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
-    """An Azure Data Protection backup vault (``Microsoft.DataProtection/backupVaults``)."""
+    """An Azure Data Protection backup vault (``Microsoft.DataProtection/backupVaults``).
+
+    Typed nested inputs and enumerations: ``pulumi_dataprotection.vault.api``; common outputs: ``arm_id``,
+    ``api_version``, ``provisioning_state``.
+    """
+
+    name: pulumi.Output[str]
+    """Vault name (part of the URL)."""
+
+    resource_group_name: pulumi.Output[str]
+    """Resource group of the vault (part of the URL)."""
+
+    location: pulumi.Output[str]
+    """Azure region."""
+
+    tags: pulumi.Output[dict[str, str] | None]
+    """Resource tags."""
+
+    datastore_type: pulumi.Output[api.DatastoreType]
+    """Datastore the storage setting applies to."""
+
+    redundancy: pulumi.Output[api.Redundancy]
+    """Storage redundancy; Azure allows no change once items are protected, so a change replaces the vault."""
+
+    identity_type: pulumi.Output[api.IdentityType | None]
+    """Managed identity of the vault (its principal id is needed for role assignments)."""
+
+    user_assigned_identity_ids: pulumi.Output[list[str] | None]
+    """User-assigned identities attached to the vault."""
+
+    soft_delete_state: pulumi.Output[api.SoftDeleteState | None]
+    """Soft delete: Off, On or AlwaysOn (AlwaysOn is irreversible)."""
+
+    soft_delete_retention_days: pulumi.Output[int | None]
+    """Days soft-deleted backups are kept (14-180)."""
+
+    immutability_state: pulumi.Output[api.ImmutabilityState | None]
+    """Immutability: Disabled, Unlocked or Locked (Locked is irreversible)."""
+
+    cross_region_restore_state: pulumi.Output[api.CrossRegionRestoreState | None]
+    """Cross-region restore (needs GeoRedundant storage; cannot be disabled once enabled)."""
+
+    cross_subscription_restore_state: pulumi.Output[api.CrossSubscriptionRestoreState | None]
+    """Cross-subscription restore (PermanentlyDisabled is irreversible)."""
+
+    alerts_for_all_job_failures: pulumi.Output[api.AlertsForAllJobFailures | None]
+    """Azure Monitor alerts for every failed job."""
+
+    encryption_state: pulumi.Output[api.EncryptionState | None]
+    """Customer-managed-key encryption (Enabled when a key is given; cannot be disabled once enabled)."""
+
+    encryption_key_uri: pulumi.Output[str | None]
+    """Key Vault key used for customer-managed-key encryption."""
+
+    encryption_identity_type: pulumi.Output[api.EncryptionIdentityType | None]
+    """Identity the vault uses to reach the key."""
+
+    encryption_identity_id: pulumi.Output[str | None]
+    """User-assigned identity used to reach the key."""
+
+    infrastructure_encryption: pulumi.Output[api.InfrastructureEncryption | None]
+    """Double encryption; only settable when the vault is created."""
+
+    replicated_regions: pulumi.Output[list[str] | None]
+    """Regions the vault is replicated to."""
+
+    resource_guard_operation_requests: pulumi.Output[list[str] | None]
+    """Resource guard operation requests authorizing a protected change (sent with the request only)."""
+
+    subscription_id: pulumi.Output[str | None]
+    """Subscription of the vault (default: dataprotection:subscriptionId, azure-native:subscriptionId,
+    AZURE_SUBSCRIPTION_ID or ARM_SUBSCRIPTION_ID).
+    """
+
+    adopt_existing: pulumi.Output[bool]
+    """Take over an existing vault of this name in this resource group that is already in use (holds policies or backup
+    instances) when its location, redundancy, datastore type and other create-only settings match the inputs; its
+    updatable settings are then set to the inputs. An empty vault with matching settings (left by an interrupted
+    create) is taken over without it.
+    """
+
+    allow_replace_with_data: pulumi.Output[bool]
+    """Allow a planned replacement (or a one-way change that needs one) even when the vault holds backup instances: the
+    replacement deletes every backup in it.
+    """
+
+    timeouts: pulumi.Output[dict[str, str] | None]
+    """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
+    providers); defaults come from dataprotection:timeouts.
+    """
+
+    resource_type: pulumi.Output[str | None]
+    """ARM resource type. Set by Azure."""
+
+    etag: pulumi.Output[str | None]
+    """Entity tag. Set by Azure."""
+
+    system_data: pulumi.Output[Any]
+    """Creation and modification metadata. Set by Azure."""
 
     principal_id: pulumi.Output[str | None]
+    """Principal id of the system-assigned identity. Set by Azure."""
+
     tenant_id: pulumi.Output[str | None]
-    subscription_id: pulumi.Output[str]
-    name: pulumi.Output[str]
-    resource_group_name: pulumi.Output[str]
-    location: pulumi.Output[str]
-    redundancy: pulumi.Output[str]
-    soft_delete_state: pulumi.Output[str]
-    soft_delete_retention_days: pulumi.Output[int]
-    immutability_state: pulumi.Output[str | None]
-    cross_region_restore_state: pulumi.Output[str | None]
-    encryption_state: pulumi.Output[str | None]
+    """Tenant of the system-assigned identity. Set by Azure."""
+
+    user_assigned_identities: pulumi.Output[Any]
+    """User-assigned identities with their principal and client ids. Set by Azure."""
+
+    resource_move_state: pulumi.Output[str | None]
+    """Resource move state. Set by Azure."""
+
+    resource_move_details: pulumi.Output[Any]
+    """Last resource move. Set by Azure."""
+
+    is_vault_protected_by_resource_guard: pulumi.Output[bool | None]
+    """Whether a resource guard protects the vault. Set by Azure."""
+
+    secure_score: pulumi.Output[str | None]
+    """Secure score (None/Minimum/Adequate/Maximum). Set by Azure."""
+
+    bcdr_security_level: pulumi.Output[str | None]
+    """BCDR security level. Set by Azure."""
 
     def __init__(
         self,
@@ -246,39 +361,99 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
         *,
         resource_group_name: pulumi.Input[str],
         location: pulumi.Input[str],
-        redundancy: pulumi.Input[str],
+        redundancy: pulumi.Input[api.RedundancyInput],
         name: pulumi.Input[str] | None = None,
-        subscription_id: pulumi.Input[str] | None = None,
         tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-        datastore_type: pulumi.Input[str] | None = None,
-        identity_type: pulumi.Input[str] | None = None,
+        datastore_type: pulumi.Input[api.DatastoreType] | None = None,
+        identity_type: pulumi.Input[api.IdentityTypeInput] | None = None,
         user_assigned_identity_ids: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        soft_delete_state: pulumi.Input[str] | None = None,
+        soft_delete_state: pulumi.Input[api.SoftDeleteStateInput] | None = None,
         soft_delete_retention_days: pulumi.Input[int] | None = None,
-        immutability_state: pulumi.Input[str] | None = None,
-        cross_region_restore_state: pulumi.Input[str | bool] | None = None,
-        cross_subscription_restore_state: pulumi.Input[str | bool] | None = None,
-        alerts_for_all_job_failures: pulumi.Input[str | bool] | None = None,
-        encryption_state: pulumi.Input[str | bool] | None = None,
+        immutability_state: pulumi.Input[api.ImmutabilityState] | None = None,
+        cross_region_restore_state: pulumi.Input[api.CrossRegionRestoreStateInput] | None = None,
+        cross_subscription_restore_state: pulumi.Input[api.CrossSubscriptionRestoreStateInput] | None = None,
+        alerts_for_all_job_failures: pulumi.Input[api.AlertsForAllJobFailuresInput] | None = None,
+        encryption_state: pulumi.Input[api.EncryptionStateInput] | None = None,
         encryption_key_uri: pulumi.Input[str] | None = None,
-        encryption_identity_type: pulumi.Input[str] | None = None,
+        encryption_identity_type: pulumi.Input[api.EncryptionIdentityType] | None = None,
         encryption_identity_id: pulumi.Input[str] | None = None,
-        infrastructure_encryption: pulumi.Input[str | bool] | None = None,
+        infrastructure_encryption: pulumi.Input[api.InfrastructureEncryptionInput] | None = None,
         replicated_regions: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         resource_guard_operation_requests: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        subscription_id: pulumi.Input[str] | None = None,
         adopt_existing: pulumi.Input[bool] | None = None,
         allow_replace_with_data: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        """``name`` defaults to ``resource_name``; ``redundancy`` is LocallyRedundant/ZoneRedundant/GeoRedundant
-        (or LRS/ZRS/GRS). Outputs: every input plus ``arm_id``, ``principal_id``, ``provisioning_state``, ..."""
+        """Declare a BackupVault.
+
+        :param resource_name: The Pulumi resource name.
+        :param resource_group_name: Resource group of the vault (part of the URL). Required. Changing it replaces the
+            resource.
+        :param location: Azure region. Required. Changing it replaces the resource.
+        :param redundancy: Storage redundancy; Azure allows no change once items are protected, so a change replaces
+            the vault. Required. Changing it replaces the resource.
+        :param name: Vault name (part of the URL). Changing it replaces the resource. Default: the resource name.
+        :param tags: Resource tags.
+        :param datastore_type: Datastore the storage setting applies to. Changing it replaces the resource. Default:
+            "VaultStore".
+        :param identity_type: Managed identity of the vault (its principal id is needed for role assignments). When
+            not set, Azure's value is kept.
+        :param user_assigned_identity_ids: User-assigned identities attached to the vault. When not set, Azure's
+            value is kept.
+        :param soft_delete_state: Soft delete: Off, On or AlwaysOn (AlwaysOn is irreversible). One-way: once
+            AlwaysOn, it can never change (Azure never turns soft delete back from AlwaysOn). When not set, Azure's
+            value is kept.
+        :param soft_delete_retention_days: Days soft-deleted backups are kept (14-180). When not set, Azure's value
+            is kept.
+        :param immutability_state: Immutability: Disabled, Unlocked or Locked (Locked is irreversible). One-way: once
+            Locked, it can never change (a Locked immutable vault can never be unlocked). When not set, Azure's value
+            is kept.
+        :param cross_region_restore_state: Cross-region restore (needs GeoRedundant storage; cannot be disabled once
+            enabled). One-way: once Enabled, it can never change (Azure cannot disable cross-region restore once it
+            is enabled). When not set, Azure's value is kept.
+        :param cross_subscription_restore_state: Cross-subscription restore (PermanentlyDisabled is irreversible).
+            One-way: once PermanentlyDisabled, it can never change (PermanentlyDisabled cannot be re-enabled). When
+            not set, Azure's value is kept.
+        :param alerts_for_all_job_failures: Azure Monitor alerts for every failed job. When not set, Azure's value is
+            kept.
+        :param encryption_state: Customer-managed-key encryption (Enabled when a key is given; cannot be disabled
+            once enabled). One-way: once Enabled, it can never change (customer-managed-key encryption cannot be
+            disabled once enabled). When not set, derived from the other inputs.
+        :param encryption_key_uri: Key Vault key used for customer-managed-key encryption. When not set, Azure's
+            value is kept.
+        :param encryption_identity_type: Identity the vault uses to reach the key. When not set, derived from the
+            other inputs.
+        :param encryption_identity_id: User-assigned identity used to reach the key. When not set, Azure's value is
+            kept.
+        :param infrastructure_encryption: Double encryption; only settable when the vault is created. Changing it
+            replaces the resource. When not set, Azure's value is kept.
+        :param replicated_regions: Regions the vault is replicated to. When not set, Azure's value is kept.
+        :param resource_guard_operation_requests: Resource guard operation requests authorizing a protected change
+            (sent with the request only). When not set, Azure's value is kept. A change of it alone is no change of
+            the resource.
+        :param subscription_id: Subscription of the vault (default: dataprotection:subscriptionId,
+            azure-native:subscriptionId, AZURE_SUBSCRIPTION_ID or ARM_SUBSCRIPTION_ID). Changing it replaces the
+            resource. When not set, Azure's value is kept.
+        :param adopt_existing: Take over an existing vault of this name in this resource group that is already in use
+            (holds policies or backup instances) when its location, redundancy, datastore type and other create-only
+            settings match the inputs; its updatable settings are then set to the inputs. An empty vault with
+            matching settings (left by an interrupted create) is taken over without it. Default: false. A change of
+            it alone is no change of the resource.
+        :param allow_replace_with_data: Allow a planned replacement (or a one-way change that needs one) even when
+            the vault holds backup instances: the replacement deletes every backup in it. Default: false. A change of
+            it alone is no change of the resource.
+        :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
+            not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
+            change of the resource.
+        :param opts: Options of the resource.
+        """
         inputs = {
-            "name": name if name is not None else resource_name,
             "resource_group_name": resource_group_name,
             "location": location,
             "redundancy": redundancy,
-            "subscription_id": subscription_id,
+            "name": name,
             "tags": tags,
             "datastore_type": datastore_type,
             "identity_type": identity_type,
@@ -296,10 +471,14 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
             "infrastructure_encryption": infrastructure_encryption,
             "replicated_regions": replicated_regions,
             "resource_guard_operation_requests": resource_guard_operation_requests,
+            "subscription_id": subscription_id,
             "adopt_existing": adopt_existing,
             "allow_replace_with_data": allow_replace_with_data,
             "timeouts": timeouts,
         }
         super().__init__(
-            VaultProvider(), resource_name, resource_props(VaultProvider, inputs), resource_options(VaultProvider, opts)
+            VaultProvider(),
+            resource_name,
+            resource_props(VaultProvider, resource_name, inputs),
+            resource_options(VaultProvider, opts),
         )

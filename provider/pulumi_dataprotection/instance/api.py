@@ -1,0 +1,63 @@
+"""Typed inputs and outputs of BackupInstance, generated from its schema by tools/gen_api.py (do not edit:
+run ``python tools/gen_api.py --write``)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypedDict
+
+import pulumi
+
+DatasourceKind = Literal["aks", "disk", "blob", "adls", "postgresql", "postgresql_flexible", "mysql_flexible"]
+"""What is protected: aks (AKS cluster), disk (managed disk), blob (blob storage account), adls (Data Lake Storage
+account), postgresql (PostgreSQL single-server database), postgresql_flexible (PostgreSQL flexible server),
+mysql_flexible (MySQL flexible server).
+"""
+
+
+IncludedVolumeType = Literal["AzureDisk", "AzureFileShareSMB"]
+"""Volume types to snapshot."""
+
+
+ValidationType = Literal["ShallowValidation", "DeepValidation"]
+"""How deeply Azure validates the request (not stored by Azure)."""
+
+
+OnDelete = Literal["Delete", "StopProtectionRetainData", "Suspend", "Retain"]
+"""What destroying the resource does: Delete (Azure keeps soft-deleted backups per the vault's soft delete setting),
+StopProtectionRetainData (stop backups, keep recovery points), Suspend (pause backups, keep the instance) or Retain
+(leave it untouched).
+"""
+
+
+class BackupHookReferenceArgs(TypedDict):
+    """Input: a backup hook reference."""
+
+    #: Backup hook name. Required.
+    name: pulumi.Input[str]
+    #: Its namespace. Required.
+    namespace: pulumi.Input[str]
+
+
+# Output types are for type checkers: Pulumi converts output values by the resource classes'
+# annotations at runtime and accepts no TypedDict there, so at runtime they are plain dicts.
+if TYPE_CHECKING:
+
+    class BackupHookReference(TypedDict):
+        """Output: a backup hook reference."""
+
+        #: Backup hook name.
+        name: str
+        #: Its namespace.
+        namespace: str
+
+    class ProtectionError(TypedDict):
+        """Output: a protection error."""
+
+        #: Azure's error code. Set by Azure.
+        code: NotRequired[str]
+        #: Azure's message. Set by Azure.
+        message: NotRequired[str]
+        #: What Azure recommends. Set by Azure.
+        recommended_action: NotRequired[list[str]]
+else:
+    BackupHookReference = ProtectionError = dict[str, Any]
