@@ -327,8 +327,23 @@ def test_a_failed_status_read_is_not_an_operation_failure(server, make_client):
     assert "not necessarily a failure of the operation" in str(err)
 
 
-def test_status_body_without_status_is_reported(server, make_client):
+def test_a_malformed_status_body_is_read_again_within_the_deadline(server, make_client, fake_time):
+    """Issue 19: one malformed status body failed an operation that may still be running."""
     base = server.base_url
+    route(
+        server,
+        {
+            ("DELETE", INSTANCE.path): [Reply(202, None, {"Azure-AsyncOperation": base + OP_PATH})],
+            ("GET", OP_PATH): [
+                Reply(200, {"id": OP_PATH}),
+                Reply(200, "<html>oops"),
+                Reply(200, op_status("Succeeded")),
+            ],
+        },
+    )
+    result = make_client().execute("DELETE", INSTANCE.path, operation="delete backup instance")
+    assert result.polls == 3 and result.operation_status == op_status("Succeeded")
+
     route(
         server,
         {
@@ -336,9 +351,11 @@ def test_status_body_without_status_is_reported(server, make_client):
             ("GET", OP_PATH): [Reply(200, {"id": OP_PATH})],
         },
     )
-    with pytest.raises(ArmError) as info:
-        make_client().execute("DELETE", INSTANCE.path, operation="delete backup instance")
-    assert info.value.code == "InvalidOperationStatus"
+    waited = sum(fake_time.sleeps)
+    with pytest.raises(OperationTimeoutError) as info:
+        make_client().execute("DELETE", INSTANCE.path, operation="delete backup instance", timeout=2.0)
+    assert "last status 'unreadable status body" in str(info.value)
+    assert sum(fake_time.sleeps) - waited == pytest.approx(2.0)
 
 
 def test_operation_timeout_names_the_operation_and_the_status_url(server, make_client, fake_time):
@@ -362,7 +379,7 @@ def test_operation_timeout_names_the_operation_and_the_status_url(server, make_c
     text = str(err)
     assert text.splitlines()[0] == (
         "create backup instance on backupInstances 'bi1' did not finish within 3s "
-        "(last status 'Inprogress' after 7 status checks)"
+        "(last status 'Inprogress' after 7 status checks; ran out while waiting for the operation to end)"
     )
     assert f"operation status: GET {base}{OP_PATH}?api-version=2025-09-01" in text
     assert "Azure may still complete it: check the operation status URL above" in text

@@ -73,12 +73,12 @@ def test_retries_exhausted_says_why_and_what_azure_answered(server, make_client)
     assert "call: PUT http://127.0.0.1" in text
 
 
-def test_retry_after_beyond_the_budget_stops_early_with_the_reason(server, make_client, fake_time):
+def test_retry_after_beyond_the_budget_waits_out_the_budget_then_stops_with_the_reason(server, make_client, fake_time):
     server.sequence(Reply(429, THROTTLED, {"Retry-After": "3600"}))
     with pytest.raises(RetriesExhaustedError) as info:
         make_client().get(VAULT.path)
-    assert fake_time.sleeps == []
-    assert "Azure asked to wait 3.6e+03s but only 60s of the retry budget remain" in str(info.value)
+    assert fake_time.sleeps == [60.0] and len(server.seen) == 1
+    assert "Azure asked to wait 600s but only 60s of the retry budget remain" in str(info.value)
 
 
 def test_connection_reset_is_retried_for_idempotent_calls(server, make_client):

@@ -300,3 +300,36 @@ def test_check_failures_name_properties(env: Env) -> None:
     result = env.provider.check({}, env.inputs(on_delete="Purge", snapshot_resource_group_id=None))
     props = {f.property for f in result.failures}
     assert {"on_delete", "snapshot_resource_group_id"} <= props
+
+
+def test_a_create_waits_for_the_vault_lock_only_within_its_timeout(env: Env) -> None:
+    """Issue 19: instances with timeouts.create="2s" waited 13-14 s for the lock of a strict vault."""
+    import time
+
+    from pulumi_dataprotection.arm import DeadlineExceededError
+
+    vault = env.vault_id
+    PROCESS_VAULT_LOCKS.note_refusal(vault)
+    holding, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with PROCESS_VAULT_LOCKS.hold(vault):
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=holder, daemon=True)
+    thread.start()
+    holding.wait(5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeadlineExceededError) as info:
+            up(env.provider, env.inputs(timeouts={"create": "1s"}))
+        took = time.monotonic() - started
+    finally:
+        release.set()
+        thread.join()
+        PROCESS_VAULT_LOCKS._strict.discard(PROCESS_VAULT_LOCKS._key(vault))
+    assert took < 1.8, f"the create took {took:.2f}s"
+    assert info.value.stage == "lock wait" and "ran out while waiting for the lock of vault 'vault-1'" in str(
+        info.value
+    )

@@ -134,9 +134,13 @@ class AdhocBackupProvider(SchemaProvider):
             {"retentionTagOverride": inputs["retention_tag_override"]} if inputs.get("retention_tag_override") else {}
         )
         body = {"backupRuleOptions": {"ruleName": inputs["rule_name"], "triggerOption": option}}
-        timeout = ctx.timeout("create")
         result = ctx.client.execute(
-            "POST", rid.action("backup"), body, operation="trigger ad-hoc backup", resource=str(rid), timeout=timeout
+            "POST",
+            rid.action("backup"),
+            body,
+            operation="trigger ad-hoc backup",
+            resource=str(rid),
+            timeout=ctx.timeout("create"),
         )
         if not result.job_id:
             raise ResourceFailure(f"{ctx.label}: Azure accepted the backup but returned no job id ({rid})")
@@ -157,7 +161,7 @@ class AdhocBackupProvider(SchemaProvider):
                 )
             return status in DONE or not inputs.get("wait_for_completion", True), status
 
-        wait_until(ctx, what=f"backup job of {ctx.label}", probe=probe, timeout=timeout)
+        wait_until(ctx, what=f"backup job of {ctx.label}", probe=probe, timeout=ctx.timeout("create"))
         return last
 
     def read_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from pulumi_dataprotection.arm.clouds import AZURE_CHINA, AZURE_PUBLIC, AZURE_US
 from pulumi_dataprotection.arm.errors import (
     ArmError,
     AuthenticationError,
+    DeadlineExceededError,
     InvalidNameError,
     NotFoundError,
     OperationFailedError,
@@ -50,6 +51,7 @@ __all__ = [
     "Cloud",
     "CredentialMode",
     "CredentialTokenSource",
+    "DeadlineExceededError",
     "InvalidNameError",
     "NotFoundError",
     "OperationFailedError",

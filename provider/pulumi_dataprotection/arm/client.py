@@ -2,7 +2,9 @@
 
 One requests.Session per client per process (created lazily, rebuilt after fork, never pickled). Every call
 carries a fresh `x-ms-client-request-id`; retries follow `RetryPolicy`; a 401 triggers one token refresh;
-backup-instance writes hold the vault's lock for the whole request + wait.
+backup-instance writes hold the vault's lock for the whole request + wait. A call with a timeout has one deadline,
+started before the lock wait, that bounds the lock wait, every retry wait and the polling; the error says which of
+those phases ran out (`DeadlineExceededError.stage`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, NoReturn
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
@@ -36,6 +38,7 @@ from pulumi_dataprotection.arm.clouds import is_loopback_host
 from pulumi_dataprotection.arm.errors import (
     ArmError,
     CloudError,
+    DeadlineExceededError,
     InvalidNameError,
     JsonObject,
     NotFoundError,
@@ -45,7 +48,7 @@ from pulumi_dataprotection.arm.errors import (
     display_url,
     parse_cloud_error,
 )
-from pulumi_dataprotection.arm.locks import PROCESS_VAULT_LOCKS, VaultLocks
+from pulumi_dataprotection.arm.locks import PROCESS_VAULT_LOCKS, LockTimeout, VaultLocks
 from pulumi_dataprotection.arm.lro import Fetch, FinalStateVia, OperationResult, OperationWaiter
 from pulumi_dataprotection.arm.paths import instance_write_vault, is_idempotent, resource_of, vault_of
 from pulumi_dataprotection.arm.response import ArmResponse
@@ -53,6 +56,7 @@ from pulumi_dataprotection.arm.retry import (
     RETRYABLE_STATUSES,
     Outcome,
     RetryBudget,
+    RetryDecision,
     classify_exception,
     classify_status,
     describe_exception,
@@ -79,6 +83,8 @@ class _Call:
     idempotent: bool
     write: bool
     accept_404: bool
+    deadline: float | None = None
+    timeout: float | None = None
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -169,6 +175,7 @@ class ArmClient:
         url = self._url(path, api_version, query)
         resource = resource or resource_of(url)
         limit = timeout if timeout is not None else self.settings.operation_timeout
+        deadline = self._clock() + limit
         call = _Call(
             method=method,
             url=url,
@@ -179,19 +186,21 @@ class ArmClient:
             idempotent=is_idempotent(method, url) if idempotent is None else idempotent,
             write=method not in ("GET", "HEAD"),
             accept_404=method == "DELETE",
+            deadline=deadline,
+            timeout=limit,
         )
-        with self._locks.hold(instance_write_vault(method, url)):
-            deadline_from = self._clock()
+        with ExitStack() as held:
+            held.enter_context(self._timed_lock(instance_write_vault(method, url), deadline, limit, call))
             initial = self._send(call)
             if initial.status == 404:
                 return OperationResult(404, None, dict(initial.headers), None, None, True, 0, initial.client_request_id)
             waiter = OperationWaiter(
-                fetch=self._fetcher(operation, resource),
+                fetch=self._fetcher(operation, resource, deadline, limit),
                 policy=self.settings.poll,
                 sleep=self._sleep,
                 clock=self._clock,
                 wall_clock=self._wall,
-                deadline=deadline_from + limit,
+                deadline=deadline,
                 timeout=limit,
                 method=method,
                 url=url,
@@ -208,11 +217,23 @@ class ArmClient:
         resource: str | None = None,
         api_version: str | None = None,
         query: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> JsonObject | None:
-        """GET one resource; None when it does not exist (404)."""
+        """GET one resource; None when it does not exist (404). `timeout` bounds the call, retries included."""
         url = self._url(path, api_version, query)
         response = self._send(
-            _Call("GET", url, None, operation or "read", resource or resource_of(url), "request", True, False, True)
+            _Call(
+                "GET",
+                url,
+                None,
+                operation or "read",
+                resource or resource_of(url),
+                "request",
+                True,
+                False,
+                True,
+                *self._deadline(timeout),
+            )
         )
         if response.status == 404:
             return None
@@ -226,9 +247,12 @@ class ArmClient:
         resource: str | None = None,
         api_version: str | None = None,
         query: Mapping[str, str] | None = None,
+        timeout: float | None = None,
     ) -> list[JsonObject]:
-        """GET a collection (optionally with query parameters such as `$filter`) and follow `nextLink` pages."""
+        """GET a collection (optionally with query parameters such as `$filter`) and follow `nextLink` pages;
+        `timeout` bounds all pages together."""
         url: str | None = self._url(path, api_version, query)
+        limits = self._deadline(timeout)
         name = operation or "list"
         items: list[JsonObject] = []
         seen: set[str] = set()
@@ -243,7 +267,7 @@ class ArmClient:
                     resource=resource,
                 )
             seen.add(url)
-            response = self._send(_Call("GET", url, None, name, resource, "request", True, False, False))
+            response = self._send(_Call("GET", url, None, name, resource, "request", True, False, False, *limits))
             page = self._object(response, name)
             value = page.get("value")
             if isinstance(value, list):
@@ -253,9 +277,12 @@ class ArmClient:
         return items
 
     @contextmanager
-    def vault_lock(self, vault: str) -> Iterator[None]:
-        """Hold a vault's write lock across several calls (re-entrant; `vault` is its id or any path under it)."""
-        with self._locks.hold(vault_of(vault) or vault):
+    def vault_lock(self, vault: str, *, timeout: float | None = None, operation: str | None = None) -> Iterator[None]:
+        """Hold a vault's write lock across several calls (re-entrant; `vault` is its id or any path under it);
+        with `timeout`, wait for it at most that long (DeadlineExceededError, stage "lock wait")."""
+        deadline, limit = self._deadline(timeout)
+        call = _Call("LOCK", vault, None, operation, vault, "request", True, True, False, deadline, limit)
+        with self._timed_lock(vault_of(vault) or vault, deadline, limit, call):
             yield
 
     def vault_is_strict(self, vault: str) -> bool:
@@ -272,9 +299,37 @@ class ArmClient:
 
     # Internals --------------------------------------------------------------------------------------------------
 
-    def _fetcher(self, operation: str, resource: str | None) -> Fetch:
+    def _deadline(self, timeout: float | None) -> tuple[float | None, float | None]:
+        """(deadline, timeout) of a call that may take `timeout` seconds (None: only the retry budgets bound it)."""
+        return (self._clock() + timeout, timeout) if timeout is not None else (None, None)
+
+    @contextmanager
+    def _timed_lock(
+        self, vault: str | None, deadline: float | None, limit: float | None, call: _Call
+    ) -> Iterator[None]:
+        """Hold `vault`'s lock (None: no lock), waiting at most until `deadline`."""
+        try:
+            held = self._locks.hold(vault, deadline=deadline, clock=self._clock)
+            held.__enter__()
+        except LockTimeout as exc:
+            raise DeadlineExceededError(
+                f"the vault's lock stayed busy for {exc.waited:.3g}s",
+                timeout=limit or 0.0,
+                stage="lock wait",
+                vault=exc.vault_id,
+                operation=call.operation,
+                resource=call.resource,
+            ) from None
+        try:
+            yield
+        finally:
+            held.__exit__(None, None, None)
+
+    def _fetcher(self, operation: str, resource: str | None, deadline: float, limit: float) -> Fetch:
         def fetch(url: str, accept_404: bool, phase: str) -> ArmResponse:
-            return self._send(_Call("GET", url, None, operation, resource, phase, True, False, accept_404))
+            return self._send(
+                _Call("GET", url, None, operation, resource, phase, True, False, accept_404, deadline, limit)
+            )
 
         return fetch
 
@@ -389,7 +444,7 @@ class ArmClient:
 
     def _send(self, call: _Call) -> ArmResponse:
         """One logical call: attempts, 401 refresh, transient retries and busy retries per the RetryPolicy."""
-        budget = RetryBudget(self.settings.retry, self._clock, self._rng)
+        budget = RetryBudget(self.settings.retry, self._clock, self._rng, call.deadline)
         request_id = str(uuid.uuid4())
         refreshed = force_refresh = False
         attempts = 0
@@ -407,7 +462,7 @@ class ArmClient:
                 log.info("%s: HTTP 401, refreshing the access token and retrying once", call.operation)
                 continue
             if 200 <= status < 300 or (status == 404 and call.accept_404):
-                if 200 <= status < 300 and response.body is None and response.text.strip():
+                if 200 <= status < 300 and response.body is None and response.text.strip() and call.phase != "polling":
                     raise self._error(
                         ArmError,
                         call,
@@ -420,34 +475,18 @@ class ArmClient:
             outcome = classify_status(status, response.headers, error, idempotent=call.idempotent, write=call.write)
             retry_after = retry_after_seconds(response.headers, self._wall())
             if outcome is Outcome.TRANSIENT:
-                wait, why = budget.next_transient_wait(retry_after)
-                if wait is None:
-                    raise self._error(
-                        RetriesExhaustedError,
-                        call,
-                        response,
-                        error,
-                        attempts=attempts,
-                        elapsed=budget.elapsed,
-                        reason=why,
-                    )
-                reason = f"HTTP {status}"
+                decision = budget.next_transient_wait(retry_after)
+                if decision.give_up is not None:
+                    self._give_up(decision, call, response, error, attempts, budget, RetriesExhaustedError)
+                wait, reason = decision.wait, f"HTTP {status}"
             elif outcome is Outcome.BUSY:
                 held = instance_write_vault(call.method, call.url)
                 if held is not None:
                     self._locks.note_refusal(held)
-                busy_wait = budget.next_busy_wait(retry_after)
-                if busy_wait is None:
-                    raise self._error(
-                        VaultBusyError,
-                        call,
-                        response,
-                        error,
-                        vault=vault_of(call.url),
-                        attempts=attempts,
-                        elapsed=budget.elapsed,
-                    )
-                wait, reason = busy_wait, f"HTTP {status} (vault busy)"
+                decision = budget.next_busy_wait(retry_after)
+                if decision.give_up is not None:
+                    self._give_up(decision, call, response, error, attempts, budget, VaultBusyError)
+                wait, reason = decision.wait, f"HTTP {status} (vault busy)"
             else:
                 raise self._error(NotFoundError if status == 404 else ArmError, call, response, error)
             log.info(
@@ -459,6 +498,44 @@ class ArmClient:
                 request_id,
             )
             self._sleep(wait)
+
+    def _give_up(
+        self,
+        decision: RetryDecision,
+        call: _Call,
+        response: ArmResponse,
+        error: CloudError,
+        attempts: int,
+        budget: RetryBudget,
+        cls: type[RetriesExhaustedError] | type[VaultBusyError],
+    ) -> NoReturn:
+        """Wait out what is left of the deadline or budget (`decision.wait`), then raise with Azure's answer."""
+        if decision.wait > 0:
+            log.info("%s: %s; waiting %.3gs before giving up", call.operation, decision.give_up, decision.wait)
+            self._sleep(decision.wait)
+        if decision.deadline:
+            raise self._error(
+                DeadlineExceededError, call, response, error, timeout=call.timeout or 0.0, stage="retries"
+            )
+        if cls is VaultBusyError:
+            raise self._error(
+                VaultBusyError,
+                call,
+                response,
+                error,
+                vault=vault_of(call.url),
+                attempts=attempts,
+                elapsed=budget.elapsed,
+            )
+        raise self._error(
+            RetriesExhaustedError,
+            call,
+            response,
+            error,
+            attempts=attempts,
+            elapsed=budget.elapsed,
+            reason=decision.give_up,
+        )
 
     def _after_exception(
         self, call: _Call, exc: requests.RequestException, budget: RetryBudget, attempts: int, request_id: str
@@ -485,18 +562,28 @@ class ArmClient:
                 ),
                 **common,
             ) from None
-        wait, why = budget.next_transient_wait(None)
-        if wait is None:
+        decision = budget.next_transient_wait(None)
+        if decision.give_up is not None:
+            if decision.wait > 0:
+                self._sleep(decision.wait)
+            if decision.deadline:
+                raise DeadlineExceededError(
+                    f"the connection kept failing ({what})",
+                    code="ConnectionError",
+                    timeout=call.timeout or 0.0,
+                    stage="retries",
+                    **common,
+                ) from None
             raise RetriesExhaustedError(
                 f"the connection kept failing ({what})",
                 code="ConnectionError",
                 attempts=attempts,
                 elapsed=budget.elapsed,
-                reason=why,
+                reason=decision.give_up,
                 **common,
             ) from None
-        log.info("%s: %s, retrying in %.3gs (attempt %d)", call.operation, what, wait, attempts + 1)
-        return wait
+        log.info("%s: %s, retrying in %.3gs (attempt %d)", call.operation, what, decision.wait, attempts + 1)
+        return decision.wait
 
     def _error(
         self, cls: type[ArmError], call: _Call, response: ArmResponse, error: CloudError, **extra: Any

@@ -288,16 +288,59 @@ class OperationFailedError(ArmError):
         return "Fix the cause reported by Azure, then re-run."
 
 
-class OperationTimeoutError(ArmError):
-    """A long-running operation did not reach a terminal state within the operation timeout."""
+STAGES = {
+    "lock wait": "waiting for the lock of {vault} (another write to it in this process held it)",
+    "retries": "retrying",
+    "polling": "waiting for the operation to end",
+}
+"""The phases of one call that share its deadline, and how an error names them."""
+
+
+class DeadlineExceededError(ArmError):
+    """The call's deadline passed: `stage` says which phase ran out ("lock wait", "retries" or "polling")."""
 
     kind = "timeout"
 
     def __init__(
-        self, message: str | None, *, timeout: float, last_status: str | None, polls: int, **kwargs: Any
+        self, message: str | None, *, timeout: float, stage: str, vault: str | None = None, **kwargs: Any
     ) -> None:
         super().__init__(message, **kwargs)
         self.timeout = timeout
+        self.stage = stage
+        self.vault = vault
+
+    def stage_text(self) -> str:
+        """The phase that ran out, for humans."""
+        vault = f"vault '{self.vault.rstrip('/').rsplit('/', 1)[-1]}'" if self.vault else "the vault"
+        return STAGES.get(self.stage, self.stage).format(vault=vault)
+
+    def summary(self) -> str:
+        text = f"{self.what()} did not finish within {format_seconds(self.timeout)}: ran out while {self.stage_text()}"
+        if self.status is not None or self.code:
+            text += f" (last answer {self.azure_summary()})"
+        if self.message and self.status is None:
+            text += f" ({self.message})"
+        return text
+
+    def default_hint(self) -> str | None:
+        if self.stage == "lock wait":
+            return (
+                "Nothing was sent. Azure accepts one backup-instance write per vault at a time; raise this "
+                "resource's `timeouts` (or `dataprotection:timeouts`) so it can wait for the other writes."
+            )
+        return (
+            "Azure may still complete it: check the resource in Azure, then run `pulumi refresh`; raise the "
+            "resource's `timeouts` if this is expected to be slow."
+        )
+
+
+class OperationTimeoutError(DeadlineExceededError):
+    """A long-running operation did not reach a terminal state within the operation timeout."""
+
+    def __init__(
+        self, message: str | None, *, timeout: float, last_status: str | None, polls: int, **kwargs: Any
+    ) -> None:
+        super().__init__(message, timeout=timeout, stage="polling", **kwargs)
         self.last_status = last_status
         self.polls = polls
 
@@ -305,7 +348,7 @@ class OperationTimeoutError(ArmError):
         last = f"last status {self.last_status!r}" if self.last_status else "no status yet"
         return (
             f"{self.what()} did not finish within {format_seconds(self.timeout)} "
-            f"({last} after {self.polls} status checks)"
+            f"({last} after {self.polls} status checks; ran out while {self.stage_text()})"
         )
 
     def default_hint(self) -> str | None:

@@ -4,14 +4,26 @@ One re-entrant lock per lower-cased vault id, shared by every client in the proc
 on one vault run one at a time (request and wait), while different vaults proceed in parallel. A vault that
 refused one of our writes although we held its lock (406/409 busy: it is still configuring protection of an
 instance, or someone else writes to it) is remembered as strict, and the resource layer then holds the lock
-across several calls (PUT and the wait for protection) on the same thread; re-entrancy allows that.
+across several calls (PUT and the wait for protection) on the same thread; re-entrancy allows that. Every
+acquire is timed: a caller waits for a lock only until its call's deadline (`LockTimeout`), so the lock wait is
+part of the call's time limit and a provider worker thread is never parked indefinitely.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+
+class LockTimeout(TimeoutError):
+    """A vault's lock was not obtained before the caller's deadline."""
+
+    def __init__(self, vault_id: str, waited: float) -> None:
+        super().__init__(f"the lock of {vault_id} was not free within {waited:.3g}s")
+        self.vault_id = vault_id
+        self.waited = waited
 
 
 class VaultLocks:
@@ -46,13 +58,24 @@ class VaultLocks:
             return lock
 
     @contextmanager
-    def hold(self, vault_id: str | None) -> Iterator[None]:
-        """Hold the vault's lock for the duration of the block; no-op when `vault_id` is None."""
+    def hold(
+        self, vault_id: str | None, *, deadline: float | None = None, clock: Callable[[], float] = time.monotonic
+    ) -> Iterator[None]:
+        """Hold the vault's lock for the duration of the block; no-op when `vault_id` is None. With a `deadline`
+        (a `clock` time), wait for the lock at most until then, else raise LockTimeout."""
         if vault_id is None:
             yield
             return
-        with self.lock_for(vault_id):
+        lock = self.lock_for(vault_id)
+        started = clock()
+        if deadline is None:
+            lock.acquire()
+        elif not lock.acquire(timeout=max(0.0, deadline - started)):
+            raise LockTimeout(vault_id, clock() - started)
+        try:
             yield
+        finally:
+            lock.release()
 
 
 PROCESS_VAULT_LOCKS = VaultLocks()

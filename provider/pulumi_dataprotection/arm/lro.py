@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pulumi_dataprotection.arm.errors import (
-    ArmError,
     JsonObject,
     OperationFailedError,
     OperationTimeoutError,
@@ -183,7 +182,8 @@ class OperationWaiter:
         if retry_after is not None:
             self._cadence = retry_after
         delay = self._policy.interval(self._cadence, first=self._polls == 0)
-        if self._clock() + delay > self._deadline:
+        remaining = self._deadline - self._clock()
+        if remaining <= 0:
             raise OperationTimeoutError(
                 None,
                 timeout=self._timeout,
@@ -197,7 +197,7 @@ class OperationWaiter:
                 request_id=self._request_id,
                 service_request_id=self._service_request_id,
             )
-        self._sleep(delay)
+        self._sleep(min(delay, remaining))
 
     def _poll_async_operation(self, status_url: str, initial: ArmResponse) -> JsonObject:
         last = initial
@@ -207,25 +207,17 @@ class OperationWaiter:
             self._polls += 1
             body = response.body
             status = body.get("status") if isinstance(body, dict) else None
+            last = response
             if not isinstance(body, dict) or not isinstance(status, str) or not status:
-                raise ArmError(
-                    f"the operation status has no 'status' field: {response.text[:200]!r}",
-                    code="InvalidOperationStatus",
-                    status=response.status,
-                    method="GET",
-                    url=status_url,
-                    operation=self._operation,
-                    resource=self._resource,
-                    request_id=response.client_request_id,
-                    service_request_id=response.service_request_id,
-                    phase="polling",
-                )
+                # One unreadable status says nothing about the operation, which may still be running: read again
+                # within the deadline (the timeout error then shows what was read).
+                self._last_status = f"unreadable status body {' '.join(response.text.split())[:80]!r}"
+                continue
             self._last_status = status
             if status.lower() in _SUCCEEDED:
                 return body
             if status.lower() in _FAILED:
                 raise self._failed(body, status, status_url, response)
-            last = response
 
     def _failed(self, body: JsonObject, status: str, status_url: str, response: ArmResponse) -> OperationFailedError:
         error = parse_cloud_error(body)
@@ -283,6 +275,9 @@ class OperationWaiter:
             last = response
             if response.status == 404:
                 self._last_status = "not visible yet (404)"
+                continue
+            if not isinstance(response.body, dict):
+                self._last_status = f"unreadable resource body {' '.join(response.text.split())[:80]!r}"
                 continue
             state = provisioning_state(response.body)
             self._last_status = state or "Succeeded"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,9 +31,14 @@ class Outcome(Enum):
     FATAL = "fatal"
 
 
+RETRY_AFTER_CAP = 600.0
+"""The longest wait a Retry-After is taken at (ARM: "between 10 s and 10 min"); larger values are clamped."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
-    """Retry knobs: transient failures (count, backoff, total budget) and vault-busy refusals (backoff, budget)."""
+    """Retry knobs: transient failures (count, backoff, total budget), vault-busy refusals (backoff, budget), and
+    the shortest wait a server-stated Retry-After is taken at (`retry_after_floor`)."""
 
     max_retries: int = 5
     backoff_base: float = 1.0
@@ -41,11 +47,12 @@ class RetryPolicy:
     busy_backoff_base: float = 5.0
     busy_backoff_cap: float = 60.0
     busy_budget: float = 900.0
+    retry_after_floor: float = 1.0
 
     def __post_init__(self) -> None:
         if self.max_retries < 0 or min(self.backoff_base, self.backoff_cap, self.budget) < 0:
             raise ValueError("retry settings must not be negative")
-        if min(self.busy_backoff_base, self.busy_backoff_cap, self.busy_budget) < 0:
+        if min(self.busy_backoff_base, self.busy_backoff_cap, self.busy_budget, self.retry_after_floor) < 0:
             raise ValueError("busy retry settings must not be negative")
 
     def backoff(self, retry_number: int, rng: Callable[[], float]) -> float:
@@ -57,32 +64,45 @@ class RetryPolicy:
         step = min(self.busy_backoff_cap, self.busy_backoff_base * 2.0 ** (retry_number - 1))
         return step / 2 + rng() * step / 2
 
+    def server_wait(self, retry_after: float) -> float:
+        """A (parsed) Retry-After as a wait: at least `retry_after_floor`, at most RETRY_AFTER_CAP."""
+        return min(RETRY_AFTER_CAP, max(self.retry_after_floor, retry_after))
+
+
+def _seconds(raw: str, scale: float = 1.0) -> float | None:
+    """A delay in seconds (capped), 0.0 for a meaningless one (nan, negative), None when it is not a number."""
+    try:
+        value = float(raw.strip()) / scale
+    except ValueError:
+        return None
+    if math.isnan(value) or value < 0:
+        return 0.0
+    return min(value, RETRY_AFTER_CAP)
+
 
 def retry_after_seconds(headers: Mapping[str, str], now_wall: float) -> float | None:
     """Delay asked for by the server: `Retry-After` (seconds or HTTP-date), else `retry-after-ms`/`x-ms-retry-after-ms`.
 
-    `headers` must have lower-case names. Returns None when absent or unparsable.
+    `headers` must have lower-case names. Returns None when absent, at most RETRY_AFTER_CAP, and 0 for a value
+    that asks for a retry without a usable delay (a date in the past, nan, a negative or unparsable value), so
+    callers apply their floor rather than retrying at once.
     """
     value = headers.get("retry-after")
     if value is not None:
-        value = value.strip()
+        seconds = _seconds(value)
+        if seconds is not None:
+            return seconds
         try:
-            return max(0.0, float(value))
-        except ValueError:
-            pass
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+            when = email.utils.parsedate_to_datetime(value.strip())
+        except (TypeError, ValueError, IndexError):
             when = None
         if when is not None and when.tzinfo is not None:
-            return max(0.0, when.timestamp() - now_wall)
+            return min(RETRY_AFTER_CAP, max(0.0, when.timestamp() - now_wall))
+        return 0.0
     for name in ("retry-after-ms", "x-ms-retry-after-ms"):
         raw = headers.get(name)
         if raw is not None:
-            try:
-                return max(0.0, float(raw.strip()) / 1000.0)
-            except ValueError:
-                continue
+            return _seconds(raw, 1000.0) or 0.0
     return None
 
 
@@ -162,13 +182,35 @@ def describe_exception(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {type(inner).__name__}" + (f" ({text})" if text else "")
 
 
-class RetryBudget:
-    """Counts the retries of one call and computes the next wait, or says why to stop."""
+@dataclass(frozen=True)
+class RetryDecision:
+    """What to do after a retryable failure: sleep `wait`, then retry, or (with `give_up`) fail for that reason;
+    `deadline` tells whether the call's deadline, not a retry budget, is what ran out."""
 
-    def __init__(self, policy: RetryPolicy, clock: Callable[[], float], rng: Callable[[], float]) -> None:
+    wait: float
+    give_up: str | None = None
+    deadline: bool = False
+
+
+class RetryBudget:
+    """Counts the retries of one call and computes the next wait, or says why to stop.
+
+    Every wait is capped at the time left: of the retry budget, and of the call's `deadline` (a `clock` time).
+    A wait longer than that is cut to it and the call then gives up, so a call never outlives its deadline and
+    a server asking for more time than is left is not asked again early.
+    """
+
+    def __init__(
+        self,
+        policy: RetryPolicy,
+        clock: Callable[[], float],
+        rng: Callable[[], float],
+        deadline: float | None = None,
+    ) -> None:
         self.policy = policy
         self._clock = clock
         self._rng = rng
+        self.deadline = deadline
         self.started = clock()
         self.retries = 0
         self.busy_retries = 0
@@ -179,23 +221,39 @@ class RetryBudget:
         """Seconds since the call started."""
         return self._clock() - self.started
 
-    def next_transient_wait(self, retry_after: float | None) -> tuple[float | None, str]:
-        """(wait, "") for the next transient retry, or (None, why we stop)."""
-        if self.retries >= self.policy.max_retries:
-            return None, f"all {self.policy.max_retries} retries used"
-        wait = retry_after if retry_after is not None else self.policy.backoff(self.retries + 1, self._rng)
-        remaining = self.policy.budget - (self.elapsed - self.busy_waited)
-        if wait > remaining:
-            asked = "Azure asked to wait" if retry_after is not None else "the next backoff is"
-            return None, f"{asked} {wait:.3g}s but only {max(remaining, 0):.3g}s of the retry budget remain"
-        self.retries += 1
-        return wait, ""
-
-    def next_busy_wait(self, retry_after: float | None) -> float | None:
-        """The wait before retrying a busy refusal, or None once the busy budget is spent."""
-        wait = retry_after if retry_after is not None else self.policy.busy_backoff(self.busy_retries + 1, self._rng)
-        if self.elapsed + wait > self.policy.busy_budget:
+    def _decide(self, wait: float, budget_left: float, asked: str, budget_name: str) -> RetryDecision | None:
+        """None when `wait` fits in what is left, else the decision to wait out the rest and give up."""
+        deadline_left = self.deadline - self._clock() if self.deadline is not None else math.inf
+        left = max(0.0, min(budget_left, deadline_left))
+        if wait <= left:
             return None
+        which = "the call's time" if deadline_left <= budget_left else budget_name
+        return RetryDecision(left, f"{asked} {wait:.3g}s but only {left:.3g}s of {which} remain", which != budget_name)
+
+    def next_transient_wait(self, retry_after: float | None) -> RetryDecision:
+        """The wait before the next transient retry, or the decision to give up."""
+        if self.retries >= self.policy.max_retries:
+            return RetryDecision(0.0, f"all {self.policy.max_retries} retries used")
+        if retry_after is not None:
+            wait, asked = self.policy.server_wait(retry_after), "Azure asked to wait"
+        else:
+            wait, asked = self.policy.backoff(self.retries + 1, self._rng), "the next backoff is"
+        remaining = self.policy.budget - (self.elapsed - self.busy_waited)
+        stop = self._decide(wait, remaining, asked, "the retry budget")
+        if stop is not None:
+            return stop
+        self.retries += 1
+        return RetryDecision(wait)
+
+    def next_busy_wait(self, retry_after: float | None) -> RetryDecision:
+        """The wait before retrying a busy refusal, or the decision to give up."""
+        if retry_after is not None:
+            wait, asked = self.policy.server_wait(retry_after), "Azure asked to wait"
+        else:
+            wait, asked = self.policy.busy_backoff(self.busy_retries + 1, self._rng), "the next backoff is"
+        stop = self._decide(wait, self.policy.busy_budget - self.elapsed, asked, "the busy retry budget")
+        if stop is not None:
+            return stop
         self.busy_retries += 1
         self.busy_waited += wait
-        return wait
+        return RetryDecision(wait)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import (
@@ -60,16 +60,30 @@ class ResourceFailure(Exception):
 
 @dataclass(frozen=True)
 class Context:
-    """What one provider call needs: the resolved configuration, the shared ARM client and timeouts."""
+    """What one provider call needs: the resolved configuration, the shared ARM client and timeouts.
+
+    ``started`` is when the provider call began: every step of one create/update/delete (lock waits, requests,
+    retries, polling, waits for protection or jobs) draws on the one time limit of that operation.
+    """
 
     config: ProviderConfig
     client: ArmClient
     overrides: Mapping[str, Any]
     label: str
+    started: float = field(default_factory=time.monotonic)
 
     def timeout(self, operation: str) -> float:
-        """Seconds allowed for ``operation`` (create/update/delete/read)."""
-        return self.config.timeout(operation, self.overrides)
+        """Seconds left for ``operation`` (create/update/delete/read): its limit minus the time this provider call
+        has spent; ResourceFailure when nothing is left."""
+        limit = self.config.timeout(operation, self.overrides)
+        left = limit - (time.monotonic() - self.started)
+        if left <= 0:
+            raise ResourceFailure(
+                f"{self.label}: the {operation} timeout of {limit:g}s ran out before the next step could start; "
+                "Azure may still be working on the earlier steps: check the resource, run `pulumi refresh`, and "
+                "raise the resource's `timeouts` (or `dataprotection:timeouts`) if this is expected to be slow"
+            )
+        return left
 
     def api_version(self, path: str) -> str:
         """The api-version requests to ``path`` use."""
@@ -161,7 +175,7 @@ class SchemaProvider(ResourceProvider):
 
     def read_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> JsonObject | None:
         """The resource's body, or None when it is gone."""
-        return ctx.client.get(rid.path, operation=f"read {self.title}", resource=str(rid))
+        return ctx.client.get(rid.path, operation=f"read {self.title}", resource=str(rid), timeout=ctx.timeout("read"))
 
     def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
         """Delete the resource (and wait as long as the resource needs)."""

@@ -331,16 +331,20 @@ class InstanceProvider(SchemaProvider):
     def _put(
         self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], body: Any, operation: str
     ) -> dict[str, Any]:
-        timeout = ctx.timeout(operation)
         vault = self._vault(inputs).path
+        action = f"{operation} backup instance"
         held: AbstractContextManager[None] = (
-            ctx.client.vault_lock(vault) if ctx.client.vault_is_strict(vault) else nullcontext()
+            ctx.client.vault_lock(vault, timeout=ctx.timeout(operation), operation=action)
+            if ctx.client.vault_is_strict(vault)
+            else nullcontext()
         )
         with held:
             result = ctx.client.execute(
-                "PUT", rid.path, body, operation=f"{operation} backup instance", resource=str(rid), timeout=timeout
+                "PUT", rid.path, body, operation=action, resource=str(rid), timeout=ctx.timeout(operation)
             )
-            return self._wait_protection(ctx, rid, inputs, timeout, written=result.body, cadence=result.cadence)
+            return self._wait_protection(
+                ctx, rid, inputs, ctx.timeout(operation), written=result.body, cadence=result.cadence
+            )
 
     def update_resource(
         self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]

@@ -216,15 +216,16 @@ class VaultProvider(SchemaProvider):
         return self._result_body(ctx, rid, result)
 
     def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
-        timeout = ctx.timeout("delete")
-        ctx.client.execute("DELETE", rid.path, operation="delete backup vault", resource=str(rid), timeout=timeout)
+        ctx.client.execute(
+            "DELETE", rid.path, operation="delete backup vault", resource=str(rid), timeout=ctx.timeout("delete")
+        )
 
         def gone() -> tuple[bool, str]:
             body = ctx.client.get(rid.path, operation="check backup vault deletion", resource=str(rid))
             state = (body or {}).get("properties", {}).get("provisioningState", "present")
             return body is None, str(state)
 
-        wait_until(ctx, what=f"deletion of {ctx.label}", probe=gone, timeout=timeout)
+        wait_until(ctx, what=f"deletion of {ctx.label}", probe=gone, timeout=ctx.timeout("delete"))
 
 
 # Generated from the schema by tools/gen_api.py: do not edit below this line.
