@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_dataprotection.arm.auth import CredentialTokenSource, Secret, StaticTokenSource, TokenSource
 from pulumi_dataprotection.arm.clouds import AZURE_CHINA, AZURE_PUBLIC, AZURE_US_GOVERNMENT, Cloud, resolve_cloud
+from pulumi_dataprotection.arm.deadline import Deadline
 from pulumi_dataprotection.arm.errors import (
     ArmError,
     AuthenticationError,
@@ -51,6 +52,7 @@ __all__ = [
     "Cloud",
     "CredentialMode",
     "CredentialTokenSource",
+    "Deadline",
     "DeadlineExceededError",
     "InvalidNameError",
     "NotFoundError",

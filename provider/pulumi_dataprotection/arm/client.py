@@ -35,6 +35,7 @@ from pulumi_dataprotection.arm.auth import (
     default_credential,
 )
 from pulumi_dataprotection.arm.clouds import is_loopback_host
+from pulumi_dataprotection.arm.deadline import Deadline
 from pulumi_dataprotection.arm.errors import (
     ArmError,
     CloudError,
@@ -158,7 +159,7 @@ class ArmClient:
         operation: str,
         resource: str | None = None,
         api_version: str | None = None,
-        timeout: float | None = None,
+        timeout: float | Deadline | None = None,
         final_state_via: FinalStateVia = "location",
         idempotent: bool | None = None,
         query: Mapping[str, str] | None = None,
@@ -174,8 +175,8 @@ class ArmClient:
         method = method.upper()
         url = self._url(path, api_version, query)
         resource = resource or resource_of(url)
-        limit = timeout if timeout is not None else self.settings.operation_timeout
-        deadline = self._clock() + limit
+        deadline, limit = self._deadline(timeout if timeout is not None else self.settings.operation_timeout)
+        assert deadline is not None and limit is not None
         call = _Call(
             method=method,
             url=url,
@@ -217,7 +218,7 @@ class ArmClient:
         resource: str | None = None,
         api_version: str | None = None,
         query: Mapping[str, str] | None = None,
-        timeout: float | None = None,
+        timeout: float | Deadline | None = None,
     ) -> JsonObject | None:
         """GET one resource; None when it does not exist (404). `timeout` bounds the call, retries included."""
         url = self._url(path, api_version, query)
@@ -247,7 +248,7 @@ class ArmClient:
         resource: str | None = None,
         api_version: str | None = None,
         query: Mapping[str, str] | None = None,
-        timeout: float | None = None,
+        timeout: float | Deadline | None = None,
     ) -> list[JsonObject]:
         """GET a collection (optionally with query parameters such as `$filter`) and follow `nextLink` pages;
         `timeout` bounds all pages together."""
@@ -277,7 +278,9 @@ class ArmClient:
         return items
 
     @contextmanager
-    def vault_lock(self, vault: str, *, timeout: float | None = None, operation: str | None = None) -> Iterator[None]:
+    def vault_lock(
+        self, vault: str, *, timeout: float | Deadline | None = None, operation: str | None = None
+    ) -> Iterator[None]:
         """Hold a vault's write lock across several calls (re-entrant; `vault` is its id or any path under it);
         with `timeout`, wait for it at most that long (DeadlineExceededError, stage "lock wait")."""
         deadline, limit = self._deadline(timeout)
@@ -299,9 +302,14 @@ class ArmClient:
 
     # Internals --------------------------------------------------------------------------------------------------
 
-    def _deadline(self, timeout: float | None) -> tuple[float | None, float | None]:
-        """(deadline, timeout) of a call that may take `timeout` seconds (None: only the retry budgets bound it)."""
-        return (self._clock() + timeout, timeout) if timeout is not None else (None, None)
+    def _deadline(self, timeout: float | Deadline | None) -> tuple[float | None, float | None]:
+        """(deadline, limit) of a call given `timeout` seconds or a shared Deadline (None: only the retry budgets
+        bound it)."""
+        if timeout is None:
+            return None, None
+        if isinstance(timeout, Deadline):
+            return timeout.at, timeout.limit
+        return self._clock() + timeout, timeout
 
     @contextmanager
     def _timed_lock(

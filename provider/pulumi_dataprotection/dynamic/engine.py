@@ -25,7 +25,7 @@ from pulumi.dynamic import (
 )
 
 from pulumi_dataprotection import config as config_module
-from pulumi_dataprotection.arm import ResourceId
+from pulumi_dataprotection.arm import Deadline, ResourceId
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
 from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
@@ -72,18 +72,18 @@ class Context:
     label: str
     started: float = field(default_factory=time.monotonic)
 
-    def timeout(self, operation: str) -> float:
-        """Seconds left for ``operation`` (create/update/delete/read): its limit minus the time this provider call
-        has spent; ResourceFailure when nothing is left."""
+    def timeout(self, operation: str) -> Deadline:
+        """The deadline of ``operation`` (create/update/delete/read): its limit counted from the start of this
+        provider call; ResourceFailure when it has passed."""
         limit = self.config.timeout(operation, self.overrides)
-        left = limit - (time.monotonic() - self.started)
-        if left <= 0:
+        deadline = Deadline(self.started + limit, limit)
+        if deadline.remaining() <= 0:
             raise ResourceFailure(
                 f"{self.label}: the {operation} timeout of {limit:g}s ran out before the next step could start; "
                 "Azure may still be working on the earlier steps: check the resource, run `pulumi refresh`, and "
                 "raise the resource's `timeouts` (or `dataprotection:timeouts`) if this is expected to be slow"
             )
-        return left
+        return deadline
 
     def api_version(self, path: str) -> str:
         """The api-version requests to ``path`` use."""
@@ -350,7 +350,7 @@ def wait_until(
     *,
     what: str,
     probe: Callable[[], tuple[bool, str]],
-    timeout: float,
+    timeout: float | Deadline,
     cadence: float | None = None,
     clock: Callable[[], float] | None = None,
     sleep: Callable[[float], None] | None = None,
@@ -360,7 +360,8 @@ def wait_until(
     now = clock or time.monotonic
     pause = sleep or time.sleep
     poll = ctx.client.settings.poll
-    deadline = now() + timeout
+    deadline = timeout.at if isinstance(timeout, Deadline) else now() + timeout
+    limit = timeout.limit if isinstance(timeout, Deadline) else timeout
     attempt = 0
     while True:
         done, state = probe()
@@ -368,9 +369,9 @@ def wait_until(
             return state
         if now() >= deadline:
             raise ResourceFailure(
-                f"{what} did not finish within {timeout:.0f}s (last state {state!r}); Azure may still complete it: "
+                f"{what} did not finish within {limit:g}s (last state {state!r}); Azure may still complete it: "
                 "check the resource in the portal, then run `pulumi refresh` (raise the timeout with the resource's "
                 "`timeouts` input or `dataprotection:timeouts` if this is expected to be slow)"
             )
-        pause(poll.backoff(attempt, cadence))
+        pause(max(0.0, min(poll.backoff(attempt, cadence), deadline - now())))
         attempt += 1

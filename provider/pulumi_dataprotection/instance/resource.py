@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_dataprotection.arm import ArmError, NotFoundError, ResourceId
+from pulumi_dataprotection.arm import ArmError, Deadline, NotFoundError, ResourceId
 from pulumi_dataprotection.arm.paths import DATA_PROTECTION, DELETED_BACKUP_INSTANCES
 from pulumi_dataprotection.dynamic import (
     MODULE,
@@ -196,7 +196,7 @@ class InstanceProvider(SchemaProvider):
         ctx: Context,
         rid: ResourceId,
         inputs: Mapping[str, Any],
-        timeout: float,
+        timeout: Deadline,
         *,
         settled: bool = False,
         written: Mapping[str, Any] | None = None,
