@@ -159,7 +159,7 @@ def _props(body: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return _map(_map(body).get("properties"))
 
 
-def _error_lines(errors: Any, depth: int = 0) -> list[str]:
+def error_lines(errors: Any, depth: int = 0) -> list[str]:
     """Code, message and recommended actions of UserFacingError objects (nested details indented)."""
     lines: list[str] = []
     for error in errors if isinstance(errors, list) else [errors]:
@@ -172,7 +172,7 @@ def _error_lines(errors: Any, depth: int = 0) -> list[str]:
         actions = error.get("recommendedAction") or []
         for action in [actions] if isinstance(actions, str) else actions:
             lines.append(f"{pad}  recommended action: {action}")
-        nested = _error_lines(error.get("details"), depth + 1)
+        nested = error_lines(error.get("details"), depth + 1)
         lines += [n for n in nested if n.strip() not in {line.strip() for line in lines}]
     return lines
 
@@ -309,10 +309,10 @@ class BackupRun:
                 if point.get("recoveryPointTime"):
                     text += Text(f" at {point['recoveryPointTime']}")
             self.out.print(text)
-            for line in _error_lines(extended.get("warningDetails")):
+            for line in error_lines(extended.get("warningDetails")):
                 self.out.print(Text(f"warning: {line}", style="yellow"))
             return EXIT_OK
-        lines = _error_lines(props.get("errorDetails")) or ["Azure returned no error details"]
+        lines = error_lines(props.get("errorDetails")) or ["Azure returned no error details"]
         print_error(self.err, f"backup job {short} {status}" + (f" after {duration}" if duration else ""))
         for line in lines:
             self.err.print(Text(f"  {line}"))

@@ -154,7 +154,8 @@ class EmulatorApp:
         ids.check_subscription(params["sub"])
         if "rg" in params:
             ids.check_resource_group(params["rg"])
-        self._check_api_version(request, route.resource_type, params)
+        if route.resource_type != routes.RESTORED_RESOURCES:
+            self._check_api_version(request, route.resource_type, params)
         handler = route.methods.get(method)
         if handler is None:
             raise gateway(405, "MethodNotAllowed", f"The requested resource does not support http method '{method}'.")

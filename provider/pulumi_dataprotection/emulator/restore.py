@@ -23,7 +23,7 @@ from typing import Any
 
 from pulumi_dataprotection.emulator import datasources, ids, recovery, render
 from pulumi_dataprotection.emulator import schema as s
-from pulumi_dataprotection.emulator.errors import ArmError, invalid_input
+from pulumi_dataprotection.emulator.errors import ArmError, invalid_input, resource_not_found
 from pulumi_dataprotection.emulator.service import INSTANCE, JOB, POLICY, VAULT, Call, Reply, Service
 
 JSON = dict[str, Any]
@@ -572,3 +572,31 @@ def crr_jobs(svc: Service, call: Call) -> Reply:
     request = s.parse(CRR_JOBS, call.body)
     now = svc.now()
     return Reply(200, {"value": [render.job(j, now) for j in _crr_jobs(svc, request["sourceBackupVaultId"])]})
+
+
+# -- what restores created -------------------------------------------------------------------------------------
+
+
+def _restored_doc(svc: Service, call: Call) -> JSON:
+    rid = call.params["target"]
+    doc = svc.store.get(RESTORED, rid)
+    if doc is None or doc["created"] > svc.now():
+        parts = [p for p in rid.split("/") if p]
+        raise resource_not_found("/".join(parts[5::2][:1] + parts[6::2][:1]), parts[-1], call.params["rg"])
+    return doc
+
+
+def get_restored(svc: Service, call: Call) -> Reply:
+    """GET a resource a restore created (a minimal ARM resource body)."""
+    doc = _restored_doc(svc, call)
+    return Reply(200, {"id": doc["id"], "name": doc["id"].rsplit("/", 1)[-1]})
+
+
+def delete_restored(svc: Service, call: Call) -> Reply:
+    """DELETE a resource a restore created (drill clean-up): 200, or 204 when it is not there."""
+    try:
+        doc = _restored_doc(svc, call)
+    except ArmError:
+        return Reply(204)
+    svc.store.delete(RESTORED, doc["id"])
+    return Reply(200)

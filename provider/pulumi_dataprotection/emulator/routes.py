@@ -163,6 +163,18 @@ ROUTES: tuple[Route, ...] = (
     ),
 )
 
+# What restores create in other resource providers (databases, containers, disks): GET/DELETE for drill clean-up.
+# Those providers have their own api-versions, so the emulator does not check the api-version on this route.
+RESTORED_RESOURCES = "restoredResources"
+ROUTES += (
+    _route(
+        rf"(?P<target>{_RG}/providers/(?!Microsoft\.DataProtection/)[^/]+(?:/{_SEG}/{_SEG})+)",
+        RESTORED_RESOURCES,
+        GET=restore.get_restored,
+        DELETE=restore.delete_restored,
+    ),
+)
+
 _ANY_DP = re.compile(rf"^{_SUB}(?:/resourceGroups/{_SEG})?{_DP}/(?P<rest>.*)$", re.IGNORECASE)
 
 

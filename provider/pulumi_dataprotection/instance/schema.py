@@ -32,7 +32,7 @@ from pulumi_dataprotection.schema import (
     When,
     default_is_unknown,
 )
-from pulumi_dataprotection.schema.datasources import KINDS, kind_of_type
+from pulumi_dataprotection.schema.datasources import KINDS, datasource_blocks, kind_of_type
 from pulumi_dataprotection.schema.types import resource_type_of
 from pulumi_dataprotection.schema.unknown import UnknownPredicate
 from pulumi_dataprotection.vault.schema import TAGS, VAULT_NAME_PATTERN, vault_reference
@@ -48,33 +48,11 @@ def _datasource_render(values: Mapping[str, Any]) -> dict[str, Any]:
     if kind is None or not isinstance(arm_id, str):
         return {}
     location = values.get("datasource_location") or ""
-    if kind.needs_database:
-        database = str(values.get("database_name") or "")
-        resource_id, name = f"{arm_id}/databases/{database}", database
-    else:
-        resource_id, name = arm_id, arm_id.rstrip("/").rsplit("/", 1)[-1]
-    info = {
-        "datasourceType": kind.datasource_type,
-        "objectType": "Datasource",
-        "resourceID": resource_id,
-        "resourceLocation": location,
-        "resourceName": name,
-        "resourceType": kind.resource_type,
-        "resourceUri": resource_id if kind.send_resource_uri else "",
-    }
+    database = str(values.get("database_name") or "") if kind.needs_database else None
+    info, set_info = datasource_blocks(kind, arm_id, location, database)
     out: dict[str, Any] = {"properties.dataSourceInfo": info}
-    if kind.set_info == "self":
-        out["properties.dataSourceSetInfo"] = {**info, "objectType": "DatasourceSet"}
-    elif kind.set_info == "parent":
-        out["properties.dataSourceSetInfo"] = {
-            "datasourceType": kind.datasource_type,
-            "objectType": "DatasourceSet",
-            "resourceID": arm_id,
-            "resourceLocation": location,
-            "resourceName": arm_id.rstrip("/").rsplit("/", 1)[-1],
-            "resourceType": kind.set_resource_type,
-            "resourceUri": arm_id if kind.send_resource_uri else "",
-        }
+    if set_info is not None:
+        out["properties.dataSourceSetInfo"] = set_info
     return out
 
 

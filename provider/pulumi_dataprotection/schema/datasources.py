@@ -179,3 +179,36 @@ def kind_of_type(datasource_type: str) -> DatasourceKind | None:
         if wanted in (name.lower() for name in kind.all_type_names):
             return kind
     return None
+
+
+def datasource_blocks(
+    kind: DatasourceKind, arm_id: str, location: str, database: str | None = None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """``(dataSourceInfo, dataSourceSetInfo or None)`` of a datasource, as Azure and the CLI spell them (used by
+    backup instances and by restore targets). ``arm_id`` is the id a user gives (the server for database kinds)."""
+    if kind.needs_database:
+        resource_id, name = f"{arm_id}/databases/{database or ''}", database or ""
+    else:
+        resource_id, name = arm_id, arm_id.rstrip("/").rsplit("/", 1)[-1]
+    info = {
+        "datasourceType": kind.datasource_type,
+        "objectType": "Datasource",
+        "resourceID": resource_id,
+        "resourceLocation": location,
+        "resourceName": name,
+        "resourceType": kind.resource_type,
+        "resourceUri": resource_id if kind.send_resource_uri else "",
+    }
+    if kind.set_info == "self":
+        return info, {**info, "objectType": "DatasourceSet"}
+    if kind.set_info == "parent":
+        return info, {
+            "datasourceType": kind.datasource_type,
+            "objectType": "DatasourceSet",
+            "resourceID": arm_id,
+            "resourceLocation": location,
+            "resourceName": arm_id.rstrip("/").rsplit("/", 1)[-1],
+            "resourceType": kind.set_resource_type,
+            "resourceUri": arm_id if kind.send_resource_uri else "",
+        }
+    return info, None

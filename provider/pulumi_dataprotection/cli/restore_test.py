@@ -1,0 +1,444 @@
+"""``restore-test``: restore drills. For a backup instance (or every instance of a stack export) pick the newest
+recovery point (or a point in time), build the restore request for its datasource kind into a scratch target
+(:mod:`pulumi_dataprotection.restore.drill`), validate it, trigger it, follow the Restore job, report the recovery
+point's age and the restore's duration, optionally clean up, and write a JSON evidence record per drill.
+
+A drill that cannot restore (no point, a point older than ``--max-age``, a target Azure refuses) reports Azure's code
+and triggers nothing. Ages are measured on Azure's clock: the start time of the validation operation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from pulumi_dataprotection.arm import ArmError, ResourceId, get_client
+from pulumi_dataprotection.audit.export import ExportError, parse_export_text
+from pulumi_dataprotection.cli.backup_now import error_lines, parse_instance, target_settings
+from pulumi_dataprotection.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_error, read_input, write_output
+from pulumi_dataprotection.restore.api import RestoreApi, job_path, newest, parse_time, vault_of
+from pulumi_dataprotection.restore.drill import DrillError, DrillOptions, DrillTarget, plan, source_of
+from pulumi_dataprotection.restore.requests import restore_request
+
+EVIDENCE_SCHEMA = "pulumi-dataprotection/restore-drill/v1"
+DEFAULT_TIMEOUT = 3600.0
+DEFAULT_POLL_INTERVAL = 10.0
+_SUCCEEDED = ("completed", "completedwithwarnings")
+_FAILED = ("failed", "cancelled", "canceled")
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+
+JSON = dict[str, Any]
+
+
+def parse_age(text: str) -> timedelta:
+    """An ISO-8601 duration in days, hours, minutes and seconds (``P2D``, ``PT36H``) as a timedelta."""
+    m = _DURATION.match(text.strip().upper())
+    if not m or not any(m.groups()):
+        raise CliError(f"--max-age {text!r} is not an ISO-8601 duration such as P1D or PT36H")
+    days, hours, minutes, seconds = (float(g) if g else 0.0 for g in m.groups())
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _seconds(duration: Any) -> float | None:
+    if not isinstance(duration, str):
+        return None
+    m = _DURATION.match(duration)
+    if not m:
+        return None
+    days, hours, minutes, seconds = (float(g) if g else 0.0 for g in m.groups())
+    return days * 86400 + hours * 3600 + minutes * 60 + seconds
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``restore-test`` command."""
+    parser = commands.add_parser(
+        "restore-test",
+        help="restore drills: restore the newest recovery point to a scratch target and record evidence",
+        description=(
+            "Restore the newest recovery point (or a point in time) of backup instances into scratch targets, "
+            "follow the restore jobs and write JSON evidence. The target is --endpoint/--token (or "
+            "DATAPROTECTION_ENDPOINT / DATAPROTECTION_TOKEN), otherwise Azure with DefaultAzureCredential."
+        ),
+    )
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--instance", action="append", metavar="ID", help="ARM id of a backup instance (repeatable)")
+    which.add_argument("--stack-export", metavar="FILE", help="every BackupInstance of a `pulumi stack export` ('-')")
+    parser.add_argument("--point-in-time", metavar="ISO", help="restore this time (default: the newest point)")
+    parser.add_argument("--max-age", metavar="DURATION", help="fail when the point is older, e.g. P1D or PT36H")
+    parser.add_argument("--datastore", choices=("OperationalStore", "VaultStore"), help="tier to restore from")
+    parser.add_argument("--suffix", metavar="TEXT", help="scratch name suffix (default: drill-<UTC time>)")
+    parser.add_argument("--namespace", action="append", default=[], metavar="SRC=SCRATCH", help="AKS namespaces")
+    parser.add_argument("--target-cluster", metavar="ID", help="AKS cluster to restore into (default: the source)")
+    parser.add_argument("--staging-resource-group", metavar="ID", help="AKS vault tier: staging resource group")
+    parser.add_argument("--staging-storage-account", metavar="ID", help="AKS vault tier: staging storage account")
+    parser.add_argument("--target-account", metavar="ID", help="blob/ADLS: storage account (default: the source)")
+    parser.add_argument("--target-server", metavar="ID", help="PostgreSQL: server (default: the source server)")
+    parser.add_argument("--target-database", metavar="NAME", help="PostgreSQL: scratch database name")
+    parser.add_argument("--files-url", metavar="URL", help="flexible servers: container URL for restore as files")
+    parser.add_argument("--cleanup", action="store_true", help="delete what the restore created once it completed")
+    parser.add_argument("--evidence", metavar="FILE", help="write the JSON evidence records here")
+    parser.add_argument("--endpoint", metavar="URL", help="ARM endpoint, e.g. the emulator's http://127.0.0.1:PORT")
+    parser.add_argument("--token", metavar="TOKEN", help="static bearer token (prefer DATAPROTECTION_TOKEN)")
+    parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificate bundle for an https endpoint")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="per drill")
+    parser.add_argument("--poll-interval", type=float, default=DEFAULT_POLL_INTERVAL, metavar="SECONDS")
+    parser.set_defaults(run=run)
+
+
+class DrillFailed(Exception):
+    """A drill ended without a completed restore: Azure's (or the drill's) code and message."""
+
+    def __init__(self, code: str, message: str, lines: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.lines = lines or []
+
+
+@dataclass
+class Evidence:
+    """One drill's evidence record."""
+
+    instance: str
+    started_at: str
+    record: JSON = field(default_factory=dict)
+
+    def to_json(self) -> JSON:
+        """The record as written to the evidence file."""
+        return {"schema": EVIDENCE_SCHEMA, "instance": self.instance, "startedAt": self.started_at, **self.record}
+
+
+class DrillRun:
+    """Restore drills against one ARM endpoint."""
+
+    def __init__(
+        self,
+        api: RestoreApi,
+        out: Console,
+        err: Console,
+        *,
+        timeout: float,
+        poll_interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        wall: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.api = api
+        self.out = out
+        self.err = err
+        self.timeout = timeout
+        self.poll_interval = poll_interval
+        self.clock = clock
+        self.sleep = sleep
+        self.wall = wall
+
+    def drill(
+        self,
+        instance: ResourceId,
+        options: DrillOptions,
+        *,
+        point_in_time: datetime | None,
+        max_age: timedelta | None,
+        cleanup: bool,
+    ) -> Evidence:
+        """Run one drill; the evidence says how it went (``result`` succeeded, validated or failed)."""
+        evidence = Evidence(str(instance), self.wall().strftime("%Y-%m-%dT%H:%M:%SZ"))
+        self.out.print(Text(f"Restore drill of {instance.name} (vault {vault_of(instance).name})", style="bold"))
+        try:
+            self._drill(instance, options, point_in_time, max_age, cleanup, evidence.record)
+        except DrillFailed as exc:
+            evidence.record.update(result="failed", error={"code": exc.code, "message": exc.message})
+            print_error(self.err, f"restore drill of {instance.name} failed: {exc.code}: {exc.message}")
+            for line in exc.lines:
+                self.err.print(Text(f"  {line}"))
+        except ArmError as exc:
+            code = exc.code or type(exc).__name__
+            evidence.record.update(result="failed", error={"code": code, "message": exc.message or str(exc)})
+            print_error(self.err, f"restore drill of {instance.name} failed: {code}: {exc.message}")
+            for action in exc.recommended_action:
+                self.err.print(Text(f"  recommended action: {action}"))
+        evidence.record["finishedAt"] = self.wall().strftime("%Y-%m-%dT%H:%M:%SZ")
+        return evidence
+
+    def _drill(
+        self,
+        instance: ResourceId,
+        options: DrillOptions,
+        point_in_time: datetime | None,
+        max_age: timedelta | None,
+        cleanup: bool,
+        record: JSON,
+    ) -> None:
+        body = self.api.instance(instance)
+        if body is None:
+            raise DrillFailed("BackupInstanceNotFound", f"backup instance {instance} does not exist")
+        props = body.get("properties") or {}
+        state = str(props.get("currentProtectionState") or "unknown")
+        source = source_of(body)
+        record.update(
+            datasourceType=source.kind.datasource_type,
+            datasourceId=source.datasource_id,
+            protectionState=state,
+        )
+        self.out.print(f"Datasource       {source.kind.title} {source.datasource_id.rsplit('/', 1)[-1]} ({state})")
+        if state == "ProtectionError":
+            error = props.get("protectionErrorDetails") or {}
+            raise DrillFailed(
+                str(error.get("code") or "ProtectionError"), str(error.get("message") or "protection is in error")
+            )
+        try:
+            target = plan(source, self.api.policy(source.policy_id) if source.policy_id else None, options)
+        except DrillError as exc:
+            raise DrillFailed("DrillNotPossible", str(exc)) from exc
+        request = self._request(instance, source.datasource_id, target, point_in_time, record)
+        record["target"] = {"destination": target.destination, "datastore": target.datastore}
+        with self.out.status("Validating the restore...", spinner="dots"):
+            validation = self.api.validate(instance, request, timeout=self.timeout)
+        azure_now = _operation_start(validation.operation_status) or self.wall()
+        record["validated"] = True
+        point_time = parse_time(record["recoveryPoint"]["time"])
+        age = azure_now - point_time
+        record["recoveryPointAgeSeconds"] = max(0, round(age.total_seconds()))
+        self.out.print(
+            f"Recovery point   {record['recoveryPoint'].get('id') or 'point in time'} from "
+            f"{record['recoveryPoint']['time']} ({_human(age)} old, {target.datastore})"
+        )
+        if max_age is not None and age > max_age:
+            raise DrillFailed(
+                "RecoveryPointTooOld",
+                f"the newest recovery point is {_human(age)} old, more than --max-age {_human(max_age)}",
+                ["backups are not running on schedule: check the instance's protection state and backup jobs"],
+            )
+        if target.validate_only:
+            record["result"] = "validated"
+            self.out.print(
+                Text("Validated only", style="bold yellow")
+                + Text(": operational blob restores overwrite the source account, so drills do not run them")
+            )
+            return
+        started = self.clock()
+        with self.out.status("Triggering the restore...", spinner="dots"):
+            job_id = self.api.trigger(instance, request, timeout=self.timeout)
+        if not job_id:
+            raise DrillFailed("NoJob", "Azure accepted the restore but returned no job id")
+        self.out.print(f"Restore job      {job_id.rsplit('/', 1)[-1]} -> {target.destination}")
+        job = self._follow(vault_of(instance), job_id, started)
+        jprops = job.get("properties") or {}
+        seconds = _seconds(jprops.get("duration"))
+        record["job"] = {
+            "id": job_id,
+            "status": jprops.get("status"),
+            "startTime": jprops.get("startTime"),
+            "endTime": jprops.get("endTime"),
+            "duration": jprops.get("duration"),
+        }
+        record["restoreSeconds"] = round(seconds if seconds is not None else self.clock() - started, 3)
+        status = str(jprops.get("status") or "")
+        if status.lower() not in _SUCCEEDED:
+            lines = error_lines(jprops.get("errorDetails")) or ["Azure returned no error details"]
+            errors = jprops.get("errorDetails") or [{}]
+            code = str((errors[0] if isinstance(errors, list) and errors else {}).get("code") or f"Job{status}")
+            self._cleanup(target, cleanup, record)
+            raise DrillFailed(code, f"restore job {status}", lines)
+        record["result"] = "succeeded"
+        self.out.print(
+            Text("Restore Completed", style="bold green")
+            + Text(f" in {_human(timedelta(seconds=record['restoreSeconds']))}; point age {_human(age)}")
+        )
+        self._cleanup(target, cleanup, record)
+
+    def _request(
+        self,
+        instance: ResourceId,
+        source_id: str,
+        target: DrillTarget,
+        point_in_time: datetime | None,
+        record: JSON,
+    ) -> JSON:
+        if target.continuous:
+            ranges = self.api.restorable_ranges(instance, target.datastore)
+            when = point_in_time or (max(end for _, end in ranges) if ranges else None)
+            if when is None or not any(low <= when <= high for low, high in ranges):
+                raise DrillFailed(
+                    "NoRestorableTime",
+                    f"no restorable time range of the {target.datastore} covers "
+                    f"{when.isoformat() if when else 'any time'}",
+                )
+            stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+            record["recoveryPoint"] = {"id": None, "time": stamp}
+            return restore_request(target.target, source_datastore=target.datastore, point_in_time=stamp)
+        points = self.api.recovery_points(instance)
+        if point_in_time is not None:
+            points = [p for p in points if p.time <= point_in_time]
+        point = newest(points, target.datastore)
+        if point is None:
+            before = f" at or before {point_in_time.isoformat()}" if point_in_time else ""
+            raise DrillFailed(
+                "NoRecoveryPoint", f"the instance has no recovery point in the {target.datastore}{before}"
+            )
+        record["recoveryPoint"] = {
+            "id": point.id,
+            "time": point.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "datastores": list(point.datastores),
+            "tag": point.tag,
+        }
+        return restore_request(target.target, source_datastore=target.datastore, recovery_point_id=point.id)
+
+    def _follow(self, vault: ResourceId, job_id: str, started: float) -> JSON:
+        short = job_id.rstrip("/").rsplit("/", 1)[-1]
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+        last = ""
+        with Progress(*columns, console=self.out, transient=True, disable=not self.out.is_terminal) as progress:
+            task = progress.add_task(f"job {short}: waiting for Azure", total=None)
+            while True:
+                job = self.api.job(vault, job_id) or {}
+                props = job.get("properties") or {}
+                status = str(props.get("status") or "not visible yet")
+                tasks = (props.get("extendedInfo") or {}).get("subTasks") or []
+                detail = ", ".join(
+                    f"{t.get('taskName')}: {t.get('taskStatus')}"
+                    + (f" {t['taskProgress']}" if t.get("taskProgress") else "")
+                    for t in tasks
+                    if isinstance(t, Mapping)
+                )
+                line = status + (f" ({detail})" if detail else "")
+                if line != last:
+                    self.out.print(f"{time.strftime('%H:%M:%S')} job {short}: {line}")
+                    last = line
+                progress.update(task, description=f"job {short}: {line}")
+                if status.lower() in _SUCCEEDED + _FAILED:
+                    return job
+                if self.clock() - started + self.poll_interval > self.timeout:
+                    raise DrillFailed(
+                        "RestoreTimedOut",
+                        f"restore job {short} is still {status} after {self.timeout:g}s; it keeps running in Azure",
+                        [f"check it later: GET {job_path(vault, job_id)}"],
+                    )
+                self.sleep(self.poll_interval)
+
+    def _cleanup(self, target: DrillTarget, cleanup: bool, record: JSON) -> None:
+        done: list[JSON] = []
+        for item in target.cleanup:
+            if item.resource_id is None or not cleanup:
+                entry: JSON = {"resource": item.resource_id, "deleted": False}
+                if item.manual:
+                    entry["manual"] = item.manual
+                done.append(entry)
+                continue
+            result = self.api.client.execute(
+                "DELETE",
+                ResourceId.parse(item.resource_id).path,
+                operation="delete restored resource",
+                resource=item.resource_id,
+                api_version=item.api_version,
+            )
+            done.append({"resource": item.resource_id, "deleted": not result.already_gone})
+            self.out.print(f"Cleaned up       {item.resource_id.rsplit('/', 1)[-1]}")
+        for entry in done:
+            if entry.get("manual") and cleanup:
+                self.out.print(Text(f"Clean up by hand: {entry['manual']}", style="yellow"))
+        record["cleanup"] = done
+
+
+def _operation_start(status: Mapping[str, Any] | None) -> datetime | None:
+    value = (status or {}).get("startTime")
+    try:
+        return parse_time(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _human(delta: timedelta) -> str:
+    if delta.total_seconds() < 60:
+        return f"{max(0.0, delta.total_seconds()):.1f}s"
+    seconds = int(delta.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
+    text = "".join(parts)
+    return text if text and days else text + f"{secs}s"
+
+
+def _instances(args: argparse.Namespace) -> list[ResourceId]:
+    if args.instance:
+        return [parse_instance(i) for i in args.instance]
+    text, name = read_input(args.stack_export)
+    try:
+        export = parse_export_text(text, source=name)
+    except ExportError as exc:
+        raise CliError(str(exc)) from exc
+    ids = [r.arm_id for r in export.of_kind("instance") if r.arm_id]
+    if not ids:
+        raise CliError(f"{name} holds no BackupInstance with an id", hint="export a stack after `pulumi up`")
+    return [parse_instance(i) for i in ids]
+
+
+def _namespaces(values: list[str]) -> dict[str, str]:
+    out = {}
+    for value in values:
+        source, sep, scratch = value.partition("=")
+        if not sep or not source or not scratch:
+            raise CliError(f"--namespace {value!r} is not SOURCE=SCRATCH")
+        out[source] = scratch
+    return out
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Run the drills; exit 1 when any failed."""
+    if args.timeout <= 0 or args.poll_interval <= 0:
+        raise CliError("--timeout and --poll-interval must be positive")
+    instances = _instances(args)
+    max_age = parse_age(args.max_age) if args.max_age else None
+    point_in_time = None
+    if args.point_in_time:
+        try:
+            point_in_time = parse_time(args.point_in_time)
+        except ValueError as exc:
+            raise CliError(f"--point-in-time {args.point_in_time!r} is not an ISO-8601 date-time") from exc
+    suffix = args.suffix or datetime.now(UTC).strftime("drill-%Y%m%dt%H%M")
+    if not re.match(r"^[a-z0-9][a-z0-9-]{0,29}$", suffix):
+        raise CliError(f"--suffix {suffix!r}: use up to 30 lower-case letters, digits and hyphens")
+    options = DrillOptions(
+        suffix=suffix,
+        datastore=args.datastore,
+        target_cluster=args.target_cluster,
+        namespaces=_namespaces(args.namespace),
+        staging_resource_group=args.staging_resource_group,
+        staging_storage_account=args.staging_storage_account,
+        target_account=args.target_account,
+        target_server=args.target_server,
+        target_database=args.target_database,
+        files_url=args.files_url,
+    )
+    settings = target_settings(
+        endpoint=args.endpoint,
+        token=args.token,
+        ca_bundle=args.ca_bundle,
+        timeout=args.timeout,
+        poll_interval=args.poll_interval,
+        env=os.environ,
+    )
+    runner = DrillRun(
+        RestoreApi(get_client(settings)), out, err, timeout=args.timeout, poll_interval=args.poll_interval
+    )
+    records = []
+    for instance in instances:
+        evidence = runner.drill(instance, options, point_in_time=point_in_time, max_age=max_age, cleanup=args.cleanup)
+        records.append(evidence.to_json())
+    if args.evidence:
+        write_output(args.evidence, json.dumps({"schema": EVIDENCE_SCHEMA, "drills": records}, indent=2) + "\n")
+    failed = [r for r in records if r.get("result") == "failed"]
+    out.print(f"{len(records) - len(failed)} of {len(records)} drill(s) passed")
+    return EXIT_FAILED if failed else EXIT_OK

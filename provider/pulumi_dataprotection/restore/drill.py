@@ -1,0 +1,233 @@
+"""What a restore drill restores where, per datasource kind, so a drill never touches the protected data: the source
+read from a backup instance body, the datastore to restore from, the scratch target and what to clean up after.
+
+Targets (names end with a drill suffix such as ``drill-20250101t1200``):
+
+- AKS: the backed-up namespaces into ``<namespace>-<suffix>`` of the source cluster (or ``target_cluster``);
+- vaulted blob/ADLS: every protected container as ``<container>-<suffix>`` in the source account (or
+  ``target_account``); operational (continuous) blob backup restores in place only, so its drill validates only;
+- PostgreSQL single server: the database as ``<database>_<suffix>`` on the source server (or ``target_server``);
+- PostgreSQL/MySQL flexible server: restore as files under ``files_url`` with the prefix ``<server>-<suffix>``;
+- managed disk: a new disk ``<disk>-<suffix>`` beside the source disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_dataprotection.restore.requests import (
+    ContainerRestore,
+    Datastore,
+    aks_target,
+    blob_account_target,
+    blob_items_target,
+    database_target,
+    disk_target,
+    files_target,
+)
+from pulumi_dataprotection.schema.datasources import DatasourceKind, kind_of_type
+
+JSON = dict[str, Any]
+
+# API versions of the resource providers that own what drills create (for clean-up DELETEs).
+CLEANUP_API_VERSIONS = {
+    "databases": "2017-12-01",
+    "containers": "2023-05-01",
+    "disks": "2023-04-02",
+}
+
+
+class DrillError(ValueError):
+    """A drill cannot be planned for this instance (the message says what to pass)."""
+
+
+@dataclass(frozen=True)
+class DrillOptions:
+    """Where drills restore to; every field is optional."""
+
+    suffix: str
+    datastore: str | None = None
+    target_cluster: str | None = None
+    namespaces: Mapping[str, str] = field(default_factory=dict)
+    staging_resource_group: str | None = None
+    staging_storage_account: str | None = None
+    target_account: str | None = None
+    target_server: str | None = None
+    target_database: str | None = None
+    files_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a backup instance protects."""
+
+    instance_id: str
+    kind: DatasourceKind
+    datasource_id: str
+    location: str
+    policy_id: str
+    database: str | None = None
+    containers: tuple[str, ...] = ()
+    namespaces: tuple[str, ...] = ()
+    secret_store_uri: str | None = None
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """Something a restore created: an ARM resource to DELETE (with its provider's api-version) or a manual step."""
+
+    resource_id: str | None
+    api_version: str | None
+    manual: str | None = None
+
+
+@dataclass(frozen=True)
+class DrillTarget:
+    """The restore target of a drill and where it restores from."""
+
+    datastore: Datastore
+    target: JSON
+    destination: str
+    cleanup: tuple[Cleanup, ...]
+    validate_only: bool = False
+    continuous: bool = False
+
+
+def _map(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def source_of(instance: Mapping[str, Any]) -> Source:
+    """The source of a BackupInstanceResource body."""
+    props = _map(instance.get("properties"))
+    info = _map(props.get("dataSourceInfo"))
+    kind = kind_of_type(str(info.get("datasourceType") or ""))
+    if kind is None:
+        raise DrillError(f"unknown datasource type {info.get('datasourceType')!r} of {instance.get('id')}")
+    datasource_id = str(info.get("resourceID") or "")
+    database = None
+    if kind.needs_database:
+        server, _, database = datasource_id.rpartition("/databases/")
+        datasource_id = str(_map(props.get("dataSourceSetInfo")).get("resourceID") or server)
+    policy = _map(props.get("policyInfo"))
+    params = _map(policy.get("policyParameters")).get("backupDatasourceParametersList") or []
+    containers = tuple(c for p in params for c in _map(p).get("containersList") or [])
+    namespaces = tuple(n for p in params for n in _map(p).get("includedNamespaces") or [])
+    secret = _map(_map(props.get("datasourceAuthCredentials")).get("secretStoreResource")).get("uri")
+    return Source(
+        instance_id=str(instance.get("id")),
+        kind=kind,
+        datasource_id=datasource_id,
+        location=str(info.get("resourceLocation") or ""),
+        policy_id=str(policy.get("policyId") or ""),
+        database=database or None,
+        containers=containers,
+        namespaces=namespaces,
+        secret_store_uri=secret if isinstance(secret, str) else None,
+    )
+
+
+def backup_datastores(policy: Mapping[str, Any] | None) -> tuple[set[str], bool]:
+    """The datastores a policy backs up to (its backup rules and copies), and whether its operational backup is
+    continuous (an OperationalStore retention rule without a backup rule on that store)."""
+    rules = [_map(r) for r in _map(_map(policy).get("properties")).get("policyRules") or []]
+    scheduled = {
+        str(_map(r.get("dataStore")).get("dataStoreType")) for r in rules if r.get("objectType") == "AzureBackupRule"
+    }
+    stores = set(scheduled)
+    operational_retention = False
+    for rule in rules:
+        for lifecycle in rule.get("lifecycles") or []:
+            source = str(_map(_map(lifecycle).get("sourceDataStore")).get("dataStoreType"))
+            operational_retention |= source == "OperationalStore"
+            for copy in _map(lifecycle).get("targetDataStoreCopySettings") or []:
+                stores.add(str(_map(_map(copy).get("dataStore")).get("dataStoreType")))
+    continuous = operational_retention and "OperationalStore" not in scheduled
+    if continuous:
+        stores.add("OperationalStore")
+    return stores, continuous
+
+
+def _name(arm_id: str) -> str:
+    return arm_id.rstrip("/").rsplit("/", 1)[-1]
+
+
+def plan(source: Source, policy: Mapping[str, Any] | None, options: DrillOptions) -> DrillTarget:
+    """The drill's target for ``source`` (raises DrillError when an option is needed)."""
+    stores, continuous = backup_datastores(policy)
+    key = source.kind.key
+    if key == "aks":
+        return _aks(source, stores, options)
+    if key in ("blob", "adls"):
+        return _blobs(source, stores, continuous, options)
+    if key == "postgresql":
+        server = options.target_server or source.datasource_id
+        database = options.target_database or f"{source.database}_{options.suffix.replace('-', '_')}"
+        if not source.secret_store_uri:
+            raise DrillError("the instance has no Key Vault secret (datasourceAuthCredentials) to restore with")
+        target = database_target(server, database, source.location, secret_store_uri=source.secret_store_uri)
+        db_id = f"{server}/databases/{database}"
+        return DrillTarget("VaultStore", target, db_id, (Cleanup(db_id, CLEANUP_API_VERSIONS["databases"]),))
+    if key in ("postgresql_flexible", "mysql_flexible"):
+        if not options.files_url:
+            raise DrillError(
+                f"{source.kind.title} backups restore as files: pass --files-url https://<account>.blob.core."
+                "windows.net/<scratch container>"
+            )
+        prefix = f"{_name(source.datasource_id)}-{options.suffix}"
+        target = files_target(options.files_url, prefix, restore_location=source.location)
+        url = f"{options.files_url.rstrip('/')}/{prefix}"
+        manual = f"delete the blobs with prefix {prefix!r} in {options.files_url}"
+        return DrillTarget("VaultStore", target, url, (Cleanup(None, None, manual),))
+    if key == "disk":
+        disk_id = f"{source.datasource_id}-{options.suffix}"
+        target = disk_target(disk_id, source.location)
+        return DrillTarget("OperationalStore", target, disk_id, (Cleanup(disk_id, CLEANUP_API_VERSIONS["disks"]),))
+    raise DrillError(f"restore drills do not cover {source.kind.title} yet")
+
+
+def _aks(source: Source, stores: set[str], options: DrillOptions) -> DrillTarget:
+    mappings = dict(options.namespaces) or {ns: f"{ns}-{options.suffix}" for ns in source.namespaces}
+    if not mappings:
+        raise DrillError(
+            "the AKS instance backs up every namespace: pass --namespace SOURCE=SCRATCH for the namespaces to restore"
+        )
+    vault_tier = (options.datastore or "OperationalStore") == "VaultStore"
+    if vault_tier and "VaultStore" not in stores:
+        raise DrillError("the instance's policy keeps no AKS backups in the vault tier")
+    if vault_tier and not (options.staging_resource_group and options.staging_storage_account):
+        raise DrillError("a vault tier AKS drill needs --staging-resource-group and --staging-storage-account")
+    cluster = options.target_cluster or source.datasource_id
+    target = aks_target(
+        cluster,
+        source.location,
+        namespace_mappings=mappings,
+        vault_tier=vault_tier,
+        staging_resource_group_id=options.staging_resource_group,
+        staging_storage_account_id=options.staging_storage_account,
+    )
+    cleanup = tuple(
+        Cleanup(None, None, f"kubectl delete namespace {ns} (cluster {_name(cluster)})") for ns in mappings.values()
+    )
+    return DrillTarget("VaultStore" if vault_tier else "OperationalStore", target, cluster, cleanup)
+
+
+def _blobs(source: Source, stores: set[str], continuous: bool, options: DrillOptions) -> DrillTarget:
+    account = options.target_account or source.datasource_id
+    if "VaultStore" in stores and (options.datastore or "VaultStore") == "VaultStore":
+        if not source.containers:
+            raise DrillError("the instance names no containers to restore")
+        restores = [ContainerRestore(c, rename_to=f"{c}-{options.suffix}"[:63]) for c in source.containers]
+        target = blob_items_target(
+            account, source.location, restores, kind="adls" if source.kind.key == "adls" else "blob"
+        )
+        containers = [f"{account}/blobServices/default/containers/{r.rename_to}" for r in restores]
+        cleanup = tuple(Cleanup(c, CLEANUP_API_VERSIONS["containers"]) for c in containers)
+        return DrillTarget("VaultStore", target, account, cleanup)
+    if continuous:
+        target = blob_account_target(account, source.location, kind="adls" if source.kind.key == "adls" else "blob")
+        # operational blob restores overwrite the source account: validate the request, never run it
+        return DrillTarget("OperationalStore", target, account, (), validate_only=True, continuous=True)
+    raise DrillError("the instance's policy keeps no blob backups a drill can restore")

@@ -1,0 +1,212 @@
+"""`restore-test` end to end against the emulator: one drill per datasource kind restores the newest point into a
+scratch target and writes evidence; failing drills (bad target, point too old, protection error) report the code and
+leave nothing behind."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pulumi_dataprotection.emulator import EmulatorHandle
+from tests.cli.conftest import CliResult
+from tests.support.protected import DATA, KINDS, protect
+
+DAY = 86400.0
+FILES_URL = "https://stdrills.blob.core.windows.net/restores"
+
+
+def _args(handle: EmulatorHandle, evidence: Path, *extra: str) -> list[str]:
+    return [
+        "--endpoint",
+        handle.url,
+        "--token",
+        handle.token,
+        "--poll-interval",
+        "0.05",
+        "--suffix",
+        "drill-1",
+        "--evidence",
+        str(evidence),
+        *extra,
+    ]
+
+
+def _drills(evidence: Path) -> list[dict[str, Any]]:
+    document = json.loads(evidence.read_text(encoding="utf-8"))
+    assert document["schema"] == "pulumi-dataprotection/restore-drill/v1"
+    drills: list[dict[str, Any]] = document["drills"]
+    return drills
+
+
+EXPECTED = {
+    "aks": (
+        "OperationalStore",
+        [f"{DATA}/Microsoft.ContainerService/managedClusters/aks-shop/namespaces/{ns}-drill-1" for ns in ()],
+    ),
+    "adls": (
+        "VaultStore",
+        [
+            f"{DATA}/Microsoft.Storage/storageAccounts/stlake/blobServices/default/containers/{c}-drill-1"
+            for c in ("raw", "curated")
+        ],
+    ),
+    "blob": (
+        "VaultStore",
+        [f"{DATA}/Microsoft.Storage/storageAccounts/stblob/blobServices/default/containers/invoices-drill-1"],
+    ),
+    "postgresql": ("VaultStore", [f"{DATA}/Microsoft.DBforPostgreSQL/servers/pg-legacy/databases/orders_drill_1"]),
+    "postgresql_flexible": ("VaultStore", [f"{FILES_URL}/pg-catalog-drill-1"]),
+    "disk": ("OperationalStore", [f"{DATA}/Microsoft.Compute/disks/data-1-drill-1"]),
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_drill_restores_the_newest_point_into_a_scratch_target(
+    kind: str, emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    instance = protect(emulator, (kind,)).instances[kind]
+    emulator.advance_clock(8 * DAY)  # weekly database backups need a week
+    evidence = tmp_path / "evidence.json"
+    extra = ["--files-url", FILES_URL] if kind == "postgresql_flexible" else []
+    if kind == "aks":
+        extra = ["--namespace", "shop=shop-drill-1"]
+    result = run_cli("restore-test", "--instance", instance, *_args(emulator, evidence, *extra))
+    assert result.code == 0, result.err
+    assert "Restore Completed in " in result.out and "1 of 1 drill(s) passed" in result.out
+    assert ": Completed (Trigger Restore: Completed)" in result.out
+    (drill,) = _drills(evidence)
+    store, created = EXPECTED[kind]
+    if kind == "aks":
+        created = [f"{DATA}/Microsoft.ContainerService/managedClusters/aks-shop/namespaces/shop-drill-1"]
+    assert drill["result"] == "succeeded" and drill["validated"] is True
+    assert drill["instance"] == instance and drill["target"]["datastore"] == store
+    assert drill["job"]["status"] == "Completed" and drill["restoreSeconds"] > 0
+    assert 0 <= drill["recoveryPointAgeSeconds"] <= 7 * DAY
+    assert sorted(r["id"] for r in emulator.restored()) == sorted(created)
+    posts = [e for e in emulator.request_log() if e["method"] == "POST"]
+    assert [p["path"].rsplit("/", 1)[1] for p in posts] == ["validateRestore", "restore"]
+    assert posts[1]["body"]["recoveryPointId"] == drill["recoveryPoint"]["id"]
+
+
+def test_cleanup_deletes_what_the_drill_created(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    done = protect(emulator, ("postgresql", "blob"))
+    emulator.advance_clock(8 * DAY)
+    evidence = tmp_path / "evidence.json"
+    ids = [a for kind in ("postgresql", "blob") for a in ("--instance", done.instances[kind])]
+    result = run_cli("restore-test", *ids, *_args(emulator, evidence, "--cleanup"))
+    assert result.code == 0, result.err
+    assert emulator.restored() == []
+    drills = _drills(evidence)
+    assert [d["result"] for d in drills] == ["succeeded", "succeeded"]
+    assert all(c["deleted"] for d in drills for c in d["cleanup"])
+    deletes = [e["path"] for e in emulator.request_log() if e["method"] == "DELETE"]
+    assert deletes == [c["resource"] for d in drills for c in d["cleanup"]]
+
+
+def test_every_instance_of_a_stack_export(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    done = protect(emulator, ("disk", "adls"))
+    emulator.advance_clock(DAY)
+    resources = [
+        {
+            "urn": f"urn:pulumi:prod::infra::pulumi-python:dynamic/dataprotection:BackupInstance::{kind}",
+            "type": "pulumi-python:dynamic/dataprotection:BackupInstance",
+            "id": done.instances[kind],
+            "outputs": {"arm_id": done.instances[kind]},
+        }
+        for kind in ("disk", "adls")
+    ]
+    export = tmp_path / "stack.json"
+    export.write_text(json.dumps({"version": 3, "deployment": {"resources": resources}}), encoding="utf-8")
+    evidence = tmp_path / "evidence.json"
+    result = run_cli("restore-test", "--stack-export", str(export), *_args(emulator, evidence))
+    assert result.code == 0, result.err
+    assert [d["instance"] for d in _drills(evidence)] == [done.instances["disk"], done.instances["adls"]]
+
+
+def test_operational_blob_backup_is_validated_never_restored_in_place(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    instance = protect(emulator, ("blob",)).instances["blob"]
+    emulator.advance_clock(3600)  # no daily vault point yet: only the continuous operational window
+    evidence = tmp_path / "evidence.json"
+    result = run_cli(
+        "restore-test", "--instance", instance, *_args(emulator, evidence, "--datastore", "OperationalStore")
+    )
+    assert result.code == 0, result.err
+    (drill,) = _drills(evidence)
+    assert drill["result"] == "validated" and drill["recoveryPoint"]["id"] is None
+    assert [e["path"].rsplit("/", 1)[1] for e in emulator.request_log() if e["method"] == "POST"] == [
+        "findRestorableTimeRanges",
+        "validateRestore",
+    ]
+
+
+def test_bad_target_reports_azures_code_and_leaves_nothing_behind(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    instance = protect(emulator, ("postgresql",)).instances["postgresql"]
+    emulator.advance_clock(8 * DAY)
+    evidence = tmp_path / "evidence.json"
+    result = run_cli("restore-test", "--instance", instance, *_args(emulator, evidence, "--target-database", "orders"))
+    assert result.code == 1
+    assert "UserErrorRestoreTargetAlreadyExists" in result.err
+    (drill,) = _drills(evidence)
+    assert drill["result"] == "failed" and drill["error"]["code"] == "UserErrorRestoreTargetAlreadyExists"
+    assert emulator.restored() == []
+    assert not any(e["path"].endswith("/restore") for e in emulator.request_log())
+
+
+def test_point_too_old_fails_before_anything_is_restored(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    done = protect(emulator, ("disk",))
+    emulator.advance_clock(DAY)
+    assert done.arm.post(f"{done.instances['disk']}/stopProtection").status_code == 202
+    emulator.advance_clock(3 * DAY)  # no backups for three days
+    evidence = tmp_path / "evidence.json"
+    result = run_cli(
+        "restore-test", "--instance", done.instances["disk"], *_args(emulator, evidence, "--max-age", "P1D")
+    )
+    assert result.code == 1
+    (drill,) = _drills(evidence)
+    assert drill["error"]["code"] == "RecoveryPointTooOld"
+    assert 3 * DAY <= drill["recoveryPointAgeSeconds"] <= 3 * DAY + 5 * 3600
+    assert "more than --max-age 1d" in result.err
+    assert emulator.restored() == []
+
+
+def test_protection_error_and_missing_options_fail_the_drill(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    emulator.inject_fault("protection_error", path="backupInstances/bi-disk")
+    done = protect(emulator, ("disk", "postgresql_flexible"))
+    emulator.advance_clock(8 * DAY)
+    evidence = tmp_path / "evidence.json"
+    ids = [a for kind in ("disk", "postgresql_flexible") for a in ("--instance", done.instances[kind])]
+    result = run_cli("restore-test", *ids, *_args(emulator, evidence))
+    assert result.code == 1
+    codes = [d["error"]["code"] for d in _drills(evidence)]
+    assert codes == ["UserErrorMSIMissingPermissions", "DrillNotPossible"]
+    assert "--files-url" in result.err and "0 of 2 drill(s) passed" in result.out
+    assert emulator.restored() == []
+
+
+def test_usage_errors(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+    instance = (
+        "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg/providers/Microsoft.DataProtection/"
+        "backupVaults/v/backupInstances/bi"
+    )
+    assert run_cli("restore-test", "--instance", instance, "--max-age", "yesterday").code == 2
+    assert run_cli("restore-test", "--instance", instance, "--namespace", "shop").code == 2
+    assert run_cli("restore-test", "--instance", "/subscriptions/x").code == 2
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"version": 3, "deployment": {"resources": []}}), encoding="utf-8")
+    assert run_cli("restore-test", "--stack-export", str(empty)).code == 2
