@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import sys
 
+from pulumi_dataprotection.emulator.access import is_loopback
 from pulumi_dataprotection.emulator.config import from_args
 from pulumi_dataprotection.emulator.server import EmulatorServer
 
@@ -24,7 +25,11 @@ def main(argv: list[str] | None = None) -> int:
         details = [f"database {server.db_path}", f"lro {config.lro_seconds}s", f"retry-after {config.retry_after}s"]
         if server.cert_path is not None:
             details.append(f"CA certificate {server.cert_path}")
-        print(f"Microsoft.DataProtection emulator listening on {url} ({', '.join(details)})", file=sys.stderr)
+        reach = ""
+        if not is_loopback(config.host):
+            where = "every interface" if config.host in ("", "0.0.0.0", "::") else config.host
+            reach = f" (on {where}: reachable from other machines)"
+        print(f"Microsoft.DataProtection emulator listening on {url}{reach} ({', '.join(details)})", file=sys.stderr)
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(server.serve(ready))

@@ -1,6 +1,7 @@
 """The emulator's HTTP application: ARM's front door (auth, api-version, faults, headers) and the admin API.
 
-Admin endpoints (no authentication, loopback only) under ``/_emulator``:
+Admin endpoints under ``/_emulator`` (each needs ``Authorization: Bearer <the emulator's token>``, each POST a JSON
+body; bad input is a 400 naming the problem; see ``access`` for who may call at all):
 
 - ``GET  /_emulator/health``                 settings of this run
 - ``GET  /_emulator/requests?since=N``       the request log (ARM calls only), ``DELETE`` clears it
@@ -20,11 +21,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import re
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.applications import Starlette
@@ -33,6 +35,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from pulumi_dataprotection.emulator import ids, recovery, restore, routes
+from pulumi_dataprotection.emulator.access import Access, is_loopback
 from pulumi_dataprotection.emulator.config import API_VERSION, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
 from pulumi_dataprotection.emulator.errors import ArmError, gateway
@@ -43,11 +46,39 @@ from pulumi_dataprotection.emulator.timeutil import iso
 
 JSON = dict[str, Any]
 Abort = Callable[[tuple[str, int]], bool]
+Handler = Callable[[Request], Awaitable[Response]]
 
 _METHODS = ["GET", "PUT", "PATCH", "DELETE", "POST", "HEAD", "OPTIONS"]
 _WRITE_METHODS = ("PUT", "PATCH", "POST")
 _API_VERSION_FORMAT = r"^\d{4}-\d{2}-\d{2}(-preview|-privatepreview|-beta|-alpha)?$"
 _INTERNAL_ERROR = "Microsoft Azure Backup encountered an internal error."
+
+
+class AdminInputError(Exception):
+    """Bad input to an admin endpoint: answered 400 with ``code`` and the message."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _admin_route(path: str, handler: Handler, methods: list[str]) -> Route:
+    async def endpoint(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except AdminInputError as exc:
+            return JSONResponse({"error": {"code": exc.code, "message": str(exc)}}, status_code=400)
+
+    return Route(path, endpoint, methods=methods)
+
+
+async def _json_body(request: Request, code: str) -> Any:
+    """The request's JSON body (``{}`` when empty)."""
+    raw = await request.body()
+    try:
+        return json.loads(raw) if raw.strip() else {}
+    except ValueError as exc:
+        raise AdminInputError(code, f"the body is not JSON: {exc}") from exc
 
 
 class RequestLog:
@@ -89,21 +120,22 @@ class EmulatorApp:
         self.service = Service(store, config, self.faults, self.registry)
         self.log = RequestLog()
         self.abort: Abort = lambda client: False
-        self.app = Starlette(
+        starlette = Starlette(
             routes=[
-                Route("/_emulator/health", self.admin_health, methods=["GET"]),
-                Route("/_emulator/requests", self.admin_requests, methods=["GET", "DELETE"]),
-                Route("/_emulator/faults", self.admin_faults, methods=["GET", "POST", "DELETE"]),
-                Route("/_emulator/faults/{fault_id:int}", self.admin_fault, methods=["DELETE"]),
-                Route("/_emulator/reset", self.admin_reset, methods=["POST"]),
-                Route("/_emulator/clock", self.admin_clock, methods=["GET", "POST"]),
-                Route("/_emulator/datasources", self.admin_datasources, methods=["POST"]),
-                Route("/_emulator/restored", self.admin_restored, methods=["GET"]),
-                Route("/_emulator/guard-access", self.admin_guard_access, methods=["GET", "POST", "DELETE"]),
-                Route("/_emulator/tenants", self.admin_tenants, methods=["GET", "POST"]),
+                _admin_route("/_emulator/health", self.admin_health, ["GET"]),
+                _admin_route("/_emulator/requests", self.admin_requests, ["GET", "DELETE"]),
+                _admin_route("/_emulator/faults", self.admin_faults, ["GET", "POST", "DELETE"]),
+                _admin_route("/_emulator/faults/{fault_id:int}", self.admin_fault, ["DELETE"]),
+                _admin_route("/_emulator/reset", self.admin_reset, ["POST"]),
+                _admin_route("/_emulator/clock", self.admin_clock, ["GET", "POST"]),
+                _admin_route("/_emulator/datasources", self.admin_datasources, ["POST"]),
+                _admin_route("/_emulator/restored", self.admin_restored, ["GET"]),
+                _admin_route("/_emulator/guard-access", self.admin_guard_access, ["GET", "POST", "DELETE"]),
+                _admin_route("/_emulator/tenants", self.admin_tenants, ["GET", "POST"]),
                 Route("/{path:path}", self.arm, methods=_METHODS),
             ]
         )
+        self.app = Access(starlette, config.token, any_host=not is_loopback(config.host))
 
     def _registry(self) -> Registry:
         return Registry.load(self.config.datasources_file) if self.config.datasources_file else Registry()
@@ -325,7 +357,10 @@ class EmulatorApp:
         if request.method == "DELETE":
             self.log.clear()
             return Response(status_code=204)
-        since = int(request.query_params.get("since", "0"))
+        text = request.query_params.get("since", "0")
+        if not (text.isascii() and text.isdigit()):
+            raise AdminInputError("InvalidSince", f"since must be a sequence number (0 or more), got {text!r}")
+        since = int(text)
         return JSONResponse({"value": self.log.since(since)})
 
     async def admin_faults(self, request: Request) -> Response:
@@ -334,10 +369,11 @@ class EmulatorApp:
             self.faults.clear()
             return Response(status_code=204)
         if request.method == "POST":
+            data = await _json_body(request, "InvalidFault")
             try:
-                fault = self.faults.add(Fault.from_json(json.loads(await request.body())))
+                fault = self.faults.add(Fault.from_json(data))
             except ValueError as exc:
-                return JSONResponse({"error": {"code": "InvalidFault", "message": str(exc)}}, status_code=400)
+                raise AdminInputError("InvalidFault", str(exc)) from exc
             return JSONResponse(fault.to_json(), status_code=201)
         return JSONResponse({"value": self.faults.rules()})
 
@@ -358,13 +394,10 @@ class EmulatorApp:
     async def admin_clock(self, request: Request) -> Response:
         """Emulator time; POST ``{"advanceSeconds": N}`` moves it forward (e.g. past a soft-delete purge)."""
         if request.method == "POST":
-            data = json.loads(await request.body() or b"{}")
+            data = await _json_body(request, "InvalidClock")
             seconds = data.get("advanceSeconds") if isinstance(data, dict) else None
-            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
-                return JSONResponse(
-                    {"error": {"code": "InvalidClock", "message": 'POST {"advanceSeconds": <number >= 0>}'}},
-                    status_code=400,
-                )
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds < math.inf:
+                raise AdminInputError("InvalidClock", 'POST {"advanceSeconds": <a finite number >= 0>}')
             with self.store.transaction():
                 offset = float(self.store.setting("clock_offset", "0")) + float(seconds)
                 self.store.set_setting("clock_offset", repr(offset))
@@ -373,14 +406,14 @@ class EmulatorApp:
 
     async def admin_datasources(self, request: Request) -> Response:
         """Register an existing datasource (switches the registry to strict mode)."""
-        data = json.loads(await request.body() or b"{}")
+        data = await _json_body(request, "InvalidDatasource")
         rid = data.get("id") if isinstance(data, dict) else None
-        if not isinstance(rid, str) or not rid.lower().startswith("/subscriptions/"):
-            return JSONResponse(
-                {"error": {"code": "InvalidDatasource", "message": 'POST {"id": "/subscriptions/..."}'}},
-                status_code=400,
+        location = data.get("location", "") if isinstance(data, dict) else ""
+        if not isinstance(rid, str) or not rid.lower().startswith("/subscriptions/") or not isinstance(location, str):
+            raise AdminInputError(
+                "InvalidDatasource", 'POST {"id": "/subscriptions/...", "location": "<region>"} (location optional)'
             )
-        self.registry.add(rid, str(data.get("location", "")))
+        self.registry.add(rid, location)
         return Response(status_code=204)
 
     async def admin_restored(self, request: Request) -> Response:
@@ -395,7 +428,7 @@ class EmulatorApp:
                     self.store.delete(GRANT, grant["guard"])
             return Response(status_code=204)
         if request.method == "POST":
-            data = json.loads(await request.body() or b"{}")
+            data = await _json_body(request, "InvalidGrant")
             guard = data.get("resourceGuardId") if isinstance(data, dict) else None
             seconds = data.get("seconds", 3600) if isinstance(data, dict) else None
             if (
@@ -403,11 +436,10 @@ class EmulatorApp:
                 or "/resourceguards/" not in guard.lower()
                 or not isinstance(seconds, int | float)
                 or isinstance(seconds, bool)
-                or seconds <= 0
+                or not 0 < seconds < math.inf
             ):
-                return JSONResponse(
-                    {"error": {"code": "InvalidGrant", "message": 'POST {"resourceGuardId": "...", "seconds": 3600}'}},
-                    status_code=400,
+                raise AdminInputError(
+                    "InvalidGrant", 'POST {"resourceGuardId": "...", "seconds": <a finite number > 0>}'
                 )
             with self.store.transaction():
                 self.store.put(GRANT, guard, {"guard": guard, "until": self.store.now() + float(seconds)})
@@ -418,12 +450,11 @@ class EmulatorApp:
     async def admin_tenants(self, request: Request) -> Response:
         """Subscriptions in other tenants (POST ``{"subscriptionId", "tenantId", "token"}``)."""
         if request.method == "POST":
-            data = json.loads(await request.body() or b"{}")
+            data = await _json_body(request, "InvalidTenant")
             keys = ("subscriptionId", "tenantId", "token")
             if not isinstance(data, dict) or not all(isinstance(data.get(k), str) and data[k] for k in keys):
-                return JSONResponse(
-                    {"error": {"code": "InvalidTenant", "message": 'POST {"subscriptionId", "tenantId", "token"}'}},
-                    status_code=400,
+                raise AdminInputError(
+                    "InvalidTenant", 'POST {"subscriptionId", "tenantId", "token"} (non-empty strings)'
                 )
             with self.store.transaction():
                 self.store.put(TENANT, data["subscriptionId"], {k: data[k] for k in keys})

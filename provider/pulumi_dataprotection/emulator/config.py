@@ -21,6 +21,7 @@ class EmulatorConfig:
 
     host: str = "127.0.0.1"
     port: int = 0
+    allow_remote: bool = False
     db_path: Path | None = None
     lro_seconds: float = 3.0
     retry_after: int = 1
@@ -37,6 +38,8 @@ class EmulatorConfig:
         """The command-line flags that reproduce this configuration."""
         args = ["--host", self.host, "--port", str(self.port), "--lro-seconds", repr(self.lro_seconds)]
         args += ["--retry-after", str(self.retry_after), "--token", self.token]
+        if self.allow_remote:
+            args.append("--allow-remote")
         if self.db_path is not None:
             args += ["--db", str(self.db_path)]
         if self.tls:
@@ -64,6 +67,12 @@ def parser() -> argparse.ArgumentParser:
         "Prints its base URL on stdout when it is ready.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than loopback (e.g. 0.0.0.0), reachable from other machines; needs a --token of "
+        "your own, and then any Host header is answered",
+    )
     p.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default 0)")
     p.add_argument("--db", type=Path, help="SQLite file holding the state (default: a new temporary file)")
     p.add_argument("--lro-seconds", type=float, default=3.0, help="duration of long-running operations (default 3)")
@@ -112,6 +121,7 @@ def from_args(argv: list[str] | None = None, env: dict[str, str] | None = None) 
     return EmulatorConfig(
         host=ns.host,
         port=ns.port,
+        allow_remote=ns.allow_remote,
         db_path=ns.db,
         lro_seconds=ns.lro_seconds,
         retry_after=ns.retry_after,

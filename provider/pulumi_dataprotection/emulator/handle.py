@@ -34,12 +34,15 @@ class EmulatorHandle:
         self.db_path = config.db_path
         self._stop = stop
         self._session = requests.Session()
+        self._session.headers["Authorization"] = f"Bearer {config.token}"
         # Passed per request: requests lets $REQUESTS_CA_BUNDLE override a session-level ``verify``.
         self._verify: str | bool = str(ca_cert) if ca_cert else True
 
     # -- admin API ---------------------------------------------------------------------------------------------
 
     def _admin(self, method: str, path: str, payload: Any = None) -> Any:
+        if method == "POST" and payload is None:
+            payload = {}
         response = self._session.request(
             method, f"{self.url}/_emulator/{path}", json=payload, timeout=30, verify=self._verify
         )

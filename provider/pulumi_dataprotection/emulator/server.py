@@ -1,4 +1,5 @@
-"""Runs the emulator application under uvicorn on a loopback socket (optionally HTTPS) and reports its URL."""
+"""Runs the emulator application under uvicorn on a socket (loopback unless remote access is allowed explicitly,
+optionally HTTPS) and reports the URL it bound."""
 
 from __future__ import annotations
 
@@ -12,16 +13,34 @@ from pathlib import Path
 
 import uvicorn
 
+from pulumi_dataprotection.emulator.access import is_loopback
 from pulumi_dataprotection.emulator.app import EmulatorApp
-from pulumi_dataprotection.emulator.config import EmulatorConfig
+from pulumi_dataprotection.emulator.config import DEFAULT_TOKEN, ENV_TOKEN, EmulatorConfig
 from pulumi_dataprotection.emulator.store import Store
 from pulumi_dataprotection.emulator.tls import ensure_certificate
+
+
+def check_binding(config: EmulatorConfig) -> None:
+    """Refuse an address other than loopback unless ``allow_remote`` says so and the token is not the published
+    default (anyone on the network could otherwise drive it, admin API included)."""
+    if is_loopback(config.host):
+        return
+    if not config.allow_remote:
+        raise ValueError(
+            f"--host {config.host} makes the emulator (and its admin API) reachable from other machines; "
+            "pass --allow-remote with a --token of your own to do that, or bind 127.0.0.1"
+        )
+    if config.token == DEFAULT_TOKEN:
+        raise ValueError(
+            f"--allow-remote needs a --token (or ${ENV_TOKEN}) of your own: the default {DEFAULT_TOKEN!r} is published"
+        )
 
 
 class EmulatorServer:
     """One emulator: its database, optional certificate, application and uvicorn server."""
 
     def __init__(self, config: EmulatorConfig) -> None:
+        check_binding(config)
         self.config = config
         self.db_path = config.db_path or Path(tempfile.mkdtemp(prefix="dp-emulator-")) / "state.db"
         self.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,9 +63,8 @@ class EmulatorServer:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((self.config.host, self.config.port))
         sock.listen(128)
-        port = sock.getsockname()[1]
-        host = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(self.config.host, self.config.host)
-        if ":" in host and not host.startswith("["):
+        host, port = sock.getsockname()[:2]
+        if ":" in host:
             host = f"[{host}]"
         self.url = f"{'https' if self.config.tls else 'http'}://{host}:{port}"
         config = uvicorn.Config(
