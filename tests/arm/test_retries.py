@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from pulumi_dataprotection.arm import ArmError, RetriesExhaustedError, RetryPolicy
+from pulumi_dataprotection.arm import AmbiguousActionError, ArmError, RetriesExhaustedError, RetryPolicy
 from pulumi_dataprotection.arm.auth import Secret, StaticTokenSource
 from pulumi_dataprotection.arm.paths import vault_id
 from tests.arm.conftest import TOKEN
@@ -104,29 +104,36 @@ def test_connection_refused_exhausts_retries_with_the_transport_error(make_clien
 def test_unsafe_post_is_not_retried_on_502_or_reset(server, make_client):
     backup = INSTANCE.action("backup")
     server.sequence(Reply(502, {"error": {"code": "BadGateway", "message": "upstream"}}))
-    with pytest.raises(ArmError) as info:
+    with pytest.raises(AmbiguousActionError) as info:
         make_client().execute("POST", backup, {"backupRuleOptions": {}}, operation="start ad-hoc backup")
     assert len(server.seen) == 1 and info.value.status == 502
-    assert str(info.value).startswith("start ad-hoc backup on backupInstances 'bi1' failed: HTTP 502, BadGateway")
-    assert "not safe to repeat, so it was not retried" in str(info.value)
+    assert str(info.value).startswith(
+        "start ad-hoc backup on backupInstances 'bi1' may have reached Azure, but its outcome is unknown "
+        "(HTTP 502, BadGateway: upstream); it was not sent again"
+    )
 
     server.sequence(Reply(drop=True))
-    with pytest.raises(ArmError) as info:
+    with pytest.raises(AmbiguousActionError) as info:
         make_client().execute("POST", backup, {"backupRuleOptions": {}}, operation="start ad-hoc backup")
     assert len(server.seen) == 2 and info.value.code == "ConnectionError"
     assert "could run it twice" in str(info.value)
 
 
-def test_unsafe_post_is_retried_when_azure_did_not_process_it(server, make_client, fake_time):
+def test_unsafe_post_is_retried_only_when_azure_did_not_process_it(server, make_client, fake_time):
     backup = INSTANCE.action("backup")
     server.sequence(
         Reply(429, THROTTLED),
-        Reply(503, UNAVAILABLE, {"Retry-After": "2"}),
+        Reply(429, THROTTLED, {"Retry-After": "2"}),
         Reply(200, {"objectType": "OperationJobExtendedInfo", "jobId": "job-1"}),
     )
     result = make_client().execute("POST", backup, {}, operation="start ad-hoc backup")
     assert result.job_id == "job-1" and len(server.seen) == 3
     assert fake_time.sleeps[-1] == 2.0
+
+    server.sequence(Reply(503, UNAVAILABLE, {"Retry-After": "2"}))
+    with pytest.raises(AmbiguousActionError):
+        make_client().execute("POST", backup, {}, operation="start ad-hoc backup")
+    assert len(server.seen) == 4, "a 503 (even with Retry-After) may come after the action started: not resent"
 
 
 def test_read_only_post_actions_are_retried_like_gets(server, make_client):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
@@ -71,3 +73,53 @@ def test_a_missing_instance_is_reported(configured: EmulatorHandle) -> None:
     vault_id, _ = up(VaultProvider(), vault_inputs())
     with pytest.raises(ResourceFailure, match="does not exist"):
         up(AdhocBackupProvider(), {"backup_instance_id": f"{vault_id}/backupInstances/missing"})
+
+
+def _lose_answers(monkeypatch: pytest.MonkeyPatch, action: str, *, processed: bool) -> list[str]:
+    """Make every POST to ``.../{action}`` fail after sending (a read timeout): with ``processed`` the emulator got
+    and handled it (the answer was lost), else it never saw it. Returns the paths of those POSTs."""
+    import requests
+
+    from pulumi_dataprotection.arm.client import ArmClient
+
+    real = ArmClient._attempt
+    posts: list[str] = []
+
+    def attempt(self: ArmClient, call: Any, request_id: str, force_refresh: bool) -> Any:
+        if call.method == "POST" and call.url.split("?")[0].endswith("/" + action):
+            posts.append(call.url)
+            if processed:
+                real(self, call, request_id, force_refresh)
+            raise requests.exceptions.ReadTimeout("read timed out")
+        return real(self, call, request_id, force_refresh)
+
+    monkeypatch.setattr(ArmClient, "_attempt", attempt)
+    return posts
+
+
+def test_a_lost_answer_to_the_backup_request_finds_its_job_instead_of_sending_it_again(
+    instance_id: str, configured: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 19: a 500 with Retry-After on POST .../backup was sent twice (two backup jobs possible)."""
+    posts = _lose_answers(monkeypatch, "backup", processed=True)
+    id_, outs = up(AdhocBackupProvider(), {"backup_instance_id": instance_id})
+    sent = [e for e in configured.request_log() if e["method"] == "POST" and e["path"].endswith("/backup")]
+    assert len(posts) == len(sent) == 1, "the backup request is sent exactly once"
+    jobs = configured.request_log()
+    assert "/backupJobs/" in id_ and outs["job_status"] == "Completed"
+    assert any(e["method"] == "GET" and e["path"].endswith("/backupJobs") for e in jobs), "the jobs were listed"
+
+
+def test_a_backup_request_that_never_arrived_is_reported_not_resent(
+    instance_id: str, configured: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pulumi_dataprotection.adhoc import jobs
+
+    monkeypatch.setattr(jobs, "LOOK_FOR", 0.5)
+    posts = _lose_answers(monkeypatch, "backup", processed=False)
+    with pytest.raises(ResourceFailure) as info:
+        up(AdhocBackupProvider(), {"backup_instance_id": instance_id})
+    assert len(posts) == 1
+    text = str(info.value)
+    assert "may have reached Azure, but its outcome is unknown" in text
+    assert "No backup job of the instance started since then" in text and "was not triggered again" in text

@@ -333,3 +333,39 @@ def test_a_create_waits_for_the_vault_lock_only_within_its_timeout(env: Env) -> 
     assert info.value.stage == "lock wait" and "ran out while waiting for the lock of vault 'vault-1'" in str(
         info.value
     )
+
+
+@pytest.mark.parametrize(
+    ("mode", "action", "after"),
+    [("StopProtectionRetainData", "stopProtection", "ProtectionStopped"), ("Suspend", "suspendBackups", None)],
+)
+def test_an_ambiguous_protection_action_is_confirmed_from_the_instance_not_resent(
+    env: Env, monkeypatch: pytest.MonkeyPatch, mode: str, action: str, after: str | None
+) -> None:
+    """Issue 19: stopProtection / suspendBackups were resent after an ambiguous failure."""
+    from tests.resources.test_adhoc import _lose_answers
+
+    id_, outs = up(env.provider, env.inputs(on_delete=mode))
+    monkeypatch.setattr(instance_resource, "CONFIRM_FOR", 1.0)
+    processed = after is not None
+    posts = _lose_answers(monkeypatch, action, processed=processed)
+    since = env.since()
+    if processed:
+        env.provider.delete(id_, outs)
+        assert _state(env) == after
+    else:
+        with pytest.raises(ResourceFailure) as info:
+            env.provider.delete(id_, outs)
+        assert "apparently did not take effect; it was not sent again" in str(info.value)
+        assert _state(env) == "ProtectionConfigured"
+    assert len(posts) == 1 and [c for c in env.calls(since) if c.startswith("POST")] == [f"POST {action}"][:processed]
+
+
+def test_an_ambiguous_undelete_is_confirmed_from_the_instance(env: Env, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.resources.test_adhoc import _lose_answers
+
+    id_, outs = up(env.provider, env.inputs())
+    env.provider.delete(id_, outs)
+    posts = _lose_answers(monkeypatch, "undelete", processed=True)
+    _, outs = up(env.provider, env.inputs())
+    assert len(posts) == 1 and outs["protection_state"] == "ProtectionConfigured"

@@ -9,7 +9,8 @@ from typing import Any
 
 import pulumi
 
-from pulumi_dataprotection.arm import ArmError, ResourceId
+from pulumi_dataprotection.adhoc.jobs import find_started_job
+from pulumi_dataprotection.arm import AmbiguousActionError, ArmError, ResourceId
 from pulumi_dataprotection.dynamic import (
     MODULE,
     TIMEOUT_RULE,
@@ -134,21 +135,12 @@ class AdhocBackupProvider(SchemaProvider):
             {"retentionTagOverride": inputs["retention_tag_override"]} if inputs.get("retention_tag_override") else {}
         )
         body = {"backupRuleOptions": {"ruleName": inputs["rule_name"], "triggerOption": option}}
-        result = ctx.client.execute(
-            "POST",
-            rid.action("backup"),
-            body,
-            operation="trigger ad-hoc backup",
-            resource=str(rid),
-            timeout=ctx.timeout("create"),
-        )
-        if not result.job_id:
-            raise ResourceFailure(f"{ctx.label}: Azure accepted the backup but returned no job id ({rid})")
-        job = ResourceId.parse(result.job_id)
-        last: dict[str, Any] = {"id": result.job_id, "properties": {"status": "InProgress"}}
+        job_id = self._trigger(ctx, rid, body)
+        job = ResourceId.parse(job_id)
+        last: dict[str, Any] = {"id": job_id, "properties": {"status": "InProgress"}}
 
         def probe() -> tuple[bool, str]:
-            found = ctx.client.get(job.path, operation="read backup job", resource=result.job_id)
+            found = ctx.client.get(job.path, operation="read backup job", resource=job_id)
             if found is not None:
                 last.clear()
                 last.update(found)
@@ -156,13 +148,37 @@ class AdhocBackupProvider(SchemaProvider):
             if status in FAILED:
                 details = (last.get("properties") or {}).get("errorDetails")
                 raise ResourceFailure(
-                    f"{ctx.label}: the backup job {result.job_id} ended {status}: {details}; fix the cause and run "
+                    f"{ctx.label}: the backup job {job_id} ended {status}: {details}; fix the cause and run "
                     "`pulumi up` again (a new backup is triggered)"
                 )
             return status in DONE or not inputs.get("wait_for_completion", True), status
 
         wait_until(ctx, what=f"backup job of {ctx.label}", probe=probe, timeout=ctx.timeout("create"))
         return last
+
+    def _trigger(self, ctx: Context, rid: ResourceId, body: dict[str, Any]) -> str:
+        """POST the backup once and return its job id; after an ambiguous failure (the request may have reached
+        Azure), the job it started is looked up instead of sending the request again."""
+        try:
+            result = ctx.client.execute(
+                "POST",
+                rid.action("backup"),
+                body,
+                operation="trigger ad-hoc backup",
+                resource=str(rid),
+                timeout=ctx.timeout("create"),
+            )
+        except AmbiguousActionError as exc:
+            job_id = find_started_job(ctx.client, rid, exc.sent_at, ctx.timeout("create"))
+            if job_id is None:
+                raise ResourceFailure(
+                    f"{ctx.label}: {exc}\nNo backup job of the instance started since then, so the backup apparently "
+                    "did not start; it was not triggered again. Run `pulumi up` again to trigger it."
+                ) from exc
+            return job_id
+        if not result.job_id:
+            raise ResourceFailure(f"{ctx.label}: Azure accepted the backup but returned no job id ({rid})")
+        return result.job_id
 
     def read_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> dict[str, Any] | None:
         try:

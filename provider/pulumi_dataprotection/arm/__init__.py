@@ -20,6 +20,7 @@ from pulumi_dataprotection.arm.auth import CredentialTokenSource, Secret, Static
 from pulumi_dataprotection.arm.clouds import AZURE_CHINA, AZURE_PUBLIC, AZURE_US_GOVERNMENT, Cloud, resolve_cloud
 from pulumi_dataprotection.arm.deadline import Deadline
 from pulumi_dataprotection.arm.errors import (
+    AmbiguousActionError,
     ArmError,
     AuthenticationError,
     DeadlineExceededError,
@@ -45,6 +46,7 @@ __all__ = [
     "AZURE_PUBLIC",
     "AZURE_US_GOVERNMENT",
     "DEFAULT_API_VERSION",
+    "AmbiguousActionError",
     "ArmClient",
     "ArmError",
     "ArmSettings",

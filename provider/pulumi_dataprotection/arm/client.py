@@ -37,6 +37,7 @@ from pulumi_dataprotection.arm.auth import (
 from pulumi_dataprotection.arm.clouds import is_loopback_host
 from pulumi_dataprotection.arm.deadline import Deadline
 from pulumi_dataprotection.arm.errors import (
+    AmbiguousActionError,
     ArmError,
     CloudError,
     DeadlineExceededError,
@@ -454,6 +455,7 @@ class ArmClient:
         """One logical call: attempts, 401 refresh, transient retries and busy retries per the RetryPolicy."""
         budget = RetryBudget(self.settings.retry, self._clock, self._rng, call.deadline)
         request_id = str(uuid.uuid4())
+        sent_at = self._wall()
         refreshed = force_refresh = False
         attempts = 0
         while True:
@@ -461,7 +463,7 @@ class ArmClient:
             try:
                 response = self._attempt(call, request_id, force_refresh)
             except requests.RequestException as exc:
-                self._sleep(self._after_exception(call, exc, budget, attempts, request_id))
+                self._sleep(self._after_exception(call, exc, budget, attempts, request_id, sent_at))
                 continue
             force_refresh = False
             status = response.status
@@ -496,6 +498,8 @@ class ArmClient:
                     self._give_up(decision, call, response, error, attempts, budget, VaultBusyError)
                 wait, reason = decision.wait, f"HTTP {status} (vault busy)"
             else:
+                if not call.idempotent and status in RETRYABLE_STATUSES:
+                    raise self._error(AmbiguousActionError, call, response, error, sent_at=sent_at)
                 raise self._error(NotFoundError if status == 404 else ArmError, call, response, error)
             log.info(
                 "%s: %s, retrying in %.3gs (attempt %d, x-ms-client-request-id=%s)",
@@ -546,7 +550,13 @@ class ArmClient:
         )
 
     def _after_exception(
-        self, call: _Call, exc: requests.RequestException, budget: RetryBudget, attempts: int, request_id: str
+        self,
+        call: _Call,
+        exc: requests.RequestException,
+        budget: RetryBudget,
+        attempts: int,
+        request_id: str,
+        sent_at: float,
     ) -> float:
         """The wait before retrying a transport error, or raise when it must not (or can no longer) be retried."""
         what = describe_exception(exc)
@@ -559,17 +569,14 @@ class ArmClient:
             "phase": call.phase,
         }
         if classify_exception(exc, idempotent=call.idempotent) is Outcome.FATAL:
-            raise ArmError(
-                f"the connection failed after the request may have reached Azure ({what})",
-                code="ConnectionError",
-                hint=(
-                    "It was not retried because repeating this action could run it twice; check in Azure whether "
-                    "it took effect (e.g. a new backup job) before re-running."
-                    if not call.idempotent
-                    else None
-                ),
-                **common,
-            ) from None
+            if classify_exception(exc, idempotent=True) is Outcome.TRANSIENT:
+                raise AmbiguousActionError(
+                    f"the connection failed after the request was sent ({what})",
+                    code="ConnectionError",
+                    sent_at=sent_at,
+                    **common,
+                ) from None
+            raise ArmError(f"the request failed ({what})", code="ConnectionError", **common) from None
         decision = budget.next_transient_wait(None)
         if decision.give_up is not None:
             if decision.wait > 0:
@@ -597,12 +604,6 @@ class ArmClient:
         self, cls: type[ArmError], call: _Call, response: ArmResponse, error: CloudError, **extra: Any
     ) -> ArmError:
         code = extra.pop("code", None) or error.code or response.header("x-ms-error-code")
-        hint = None
-        if not call.idempotent and response.status in RETRYABLE_STATUSES and cls is ArmError:
-            hint = (
-                f"Azure answered HTTP {response.status} to an action that is not safe to repeat, so it was not "
-                "retried; check in Azure whether it took effect before re-running."
-            )
         return cls(
             error.message,
             status=response.status,
@@ -618,7 +619,6 @@ class ArmClient:
             resource=call.resource,
             failure_cause=response.header("x-ms-failure-cause"),
             phase=call.phase,
-            hint=hint,
             **extra,
         )
 

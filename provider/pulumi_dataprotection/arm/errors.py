@@ -409,6 +409,30 @@ class VaultBusyError(ArmError):
         )
 
 
+class AmbiguousActionError(ArmError):
+    """An action that is not safe to repeat failed after it may have reached Azure (a 5xx/408 answer, or the
+    connection broke after sending); it was not sent again. `sent_at` is when it was sent (epoch seconds), so a
+    caller can look for the job or state change it may have started."""
+
+    kind = "ambiguous"
+
+    def __init__(self, message: str | None, *, sent_at: float, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.sent_at = sent_at
+
+    def summary(self) -> str:
+        return (
+            f"{self.what()} may have reached Azure, but its outcome is unknown ({self.azure_summary()}); it was not "
+            "sent again, because repeating it could run it twice"
+        )
+
+    def default_hint(self) -> str | None:
+        return (
+            "Check in Azure whether it took effect (e.g. a new backup job or a changed protection state) before "
+            "re-running."
+        )
+
+
 class InvalidNameError(ArmError, ValueError):
     """A name or path segment was rejected before any request was sent."""
 

@@ -126,12 +126,13 @@ def classify_status(
 ) -> Outcome:
     """Decide what to do with a non-2xx answer (callers handle 401 and accepted 404s first).
 
-    Non-idempotent POSTs are retried only when the server says the request was not processed: 429, any answer
-    carrying Retry-After, or a busy refusal.
+    Non-idempotent POSTs are retried only when the answer says the request was not processed: 429 (ARM: "your
+    request isn't processed") or a busy refusal (406/409). A 5xx or 408 may come after the service started the
+    action (a gateway timeout, an error after the job was queued), Retry-After or not, so it is not retried.
     """
     if write and is_busy_answer(status, error):
         return Outcome.BUSY
-    if status in RETRYABLE_STATUSES and (idempotent or status == 429 or "retry-after" in headers):
+    if status in RETRYABLE_STATUSES and (idempotent or status == 429):
         return Outcome.TRANSIENT
     return Outcome.FATAL
 

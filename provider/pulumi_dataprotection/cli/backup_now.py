@@ -18,10 +18,13 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
+from pulumi_dataprotection.adhoc.jobs import find_started_job
 from pulumi_dataprotection.arm import (
+    AmbiguousActionError,
     ArmError,
     ArmSettings,
     CredentialMode,
+    Deadline,
     OperationResult,
     PollPolicy,
     ResourceId,
@@ -39,7 +42,10 @@ _FAILED = ("failed", "cancelled", "canceled")
 
 
 class ArmApi(Protocol):
-    """The two ARM calls the command makes (:class:`pulumi_dataprotection.arm.ArmClient` provides them)."""
+    """The ARM calls the command makes (:class:`pulumi_dataprotection.arm.ArmClient` provides them)."""
+
+    def list(self, path: str, *, operation: str | None = ..., resource: str | None = ...) -> list[dict[str, Any]]:
+        """GET a collection, all pages (to find the job of an ambiguous backup request)."""
 
     def get(self, path: str, *, operation: str | None = ..., resource: str | None = ...) -> dict[str, Any] | None:
         """GET a resource; None on 404."""
@@ -220,22 +226,35 @@ class BackupRun:
         self.out.print(f"Backup rule      {rule}, retention tag {retention_tag}")
         request = {"backupRuleOptions": {"ruleName": rule, "triggerOption": {"retentionTagOverride": retention_tag}}}
         with self.out.status("Triggering the backup...", spinner="dots"):
-            result = self.client.execute(
-                "POST",
-                instance.action("backup"),
-                request,
-                operation="trigger an on-demand backup",
-                resource=str(instance),
-                timeout=max(1.0, deadline - self.clock()),
-            )
-        if not result.job_id:
+            try:
+                result = self.client.execute(
+                    "POST",
+                    instance.action("backup"),
+                    request,
+                    operation="trigger an on-demand backup",
+                    resource=str(instance),
+                    timeout=max(1.0, deadline - self.clock()),
+                )
+                job_id = result.job_id
+            except AmbiguousActionError as exc:
+                # Never sent twice: look for the job the request may have started.
+                job_id = find_started_job(
+                    self.client, instance, exc.sent_at, Deadline.after(max(1.0, deadline - self.clock()))
+                )
+                if job_id is None:
+                    raise CliError(
+                        f"{exc.summary()}; no backup job of the instance started since then",
+                        hint="the backup apparently did not start; run the command again to trigger it",
+                        exit_code=EXIT_FAILED,
+                    ) from exc
+        if not job_id:
             raise CliError(
                 "Azure accepted the backup but returned no job id",
                 hint=f"look for the job in the vault's backup jobs ({vault.collection('backupJobs')})",
                 exit_code=EXIT_FAILED,
             )
-        self.out.print(f"Backup job       {result.job_id}")
-        return self._follow(vault, result.job_id, deadline)
+        self.out.print(f"Backup job       {job_id}")
+        return self._follow(vault, job_id, deadline)
 
     def _default_rule(self, policy_id: Any) -> str:
         if not isinstance(policy_id, str) or not policy_id:

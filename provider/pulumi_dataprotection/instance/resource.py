@@ -9,6 +9,7 @@ refuses writes while protection is being configured), in which case the lock cov
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_dataprotection.arm import ArmError, Deadline, NotFoundError, ResourceId
+from pulumi_dataprotection.arm import AmbiguousActionError, ArmError, Deadline, NotFoundError, ResourceId
 from pulumi_dataprotection.arm.paths import DATA_PROTECTION, DELETED_BACKUP_INSTANCES
 from pulumi_dataprotection.dynamic import (
     MODULE,
@@ -81,6 +82,14 @@ _DELETE_CALLS: dict[str, Callable[[ResourceId], tuple[str, str, str]]] = {
     "Suspend": lambda rid: ("POST", rid.action("suspendBackups"), "suspend backups"),
 }
 """What destroying the resource sends per ``on_delete`` mode (``Retain`` sends nothing)."""
+CONFIRM_FOR = 60.0
+"""How long the state an ambiguous action should have produced is looked for (within the operation's deadline)."""
+_TOOK_EFFECT: dict[str, Callable[[str], bool]] = {
+    "stopProtection": lambda state: state == "ProtectionStopped",
+    "suspendBackups": lambda state: state == "BackupSchedulesSuspended",
+    "resumeProtection": lambda state: state in (CONFIGURED, *BUSY),
+}
+"""Per instance action, whether the instance's currentProtectionState shows the action took effect."""
 
 
 PROTECTION_ERROR = ObjectType(
@@ -298,22 +307,39 @@ class InstanceProvider(SchemaProvider):
                     "purged."
                 )
             gone = vault.child(DELETED_BACKUP_INSTANCES, name)
-            ctx.client.execute(
-                "POST",
-                gone.action("undelete"),
-                operation="undelete backup instance",
-                resource=str(gone),
-                timeout=ctx.timeout("create"),
-            )
-            ctx.client.execute(
-                "POST",
-                rid.action("resumeProtection"),
-                operation="resume protection",
-                resource=str(rid),
-                timeout=ctx.timeout("create"),
-            )
+            self._act(ctx, rid, gone.action("undelete"), "undelete backup instance", ctx.timeout("create"))
+            self._act(ctx, rid, rid.action("resumeProtection"), "resume protection", ctx.timeout("create"))
             return True
         return False
+
+    def _act(self, ctx: Context, rid: ResourceId, path: str, operation: str, deadline: Deadline) -> None:
+        """POST an instance action once. After an ambiguous failure (it may have reached Azure) the action is not
+        sent again: the instance is read until it shows the action's effect, else ResourceFailure."""
+        try:
+            ctx.client.execute("POST", path, operation=operation, resource=str(rid), timeout=deadline)
+        except AmbiguousActionError as exc:
+            self._confirm(ctx, rid, path.rsplit("/", 1)[-1], exc, deadline)
+
+    def _confirm(
+        self, ctx: Context, rid: ResourceId, action: str, exc: AmbiguousActionError, deadline: Deadline
+    ) -> None:
+        took_effect = _TOOK_EFFECT.get(action)
+        until = min(deadline.at, time.monotonic() + CONFIRM_FOR)
+        attempt, state = 0, "not found"
+        while True:
+            body = self._get(ctx, rid)
+            if body is not None:
+                state = str((body.get("properties") or {}).get("currentProtectionState") or "")
+                if took_effect is None or took_effect(state):  # undelete: the live instance is back
+                    return
+            if time.monotonic() >= until:
+                raise ResourceFailure(
+                    f"{ctx.label}: {exc}\nThe instance is {state!r} since then, so the {action} apparently did not "
+                    f"take effect; it was not sent again. Check the instance in Azure, then run the same `pulumi` "
+                    "command again to retry."
+                ) from exc
+            time.sleep(max(0.0, min(ctx.client.settings.poll.backoff(attempt), until - time.monotonic())))
+            attempt += 1
 
     # -- lifecycle hooks ----------------------------------------------------------------------------------------
 
@@ -359,7 +385,10 @@ class InstanceProvider(SchemaProvider):
             return
         method, path, operation = _DELETE_CALLS[mode](rid)
         try:
-            ctx.client.execute(method, path, operation=operation, resource=str(rid), timeout=ctx.timeout("delete"))
+            if method == "POST":
+                self._act(ctx, rid, path, operation, ctx.timeout("delete"))
+            else:
+                ctx.client.execute(method, path, operation=operation, resource=str(rid), timeout=ctx.timeout("delete"))
         except NotFoundError:
             return
 
