@@ -11,9 +11,11 @@ import json
 import os
 import re
 import threading
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any
+
+from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from pulumi_dataprotection.arm import DEFAULT_API_VERSION, ArmSettings, CredentialMode, PollPolicy, Secret
 
@@ -77,35 +79,78 @@ def parse_timeouts(value: Any, what: str) -> dict[str, float]:
     return out
 
 
-def _bool(value: Any, what: str) -> bool:
-    if isinstance(value, bool):
+def _duration_or_none(what: str) -> Callable[[Any], float | None]:
+    return lambda value: None if value is None else parse_duration(value, what)
+
+
+def _secret(value: Any) -> Any:
+    return Secret(str(value)) if isinstance(value, str | int) and value != "" else value
+
+
+def _credential(value: Any) -> Any:
+    if isinstance(value, CredentialMode) or value is None:
         return value
-    text = str(value).strip().lower()
-    if text in ("true", "1", "yes", "on"):
-        return True
-    if text in ("false", "0", "no", "off", ""):
-        return False
-    raise ConfigError(f"{what} must be true or false; got {value!r}")
+    mode = _CREDENTIALS.get(str(value).strip().lower())
+    if mode is None:
+        raise ValueError(f"must be default, clientSecret or static; got {value!r}")
+    return mode
 
 
-@dataclass(frozen=True)
-class ProviderConfig:
-    """Everything the resources need from configuration. Secrets are `Secret` objects (masked, never pickled)."""
+def _timeouts(value: Any) -> Any:
+    return {**DEFAULT_TIMEOUTS, **parse_timeouts(value, f"{NAMESPACE}:timeouts")}
 
-    subscription_id: str | None = None
-    cloud: str = "AzurePublic"
-    endpoint: str | None = None
-    credential: CredentialMode = CredentialMode.DEFAULT
-    tenant_id: str | None = None
-    client_id: str | None = None
-    client_secret: Secret | None = None
-    token: Secret | None = None
-    api_version: str = DEFAULT_API_VERSION
-    timeouts: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TIMEOUTS))
-    poll_min_interval: float | None = None
-    poll_max_interval: float | None = None
-    validate_in_preview: bool = False
-    ca_bundle: str | None = None
+
+def _sources(key: str, native: str | None = None, *envs: str) -> AliasChoices:
+    """Where a setting is read from, first wins: ``dataprotection:<key>``, ``azure-native:<native>``, ``envs``."""
+    names = [f"{NAMESPACE}:{key}", *([f"azure-native:{native}"] if native else []), *envs]
+    return AliasChoices(*names)
+
+
+def _setting(default: Any, key: str, native: str | None = None, *envs: str) -> Any:
+    return Field(default, validation_alias=_sources(key, native, *envs))
+
+
+class ProviderConfig(BaseModel):
+    """Everything the resources need from configuration, validated from the stack config and the environment (see
+    :func:`load`; each field names where it is read from). Secrets are `Secret` objects (masked, never pickled)."""
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, coerce_numbers_to_str=True)
+
+    subscription_id: str | None = _setting(
+        None, "subscriptionId", "subscriptionId", "AZURE_SUBSCRIPTION_ID", "ARM_SUBSCRIPTION_ID"
+    )
+    cloud: str = _setting("AzurePublic", "cloud", "environment", "DATAPROTECTION_CLOUD")
+    endpoint: str | None = _setting(None, "endpoint", None, "DATAPROTECTION_ENDPOINT")
+    credentials: Annotated[CredentialMode | None, BeforeValidator(_credential)] = _setting(
+        None, "credentials", None, "DATAPROTECTION_CREDENTIALS"
+    )
+    """The credential mode as configured (None: inferred, see :attr:`credential`)."""
+    tenant_id: str | None = _setting(None, "tenantId", "tenantId")
+    client_id: str | None = _setting(None, "clientId", "clientId")
+    client_secret: Annotated[Secret | None, BeforeValidator(_secret)] = _setting(None, "clientSecret", "clientSecret")
+    token: Annotated[Secret | None, BeforeValidator(_secret)] = _setting(None, "token", None, "DATAPROTECTION_TOKEN")
+    api_version: str = _setting(DEFAULT_API_VERSION, "apiVersion", None, "DATAPROTECTION_API_VERSION")
+    timeouts: Annotated[dict[str, float], BeforeValidator(_timeouts)] = Field(
+        default_factory=lambda: dict(DEFAULT_TIMEOUTS), validation_alias=_sources("timeouts")
+    )
+    poll_min_interval: Annotated[float | None, BeforeValidator(_duration_or_none(f"{NAMESPACE}:pollMinInterval"))] = (
+        _setting(None, "pollMinInterval", None, "DATAPROTECTION_POLL_MIN_INTERVAL")
+    )
+    poll_max_interval: Annotated[float | None, BeforeValidator(_duration_or_none(f"{NAMESPACE}:pollMaxInterval"))] = (
+        _setting(None, "pollMaxInterval", None, "DATAPROTECTION_POLL_MAX_INTERVAL")
+    )
+    validate_in_preview: bool = _setting(False, "validateInPreview")
+    ca_bundle: str | None = _setting(None, "caBundle", None, "DATAPROTECTION_CA_BUNDLE")
+
+    @property
+    def credential(self) -> CredentialMode:
+        """The configured credential mode, else static with a token, a service principal with a client secret, else
+        azure-identity's default chain."""
+        if self.credentials is not None:
+            return self.credentials
+        if self.token is not None:
+            return CredentialMode.STATIC
+        return CredentialMode.CLIENT_SECRET if self.client_secret is not None else CredentialMode.DEFAULT
 
     def arm_settings(self) -> ArmSettings:
         """The ARM client settings (equal configs give equal settings, so `get_client` reuses one client)."""
@@ -154,50 +199,26 @@ class ProviderConfig:
 
 
 def load(stack: Mapping[str, Any], env: Mapping[str, str]) -> ProviderConfig:
-    """Resolve the configuration: ``dataprotection:`` keys, then ``azure-native:`` keys, then environment variables."""
+    """Resolve the configuration: ``dataprotection:`` keys, then ``azure-native:`` keys, then environment variables
+    (empty values count as unset); ConfigError names the key that is wrong and what it must be."""
+    values = {k: v for k, v in env.items() if v}
+    values.update({k: v for k, v in stack.items() if v not in (None, "")})
+    try:
+        return ProviderConfig.model_validate(values)
+    except ValidationError as exc:
+        raise ConfigError("\n".join(_problem(error) for error in exc.errors())) from None
 
-    def pick(key: str, native: str | None = None, *envs: str) -> Any:
-        for name in (f"{NAMESPACE}:{key}", f"azure-native:{native}" if native else None):
-            if name is not None and stack.get(name) not in (None, ""):
-                return stack[name]
-        for var in envs:
-            if env.get(var):
-                return env[var]
-        return None
 
-    def text(value: Any) -> str | None:
-        return None if value is None else str(value)
-
-    token = text(pick("token", None, "DATAPROTECTION_TOKEN"))
-    client_secret = text(pick("clientSecret", "clientSecret"))
-    mode_text = text(pick("credentials", None, "DATAPROTECTION_CREDENTIALS"))
-    if mode_text is None:
-        mode = CredentialMode.STATIC if token else CredentialMode.CLIENT_SECRET if client_secret else None
-    else:
-        mode = _CREDENTIALS.get(mode_text.strip().lower())
-        if mode is None:
-            raise ConfigError(f"{NAMESPACE}:credentials must be default, clientSecret or static; got {mode_text!r}")
-    timeouts = dict(DEFAULT_TIMEOUTS)
-    timeouts.update(parse_timeouts(pick("timeouts"), f"{NAMESPACE}:timeouts"))
-    poll_min = pick("pollMinInterval", None, "DATAPROTECTION_POLL_MIN_INTERVAL")
-    poll_max = pick("pollMaxInterval", None, "DATAPROTECTION_POLL_MAX_INTERVAL")
-    endpoint = text(pick("endpoint", None, "DATAPROTECTION_ENDPOINT"))
-    return ProviderConfig(
-        subscription_id=text(pick("subscriptionId", "subscriptionId", "AZURE_SUBSCRIPTION_ID", "ARM_SUBSCRIPTION_ID")),
-        cloud=text(pick("cloud", "environment", "DATAPROTECTION_CLOUD")) or "AzurePublic",
-        endpoint=endpoint,
-        credential=mode or CredentialMode.DEFAULT,
-        tenant_id=text(pick("tenantId", "tenantId")),
-        client_id=text(pick("clientId", "clientId")),
-        client_secret=Secret(client_secret) if client_secret else None,
-        token=Secret(token) if token else None,
-        api_version=text(pick("apiVersion", None, "DATAPROTECTION_API_VERSION")) or DEFAULT_API_VERSION,
-        timeouts=timeouts,
-        poll_min_interval=parse_duration(poll_min, f"{NAMESPACE}:pollMinInterval") if poll_min else None,
-        poll_max_interval=parse_duration(poll_max, f"{NAMESPACE}:pollMaxInterval") if poll_max else None,
-        validate_in_preview=_bool(pick("validateInPreview") or False, f"{NAMESPACE}:validateInPreview"),
-        ca_bundle=text(pick("caBundle", None, "DATAPROTECTION_CA_BUNDLE")),
-    )
+def _problem(error: ErrorDetails) -> str:
+    """One sentence naming the setting (the key it was read from) and what it must be."""
+    key = ".".join(str(part) for part in error["loc"])
+    cause = (error.get("ctx") or {}).get("error")
+    if isinstance(cause, ConfigError):
+        return str(cause)
+    if error["type"] == "bool_parsing":
+        return f"{key} must be true or false; got {error['input']!r}"
+    reason = str(cause) if isinstance(cause, ValueError) else error["msg"]
+    return f"{key} {reason}" if isinstance(cause, ValueError) else f"{key}: {reason}; got {error['input']!r}"
 
 
 def set_stack_config(raw: Mapping[str, Any]) -> None:

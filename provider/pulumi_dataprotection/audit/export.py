@@ -1,6 +1,7 @@
 """Read a ``pulumi stack export`` document into the Data Protection resources it holds, with secrets redacted.
 
-Tolerant by design: the deployment may be wrapped (``{"version": 3, "deployment": {...}}``) or not, or be a backend
+The document is validated with pydantic models of what Pulumi writes (:class:`Deployment`, :class:`RawResource`),
+tolerant by design: the deployment may be wrapped (``{"version": 3, "deployment": {...}}``) or not, or be a backend
 checkpoint (``checkpoint.latest``); resources of other providers, the pickled ``__provider`` blob and pending
 deletions are left out; any output may be missing. Secret values (Pulumi's ``4dabf18193072939515e22adb298388d``
 envelope, with ``ciphertext`` or ``plaintext``) are replaced by :data:`REDACTED` as soon as they are read.
@@ -10,9 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 ResourceKind = Literal["vault", "policy", "instance", "adhoc"]
 
@@ -32,9 +34,10 @@ class ExportError(ValueError):
     """The document is not a stack export."""
 
 
-@dataclass(frozen=True)
-class ExportedResource:
+class ExportedResource(BaseModel):
     """One Data Protection resource of the export: its kind, URN, logical name, ARM id, outputs and inputs."""
+
+    model_config = ConfigDict(frozen=True)
 
     kind: ResourceKind
     type: str
@@ -60,9 +63,10 @@ class ExportedResource:
         return value if isinstance(value, str) and value.startswith("/") else None
 
 
-@dataclass(frozen=True)
-class StackExport:
+class StackExport(BaseModel):
     """The Data Protection resources of one stack export and what was skipped."""
+
+    model_config = ConfigDict(frozen=True)
 
     source: str
     project: str | None
@@ -70,7 +74,7 @@ class StackExport:
     resources: tuple[ExportedResource, ...]
     other_resources: int = 0
     pending_deletion: int = 0
-    unknown_types: tuple[str, ...] = field(default_factory=tuple)
+    unknown_types: tuple[str, ...] = ()
 
     def of_kind(self, kind: ResourceKind) -> list[ExportedResource]:
         """The resources of one kind, in export order."""
@@ -111,44 +115,76 @@ def _urn_parts(urn: str) -> tuple[str | None, str | None, str]:
     return parts[0][len("urn:pulumi:") :], parts[1], parts[-1]
 
 
+def _text(value: Any) -> str:
+    return str(value or "")
+
+
+def _mapping(value: Any) -> Any:
+    return redact(value) if isinstance(value, Mapping) else {}
+
+
+class RawResource(BaseModel):
+    """One entry of ``deployment.resources`` as Pulumi writes it; malformed values read as absent."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    urn: Annotated[str, BeforeValidator(_text)] = ""
+    type: Annotated[str, BeforeValidator(_text)] = ""
+    id: Annotated[str | None, BeforeValidator(lambda v: v if isinstance(v, str) and v else None)] = None
+    delete: Annotated[bool, BeforeValidator(bool)] = False
+    """Pending deletion (a replaced resource not deleted yet)."""
+    inputs: Annotated[dict[str, Any], BeforeValidator(_mapping)] = Field(default_factory=dict)
+    """Redacted inputs."""
+    outputs: Annotated[dict[str, Any], BeforeValidator(_mapping)] = Field(default_factory=dict)
+    """Redacted outputs."""
+
+
+class Deployment(BaseModel):
+    """The ``deployment`` of a stack export: its resources (entries that are not objects are left out)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    resources: Annotated[
+        list[RawResource],
+        BeforeValidator(lambda v: [r for r in v if isinstance(r, Mapping)] if isinstance(v, list) else []),
+    ] = Field(default_factory=list)
+
+
 def parse_export(data: Any, *, source: str = "<export>") -> StackExport:
     """The Data Protection resources of a parsed stack export document."""
-    deployment = _deployment(data)
+    deployment = Deployment.model_validate(_deployment(data))
     project = stack = None
     resources: list[ExportedResource] = []
     others = pending = 0
     unknown: list[str] = []
-    for raw in deployment.get("resources") or []:
-        if not isinstance(raw, Mapping):
-            continue
-        type_ = str(raw.get("type") or "")
-        urn = str(raw.get("urn") or "")
-        urn_stack, urn_project, name = _urn_parts(urn)
+    for raw in deployment.resources:
+        urn_stack, urn_project, name = _urn_parts(raw.urn)
         stack, project = stack or urn_stack, project or urn_project
-        if not type_.lower().startswith(TYPE_PREFIX.lower()):
+        if not raw.type.lower().startswith(TYPE_PREFIX.lower()):
             others += 1
             continue
-        if raw.get("delete"):
+        if raw.delete:
             pending += 1
             continue
-        short = type_[len(TYPE_PREFIX) :]
+        short = raw.type[len(TYPE_PREFIX) :]
         kind = next((k for t, k in KIND_OF_TYPE.items() if t.lower() == short.lower()), None)
         if kind is None:
-            unknown.append(type_)
+            unknown.append(raw.type)
             continue
-        outputs, inputs = raw.get("outputs"), raw.get("inputs")
         resources.append(
             ExportedResource(
-                kind=kind,
-                type=type_,
-                urn=urn,
-                name=name,
-                id=raw.get("id") if isinstance(raw.get("id"), str) and raw.get("id") else None,
-                outputs=redact(outputs) if isinstance(outputs, Mapping) else {},
-                inputs=redact(inputs) if isinstance(inputs, Mapping) else {},
+                kind=kind, type=raw.type, urn=raw.urn, name=name, id=raw.id, outputs=raw.outputs, inputs=raw.inputs
             )
         )
-    return StackExport(source, project, stack, tuple(resources), others, pending, tuple(unknown))
+    return StackExport(
+        source=source,
+        project=project,
+        stack=stack,
+        resources=tuple(resources),
+        other_resources=others,
+        pending_deletion=pending,
+        unknown_types=tuple(unknown),
+    )
 
 
 def load_export(path: str | Path) -> StackExport:

@@ -174,7 +174,15 @@ _EVIDENCE = {
 
 def _finding(code: str, kind: str, name: str, arm_id: str | None, message: str) -> Finding:
     rule = RULES[code]
-    return Finding(rule.severity, code, kind, name, arm_id, message, rule.recommendation)
+    return Finding(
+        severity=rule.severity,
+        code=code,
+        resource_kind=kind,
+        resource=name,
+        resource_id=arm_id,
+        message=message,
+        recommendation=rule.recommendation,
+    )
 
 
 def _lower(value: str | None) -> str:

@@ -1,13 +1,15 @@
-"""The audit report: severities, one row per vault / policy / instance / ad-hoc backup, findings, and its JSON form.
+"""The audit report: severities, one row per vault / policy / instance / ad-hoc backup, findings, and its JSON form
+(pydantic models: the JSON form is their dump).
 
 Every field that the stack export did not record is None (rendered as "unknown"), never a guess.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Severity(StrEnum):
@@ -24,8 +26,11 @@ class Severity(StrEnum):
         return list(Severity).index(self)
 
 
-@dataclass(frozen=True)
-class VaultRow:
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class VaultRow(_Model):
     """What the export says about one backup vault."""
 
     name: str
@@ -43,13 +48,12 @@ class VaultRow:
     identity: str | None
     principal_id: str | None
     production: bool
-    tags: dict[str, str] = field(default_factory=dict)
+    tags: dict[str, str] = Field(default_factory=dict)
     provisioning_state: str | None = None
     api_version: str | None = None
 
 
-@dataclass(frozen=True)
-class PolicyRow:
+class PolicyRow(_Model):
     """What the export says about one backup policy, with schedule and retention in words."""
 
     name: str
@@ -67,8 +71,7 @@ class PolicyRow:
     api_version: str | None = None
 
 
-@dataclass(frozen=True)
-class InstanceRow:
+class InstanceRow(_Model):
     """What the export says about one backup instance."""
 
     name: str
@@ -87,8 +90,7 @@ class InstanceRow:
     api_version: str | None = None
 
 
-@dataclass(frozen=True)
-class AdhocRow:
+class AdhocRow(_Model):
     """An on-demand backup recorded in the stack."""
 
     name: str
@@ -97,8 +99,7 @@ class AdhocRow:
     status: str | None
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(_Model):
     """One problem: its rule ``code`` and severity, the resource it is about, what is wrong and what to do."""
 
     severity: Severity
@@ -110,8 +111,7 @@ class Finding:
     recommendation: str
 
 
-@dataclass(frozen=True)
-class AuditReport:
+class AuditReport(_Model):
     """Everything the renderers show."""
 
     source: str
@@ -125,7 +125,7 @@ class AuditReport:
     instances: list[InstanceRow]
     adhoc_backups: list[AdhocRow]
     findings: list[Finding]
-    skipped: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = Field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         """Number of findings per severity (every severity present, highest first)."""
@@ -154,10 +154,10 @@ class AuditReport:
                 "fail_on": self.fail_on.value if self.fail_on else "none",
             },
             "result": {"passed": self.passed, "gating_findings": len(self.gating()), "counts": self.counts()},
-            "vaults": [asdict(v) for v in self.vaults],
-            "policies": [asdict(p) for p in self.policies],
-            "instances": [asdict(i) for i in self.instances],
-            "adhoc_backups": [asdict(a) for a in self.adhoc_backups],
-            "findings": [{**asdict(f), "severity": f.severity.value} for f in self.findings],
+            "vaults": [v.model_dump(mode="json") for v in self.vaults],
+            "policies": [p.model_dump(mode="json") for p in self.policies],
+            "instances": [i.model_dump(mode="json") for i in self.instances],
+            "adhoc_backups": [a.model_dump(mode="json") for a in self.adhoc_backups],
+            "findings": [f.model_dump(mode="json") for f in self.findings],
             "skipped": dict(self.skipped),
         }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 from pulumi_dataprotection.audit.describe import describe_adhoc, describe_instance, describe_policy, describe_vault
@@ -31,7 +30,7 @@ def build_report(
     for instance in instances:
         if instance.policy_id:
             users.setdefault(instance.policy_id.lower(), []).append(instance.name)
-    policies = [replace(p, used_by=users.get(p.id.lower(), []) if p.id else []) for p in policies]
+    policies = [p.model_copy(update={"used_by": users.get(p.id.lower(), []) if p.id else []}) for p in policies]
     instance_names = {i.id.lower(): i.name for i in instances if i.id}
     adhoc = [describe_adhoc(r, instance_names) for r in export.of_kind("adhoc")]
 
