@@ -5,11 +5,8 @@ form the Pulumi SDK accepts at runtime."""
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import inspect
-import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any, get_args, is_typeddict
 
 import pulumi
@@ -19,20 +16,12 @@ from pulumi import _types
 from pulumi_dataprotection.dynamic import COMMON_OUTPUTS, SchemaProvider, extend
 from pulumi_dataprotection.schema import EnumType, Field, ListType, ObjectType, StringType
 from pulumi_dataprotection.vault.resource import VaultProvider
+from tests.support.tools import load_tool
 
 REPO = Path(__file__).resolve().parents[1]
 
 
-def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("gen_api_tool", REPO / "tools" / "gen_api.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-GEN = load_generator()
+GEN = load_tool("gen_api")
 
 
 def resource_class(provider: type[SchemaProvider]) -> type[pulumi.dynamic.Resource]:

@@ -64,9 +64,9 @@ def test_mypy_reports_each_planted_mistake_on_its_line(tmp_path: Path) -> None:
     (tmp_path / "clean.py").write_text(PROGRAM, encoding="utf-8")
     (tmp_path / "mistakes.py").write_text(wrong, encoding="utf-8")
     mypy = Path(sys.executable).parent / "mypy"
+    cache = str(tmp_path / ".mypy_cache")
     done = subprocess.run(
-        [str(mypy), "--strict", "--no-error-summary", "--cache-dir", str(tmp_path / ".mypy_cache")]
-        + ["clean.py", "mistakes.py"],
+        [str(mypy), "--strict", "--no-error-summary", "--cache-dir", cache, "clean.py", "mistakes.py"],
         cwd=tmp_path,
         capture_output=True,
         text=True,

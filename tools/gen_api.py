@@ -150,6 +150,7 @@ class Api:
     literals: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
     enum_names: dict[int, str] = field(default_factory=dict)
     input_aliases: dict[str, str] = field(default_factory=dict)
+    enum_users: dict[str, list[str]] = field(default_factory=dict)
     inputs: list[TypedDictDef] = field(default_factory=list)
     outputs: list[TypedDictDef] = field(default_factory=list)
     input_unions: list[tuple[str, list[str]]] = field(default_factory=list)
@@ -161,7 +162,13 @@ class Api:
     def enum(self, enum: EnumType, f: Field, owner: str) -> str:
         """The alias of an enumeration's values (shared by every field using the same EnumType)."""
         if id(enum) in self.enum_names:
-            return self.enum_names[id(enum)]
+            name = self.enum_names[id(enum)]
+            values = self.literals[name][0]
+            if f.name not in self.enum_users[name]:
+                self.enum_users[name].append(f.name)
+                users = ", ".join(f"``{n}``" for n in self.enum_users[name])
+                self.literals[name] = (values, f"Values of {users}.")
+            return name
         base = pascal(f.name)
         if isinstance(f.type, ListType) and base.endswith("s"):
             base = base[:-1]
@@ -170,6 +177,7 @@ class Api:
         if existing is not None and existing[0] != enum.values:
             name = f"{owner}{base}"
         self.literals.setdefault(name, (enum.values, f.doc))
+        self.enum_users.setdefault(name, [f.name])
         self.enum_names[id(enum)] = name
         return name
 
@@ -223,7 +231,7 @@ class Api:
             definition.keys.append((tag, literal([base]), True, ""))
         for f in obj.input_leaves:
             required = f.required and f.default is None and f.when is None
-            doc = " ".join([sentence(f.doc), *field_notes(f)]).strip()
+            doc = " ".join([sentence(f.doc), *(n for n in field_notes(f) if n != "Required.")]).strip()
             definition.keys.append((f.name, f"pulumi.Input[{self.input_type(f.type, f, base)}]", required, doc))
         self.inputs.append(definition)
         return name
@@ -327,47 +335,79 @@ class Api:
 
 
 @dataclass
-class Attribute:
-    """One attribute of a resource class: its name, output type and doc."""
+class Param:
+    """One keyword argument of a resource constructor: its field, Python type, whether it is required and its notes."""
 
-    name: str
+    field: Field
+    type_text: str
+    required: bool
+    notes: list[str]
+
+    @property
+    def name(self) -> str:
+        """The input's name."""
+        return self.field.name
+
+    @property
+    def doc(self) -> str:
+        """``Field.doc`` and the notes, for ``:param``."""
+        return " ".join([sentence(self.field.doc), *self.notes]).strip()
+
+
+@dataclass
+class Attribute:
+    """One attribute of a resource class: its field, output type (inside ``pulumi.Output``) and doc."""
+
+    field: Field
     type_text: str
     doc: str
 
+    @property
+    def name(self) -> str:
+        """The attribute's name."""
+        return self.field.name
 
-def resource_class(provider: type[SchemaProvider], api: Api) -> str:
-    """The generated resource class (appended to ``resource.py`` below the marker)."""
-    title = provider.title
-    schema = provider.schema
-    inputs = schema.root.input_leaves
-    by_name = {f.name: f for f in [*schema.fields, *provider.audit_outputs]}
 
-    params: list[tuple[str, str, bool, str]] = []
-    for f in inputs:
+def parameters(provider: type[SchemaProvider], api: Api) -> list[Param]:
+    """The constructor's keyword arguments: required ones first, then the schema's order."""
+    params: list[Param] = []
+    for f in provider.schema.root.input_leaves:
         required = f.required and f.default is None and f.when is None and f.name not in provider.named_by
-        value = api.input_type(f.type, f, title)
-        type_text = "Any" if value == "Any" else f"pulumi.Input[{value}]"
+        value = api.input_type(f.type, f, provider.title)
         notes = field_notes(f)
         if provider.named_by and f.name == provider.named_by[0]:
             others = list(provider.named_by[1:])
             unless = f" when {' and '.join(others)} is not set" if others else ""
             notes = [n for n in notes if not n.startswith(("Default", "Required"))]
             notes.append(f"Default: the resource name{unless}.")
-        params.append((f.name, type_text, required, " ".join([sentence(f.doc), *notes]).strip()))
-    params.sort(key=lambda p: not p[2])
+        elif f.name in provider.named_by:
+            notes = [n for n in notes if not n.startswith("Required")]
+        params.append(Param(f, "Any" if value == "Any" else f"pulumi.Input[{value}]", required, notes))
+    params.sort(key=lambda p: not p.required)
+    return params
 
-    attributes: list[Attribute] = []
+
+def attributes(provider: type[SchemaProvider], api: Api) -> list[Attribute]:
+    """Every input and output as an attribute, except the common outputs :class:`ArmResource` declares."""
+    by_name = {f.name: f for f in [*provider.schema.fields, *provider.audit_outputs]}
+    found: list[Attribute] = []
     for name in [*provider.input_names(), *provider.output_names()]:
         if name in COMMON_OUTPUTS:
             continue
         f = by_name[name]
-        value = api.output_type(f.type, f, title, nested=False)
+        value = api.output_type(f.type, f, provider.title, nested=False)
         always = (f.required and f.when is None) or name in provider.named_by[:1]
         always = always or (f.default is not None and not callable(f.default) and f.when is None)
         type_text = value if always or value == "Any" else f"{value} | None"
         doc = sentence(f.doc) + (" Set by Azure." if f.is_output else "")
-        attributes.append(Attribute(name, type_text, doc.strip()))
+        found.append(Attribute(f, type_text, doc.strip()))
+    return found
 
+
+def resource_class(provider: type[SchemaProvider], api: Api) -> str:
+    """The generated resource class (appended to ``resource.py`` below the marker)."""
+    title = provider.title
+    params = parameters(provider, api)
     module = f"pulumi_dataprotection.{provider.__module__.split('.')[1]}"
     lines = [f"class {title}(ArmResource, module=MODULE, name={json.dumps(title)}):"]
     lines += docstring(
@@ -376,19 +416,20 @@ def resource_class(provider: type[SchemaProvider], api: Api) -> str:
         + ".",
         "    ",
     )
-    for attr in attributes:
+    for attr in attributes(provider, api):
         lines += ["", f"    {attr.name}: pulumi.Output[{_qualify(attr.type_text, api)}]", *docstring(attr.doc, "    ")]
     lines += ["", "    def __init__(", "        self,", "        resource_name: str,", "        *,"]
-    for name, type_text, required, _ in params:
-        qualified = _qualify(type_text, api)
-        lines.append(f"        {name}: {qualified}," if required else f"        {name}: {qualified} | None = None,")
+    for param in params:
+        qualified = _qualify(param.type_text, api)
+        optional = "" if param.required else " | None = None"
+        lines.append(f"        {param.name}: {qualified}{optional},")
     lines += ["        opts: pulumi.ResourceOptions | None = None,", "    ) -> None:"]
     params_doc = [f"Declare a {title}.", "", ":param resource_name: The Pulumi resource name."]
-    params_doc += [f":param {name}: {text}" for name, _, _, text in params]
+    params_doc += [f":param {param.name}: {param.doc}" for param in params]
     params_doc.append(":param opts: Options of the resource.")
     lines += docstring("\n".join(params_doc), "        ")
     lines.append("        inputs = {")
-    lines += [f'            "{name}": {name},' for name, _, _, _ in params]
+    lines += [f'            "{param.name}": {param.name},' for param in params]
     lines.append("        }")
     provider_name = provider.__name__
     lines += [

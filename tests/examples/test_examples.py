@@ -24,6 +24,7 @@ from pulumi_dataprotection.instance.schema import check_policy_match
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.policy.schema import policy_kind
 from pulumi_dataprotection.vault.resource import VaultProvider
+from tests.support.tools import load_tool
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
@@ -320,12 +321,16 @@ def test_pr_preview_workflow_comments_the_preview_with_the_pinned_engine() -> No
     assert permissions["pull-requests"] == "write"
 
 
-def test_readme_reference_matches_the_schemas() -> None:
-    spec = importlib.util.spec_from_file_location("reference_tool", REPO / "tools" / "reference.py")
-    assert spec is not None and spec.loader is not None
-    reference = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(reference)
+def test_resource_pages_and_readme_list_match_the_schemas() -> None:
+    reference = load_tool("reference")
+    stale = [str(p.relative_to(REPO)) for p, text in reference.generate().items() if p.read_text("utf-8") != text]
+    assert not stale, f"out of date: {stale}; run `make generate`"
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert reference.replace_section(readme, reference.reference()) == readme, (
-        "README.md's resource reference is out of date: run `.venv/bin/python tools/reference.py --write`"
-    )
+    for provider in reference.PROVIDERS:
+        page = REPO / "docs" / "resources" / reference.page_name(provider)
+        assert f"](docs/resources/{page.name})" in readme
+        text = page.read_text(encoding="utf-8")
+        for name in provider.input_names():
+            assert f"| `{name}` |" in text, (page.name, name)
+        for name in provider.output_names():
+            assert f"`{name}`" in text, (page.name, name)

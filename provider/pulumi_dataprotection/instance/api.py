@@ -32,9 +32,9 @@ StopProtectionRetainData (stop backups, keep recovery points), Suspend (pause ba
 class BackupHookReferenceArgs(TypedDict):
     """Input: a backup hook reference."""
 
-    #: Backup hook name. Required.
+    #: Backup hook name.
     name: pulumi.Input[str]
-    #: Its namespace. Required.
+    #: Its namespace.
     namespace: pulumi.Input[str]
 
 

@@ -26,7 +26,7 @@ BackupType = Literal["Full", "Incremental", "Discrete"]
 
 
 DataStore = Literal["OperationalStore", "VaultStore", "ArchiveStore"]
-"""Datastore the backups are written to."""
+"""Values of ``data_store``, ``source_data_store``."""
 
 
 AbsoluteCriteria = Literal["AllBackup", "FirstOfDay", "FirstOfWeek", "FirstOfMonth", "FirstOfYear"]
@@ -87,7 +87,6 @@ class BackupCriteriaArgs(TypedDict):
 class TaggingCriteriaArgs(TypedDict):
     """Input: tagging criteria."""
 
-    #: Required.
     tag_name: pulumi.Input[str]
     #: Priority when a backup matches several tags (lower wins); defaults to Azure's value for the tag. When not set,
     #: derived from the other inputs.
@@ -102,17 +101,17 @@ class AzureBackupRuleArgs(TypedDict):
     """Input: a backup rule."""
 
     object_type: Literal["AzureBackupRule"]
-    #: Rule name (BackupHourly, BackupDaily, ...). Required.
+    #: Rule name (BackupHourly, BackupDaily, ...).
     name: pulumi.Input[str]
     #: Full (databases), Incremental (disks, AKS) or Discrete (vaulted blobs, ADLS).
     backup_type: NotRequired[pulumi.Input[BackupType]]
-    #: Datastore the backups are written to. Required.
+    #: Datastore the backups are written to.
     data_store: pulumi.Input[DataStore]
-    #: When backups run: ISO-8601 repeating intervals such as R/2024-01-01T02:00:00+00:00/PT4H. Required.
+    #: When backups run: ISO-8601 repeating intervals such as R/2024-01-01T02:00:00+00:00/PT4H.
     repeating_time_intervals: pulumi.Input[Sequence[pulumi.Input[str]]]
     #: Time zone of the schedule.
     time_zone: NotRequired[pulumi.Input[str]]
-    #: Retention tags given to backups (the Default tag plus Daily/Weekly/Monthly/Yearly ones). Required.
+    #: Retention tags given to backups (the Default tag plus Daily/Weekly/Monthly/Yearly ones).
     tagging_criteria: pulumi.Input[Sequence[pulumi.Input[TaggingCriteriaArgs]]]
 
 
@@ -126,7 +125,7 @@ class CustomCopyOptionArgs(TypedDict):
     """Input: a copy after a delay."""
 
     object_type: Literal["CustomCopyOption"]
-    #: How long after the backup the copy is made. Required.
+    #: How long after the backup the copy is made.
     duration: pulumi.Input[str]
 
 
@@ -139,18 +138,18 @@ class ImmediateCopyOptionArgs(TypedDict):
 class CopySettingArgs(TypedDict):
     """Input: a copy setting."""
 
-    #: When the copy is made. Required.
+    #: When the copy is made.
     copy_after: pulumi.Input[CopyOptionArgs]
-    #: Datastore receiving the copy. Required.
+    #: Datastore receiving the copy.
     data_store: pulumi.Input[DataStore]
 
 
 class LifecycleArgs(TypedDict):
     """Input: a lifecycle."""
 
-    #: How long backups are kept in the source datastore (ISO-8601 duration). Required.
+    #: How long backups are kept in the source datastore (ISO-8601 duration).
     delete_after: pulumi.Input[str]
-    #: Datastore the rule applies to. Required.
+    #: Datastore the rule applies to.
     source_data_store: pulumi.Input[DataStore]
     #: Copies to other datastores (VaultStore from OperationalStore, ArchiveStore from VaultStore).
     target_data_store_copy_settings: NotRequired[pulumi.Input[Sequence[pulumi.Input[CopySettingArgs]]]]
@@ -160,11 +159,11 @@ class AzureRetentionRuleArgs(TypedDict):
     """Input: a retention rule."""
 
     object_type: Literal["AzureRetentionRule"]
-    #: Default, Default_OperationalStore or a tag name. Required.
+    #: Default, Default_OperationalStore or a tag name.
     name: pulumi.Input[str]
     #: True for the default retention of a datastore.
     is_default: NotRequired[pulumi.Input[bool]]
-    #: Lifecycles. Required.
+    #: Lifecycles.
     lifecycles: pulumi.Input[Sequence[pulumi.Input[LifecycleArgs]]]
 
 

@@ -252,7 +252,7 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
         :param datasource_types: The datasource type the policy protects (one). Required. Changing it replaces the
             resource.
         :param policy_rules: Backup and retention rules. Required. Changing it replaces the resource.
-        :param name: Policy name (part of the URL). Required. Changing it replaces the resource.
+        :param name: Policy name (part of the URL). Changing it replaces the resource.
         :param raw: JSON merged into the request body, for API fields the typed inputs do not cover. Changing it
             replaces the resource.
         :param name_prefix: Prefix of the content-addressed name <name_prefix>-<hash> (default: the Pulumi resource
