@@ -1,5 +1,6 @@
 """A user's Pulumi program type-checked with mypy: the generated API catches a misspelled enum value, a misspelled
-attribute and a wrong key of a nested input, each on its line, and the correct program is clean under --strict."""
+attribute and a wrong key of a nested input, each on its line, and the correct program is clean under --strict, as are
+the example programs users start from."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
 PROGRAM = '''\
 """A user program."""
 
@@ -54,6 +56,20 @@ MISTAKES = {
 }
 
 
+def mypy(directory: Path, files: list[str]) -> tuple[list[tuple[str, str, str]], subprocess.CompletedProcess[str]]:
+    """``(file stem, line, message)`` of each error mypy --strict reports on ``files`` (in ``directory``)."""
+    command = [str(Path(sys.executable).parent / "mypy"), "--strict", "--no-error-summary"]
+    done = subprocess.run(
+        [*command, "--cache-dir", str(directory / ".mypy_cache"), *files],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    return re.findall(r"^(\w+)\.py:(\d+): error: (.*)$", done.stdout, re.M), done
+
+
 def test_mypy_reports_each_planted_mistake_on_its_line(tmp_path: Path) -> None:
     wrong = PROGRAM
     expected: dict[int, str] = {}
@@ -63,20 +79,23 @@ def test_mypy_reports_each_planted_mistake_on_its_line(tmp_path: Path) -> None:
         expected[PROGRAM[: PROGRAM.index(right)].count("\n") + 1] = message
     (tmp_path / "clean.py").write_text(PROGRAM, encoding="utf-8")
     (tmp_path / "mistakes.py").write_text(wrong, encoding="utf-8")
-    mypy = Path(sys.executable).parent / "mypy"
-    cache = str(tmp_path / ".mypy_cache")
-    done = subprocess.run(
-        [str(mypy), "--strict", "--no-error-summary", "--cache-dir", cache, "clean.py", "mistakes.py"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    errors = re.findall(r"^(\w+)\.py:(\d+): error: (.*)$", done.stdout, re.M)
+    errors, done = mypy(tmp_path, ["clean.py", "mistakes.py"])
     assert done.stderr == ""
     assert [e for e in errors if e[0] == "clean"] == [], done.stdout
     found = {int(line): message for name, line, message in errors if name == "mistakes"}
     assert sorted(found) == sorted(expected), done.stdout
     for line, message in expected.items():
         assert message in found[line], (line, found[line])
+
+
+def module(program: Path) -> str:
+    return program.parent.name.replace("-", "_")
+
+
+def test_example_programs_type_check(tmp_path: Path) -> None:
+    programs = sorted((REPO / "examples").glob("*/__main__.py"))
+    assert len(programs) >= 5
+    for program in programs:  # each is a __main__ module: copied under its project's name to check them together
+        (tmp_path / f"{module(program)}.py").write_text(program.read_text("utf-8"), encoding="utf-8")
+    errors, done = mypy(tmp_path, [f"{module(p)}.py" for p in programs])
+    assert errors == [] and done.returncode == 0, done.stdout + done.stderr

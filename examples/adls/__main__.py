@@ -1,10 +1,13 @@
 """Vaulted backup of Data Lake Storage containers: a backup vault, an ADLS policy and a backup instance."""
 
+from typing import cast
+
 import pulumi
 
 from pulumi_dataprotection import BackupInstance, BackupPolicy, BackupVault
 from pulumi_dataprotection.policy.builders import Retention, Schedule, TaggedRetention, adls_policy, first_of
 from pulumi_dataprotection.policy.schema import summarize
+from pulumi_dataprotection.vault.api import RedundancyInput
 
 config = pulumi.Config()
 location = config.require("location")
@@ -15,7 +18,8 @@ vault = BackupVault(
     name=config.require("vaultName"),
     resource_group_name=config.require("resourceGroupName"),
     location=location,
-    redundancy=config.get("redundancy") or "LocallyRedundant",
+    # Config values are plain strings: cast to the spellings the type allows (preview checks the value itself).
+    redundancy=cast(RedundancyInput, config.get("redundancy") or "LocallyRedundant"),
     identity_type="SystemAssigned",  # its principal gets the role listed in README.md
     soft_delete_state="AlwaysOn",
     soft_delete_retention_days=14,

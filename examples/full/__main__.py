@@ -1,6 +1,8 @@
 """One backup vault with a policy per datasource kind, protecting an AKS cluster, a Data Lake Storage account, a
 PostgreSQL single-server database (credentials in Key Vault) and a PostgreSQL flexible server."""
 
+from typing import cast
+
 import pulumi
 
 from pulumi_dataprotection import BackupInstance, BackupPolicy, BackupVault
@@ -16,6 +18,7 @@ from pulumi_dataprotection.policy.builders import (
     postgresql_policy,
 )
 from pulumi_dataprotection.policy.schema import summarize
+from pulumi_dataprotection.vault.api import RedundancyInput
 
 config = pulumi.Config()
 location = config.require("location")
@@ -36,7 +39,8 @@ vault = BackupVault(
     name=config.require("vaultName"),
     resource_group_name=config.require("resourceGroupName"),
     location=location,
-    redundancy=config.get("redundancy") or "LocallyRedundant",
+    # Config values are plain strings: cast to the spellings the type allows (preview checks the value itself).
+    redundancy=cast(RedundancyInput, config.get("redundancy") or "LocallyRedundant"),
     identity_type="SystemAssigned",  # its principal gets the roles listed in README.md
     soft_delete_state="AlwaysOn",
     soft_delete_retention_days=14,

@@ -1,5 +1,7 @@
 """A backup vault and one backup policy per datasource kind, built with the datasource-aware policy builders."""
 
+from typing import cast
+
 import pulumi
 
 from pulumi_dataprotection import BackupPolicy, BackupVault
@@ -15,6 +17,7 @@ from pulumi_dataprotection.policy.builders import (
     postgresql_policy,
 )
 from pulumi_dataprotection.policy.schema import summarize
+from pulumi_dataprotection.vault.api import RedundancyInput
 
 config = pulumi.Config()
 
@@ -23,7 +26,8 @@ vault = BackupVault(
     name=config.require("vaultName"),
     resource_group_name=config.require("resourceGroupName"),
     location=config.require("location"),
-    redundancy=config.get("redundancy") or "LocallyRedundant",
+    # Config values are plain strings: cast to the spellings the type allows (preview checks the value itself).
+    redundancy=cast(RedundancyInput, config.get("redundancy") or "LocallyRedundant"),
     identity_type="SystemAssigned",
     soft_delete_state="AlwaysOn",
     soft_delete_retention_days=14,
