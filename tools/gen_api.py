@@ -25,6 +25,8 @@ from pathlib import Path
 
 from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
 from pulumi_dataprotection.dynamic import COMMON_OUTPUTS, SchemaProvider
+from pulumi_dataprotection.guard.resource import ResourceGuardProvider
+from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.schema import (
@@ -44,7 +46,14 @@ from pulumi_dataprotection.vault.resource import VaultProvider
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "provider" / "pulumi_dataprotection"
-PROVIDERS: tuple[type[SchemaProvider], ...] = (VaultProvider, PolicyProvider, InstanceProvider, AdhocBackupProvider)
+PROVIDERS: tuple[type[SchemaProvider], ...] = (
+    VaultProvider,
+    PolicyProvider,
+    InstanceProvider,
+    AdhocBackupProvider,
+    ResourceGuardProvider,
+    GuardLinkProvider,
+)
 MARKER = "# Generated from the schema by tools/gen_api.py: do not edit below this line."
 COMMAND = "python tools/gen_api.py --write"
 

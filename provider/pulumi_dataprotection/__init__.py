@@ -1,8 +1,8 @@
 """Pulumi dynamic resources for Azure Data Protection, with a local emulator of the service.
 
-``from pulumi_dataprotection import BackupVault, BackupPolicy, BackupInstance, AdhocBackup``; the resources (and the
-Pulumi SDK)
-are imported on first use, so the emulator and the ARM client do not pay for them.
+``from pulumi_dataprotection import BackupVault, BackupPolicy, BackupInstance, AdhocBackup, ResourceGuard,
+VaultGuardLink``; the resources (and the Pulumi SDK) are imported on first use, so the emulator and the ARM
+client do not pay for them.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from pulumi_dataprotection.adhoc.resource import AdhocBackup
+    from pulumi_dataprotection.guard.resource import ResourceGuard
+    from pulumi_dataprotection.guardlink.resource import VaultGuardLink
     from pulumi_dataprotection.instance.resource import BackupInstance
     from pulumi_dataprotection.policy.resource import BackupPolicy
     from pulumi_dataprotection.vault.resource import BackupVault
@@ -23,9 +25,19 @@ _RESOURCES = {
     "BackupPolicy": "pulumi_dataprotection.policy.resource",
     "BackupInstance": "pulumi_dataprotection.instance.resource",
     "AdhocBackup": "pulumi_dataprotection.adhoc.resource",
+    "ResourceGuard": "pulumi_dataprotection.guard.resource",
+    "VaultGuardLink": "pulumi_dataprotection.guardlink.resource",
 }
 
-__all__ = ["AdhocBackup", "BackupInstance", "BackupPolicy", "BackupVault", "__version__"]
+__all__ = [
+    "AdhocBackup",
+    "BackupInstance",
+    "BackupPolicy",
+    "BackupVault",
+    "ResourceGuard",
+    "VaultGuardLink",
+    "__version__",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -96,6 +96,25 @@ def _credential(value: Any) -> Any:
     return mode
 
 
+def _strings(value: Any) -> tuple[str, ...]:
+    """A list setting: a list, a JSON list, or comma-separated text."""
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise ValueError(f"must be a list of strings; got {value!r}") from exc
+    items = value.split(",") if isinstance(value, str) else value
+    if not isinstance(items, list | tuple) or not all(isinstance(i, str) for i in items):
+        raise ValueError(f"must be a list of strings; got {value!r}")
+    return tuple(i.strip() for i in items if i.strip())
+
+
+def _secrets(value: Any) -> tuple[Secret, ...]:
+    if isinstance(value, tuple) and all(isinstance(v, Secret) for v in value):
+        return value
+    return tuple(Secret(t) for t in _strings(value))
+
+
 def _timeouts(value: Any) -> Any:
     return {**DEFAULT_TIMEOUTS, **parse_timeouts(value, f"{NAMESPACE}:timeouts")}
 
@@ -141,6 +160,14 @@ class ProviderConfig(BaseModel):
     )
     validate_in_preview: bool = _setting(False, "validateInPreview")
     ca_bundle: str | None = _setting(None, "caBundle", None, "DATAPROTECTION_CA_BUNDLE")
+    auxiliary_tenant_ids: Annotated[tuple[str, ...], BeforeValidator(_strings)] = _setting(
+        (), "auxiliaryTenantIds", "auxiliaryTenantIds"
+    )
+    """Tenants (e.g. of a resource guard) whose tokens go in ``x-ms-authorization-auxiliary``."""
+    auxiliary_tokens: Annotated[tuple[Secret, ...], BeforeValidator(_secrets)] = _setting(
+        (), "auxiliaryTokens", None, "DATAPROTECTION_AUXILIARY_TOKENS"
+    )
+    """Fixed tokens for ``x-ms-authorization-auxiliary`` (static credentials, the emulator)."""
 
     @property
     def credential(self) -> CredentialMode:
@@ -178,6 +205,8 @@ class ProviderConfig(BaseModel):
                 operation_timeout=max(self.timeouts.values()),
                 poll=poll,
                 ca_bundle=self.ca_bundle,
+                auxiliary_tenant_ids=self.auxiliary_tenant_ids,
+                auxiliary_tokens=self.auxiliary_tokens,
             )
         except ValueError as exc:
             raise ConfigError(f"the {NAMESPACE} provider configuration is invalid: {exc}") from exc

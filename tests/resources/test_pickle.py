@@ -14,13 +14,22 @@ from pulumi.dynamic.dynamic import serialize_provider
 from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
 from pulumi_dataprotection.dynamic import SchemaProvider
 from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.guard.resource import ResourceGuardProvider
+from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import configure, stack_config
 from tests.resources.helpers import instance_inputs, policy_inputs, vault_inputs
 
-PROVIDERS = [VaultProvider, PolicyProvider, InstanceProvider, AdhocBackupProvider]
+PROVIDERS = [
+    VaultProvider,
+    PolicyProvider,
+    InstanceProvider,
+    AdhocBackupProvider,
+    ResourceGuardProvider,
+    GuardLinkProvider,
+]
 
 
 @pytest.mark.parametrize("cls", PROVIDERS)

@@ -9,6 +9,8 @@ import pytest
 
 import pulumi_dataprotection
 from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
+from pulumi_dataprotection.guard.resource import ResourceGuardProvider
+from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.builders import aks_policy
 from pulumi_dataprotection.policy.resource import PolicyProvider
@@ -36,14 +38,24 @@ def mocks() -> Mocks:
     return found
 
 
-def test_package_exports_the_four_resources() -> None:
-    from pulumi_dataprotection import AdhocBackup, BackupInstance, BackupPolicy, BackupVault
+def test_package_exports_the_resources() -> None:
+    from pulumi_dataprotection import (
+        AdhocBackup,
+        BackupInstance,
+        BackupPolicy,
+        BackupVault,
+        ResourceGuard,
+        VaultGuardLink,
+    )
 
-    assert {c.__name__ for c in (AdhocBackup, BackupInstance, BackupPolicy, BackupVault)} == {
+    classes = (AdhocBackup, BackupInstance, BackupPolicy, BackupVault, ResourceGuard, VaultGuardLink)
+    assert {c.__name__ for c in classes} == {
         "AdhocBackup",
         "BackupInstance",
         "BackupPolicy",
         "BackupVault",
+        "ResourceGuard",
+        "VaultGuardLink",
     }
     assert pulumi_dataprotection.__version__
     with pytest.raises(AttributeError):
@@ -66,7 +78,13 @@ def test_constructors_register_stable_types_and_inputs(mocks: Mocks) -> Any:
         on_delete="StopProtectionRetainData",
     )
     backup = pulumi_dataprotection.AdhocBackup("now", backup_instance_id=instance.id, triggers={"run": 1})
+    guard = pulumi_dataprotection.ResourceGuard(
+        "guard", resource_group_name="rg-security", location="westeurope", excluded_operations=["suspend_backups"]
+    )
+    link = pulumi_dataprotection.VaultGuardLink("link", vault_id=vault.id, resource_guard_id=guard.id)
     for resource, cls in (
+        (guard, ResourceGuardProvider),
+        (link, GuardLinkProvider),
         (vault, VaultProvider),
         (policy, PolicyProvider),
         (instance, InstanceProvider),
@@ -83,7 +101,10 @@ def test_constructors_register_stable_types_and_inputs(mocks: Mocks) -> Any:
             "fixed": "pulumi-python:dynamic/dataprotection:BackupPolicy",
             "bi": "pulumi-python:dynamic/dataprotection:BackupInstance",
             "now": "pulumi-python:dynamic/dataprotection:AdhocBackup",
+            "guard": "pulumi-python:dynamic/dataprotection:ResourceGuard",
+            "link": "pulumi-python:dynamic/dataprotection:VaultGuardLink",
         }
+        assert by_name["guard"].inputs["name"] == "guard" and "name" not in by_name["link"].inputs
         assert by_name["vault"].inputs["name"] == "vault"
         assert by_name["aks"].inputs["name_prefix"] == "aks" and "name" not in by_name["aks"].inputs
         assert by_name["fixed"].inputs["name"] == "daily" and "name_prefix" not in by_name["fixed"].inputs
@@ -91,4 +112,4 @@ def test_constructors_register_stable_types_and_inputs(mocks: Mocks) -> Any:
         assert by_name["now"].inputs["triggers"] == {"run": 1}
         assert all("__provider" in a.inputs for a in mocks.created)
 
-    return pulumi.Output.all(vault.id, policy.id, fixed.id, instance.id, backup.id).apply(verify)
+    return pulumi.Output.all(vault.id, policy.id, fixed.id, instance.id, backup.id, guard.id, link.id).apply(verify)

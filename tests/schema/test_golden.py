@@ -25,6 +25,7 @@ from typing import Any
 import pytest
 import yaml
 
+from pulumi_dataprotection.guard.schema import GUARD_LINK, RESOURCE_GUARD
 from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.builders import Criteria, Retention, Schedule, TaggedRetention, postgresql_policy
 from pulumi_dataprotection.policy.schema import POLICY
@@ -155,7 +156,35 @@ GOLDEN: dict[str, tuple[ResourceSchema, dict[str, Any], tuple[str, ...] | None]]
     ),
 }
 
+GOLDEN.update(
+    {
+        "ResourceGuardCRUD/PutResourceGuard.json": (
+            RESOURCE_GUARD,
+            {
+                "name": "swaggerExample",
+                "resource_group_name": "SampleResourceGroup",
+                "location": "WestUS",
+                "tags": {"key1": "val1"},
+            },
+            None,
+        ),
+        "ResourceGuardProxyCRUD/PutResourceGuardProxy.json": (
+            GUARD_LINK,
+            {
+                "name": "swaggerExample",
+                "vault_id": "/subscriptions/5e13b949-1218-4d18-8b99-7e12155ec4f7/resourceGroups/SampleResourceGroup/"
+                "providers/Microsoft.DataProtection/backupVaults/sampleVault",
+                "resource_guard_id": "/subscriptions/f9e67185-f313-4e79-aa71-6458d429369d/resourceGroups/"
+                "ResourceGuardSecurityAdminRG/providers/Microsoft.DataProtection/resourceGuards/ResourceGuardTestResource",
+            },
+            None,
+        ),
+    }
+)
+
 CREATING = {
+    "ResourceGuards_Put",
+    "DppResourceGuardProxy_CreateOrUpdate",
     "BackupVaults_CreateOrUpdate",
     "BackupVaults_Update",
     "BackupPolicies_CreateOrUpdate",
@@ -176,6 +205,13 @@ SCHEMA_BY_OPERATION: dict[str, ResourceSchema] = {
     "BackupInstances_List": INSTANCE,
     "BackupInstances_GetBackupInstanceOperationResult": INSTANCE,
     "BackupInstancesExtensionRouting_List": INSTANCE,
+    "ResourceGuards_Put": RESOURCE_GUARD,
+    "ResourceGuards_Get": RESOURCE_GUARD,
+    "ResourceGuards_GetResourcesInResourceGroup": RESOURCE_GUARD,
+    "ResourceGuards_GetResourcesInSubscription": RESOURCE_GUARD,
+    "DppResourceGuardProxy_CreateOrUpdate": GUARD_LINK,
+    "DppResourceGuardProxy_Get": GUARD_LINK,
+    "DppResourceGuardProxy_List": GUARD_LINK,
 }
 
 

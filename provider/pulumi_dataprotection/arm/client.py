@@ -87,6 +87,7 @@ class _Call:
     accept_404: bool
     deadline: float | None = None
     timeout: float | None = None
+    auxiliary: bool = False
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -111,6 +112,25 @@ def build_token_source(settings: ArmSettings) -> TokenSource:
     return CredentialTokenSource(credential, cloud.token_scope, tenant_id=settings.tenant_id)
 
 
+def build_auxiliary_token_sources(settings: ArmSettings) -> list[TokenSource]:
+    """Token sources for ``x-ms-authorization-auxiliary``: the fixed tokens, then one per auxiliary tenant from the
+    same kind of credential as the main one (a static credential has no tenant tokens to get)."""
+    cloud = settings.resolved_cloud
+    sources: list[TokenSource] = [StaticTokenSource(t) for t in settings.auxiliary_tokens]
+    for tenant in settings.auxiliary_tenant_ids:
+        if settings.credential is CredentialMode.STATIC:
+            break
+        if settings.credential is CredentialMode.CLIENT_SECRET:
+            assert settings.client_id and settings.client_secret
+            credential = client_secret_credential(
+                cloud.authority_host, tenant, settings.client_id, settings.client_secret
+            )
+        else:
+            credential = default_credential(cloud.authority_host, tenant_id=tenant, client_id=settings.client_id)
+        sources.append(CredentialTokenSource(credential, cloud.token_scope, tenant_id=tenant))
+    return sources
+
+
 class ArmClient:
     """Talks to ARM for one `ArmSettings`. Thread-safe; share it between worker threads via `get_client`."""
 
@@ -129,6 +149,7 @@ class ArmClient:
         self.endpoint = settings.resolved_cloud.arm_endpoint
         self._origin = _origin(self.endpoint)
         self._token_source = token_source
+        self._auxiliary: tuple[TokenSource, ...] | None = None
         self._sleep = sleep
         self._clock = clock
         self._wall = wall_clock
@@ -164,14 +185,17 @@ class ArmClient:
         final_state_via: FinalStateVia = "location",
         idempotent: bool | None = None,
         query: Mapping[str, str] | None = None,
+        auxiliary: bool = False,
     ) -> OperationResult:
         """Send a write (PUT/PATCH/DELETE/POST) and, if Azure runs it asynchronously, wait until it ends.
 
         `path` is an escaped ARM path (see `ResourceId`) or an absolute URL on the endpoint; api-version is added
         from `api_version` or the settings. `operation` is a human name ("create backup instance") and `resource`
         the ARM id, both used in errors. A DELETE answered 204/404 returns `already_gone=True`. Writes on backup
-        instances hold the vault's lock. Raises ArmError subclasses (OperationFailedError,
-        OperationTimeoutError, RetriesExhaustedError, VaultBusyError, NotFoundError, ...).
+        instances hold the vault's lock. `auxiliary` adds the ``x-ms-authorization-auxiliary`` header (tokens of
+        the configured auxiliary tenants, e.g. a resource guard's) when any are configured. Raises ArmError
+        subclasses (OperationFailedError, OperationTimeoutError, RetriesExhaustedError, VaultBusyError,
+        NotFoundError, ...).
         """
         method = method.upper()
         url = self._url(path, api_version, query)
@@ -190,6 +214,7 @@ class ArmClient:
             accept_404=method == "DELETE",
             deadline=deadline,
             timeout=limit,
+            auxiliary=auxiliary,
         )
         with ExitStack() as held:
             held.enter_context(self._timed_lock(instance_write_vault(method, url), deadline, limit, call))
@@ -371,6 +396,12 @@ class ArmClient:
                 self._token_source = build_token_source(self.settings)
             return self._token_source
 
+    def _auxiliary_tokens(self) -> tuple[TokenSource, ...]:
+        with self._state_lock:
+            if self._auxiliary is None:
+                self._auxiliary = tuple(build_auxiliary_token_sources(self.settings))
+            return self._auxiliary
+
     def _http(self) -> requests.Session:
         pid = os.getpid()
         with self._state_lock:
@@ -417,6 +448,10 @@ class ArmClient:
         }
         if call.body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
+        if call.auxiliary:
+            tokens = [t.token(force_refresh=force_refresh) for t in self._auxiliary_tokens()]
+            if tokens:
+                headers["x-ms-authorization-auxiliary"] = ", ".join(f"Bearer {t}" for t in tokens)
         settings = self.settings
         started = self._clock()
         raw = self._http().request(

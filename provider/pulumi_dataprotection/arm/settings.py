@@ -58,6 +58,10 @@ class ArmSettings:
     verify_tls: bool = True
     ca_bundle: str | None = None
     user_agent_suffix: str | None = None
+    auxiliary_tenant_ids: tuple[str, ...] = ()
+    """Tenants (e.g. of a resource guard) whose tokens go in ``x-ms-authorization-auxiliary`` on calls that ask."""
+    auxiliary_tokens: tuple[Secret, ...] = ()
+    """Fixed tokens sent in ``x-ms-authorization-auxiliary`` on calls that ask (static credentials, the emulator)."""
 
     def __post_init__(self) -> None:
         versions = {k.strip("/").lower(): v for k, v in dict(self.api_versions).items()}

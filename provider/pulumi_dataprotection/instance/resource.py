@@ -9,6 +9,7 @@ refuses writes while protection is being configured), in which case the lock cov
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -17,7 +18,14 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_dataprotection.arm import AmbiguousActionError, ArmError, Deadline, NotFoundError, ResourceId
+from pulumi_dataprotection.arm import (
+    AmbiguousActionError,
+    ArmError,
+    Deadline,
+    NotFoundError,
+    OperationResult,
+    ResourceId,
+)
 from pulumi_dataprotection.arm.paths import DATA_PROTECTION, DELETED_BACKUP_INSTANCES
 from pulumi_dataprotection.dynamic import (
     MODULE,
@@ -32,6 +40,7 @@ from pulumi_dataprotection.dynamic import (
     resource_props,
     wait_until,
 )
+from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api
 from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
 from pulumi_dataprotection.policy.resource import SCHEMA as POLICY_SCHEMA
@@ -90,6 +99,12 @@ _TOOK_EFFECT: dict[str, Callable[[str], bool]] = {
     "resumeProtection": lambda state: state in (CONFIGURED, *BUSY),
 }
 """Per instance action, whether the instance's currentProtectionState shows the action took effect."""
+_GUARDED_DELETES = {
+    "Delete": operations.DELETE_INSTANCE,
+    "StopProtectionRetainData": operations.STOP_PROTECTION,
+    "Suspend": operations.SUSPEND_BACKUPS,
+}
+"""The critical operation each ``on_delete`` mode is, when a resource guard protects the vault."""
 
 
 PROTECTION_ERROR = ObjectType(
@@ -312,11 +327,25 @@ class InstanceProvider(SchemaProvider):
             return True
         return False
 
-    def _act(self, ctx: Context, rid: ResourceId, path: str, operation: str, deadline: Deadline) -> None:
-        """POST an instance action once. After an ambiguous failure (it may have reached Azure) the action is not
-        sent again: the instance is read until it shows the action's effect, else ResourceFailure."""
+    def _act(
+        self,
+        ctx: Context,
+        rid: ResourceId,
+        path: str,
+        operation: str,
+        deadline: Deadline,
+        *,
+        body: Any = None,
+        auxiliary: bool = False,
+    ) -> None:
+        """POST an instance action once (``body``: its request, e.g. a resource guard's operation request;
+        ``auxiliary``: send the auxiliary tenants' tokens). After an ambiguous failure (it may have reached Azure)
+        the action is not sent again: the instance is read until it shows the action's effect, else
+        ResourceFailure."""
         try:
-            ctx.client.execute("POST", path, operation=operation, resource=str(rid), timeout=deadline)
+            ctx.client.execute(
+                "POST", path, body, operation=operation, resource=str(rid), timeout=deadline, auxiliary=auxiliary
+            )
         except AmbiguousActionError as exc:
             self._confirm(ctx, rid, path.rsplit("/", 1)[-1], exc, deadline)
 
@@ -364,10 +393,25 @@ class InstanceProvider(SchemaProvider):
             if ctx.client.vault_is_strict(vault)
             else nullcontext()
         )
-        with held:
-            result = ctx.client.execute(
-                "PUT", rid.path, body, operation=action, resource=str(rid), timeout=ctx.timeout(operation)
+
+        def send(requests: list[str]) -> OperationResult:
+            sent = body
+            if requests:
+                sent = copy.deepcopy(body)
+                given = sent["properties"].get("resourceGuardOperationRequests") or []
+                sent["properties"]["resourceGuardOperationRequests"] = list(dict.fromkeys([*given, *requests]))
+            return ctx.client.execute(
+                "PUT",
+                rid.path,
+                sent,
+                operation=action,
+                resource=str(rid),
+                timeout=ctx.timeout(operation),
+                auxiliary=bool(requests),
             )
+
+        with held:
+            result = mua.run_guarded(ctx, operations.MODIFY_PROTECTION, self._vault(inputs), send)
             return self._wait_protection(
                 ctx, rid, inputs, ctx.timeout(operation), written=result.body, cadence=result.cadence
             )
@@ -384,11 +428,26 @@ class InstanceProvider(SchemaProvider):
         if mode == "Retain":
             return
         method, path, operation = _DELETE_CALLS[mode](rid)
-        try:
+        critical = _GUARDED_DELETES[mode]
+
+        def send(requests: list[str]) -> None:
             if method == "POST":
-                self._act(ctx, rid, path, operation, ctx.timeout("delete"))
+                body = {"resourceGuardOperationRequests": requests} if requests else None
+                self._act(ctx, rid, path, operation, ctx.timeout("delete"), body=body, auxiliary=bool(requests))
             else:
-                ctx.client.execute(method, path, operation=operation, resource=str(rid), timeout=ctx.timeout("delete"))
+                ctx.client.execute(
+                    method,
+                    path,
+                    operation=operation,
+                    resource=str(rid),
+                    timeout=ctx.timeout("delete"),
+                    auxiliary=bool(requests),
+                )
+
+        try:
+            mua.run_guarded(
+                ctx, critical, self._vault(props), send, unlock_target=rid.path if method == "DELETE" else None
+            )
         except NotFoundError:
             return
 

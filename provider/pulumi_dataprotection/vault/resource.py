@@ -3,6 +3,7 @@ guard rails that refuse one-way changes and replacements of vaults that hold bac
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -26,6 +27,7 @@ from pulumi_dataprotection.dynamic import (
     resource_props,
     wait_until,
 )
+from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPart, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.vault import api
@@ -210,9 +212,25 @@ class VaultProvider(SchemaProvider):
             method, body = "PUT", SCHEMA.to_rest(inputs)
         if "tags" in changed and not inputs.get("tags"):
             body["tags"] = {}
-        result = ctx.client.execute(
-            method, rid.path, body, operation="update backup vault", resource=str(rid), timeout=ctx.timeout("update")
-        )
+
+        def send(requests: list[str]) -> OperationResult:
+            sent = body
+            if requests:
+                sent = copy.deepcopy(body)
+                props = sent.setdefault("properties", {})
+                given = props.get("resourceGuardOperationRequests") or []
+                props["resourceGuardOperationRequests"] = list(dict.fromkeys([*given, *requests]))
+            return ctx.client.execute(
+                method,
+                rid.path,
+                sent,
+                operation="update backup vault",
+                resource=str(rid),
+                timeout=ctx.timeout("update"),
+                auxiliary=bool(requests),
+            )
+
+        result = mua.run_guarded(ctx, operations.DISABLE_SECURITY, rid, send)
         return self._result_body(ctx, rid, result)
 
     def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:

@@ -1,0 +1,37 @@
+"""Typed inputs and outputs of ResourceGuard, generated from its schema by tools/gen_api.py (do not edit:
+run ``python tools/gen_api.py --write``)."""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+ExcludedOperation = Literal[
+    "Microsoft.DataProtection/backupVaults/backupInstances/delete",
+    "Microsoft.DataProtection/backupVaults/backupInstances/write",
+    "Microsoft.DataProtection/backupVaults/backupInstances/stopProtection/action",
+    "Microsoft.DataProtection/backupVaults/backupInstances/suspendBackups/action",
+    "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/delete",
+    "Microsoft.RecoveryServices/vaults/backupFabrics/protectionContainers/protectedItems/write",
+    "Microsoft.RecoveryServices/vaults/backupPolicies/write",
+    "Microsoft.RecoveryServices/vaults/backupSecurityPIN/action",
+]
+"""Critical operations this guard does not protect, by action or short name (delete_backup_instance, modify_protection,
+stop_protection, suspend_backups, rs_delete_protected_item, rs_update_protected_item, rs_update_policy,
+rs_security_pin); disabling soft delete and removing a vault's guard link are always protected.
+"""
+
+
+ExcludedOperationInput: TypeAlias = (
+    ExcludedOperation
+    | Literal[
+        "delete_backup_instance",
+        "modify_protection",
+        "stop_protection",
+        "suspend_backups",
+        "rs_delete_protected_item",
+        "rs_update_protected_item",
+        "rs_update_policy",
+        "rs_security_pin",
+    ]
+)
+"""ExcludedOperation or another spelling Azure accepts."""

@@ -1,0 +1,250 @@
+"""The ResourceGuard dynamic resource: a plain ARM resource (synchronous PUT/PATCH/DELETE), usually in the security
+team's resource group or subscription, that the vaults linked to it (``guardlink``) need for critical operations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_dataprotection import config as config_module
+from pulumi_dataprotection.arm import ArmError, ResourceId
+from pulumi_dataprotection.dynamic import (
+    MODULE,
+    TIMEOUT_RULE,
+    TIMEOUTS,
+    ArmResource,
+    Context,
+    ResourceFailure,
+    SchemaProvider,
+    extend,
+    resource_options,
+    resource_props,
+)
+from pulumi_dataprotection.guard import api
+from pulumi_dataprotection.guard.operations import GUARD_TYPE
+from pulumi_dataprotection.guard.schema import RESOURCE_GUARD
+from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Field, IdPart, StringType
+
+ADOPT = Field(
+    "adopt_existing",
+    BoolType(),
+    doc="Manage an existing resource of this name instead of failing (its settings are set to the inputs).",
+    default=False,
+    diff=False,
+)
+
+GUARD_SCHEMA = extend(
+    RESOURCE_GUARD,
+    [
+        Field(
+            "subscription_id",
+            StringType(min_length=1),
+            doc="Subscription of the guard (default: the provider's subscription); often the security team's.",
+            mutability=CREATE_ONLY,
+            computed=True,
+            id_part=IdPart("after", "subscriptions"),
+        ),
+        ADOPT,
+        TIMEOUTS,
+    ],
+    [TIMEOUT_RULE],
+)
+
+
+def exists_check(ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], what: str) -> None:
+    """Refuse to take over an existing resource unless ``adopt_existing`` says so."""
+    if inputs.get("adopt_existing"):
+        return
+    if ctx.client.get(rid.path, operation=f"check {what}", resource=str(rid)) is not None:
+        raise ResourceFailure(
+            f"{ctx.label} already exists in Azure ({rid}) and is not taken over silently. Set adopt_existing=True "
+            "to manage it from this stack, or choose another name."
+        )
+
+
+class ResourceGuardProvider(SchemaProvider):
+    """Lifecycle of ``Microsoft.DataProtection/resourceGuards``."""
+
+    schema = GUARD_SCHEMA
+    title = "ResourceGuard"
+    description = (
+        "A resource guard (``Microsoft.DataProtection/resourceGuards``): multi-user authorization for the critical "
+        "operations of the backup vaults linked to it."
+    )
+    named_by = ("name",)
+    identity_fields = ("subscription_id", "resource_group_name", "name")
+
+    def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
+        if news.get("subscription_id") is None:
+            news["subscription_id"] = config_module.current().require_subscription()
+        return []
+
+    def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
+        return ResourceId.parse(
+            f"/subscriptions/{inputs['subscription_id']}/resourceGroups/{inputs['resource_group_name']}"
+            f"/providers/{GUARD_TYPE}/{inputs['name']}"
+        )
+
+    def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
+        exists_check(ctx, rid, inputs, "resource guard")
+        return self._put(ctx, rid, GUARD_SCHEMA.to_rest(inputs), "create resource guard", "create")
+
+    def _put(self, ctx: Context, rid: ResourceId, body: dict[str, Any], operation: str, kind: str) -> dict[str, Any]:
+        result = ctx.client.execute(
+            "PUT", rid.path, body, operation=operation, resource=str(rid), timeout=ctx.timeout(kind)
+        )
+        return result.body if isinstance(result.body, dict) and result.body else self._read(ctx, rid)
+
+    def _read(self, ctx: Context, rid: ResourceId) -> dict[str, Any]:
+        found = ctx.client.get(rid.path, operation="read resource guard", resource=str(rid))
+        if found is None:
+            raise ResourceFailure(f"{ctx.label}: Azure reported success but the guard cannot be read ({rid})")
+        return found
+
+    def update_resource(
+        self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
+    ) -> dict[str, Any]:
+        if set(changed) <= {"tags"}:
+            result = ctx.client.execute(
+                "PATCH",
+                rid.path,
+                {"tags": inputs.get("tags") or {}},
+                operation="update resource guard tags",
+                resource=str(rid),
+                timeout=ctx.timeout("update"),
+            )
+            return result.body if isinstance(result.body, dict) and result.body else self._read(ctx, rid)
+        body = GUARD_SCHEMA.to_rest(inputs)
+        if "excluded_operations" in changed:  # an emptied list must still be sent to clear the exclusions
+            body.setdefault("properties", {}).setdefault("vaultCriticalOperationExclusionList", [])
+        return self._put(ctx, rid, body, "update resource guard", "update")
+
+    def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
+        try:
+            ctx.client.execute(
+                "DELETE", rid.path, operation="delete resource guard", resource=str(rid), timeout=ctx.timeout("delete")
+            )
+        except ArmError as exc:
+            if exc.status == 409:
+                raise ResourceFailure(
+                    f"{ctx.label} cannot be deleted while vaults are linked to it: {exc.code}: {exc.message}\n"
+                    "What to do: remove the VaultGuardLink of each vault first (a protected operation that needs "
+                    "access to this guard), then delete the guard."
+                ) from exc
+            raise
+
+
+# Generated from the schema by tools/gen_api.py: do not edit below this line.
+
+
+class ResourceGuard(ArmResource, module=MODULE, name="ResourceGuard"):
+    """A resource guard (``Microsoft.DataProtection/resourceGuards``): multi-user authorization for the critical
+    operations of the backup vaults linked to it.
+
+    Typed nested inputs and enumerations: ``pulumi_dataprotection.guard.api``; common outputs: ``arm_id``,
+    ``api_version``, ``provisioning_state``.
+    """
+
+    name: pulumi.Output[str]
+    """Resource guard name (part of the URL)."""
+
+    resource_group_name: pulumi.Output[str]
+    """Resource group of the guard (part of the URL); keep it apart from the vaults' (the security admin owns it)."""
+
+    location: pulumi.Output[str]
+    """Azure region (the vaults it guards must be in the same region)."""
+
+    tags: pulumi.Output[dict[str, str] | None]
+    """Resource tags."""
+
+    excluded_operations: pulumi.Output[list[api.ExcludedOperation] | None]
+    """Critical operations this guard does not protect, by action or short name (delete_backup_instance,
+    modify_protection, stop_protection, suspend_backups, rs_delete_protected_item, rs_update_protected_item,
+    rs_update_policy, rs_security_pin); disabling soft delete and removing a vault's guard link are always protected.
+    """
+
+    subscription_id: pulumi.Output[str | None]
+    """Subscription of the guard (default: the provider's subscription); often the security team's."""
+
+    adopt_existing: pulumi.Output[bool]
+    """Manage an existing resource of this name instead of failing (its settings are set to the inputs)."""
+
+    timeouts: pulumi.Output[dict[str, str] | None]
+    """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
+    providers); defaults come from dataprotection:timeouts.
+    """
+
+    resource_type: pulumi.Output[str | None]
+    """ARM resource type. Set by Azure."""
+
+    etag: pulumi.Output[str | None]
+    """Entity tag. Set by Azure."""
+
+    system_data: pulumi.Output[Any]
+    """Creation and modification metadata. Set by Azure."""
+
+    allow_auto_approvals: pulumi.Output[bool | None]
+    """Whether requests are approved automatically. Set by Azure."""
+
+    resource_guard_operations: pulumi.Output[Any]
+    """Every critical operation the guard knows, with its request type. Set by Azure."""
+
+    description: pulumi.Output[str | None]
+    """What to do before a critical operation. Set by Azure."""
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        resource_group_name: pulumi.Input[str],
+        location: pulumi.Input[str],
+        name: pulumi.Input[str] | None = None,
+        tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        excluded_operations: pulumi.Input[Sequence[pulumi.Input[api.ExcludedOperationInput]]] | None = None,
+        subscription_id: pulumi.Input[str] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
+        timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare a ResourceGuard.
+
+        :param resource_name: The Pulumi resource name.
+        :param resource_group_name: Resource group of the guard (part of the URL); keep it apart from the vaults'
+            (the security admin owns it). Required. Changing it replaces the resource.
+        :param location: Azure region (the vaults it guards must be in the same region). Required. Changing it
+            replaces the resource.
+        :param name: Resource guard name (part of the URL). Changing it replaces the resource. Default: the resource
+            name.
+        :param tags: Resource tags.
+        :param excluded_operations: Critical operations this guard does not protect, by action or short name
+            (delete_backup_instance, modify_protection, stop_protection, suspend_backups, rs_delete_protected_item,
+            rs_update_protected_item, rs_update_policy, rs_security_pin); disabling soft delete and removing a
+            vault's guard link are always protected. When not set, Azure's value is kept.
+        :param subscription_id: Subscription of the guard (default: the provider's subscription); often the security
+            team's. Changing it replaces the resource. When not set, Azure's value is kept.
+        :param adopt_existing: Manage an existing resource of this name instead of failing (its settings are set to
+            the inputs). Default: false. A change of it alone is no change of the resource.
+        :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
+            not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
+            change of the resource.
+        :param opts: Options of the resource.
+        """
+        inputs = {
+            "resource_group_name": resource_group_name,
+            "location": location,
+            "name": name,
+            "tags": tags,
+            "excluded_operations": excluded_operations,
+            "subscription_id": subscription_id,
+            "adopt_existing": adopt_existing,
+            "timeouts": timeouts,
+        }
+        super().__init__(
+            ResourceGuardProvider(),
+            resource_name,
+            resource_props(ResourceGuardProvider, resource_name, inputs),
+            resource_options(ResourceGuardProvider, opts),
+        )

@@ -1,0 +1,149 @@
+"""The declarative schemas of a resource guard (``Microsoft.DataProtection/resourceGuards``) and of a vault's guard
+link (``backupVaults/{vault}/backupResourceGuardProxies/{name}``), api-version 2025-09-01."""
+
+from __future__ import annotations
+
+from pulumi_dataprotection.guard import operations
+from pulumi_dataprotection.schema import (
+    CREATE_ONLY,
+    OUTPUT_ONLY,
+    AnyJson,
+    ArmIdType,
+    BoolType,
+    EnumType,
+    Field,
+    IdPart,
+    ListType,
+    LocationType,
+    ObjectType,
+    ResourceSchema,
+    StringType,
+    ValueType,
+)
+from pulumi_dataprotection.vault.schema import TAGS, vault_reference
+
+DEFAULT_LINK_NAME = "DppResourceGuardProxy"
+"""The name Azure's tools (portal, CLI, PowerShell) give a vault's guard link."""
+
+_RG_PATTERN = r"^[-\w.()]*[-\w()]$"
+
+
+def _output(name: str, path: str, doc: str, value: ValueType | None = None) -> Field:
+    return Field(name, value or StringType(), path, doc, mutability=OUTPUT_ONLY)
+
+
+EXCLUDABLE_OPERATION = EnumType(
+    [op.action for op in operations.EXCLUDABLE],
+    aliases={op.short: op.action for op in operations.EXCLUDABLE},
+)
+"""An operation a guard may leave unprotected (the full action, or its short name such as delete_backup_instance)."""
+
+RESOURCE_GUARD = ResourceSchema(
+    "ResourceGuard",
+    ObjectType(
+        [
+            Field(
+                "name",
+                StringType(
+                    min_length=1,
+                    max_length=260,
+                    pattern=r"^[^<>%&:\\?/#*]+$",
+                    pattern_hint="a name without < > % & : \\ ? / # *",
+                ),
+                doc="Resource guard name (part of the URL).",
+                mutability=CREATE_ONLY,
+                required=True,
+                id_part=IdPart("last"),
+                read_path="name",
+            ),
+            Field(
+                "resource_group_name",
+                StringType(min_length=1, max_length=90, pattern=_RG_PATTERN, pattern_hint="a resource group name"),
+                doc="Resource group of the guard (part of the URL); keep it apart from the vaults' (the security "
+                "admin owns it).",
+                mutability=CREATE_ONLY,
+                required=True,
+                id_part=IdPart("after", "resourceGroups"),
+            ),
+            Field(
+                "location",
+                LocationType(),
+                "location",
+                "Azure region (the vaults it guards must be in the same region).",
+                mutability=CREATE_ONLY,
+                required=True,
+            ),
+            Field("tags", TAGS, "tags", "Resource tags."),
+            Field(
+                "excluded_operations",
+                ListType(EXCLUDABLE_OPERATION, ordered=False, unique=True),
+                "properties.vaultCriticalOperationExclusionList",
+                "Critical operations this guard does not protect, by action or short name ("
+                + ", ".join(op.short for op in operations.EXCLUDABLE)
+                + "); disabling soft delete and removing a vault's guard link are always protected.",
+                computed=True,
+            ),
+            _output("id", "id", "ARM id of the resource guard."),
+            _output("resource_type", "type", "ARM resource type."),
+            _output("etag", "eTag", "Entity tag."),
+            _output("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
+            _output("provisioning_state", "properties.provisioningState", "Provisioning state."),
+            _output(
+                "allow_auto_approvals",
+                "properties.allowAutoApprovals",
+                "Whether requests are approved automatically.",
+                BoolType(),
+            ),
+            _output(
+                "resource_guard_operations",
+                "properties.resourceGuardOperations",
+                "Every critical operation the guard knows, with its request type.",
+                AnyJson(),
+            ),
+            _output("description", "properties.description", "What to do before a critical operation."),
+        ],
+        description="a resource guard",
+    ),
+)
+
+GUARD_LINK = ResourceSchema(
+    "VaultGuardLink",
+    ObjectType(
+        [
+            Field(
+                "name",
+                StringType(
+                    min_length=1, max_length=260, pattern=r"^[^/\\?#]+$", pattern_hint="a name without / \\ ? #"
+                ),
+                doc=f"Name of the link (part of the URL; Azure's tools use {DEFAULT_LINK_NAME}).",
+                mutability=CREATE_ONLY,
+                default=DEFAULT_LINK_NAME,
+                id_part=IdPart("last"),
+                read_path="name",
+            ),
+            vault_reference("Id of the backup vault the guard protects."),
+            Field(
+                "resource_guard_id",
+                ArmIdType(operations.GUARD_TYPE),
+                "properties.resourceGuardResourceId",
+                "Id of the resource guard (same region as the vault; may be in another resource group, subscription "
+                "or tenant). Azure cannot move a link to another guard: a change replaces it, which removes MUA "
+                "first (a protected operation).",
+                mutability=CREATE_ONLY,
+                required=True,
+            ),
+            _output("id", "id", "ARM id of the link."),
+            _output("resource_type", "type", "ARM resource type."),
+            _output("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
+            _output(
+                "resource_guard_operation_details",
+                "properties.resourceGuardOperationDetails",
+                "The vault's protected operations, each with the request that authorizes it.",
+                AnyJson(),
+            ),
+            _output("last_updated_time", "properties.lastUpdatedTime", "When the link last changed."),
+            _output("description", "properties.description", "What to do before a critical operation."),
+        ],
+        description="a vault's resource guard link",
+    ),
+)

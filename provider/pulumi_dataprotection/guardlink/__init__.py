@@ -1,0 +1,1 @@
+"""A backup vault's link to a resource guard (VaultGuardLink)."""
