@@ -19,6 +19,8 @@ import pytest
 import yaml
 
 from pulumi_dataprotection import config as provider_config
+from pulumi_dataprotection.guard.resource import ResourceGuardProvider
+from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.instance.schema import check_policy_match
 from pulumi_dataprotection.policy.resource import PolicyProvider
@@ -28,9 +30,15 @@ from tests.support.tools import load_tool
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
-PROJECTS = ("vault-and-policies", "aks", "adls", "postgresql", "full")
+PROJECTS = ("vault-and-policies", "aks", "adls", "postgresql", "full", "guarded-vault")
 TYPE_PREFIX = "pulumi-python:dynamic/dataprotection:"
-PROVIDERS = {"BackupVault": VaultProvider, "BackupPolicy": PolicyProvider, "BackupInstance": InstanceProvider}
+PROVIDERS = {
+    "BackupVault": VaultProvider,
+    "BackupPolicy": PolicyProvider,
+    "BackupInstance": InstanceProvider,
+    "ResourceGuard": ResourceGuardProvider,
+    "VaultGuardLink": GuardLinkProvider,
+}
 
 # What each example must build: the datasource kinds of its policies, and per instance its kind and the inputs
 # that must come straight from stack config (input name -> config key).
@@ -61,6 +69,10 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "postgresql_flexible": {"datasource_id": "postgresFlexibleServerId"},
         },
     },
+}
+EXPECTED["guarded-vault"] = {
+    "policies": {"aks"},
+    "instances": {"aks": {"datasource_id": "aksClusterId", "snapshot_resource_group_id": "aksSnapshotResourceGroupId"}},
 }
 EXPECTED["full"] = {
     "policies": EXPECTED["vault-and-policies"]["policies"],
@@ -117,6 +129,9 @@ class CheckingMocks(pulumi.runtime.Mocks):
         elif kind == "BackupPolicy":
             arm_id = f"{inputs.get('vault_id')}/backupPolicies/{inputs.get('name')}"
             outputs = {"summary": "(summary)"}
+        elif kind in ("ResourceGuard", "VaultGuardLink"):
+            arm_id = checked.inputs.get("arm_id") or ""
+            outputs = {}
         else:
             arm_id = f"{inputs.get('vault_id')}/backupInstances/{inputs.get('name')}"
             outputs = {"protection_state": "ProtectionConfigured"}
@@ -334,3 +349,18 @@ def test_resource_pages_and_readme_list_match_the_schemas() -> None:
             assert f"| `{name}` |" in text, (page.name, name)
         for name in provider.output_names():
             assert f"`{name}`" in text, (page.name, name)
+
+
+def test_guarded_vault_links_the_vault_to_a_guard_in_the_security_resource_group(stack_config: None) -> None:
+    config = sample_config("guarded-vault")
+    ns = project("guarded-vault")["name"]
+    run = run_program("guarded-vault", config)
+    (guard,) = run.of_kind("ResourceGuard")
+    (vault,) = run.of_kind("BackupVault")
+    (link,) = run.of_kind("VaultGuardLink")
+    assert guard.inputs["resource_group_name"] == config[f"{ns}:guardResourceGroupName"]
+    assert guard.inputs["resource_group_name"] != vault.inputs["resource_group_name"]
+    assert guard.inputs["location"] == vault.inputs["location"]
+    assert link.inputs["vault_id"] == vault.outputs["arm_id"]
+    assert link.inputs["resource_guard_id"] == guard.outputs["arm_id"]
+    assert link.inputs["name"] == "DppResourceGuardProxy"

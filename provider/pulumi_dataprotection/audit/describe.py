@@ -325,3 +325,28 @@ def describe_adhoc(resource: ExportedResource, instance_names: Mapping[str, str]
         job_id=text(resource.get("job_id")),
         status=text(resource.get("job_status", "status")),
     )
+
+
+def guard_text(guard: ExportedResource | None, guard_id: str) -> str:
+    """A vault's resource guard in words: its name and group, and the operations it leaves unprotected."""
+    name = (text(guard.get("name")) if guard else None) or last_segment(guard_id) or guard_id
+    parts = guard_id.split("/")
+    where = f" in {parts[4]}" if len(parts) > 4 else ""
+    if guard is None:
+        return f"{name}{where} (not in this stack)"
+    excluded = guard.get("excluded_operations")
+    if isinstance(excluded, list) and excluded:
+        shown = ", ".join(str(e).rsplit("/", 2)[-2] + "/" + str(e).rsplit("/", 1)[-1] for e in excluded)
+        return f"{name}{where}, all critical operations but: {shown}"
+    return f"{name}{where}, all critical operations"
+
+
+def guard_of_vaults(guards: list[ExportedResource], links: list[ExportedResource]) -> dict[str, tuple[str, str]]:
+    """Vault id (lower-cased) -> (guard id, guard in words) from the stack's guard links."""
+    by_id = {g.arm_id.lower(): g for g in guards if g.arm_id}
+    out: dict[str, tuple[str, str]] = {}
+    for link in links:
+        vault, guard_id = text(link.get("vault_id")), text(link.get("resource_guard_id"))
+        if vault and guard_id:
+            out[vault.lower()] = (guard_id, guard_text(by_id.get(guard_id.lower()), guard_id))
+    return out

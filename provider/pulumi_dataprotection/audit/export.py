@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-ResourceKind = Literal["vault", "policy", "instance", "adhoc"]
+ResourceKind = Literal["vault", "policy", "instance", "adhoc", "guard", "guard_link"]
 
 TYPE_PREFIX = "pulumi-python:dynamic/dataprotection:"
 KIND_OF_TYPE: dict[str, ResourceKind] = {
@@ -24,6 +24,8 @@ KIND_OF_TYPE: dict[str, ResourceKind] = {
     "BackupPolicy": "policy",
     "BackupInstance": "instance",
     "AdhocBackup": "adhoc",
+    "ResourceGuard": "guard",
+    "VaultGuardLink": "guard_link",
 }
 SECRET_SIGNATURE = "4dabf18193072939515e22adb298388d"
 REDACTED = "[secret]"

@@ -51,6 +51,10 @@ class VaultRow(_Model):
     tags: dict[str, str] = Field(default_factory=dict)
     provisioning_state: str | None = None
     api_version: str | None = None
+    resource_guard: str | None = None
+    """The resource guard (multi-user authorization) linked to the vault and what it leaves unprotected, in words;
+    "none" when the export shows the vault unguarded, None when it does not say."""
+    resource_guard_id: str | None = None
 
 
 class PolicyRow(_Model):

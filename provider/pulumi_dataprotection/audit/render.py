@@ -85,6 +85,7 @@ def _tables(report: AuditReport) -> list[tuple[str, Table, str]]:
             "Cross-region restore",
             "Encryption",
             "Identity",
+            "Resource guard",
         ],
         [
             [
@@ -96,6 +97,7 @@ def _tables(report: AuditReport) -> list[tuple[str, Table, str]]:
                 _show(v.cross_region_restore_state),
                 _show(v.encryption),
                 _show(v.identity),
+                _show(v.resource_guard),
             ]
             for v in report.vaults
         ],

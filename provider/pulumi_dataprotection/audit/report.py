@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from pulumi_dataprotection.audit.describe import describe_adhoc, describe_instance, describe_policy, describe_vault
+from pulumi_dataprotection.audit.describe import (
+    describe_adhoc,
+    describe_instance,
+    describe_policy,
+    describe_vault,
+    guard_of_vaults,
+)
 from pulumi_dataprotection.audit.export import StackExport
 from pulumi_dataprotection.audit.findings import instance_findings, policy_findings, vault_findings
 from pulumi_dataprotection.audit.model import AuditReport, Finding, Severity
@@ -21,7 +27,18 @@ def build_report(
     now: datetime | None = None,
 ) -> AuditReport:
     """The compliance report of an export; ``fail_on=None`` never fails."""
-    vaults = [describe_vault(r) for r in export.of_kind("vault")]
+    guards = guard_of_vaults(export.of_kind("guard"), export.of_kind("guard_link"))
+    vaults = []
+    for resource in export.of_kind("vault"):
+        row = describe_vault(resource)
+        guard = guards.get(row.id.lower()) if row.id else None
+        if guard is not None:
+            row = row.model_copy(update={"resource_guard_id": guard[0], "resource_guard": guard[1]})
+        elif resource.get("is_vault_protected_by_resource_guard") is True:
+            row = row.model_copy(update={"resource_guard": "a resource guard outside this stack"})
+        elif resource.get("is_vault_protected_by_resource_guard") is False:
+            row = row.model_copy(update={"resource_guard": "none"})
+        vaults.append(row)
     vault_names = {v.id.lower(): v.name for v in vaults if v.id}
     policies = [describe_policy(r, vault_names) for r in export.of_kind("policy")]
     policy_names = {p.id.lower(): p.name for p in policies if p.id}
