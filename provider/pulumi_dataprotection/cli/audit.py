@@ -1,15 +1,22 @@
-"""``audit``: a backup-compliance report (Markdown, JSON or HTML) from a stack export; non-zero exit at a severity."""
+"""``audit``: a backup-compliance report (Markdown, JSON or HTML) from a stack export; non-zero exit at a severity.
+
+``--live`` adds what Azure reports now (protection errors, recovery point freshness against the policy's schedule,
+failed jobs) and ``--evidence`` what restore drills proved (last successful restore per instance, failed drills)."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from datetime import UTC, datetime
 
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
+from pulumi_dataprotection.arm import get_client
 from pulumi_dataprotection.audit import (
     DEFAULT_FAIL_ON,
     DEFAULT_MIN_RETENTION_DAYS,
@@ -22,7 +29,11 @@ from pulumi_dataprotection.audit import (
     parse_export_text,
     render,
 )
+from pulumi_dataprotection.audit.health import evidence_findings, live_findings, read_live
+from pulumi_dataprotection.cli.backup_now import target_settings
 from pulumi_dataprotection.cli.common import EXIT_FAILED, EXIT_OK, CliError, read_input, write_output
+from pulumi_dataprotection.cli.restore_test import parse_age
+from pulumi_dataprotection.restore.api import RestoreApi, parse_time
 
 _STYLES = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 FAIL_ON_CHOICES = (*(s.value for s in Severity), "none")
@@ -55,7 +66,42 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="N",
         help=f"flag policies keeping no backup this long (default: {DEFAULT_MIN_RETENTION_DAYS:g})",
     )
+    parser.add_argument(
+        "--fail-on-rule",
+        action="append",
+        default=[],
+        choices=sorted(RULES),
+        metavar="RULE",
+        help="also exit 1 when a finding of this rule is present, whatever its severity (repeatable), "
+        "e.g. restore-untested in a scheduled restore-drill job",
+    )
     parser.add_argument("--list-rules", action="store_true", help="print the rule catalog with severities and exit")
+    health = parser.add_argument_group("backup health (live state and restore evidence)")
+    health.add_argument(
+        "--live",
+        action="store_true",
+        help="also read each instance from Azure: protection error, recovery point freshness, failed jobs",
+    )
+    health.add_argument(
+        "--evidence",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="restore-test evidence (repeatable): last successful restore per instance, failed drills",
+    )
+    health.add_argument(
+        "--max-restore-age",
+        default="P30D",
+        metavar="DURATION",
+        help="flag instances without a successful drill this recent (default P30D)",
+    )
+    health.add_argument(
+        "--job-lookback", default="P7D", metavar="DURATION", help="failed jobs this recent count (default P7D)"
+    )
+    health.add_argument("--now", metavar="ISO", help="evaluate ages as of this time (default: now)")
+    health.add_argument("--endpoint", metavar="URL", help="--live: ARM endpoint (default DATAPROTECTION_ENDPOINT)")
+    health.add_argument("--token", metavar="TOKEN", help="--live: static bearer token (prefer DATAPROTECTION_TOKEN)")
+    health.add_argument("--ca-bundle", metavar="PATH", help="--live: CA bundle for an https endpoint")
     parser.set_defaults(run=run)
 
 
@@ -92,6 +138,46 @@ def _summary(report: AuditReport, err: Console) -> None:
         err.print(Text(f"result: FAIL ({len(report.gating())} at or above {report.fail_on.value})", style="bold red"))
 
 
+def _now(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise CliError(f"--now {text!r} is not an ISO-8601 date-time") from exc
+
+
+def _with_health(report: AuditReport, args: argparse.Namespace, now: datetime, err: Console) -> AuditReport:
+    """The report with the live-state and restore-evidence findings added."""
+    if not args.live and not args.evidence:
+        return report
+    findings = list(report.findings)
+    if args.live:
+        settings = target_settings(
+            endpoint=args.endpoint,
+            token=args.token,
+            ca_bundle=args.ca_bundle,
+            timeout=300.0,
+            poll_interval=5.0,
+            env=os.environ,
+        )
+        api = RestoreApi(get_client(settings))
+        states = read_live(api, report.instances, since=now - parse_age(args.job_lookback))
+        findings.extend(live_findings(states, now))
+        err.print(f"read the live state of {len(states)} instance(s)")
+    if args.evidence:
+        documents = []
+        for path in args.evidence:
+            text, name = read_input(path)
+            try:
+                documents.append(json.loads(text))
+            except ValueError as exc:
+                raise CliError(f"{name} is not restore-test evidence (JSON): {exc}") from exc
+        findings.extend(evidence_findings(report.instances, documents, now, parse_age(args.max_restore_age)))
+    findings.sort(key=lambda f: -f.severity.rank)
+    return report.model_copy(update={"findings": findings})
+
+
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Build, write and summarize the report."""
     if args.list_rules:
@@ -107,7 +193,9 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     except ExportError as exc:
         raise CliError(str(exc), hint="pass the output of `pulumi stack export`") from exc
     fail_on = None if args.fail_on == "none" else Severity(args.fail_on)
-    report = build_report(export, min_retention_days=args.min_retention_days, fail_on=fail_on)
+    now = _now(args.now)
+    report = build_report(export, min_retention_days=args.min_retention_days, fail_on=fail_on, now=now)
+    report = _with_health(report, args, now, err)
     document = render(report, args.format)
     if args.output:
         write_output(args.output, document)
@@ -118,4 +206,13 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         sys.stdout.write(document)
         sys.stdout.flush()
     _summary(report, err)
-    return EXIT_OK if report.passed else EXIT_FAILED
+    by_rule = [f for f in report.findings if f.code in args.fail_on_rule]
+    for finding in by_rule:
+        if finding not in report.gating():
+            err.print(
+                Text(f"  {finding.severity.value:<6} ", style=_STYLES[finding.severity.value])
+                + Text(f"{finding.resource_kind} {finding.resource}: {finding.message} [{finding.code}]")
+            )
+    if by_rule:
+        err.print(Text(f"result: FAIL ({len(by_rule)} finding(s) of --fail-on-rule)", style="bold red"))
+    return EXIT_OK if report.passed and not by_rule else EXIT_FAILED

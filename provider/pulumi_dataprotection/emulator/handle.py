@@ -107,6 +107,11 @@ class EmulatorHandle:
         """Forget all resources, operations, jobs, the request log and the faults."""
         self._admin("POST", "reset")
 
+    def clock(self) -> dict[str, Any]:
+        """Emulator time: ``{"now": ISO-8601, "offsetSeconds": N}``."""
+        body: dict[str, Any] = self._admin("GET", "clock")
+        return body
+
     def advance_clock(self, seconds: float) -> None:
         """Move emulator time forward (operations, protection, jobs and soft-delete purges follow it)."""
         self._admin("POST", "clock", {"advanceSeconds": seconds})
