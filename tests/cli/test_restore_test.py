@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -210,3 +211,20 @@ def test_usage_errors(run_cli: Callable[..., CliResult], tmp_path: Path) -> None
     empty = tmp_path / "empty.json"
     empty.write_text(json.dumps({"version": 3, "deployment": {"resources": []}}), encoding="utf-8")
     assert run_cli("restore-test", "--stack-export", str(empty)).code == 2
+
+
+def test_point_in_time_picks_the_newest_point_at_or_before_it(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    instance = protect(emulator, ("disk",)).instances["disk"]
+    emulator.advance_clock(2 * DAY)
+    when = datetime.fromisoformat(emulator.clock()["now"][:26]).replace(tzinfo=UTC) - timedelta(hours=13)
+    evidence = tmp_path / "evidence.json"
+    result = run_cli(
+        "restore-test", "--instance", instance, *_args(emulator, evidence, "--point-in-time", when.isoformat())
+    )
+    assert result.code == 0, result.err
+    (drill,) = _drills(evidence)
+    chosen = datetime.fromisoformat(drill["recoveryPoint"]["time"].replace("Z", "+00:00"))
+    assert when - timedelta(hours=4) < chosen <= when  # the 4-hourly point just before
+    assert drill["recoveryPointAgeSeconds"] >= 13 * 3600
