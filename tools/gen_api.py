@@ -405,10 +405,13 @@ def attributes(provider: type[SchemaProvider], api: Api) -> list[Attribute]:
             continue
         f = by_name[name]
         value = api.output_type(f.type, f, provider.title, nested=False)
-        always = (f.required and f.when is None) or name in provider.named_by[:1]
+        always = (f.required and f.when is None) or tuple(provider.named_by) == (name,)
         always = always or (f.default is not None and not callable(f.default) and f.when is None)
         type_text = value if always or value == "Any" else f"{value} | None"
-        doc = sentence(f.doc) + (" Set by Azure." if f.is_output else "")
+        if f in provider.audit_outputs:
+            doc = f"{sentence(f.doc)} Computed by the provider."
+        else:
+            doc = sentence(f.doc) + (" Set by Azure." if f.is_output else "")
         found.append(Attribute(f, type_text, doc.strip()))
     return found
 

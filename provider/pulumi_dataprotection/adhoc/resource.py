@@ -243,7 +243,7 @@ class AdhocBackup(ArmResource, module=MODULE, name="AdhocBackup"):
     """Errors of a failed job. Set by Azure."""
 
     job_id: pulumi.Output[str | None]
-    """Id of the backup job. Set by Azure."""
+    """Id of the backup job. Computed by the provider."""
 
     def __init__(
         self,

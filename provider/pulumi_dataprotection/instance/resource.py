@@ -590,13 +590,13 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     """Datasource set as Azure reports it when that differs from the inputs, {} when not reported. Set by Azure."""
 
     protection_state: pulumi.Output[str | None]
-    """`currentProtectionState`, e.g. `ProtectionConfigured`. Set by Azure."""
+    """`currentProtectionState`, e.g. `ProtectionConfigured`. Computed by the provider."""
 
     protection_error: pulumi.Output[api.ProtectionError | None]
-    """`{code, message, recommended_action}` when protection failed, else null. Set by Azure."""
+    """`{code, message, recommended_action}` when protection failed, else null. Computed by the provider."""
 
     datasource_type: pulumi.Output[str | None]
-    """The datasource type as Azure reports it. Set by Azure."""
+    """The datasource type as Azure reports it. Computed by the provider."""
 
     def __init__(
         self,

@@ -210,7 +210,7 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
     raw: pulumi.Output[dict[str, Any] | None]
     """JSON merged into the request body, for API fields the typed inputs do not cover."""
 
-    name_prefix: pulumi.Output[str]
+    name_prefix: pulumi.Output[str | None]
     """Prefix of the content-addressed name <name_prefix>-<hash> (default: the Pulumi resource name); not used when a
     fixed name is given.
     """
@@ -227,10 +227,12 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
     """Creation metadata. Set by Azure."""
 
     summary: pulumi.Output[str | None]
-    """The schedule and retention in one line, e.g. `every 4 h to OperationalStore, kept 7 days`. Set by Azure."""
+    """The schedule and retention in one line, e.g. `every 4 h to OperationalStore, kept 7 days`. Computed by the
+    provider.
+    """
 
     content_hash: pulumi.Output[str | None]
-    """Hash of the policy's canonical body (the suffix of a content-addressed name). Set by Azure."""
+    """Hash of the policy's canonical body (the suffix of a content-addressed name). Computed by the provider."""
 
     def __init__(
         self,
