@@ -199,7 +199,7 @@ def test_synchronous_policy_put_and_delete_go_through_the_same_api(server, make_
 
 @pytest.mark.parametrize("status", [204, 404])
 def test_delete_of_a_missing_resource_is_already_gone(server, make_client, status):
-    server.sequence(Reply(status, {"error": {"code": "NotFound", "message": "x"}} if status == 404 else None))
+    server.sequence(Reply(status, {"error": {"code": "ResourceNotFound", "message": "x"}} if status == 404 else None))
     result = make_client().execute("DELETE", INSTANCE.path, operation="delete backup instance")
     assert result.already_gone and result.status_code == status and len(server.seen) == 1
 

@@ -369,3 +369,23 @@ def test_an_ambiguous_undelete_is_confirmed_from_the_instance(env: Env, monkeypa
     posts = _lose_answers(monkeypatch, "undelete", processed=True)
     _, outs = up(env.provider, env.inputs())
     assert len(posts) == 1 and outs["protection_state"] == "ProtectionConfigured"
+
+
+def test_a_404_that_does_not_say_gone_never_drops_the_instance(env: Env) -> None:
+    """Issue 19: a refresh or destroy under the wrong subscription took every 404 as "gone"."""
+    from pulumi_dataprotection.arm import NotFoundError
+
+    id_, outs = up(env.provider, env.inputs())
+    fault = env.handle.inject_fault(
+        "error", path="/subscriptions/", status=404, code="SubscriptionNotFound", message="no such subscription"
+    )
+    try:
+        with pytest.raises(NotFoundError, match="Nothing was removed from the Pulumi state"):
+            env.provider.read(id_, outs)
+        with pytest.raises(NotFoundError, match="SubscriptionNotFound"):
+            env.provider.delete(id_, outs)
+    finally:
+        env.handle.remove_fault(fault)
+    assert _state(env) == "ProtectionConfigured"
+    env.provider.delete(id_, outs)
+    assert env.provider.read(id_, outs).id == "", "the instance's own not-found still means gone"

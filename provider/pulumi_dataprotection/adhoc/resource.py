@@ -10,7 +10,7 @@ from typing import Any
 import pulumi
 
 from pulumi_dataprotection.adhoc.jobs import find_started_job
-from pulumi_dataprotection.arm import AmbiguousActionError, ArmError, ResourceId
+from pulumi_dataprotection.arm import AmbiguousActionError, NotFoundError, ResourceId
 from pulumi_dataprotection.dynamic import (
     MODULE,
     TIMEOUT_RULE,
@@ -183,7 +183,9 @@ class AdhocBackupProvider(SchemaProvider):
     def read_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> dict[str, Any] | None:
         try:
             found = ctx.client.get(rid.path, operation="read backup job", resource=str(rid))
-        except ArmError:
+        except NotFoundError as exc:
+            if not exc.gone:
+                raise
             found = None
         if found is not None:
             return found

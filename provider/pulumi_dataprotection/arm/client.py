@@ -48,6 +48,7 @@ from pulumi_dataprotection.arm.errors import (
     UnsafeRequestError,
     VaultBusyError,
     display_url,
+    is_gone_code,
     parse_cloud_error,
 )
 from pulumi_dataprotection.arm.locks import PROCESS_VAULT_LOCKS, LockTimeout, VaultLocks
@@ -506,7 +507,7 @@ class ArmClient:
                 refreshed = force_refresh = True
                 log.info("%s: HTTP 401, refreshing the access token and retrying once", call.operation)
                 continue
-            if 200 <= status < 300 or (status == 404 and call.accept_404):
+            if 200 <= status < 300 or (status == 404 and call.accept_404 and self._gone(response)):
                 if 200 <= status < 300 and response.body is None and response.text.strip() and call.phase != "polling":
                     raise self._error(
                         ArmError,
@@ -656,6 +657,12 @@ class ArmClient:
             phase=call.phase,
             **extra,
         )
+
+    @staticmethod
+    def _gone(response: ArmResponse) -> bool:
+        """Whether a 404 says the resource itself does not exist (any other 404 is an error, see NotFoundError)."""
+        code = parse_cloud_error(response.body, response.text).code or response.header("x-ms-error-code")
+        return is_gone_code(code)
 
     def _object(self, response: ArmResponse, operation: str) -> JsonObject:
         if isinstance(response.body, dict):

@@ -258,12 +258,53 @@ def _short_resource(resource: str) -> str:
     return f"'{resource}'"
 
 
+GONE_CODES = frozenset(c.lower() for c in ("ResourceNotFound", "UserErrorGenericResourceNotFound"))
+"""404 error codes that say the addressed resource itself does not exist: ARM's (a tracked resource such as a vault)
+and DataProtection's (its child resources: instances, policies, jobs, operation results), as recorded."""
+
+_NOT_FOUND_CAUSES = {
+    "subscriptionnotfound": "the subscription is not visible to the signed-in identity (a wrong subscription id, "
+    "or a credential of another tenant)",
+    "resourcegroupnotfound": "the resource group is not visible (a wrong subscription or tenant, or the group was "
+    "deleted); whether the resource exists is unknown",
+    "invalidresourcetype": "the endpoint does not serve this resource type (a wrong endpoint or api-version)",
+    "noregisteredproviderfound": "the endpoint does not serve this resource type (a wrong endpoint or api-version)",
+}
+
+
+def is_gone_code(code: str | None) -> bool:
+    """Whether a 404's error code says the resource itself does not exist (see GONE_CODES)."""
+    return (code or "").lower() in GONE_CODES
+
+
+def not_found_cause(code: str | None) -> str:
+    """What a 404 with this error code means, for a 404 that does not say the resource is gone."""
+    if not code:
+        return (
+            "the answer has no ARM error body, so it probably did not come from Azure Resource Manager (check "
+            "dataprotection:endpoint, or DATAPROTECTION_ENDPOINT in the environment)"
+        )
+    return _NOT_FOUND_CAUSES.get(code.lower(), f"Azure's code {code} does not say that the resource is gone")
+
+
 class NotFoundError(ArmError):
-    """HTTP 404: the resource (or its resource group / vault) does not exist."""
+    """HTTP 404. `gone` is True only when its code says the resource itself does not exist (GONE_CODES); any
+    other 404 (a subscription, tenant, resource group or endpoint problem) must not be taken as a deletion."""
 
     kind = "not_found"
 
+    @property
+    def gone(self) -> bool:
+        """Whether this 404 says the addressed resource does not exist."""
+        return is_gone_code(self.code)
+
     def default_hint(self) -> str | None:
+        if not self.gone:
+            return (
+                f"This 404 does not mean the resource was deleted: {not_found_cause(self.code)}. Nothing was removed "
+                "from the Pulumi state; check dataprotection:subscriptionId, the credential's tenant and the "
+                "endpoint, then re-run."
+            )
         return (
             "Check the name, resource group and subscription; if it was deleted outside Pulumi, run `pulumi refresh`."
         )

@@ -182,8 +182,10 @@ class InstanceProvider(SchemaProvider):
                 self._validate(ctx, rid.action("validateForModifyBackup"), body, "validateForModifyBackup")
             else:
                 self._validate(ctx, self._vault(inputs).action("validateForBackup"), body, "validateForBackup")
-        except NotFoundError:
-            return failures
+        except NotFoundError as exc:
+            if exc.gone:  # the vault or policy is created by this update: nothing to validate against yet
+                return failures
+            failures.append(CheckFailure("", f"validation in preview (dataprotection:validateInPreview): {exc}"))
         except (ArmError, ResourceFailure) as exc:
             failures.append(CheckFailure("", f"validation in preview (dataprotection:validateInPreview): {exc}"))
         return failures
@@ -448,8 +450,9 @@ class InstanceProvider(SchemaProvider):
             mua.run_guarded(
                 ctx, critical, self._vault(props), send, unlock_target=rid.path if method == "DELETE" else None
             )
-        except NotFoundError:
-            return
+        except NotFoundError as exc:
+            if not exc.gone:
+                raise
 
     def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:
         kind = KINDS.get(str(values.get("datasource_kind")))

@@ -122,8 +122,13 @@ class VaultProvider(SchemaProvider):
         rid = ResourceId.parse(str(olds.get("arm_id") or self.resource_id(olds).path))
         try:
             return self._contents(ctx, rid, (BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES))
-        except NotFoundError:
-            return []
+        except NotFoundError as exc:
+            if exc.gone:
+                return []
+            raise PlanError(
+                f"BackupVault {olds.get('name')!r}: the planned replacement could not be checked for backups in the "
+                f"vault, so it is refused:\n{exc}"
+            ) from exc
         except ArmError as exc:
             raise PlanError(
                 f"BackupVault {olds.get('name')!r}: the planned replacement could not be checked for backups in the "
