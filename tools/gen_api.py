@@ -420,15 +420,16 @@ def resource_class(provider: type[SchemaProvider], api: Api) -> str:
     """The generated resource class (appended to ``resource.py`` below the marker)."""
     title = provider.title
     params = parameters(provider, api)
+    attrs = attributes(provider, api)
     module = f"pulumi_dataprotection.{provider.__module__.split('.')[1]}"
+    outputs = "common outputs: " + ", ".join(f"``{n}``" for n in COMMON_OUTPUTS) + "."
+    if api.literals or api.inputs or api.outputs:
+        summary = f"Typed nested inputs and enumerations: ``{module}.api``; {outputs}"
+    else:
+        summary = outputs[0].upper() + outputs[1:]
     lines = [f"class {title}(ArmResource, module=MODULE, name={json.dumps(title)}):"]
-    lines += docstring(
-        f"{provider.description}\n\nTyped nested inputs and enumerations: ``{module}.api``; common outputs: "
-        + ", ".join(f"``{n}``" for n in COMMON_OUTPUTS)
-        + ".",
-        "    ",
-    )
-    for attr in attributes(provider, api):
+    lines += docstring(f"{provider.description}\n\n{summary}", "    ")
+    for attr in attrs:
         lines += ["", f"    {attr.name}: pulumi.Output[{_qualify(attr.type_text, api)}]", *docstring(attr.doc, "    ")]
     lines += ["", "    def __init__(", "        self,", "        resource_name: str,", "        *,"]
     for param in params:

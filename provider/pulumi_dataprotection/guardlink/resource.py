@@ -101,8 +101,7 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
     """A backup vault's link to a resource guard (``backupVaults/{vault}/backupResourceGuardProxies``): while it exists,
     the vault's critical operations need the guard's authorization; removing it needs it too.
 
-    Typed nested inputs and enumerations: ``pulumi_dataprotection.guardlink.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``.
+    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``.
     """
 
     name: pulumi.Output[str]
