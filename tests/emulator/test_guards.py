@@ -3,6 +3,8 @@ operations refused without the guard's authorization (every response checked aga
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 
@@ -243,3 +245,37 @@ def test_immutable_vault_refuses_deleting_vaulted_data(
     disk = create_disk_instance(api, disk_policy)  # operational backups are not immutable
     configured(api, disk)
     assert api.delete(disk).status_code == 202
+
+
+def shorter_blob_policy() -> dict[str, Any]:
+    body = helpers.blob_policy()
+    body["properties"]["policyRules"][0]["lifecycles"][0]["deleteAfter"]["duration"] = "P3D"
+    return body
+
+
+def test_moving_to_a_shorter_retention_needs_the_guard(
+    api: CheckedArm, emulator: EmulatorHandle, blob_policy: str, linked: str
+) -> None:
+    blob = helpers.instance_path("blob1")
+    api.wait(api.put(blob, {"properties": helpers.blob_instance(blob_policy)}))
+    configured(api, blob)
+    shorter = helpers.policy_path("short")
+    assert api.put(shorter, shorter_blob_policy()).status_code == 200
+    moved = {"properties": helpers.blob_instance(shorter)}
+    assert code(api.put(blob, moved)) == (400, "UserErrorCriticalOperationUnauthorized")
+    emulator.grant_guard_access(GUARD)
+    moved["properties"]["resourceGuardOperationRequests"] = [request_id("dppModifyPolicy")]
+    assert api.put(blob, moved).status_code == 202
+
+
+def test_immutable_vault_refuses_moving_to_a_shorter_vaulted_retention(
+    api: CheckedArm, vault: str, blob_policy: str
+) -> None:
+    api.wait(api.patch(vault, {"properties": {"securitySettings": {"immutabilitySettings": {"state": "Unlocked"}}}}))
+    blob = helpers.instance_path("blob1")
+    api.wait(api.put(blob, {"properties": helpers.blob_instance(blob_policy)}))
+    configured(api, blob)
+    shorter = helpers.policy_path("short")
+    assert api.put(shorter, shorter_blob_policy()).status_code == 200
+    refused = api.put(blob, {"properties": helpers.blob_instance(shorter)})
+    assert code(refused) == (400, "UserErrorOperationNotAllowedOnImmutableVault")

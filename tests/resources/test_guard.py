@@ -13,6 +13,7 @@ from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.guard.resource import ResourceGuardProvider
 from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
 from pulumi_dataprotection.instance.resource import InstanceProvider
+from pulumi_dataprotection.policy.builders import Retention, aks_policy
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import stack_config
@@ -154,3 +155,19 @@ def test_guard_in_another_tenant_uses_the_auxiliary_token(env: Env) -> None:
         InstanceProvider().delete(id_, outs)
     config_module.set_stack_config(stack_config(env.handle, **{"dataprotection:auxiliaryTokens": "security-token"}))
     InstanceProvider().delete(id_, outs)
+
+
+def test_moving_an_instance_to_a_shorter_retention_asks_the_guard(env: Env) -> None:
+    id_, outs = env.instance()
+    shorter_id, _ = up(
+        PolicyProvider(), {**policy_inputs(env.vault_id, prefix="short"), **aks_policy(retention=Retention("P3D"))}
+    )
+    news = instance_inputs(env.vault_id, shorter_id)
+    with pytest.raises(ResourceFailure, match="dppModifyPolicy/default"):
+        update(InstanceProvider(), id_, outs, news)
+    env.handle.grant_guard_access(env.guard_id)
+    since = int(env.handle.request_log()[-1]["seq"])
+    moved = update(InstanceProvider(), id_, outs, news)
+    assert moved["policy_id"] == shorter_id
+    puts = [e["body"] for e in env.handle.writes(since) if e["method"] == "PUT"]
+    assert puts[-1]["properties"]["resourceGuardOperationRequests"] == [f"{env.guard_id}/dppModifyPolicy/default"]

@@ -15,6 +15,7 @@ JSON = dict[str, Any]
 
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$")
 _IMMUTABLE_STORES = ("VaultStore", "ArchiveStore")
+ALL_STORES = ("OperationalStore", "VaultStore", "ArchiveStore")
 _DOCS = "https://aka.ms/AB-ImmutableVaults-States"
 
 
@@ -32,21 +33,24 @@ def _days(duration: str) -> float:
     return y * 365 + mo * 30 + w * 7 + d + h / 24 + mi / 1440 + s / 86400
 
 
-def retention_days(policy: JSON | None) -> dict[str, float]:
-    """The longest retention, in days, a policy keeps recovery points in each immutable datastore."""
+def retention_days(policy: JSON | None, stores: tuple[str, ...] = _IMMUTABLE_STORES) -> dict[str, float]:
+    """The longest retention, in days, a policy keeps recovery points in each of ``stores``."""
     out: dict[str, float] = {}
     for rule in (policy or {}).get("properties", {}).get("policyRules", []):
         for lifecycle in rule.get("lifecycles", []) if rule.get("objectType") == "AzureRetentionRule" else []:
             store = lifecycle["sourceDataStore"]["dataStoreType"]
-            if store in _IMMUTABLE_STORES:
+            if store in stores:
                 out[store] = max(out.get(store, 0.0), _days(lifecycle["deleteAfter"]["duration"]))
     return out
 
 
-def reduces_retention(old_policy: JSON | None, new_policy: JSON | None) -> bool:
-    """Whether moving from ``old_policy`` to ``new_policy`` keeps some immutable datastore's data for less time."""
-    after = retention_days(new_policy)
-    return any(after.get(store, 0.0) < days for store, days in retention_days(old_policy).items())
+def reduces_retention(
+    old_policy: JSON | None, new_policy: JSON | None, stores: tuple[str, ...] = _IMMUTABLE_STORES
+) -> bool:
+    """Whether moving from ``old_policy`` to ``new_policy`` keeps some datastore's data (of ``stores``) for less
+    time."""
+    after = retention_days(new_policy, stores)
+    return any(after.get(store, 0.0) < days for store, days in retention_days(old_policy, stores).items())
 
 
 def _refused(vault: JSON, what: str, action: str) -> ArmError:

@@ -175,7 +175,7 @@ def put(svc: Service, call: Call) -> Reply:
     if existing is not None and existing["properties"]["policyInfo"]["policyId"].lower() != policy["id"].lower():
         old_policy = svc.store.get(POLICY, existing["properties"]["policyInfo"]["policyId"])
         immutability.check_policy_change(vault, existing, old_policy, policy)
-        if immutability.reduces_retention(old_policy, policy):
+        if immutability.reduces_retention(old_policy, policy, immutability.ALL_STORES):
             guards.require(svc, call, vault, guards.MODIFY_PROTECTION, props.get("resourceGuardOperationRequests"))
     _check_not_protected_elsewhere(svc, props["dataSourceInfo"]["resourceID"], instance_id)
     missing: ArmError | None = None
