@@ -76,3 +76,23 @@ def test_guarded_delete_is_refused_then_allowed_after_access_and_the_link_is_rem
     assert unlocks == [f"{LINK}/unlockDelete", f"{LINK}/unlockDelete"], short(dp.writes(since))
     assert ("DELETE", LINK) in calls and calls.index(("DELETE", LINK)) > calls.index(("POST", unlocks[-1]))
     assert arm.get(LINK).status_code == 404 and arm.get(GUARD).status_code == 404
+
+
+def test_guard_in_another_tenant_is_reached_with_the_auxiliary_token_from_config(
+    guarded_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
+) -> None:
+    security = "22222222-2222-2222-2222-222222222222"
+    guard = GUARD.replace(SUBSCRIPTION, security)
+    dp.add_tenant(security, "33333333-3333-3333-3333-333333333333", "security-tenant-token")
+    stack = guarded_stack("cross-tenant", **{"dataprotection-guarded-vault:guardSubscriptionId": security})
+    assert stack.up().summary == {"create": 6}
+    dp.grant_guard_access(guard)
+
+    refused = stack.destroy(check=False)
+    assert not refused.ok and "auxiliaryTenantIds" in refused.output, refused.output[-3000:]
+    assert arm.get(INSTANCE).status_code == 200
+
+    stack.set_config("dataprotection:auxiliaryTokens", "security-tenant-token")
+    stack.up()  # destroy uses the configuration saved by the last update
+    assert stack.destroy().ok
+    assert arm.get(LINK).status_code == 404 and arm.get(guard).status_code == 404
