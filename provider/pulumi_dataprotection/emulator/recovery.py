@@ -12,6 +12,7 @@ on that store, e.g. blob operational backup) make no points: they give a restora
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 import uuid
@@ -30,6 +31,8 @@ SCHEDULE = "recovery-schedule"
 POINT_TYPE = f"{ids.INSTANCE_TYPE}/recoveryPoints"
 RANGES_TYPE = f"{ids.INSTANCE_TYPE}/findRestorableTimeRanges"
 OPERATIONAL, VAULT_STORE = "OperationalStore", "VaultStore"
+_GC_AT = "recovery_gc_at"  # emulator time of the next copy expiry
+_LIVE = "recovery_live_instances"  # fingerprint of the instance ids points were last checked against
 
 _DURATION = re.compile(
     r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
@@ -208,27 +211,39 @@ def add_point(
         "copies": [{**c, "id": str(uuid.uuid4())} for c in copies(policy, tag, store, at)],
     }
     svc.store.put(POINT, doc["id"], doc, parent=instance["id"])
+    expiries = [c["expiry"] for c in doc["copies"] if c["expiry"] is not None]
+    if expiries and min(expiries) < float(svc.store.setting(_GC_AT, "0")):
+        svc.store.set_setting(_GC_AT, repr(min(expiries)))
     return doc
 
 
 def settle(svc: Service) -> None:
-    """Make the scheduled points that are due, forget expired copies and points of purged instances."""
+    """Make the scheduled points that are due; forget expired copies and the points of purged instances (only when
+    a copy's expiry has come or the set of instances changed, so a quiet request stays cheap)."""
     now = svc.now()
-    for instance in svc.store.select(INSTANCE):
+    instances = svc.store.select(INSTANCE)
+    for instance in instances:
         _make_due(svc, instance, now)
-    live = {d["id"].lower() for d in svc.store.select(INSTANCE)}
-    live |= {d["instance"]["id"].lower() for d in svc.store.select(DELETED)}
+    live = {d["id"].lower() for d in instances} | {d["instance"]["id"].lower() for d in svc.store.select(DELETED)}
+    fingerprint = hashlib.sha256("|".join(sorted(live)).encode()).hexdigest()
+    if now < float(svc.store.setting(_GC_AT, "0")) and svc.store.setting(_LIVE, "") == fingerprint:
+        return
+    next_expiry = math.inf
     for point in svc.store.select(POINT):
         instance_id = point["id"].rsplit("/recoveryPoints/", 1)[0]
         kept = [c for c in point["copies"] if c["expiry"] is None or c["expiry"] > now]
         if instance_id.lower() not in live or not kept:
             svc.store.delete(POINT, point["id"])
-        elif len(kept) != len(point["copies"]):
+            continue
+        if len(kept) != len(point["copies"]):
             point["copies"] = kept
             svc.store.put(POINT, point["id"], point)
+        next_expiry = min([next_expiry, *(c["expiry"] for c in kept if c["expiry"] is not None)])
     for state in svc.store.select(SCHEDULE):
         if state["id"].lower() not in live:
             svc.store.delete(SCHEDULE, state["id"])
+    svc.store.set_setting(_GC_AT, repr(next_expiry))
+    svc.store.set_setting(_LIVE, fingerprint)
 
 
 def protected_since(svc: Service, instance: JSON, now: float) -> float | None:
@@ -253,6 +268,7 @@ def _make_due(svc: Service, instance: JSON, now: float) -> None:
             state["since"] = None
             svc.store.put(SCHEDULE, instance["id"], state)
         return
+    changed = state is None or state.get("since") is None
     if state is None or state.get("since") is None:
         state = {"id": instance["id"], "since": since, "last": since}
     policy = svc.store.get(POLICY, instance["properties"]["policyInfo"]["policyId"])
@@ -268,9 +284,11 @@ def _make_due(svc: Service, instance: JSON, now: float) -> None:
                 at = start + k * step
                 if at > floor:
                     add_point(svc, instance, policy, rule, _tag(rule, at, step), at)
+                    state["last"] = max(float(state["last"]), at)
+                    changed = True
                 k += 1
-    state["last"] = now
-    svc.store.put(SCHEDULE, instance["id"], state, parent=instance["id"])
+    if changed:  # "last" is the newest tick made: every tick up to the previous settle has been made
+        svc.store.put(SCHEDULE, instance["id"], state, parent=instance["id"])
 
 
 # -- reading points ----------------------------------------------------------------------------------------------
