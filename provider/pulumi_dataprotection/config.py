@@ -18,6 +18,7 @@ from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import ErrorDetails
 
 from pulumi_dataprotection.arm import DEFAULT_API_VERSION, ArmSettings, CredentialMode, PollPolicy, Secret
+from pulumi_dataprotection.schema import names
 
 NAMESPACE = "dataprotection"
 OPERATIONS = ("create", "update", "delete", "read")
@@ -223,6 +224,12 @@ class ProviderConfig(BaseModel):
             raise ConfigError(
                 f"no Azure subscription is configured: run `pulumi config set {NAMESPACE}:subscriptionId <id>` "
                 "(or set azure-native:subscriptionId, AZURE_SUBSCRIPTION_ID or ARM_SUBSCRIPTION_ID)"
+            )
+        problem = names.SUBSCRIPTION.problem(self.subscription_id)
+        if problem is not None:
+            raise ConfigError(
+                f"the configured subscription {self.subscription_id!r} ({NAMESPACE}:subscriptionId, or "
+                f"azure-native:subscriptionId, AZURE_SUBSCRIPTION_ID or ARM_SUBSCRIPTION_ID) is not valid: {problem}"
             )
         return self.subscription_id
 

@@ -41,6 +41,21 @@ CASES: list[tuple[str, Any, str, str]] = [
         "property snapshot_resource_group_id ",
     ),
     ("dataprotection:subscriptionId", "", "BackupVault resource 'vault'", "dataprotection:subscriptionId"),
+    # Ids and names that break Azure's naming rules fail at preview too (issue 19), not halfway through `up`.
+    ("dataprotection:subscriptionId", "prod-sub", "BackupVault resource 'vault'", "dataprotection:subscriptionId"),
+    ("resourceGroupName", "..", "BackupVault resource 'vault'", "property resource_group_name "),
+    (
+        "aksClusterId",
+        f"/subscriptions/{SUB}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/..",
+        "BackupInstance resource 'aks'",
+        "property datasource_id ",
+    ),
+    (
+        "adlsStorageAccountId",
+        f"/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/st%2Flake",
+        "BackupInstance resource 'adls'",
+        "property datasource_id ",
+    ),
     ("dataprotection:timeouts", {"create": "soon"}, "BackupVault resource 'vault'", "dataprotection:timeouts.create"),
 ]
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+import pytest
+
 from tests.emulator import helpers
 from tests.emulator.conftest import CheckedArm
 
@@ -79,3 +83,12 @@ def test_duplicate_rule_names_and_unknown_datasource_types_are_refused(api: Chec
 def test_policy_needs_an_existing_vault(api: CheckedArm) -> None:
     response = api.put(helpers.policy_path(vault="nope"), helpers.disk_policy())
     assert response.status_code == 404 and response.json()["error"]["code"] == "ResourceNotFound"
+
+
+@pytest.mark.parametrize("name", ["daily.", "daily ", "a%b", "a*b"])
+def test_names_ending_with_a_period_or_holding_reserved_characters_are_refused(
+    api: CheckedArm, vault: str, name: str
+) -> None:
+    response = api.put(helpers.policy_path(quote(name, safe="")), helpers.disk_policy())
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] == "InvalidResourceName"

@@ -37,6 +37,8 @@ SETTINGS = settings(
 
 names = st.from_regex(r"[a-z][a-z0-9-]{0,10}[a-z0-9]", fullmatch=True)
 name_sets = st.lists(names, min_size=1, max_size=4, unique=True)
+resource_names = st.from_regex(r"[a-z][a-z0-9]{2,11}", fullmatch=True)
+"""Datasource names valid for every kind (storage accounts allow only 3-24 lower-case letters and digits)."""
 
 
 @st.composite
@@ -77,7 +79,7 @@ def vault_inputs(draw: st.DrawFn) -> dict[str, Any]:
 def instance_inputs(draw: st.DrawFn) -> dict[str, Any]:
     kind = KINDS[draw(st.sampled_from(sorted(KINDS)))]
     provider, _, kind_type = kind.id_type.partition("/")
-    resource = draw(names)
+    resource = draw(resource_names)
     inputs: dict[str, Any] = {
         "name": f"bi-{resource}",
         "vault_id": VAULT_ID,

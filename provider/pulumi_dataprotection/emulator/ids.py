@@ -83,12 +83,13 @@ def check_vault_name(name: str) -> None:
 
 
 def check_child_name(kind: str, name: str) -> None:
-    """Names of policies and instances: no characters ARM reserves in resource names."""
-    if not _CHILD_NAME.match(name) or len(name) > 260:
+    """Names of policies and instances: no characters ARM reserves in resource names, no period or space last."""
+    if not _CHILD_NAME.match(name) or len(name) > 260 or name.endswith((".", " ")):
         raise ArmError(
             400,
             "InvalidResourceName",
-            f"The {kind} name '{name}' is invalid: it must not contain any of < > % & : \\ ? / # *.",
+            f"The {kind} name '{name}' is invalid: it must not contain any of < > % & : \\ ? / # * and must not "
+            "end with a period or a space.",
             style="gateway",
         )
 

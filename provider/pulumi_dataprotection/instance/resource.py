@@ -270,10 +270,10 @@ class InstanceProvider(SchemaProvider):
         return "\n".join(lines)
 
     def _protections_of(self, ctx: Context, datasource: str) -> list[dict[str, Any]]:
-        """Instances protecting ``datasource`` in any vault (extension routing); [] when it cannot be listed."""
+        """Instances protecting ``datasource`` in any vault (extension routing); [] when they cannot be listed. An
+        id that does not parse raises (check refuses such ids, so the one-protection rule is never skipped)."""
+        path = f"{ResourceId.parse(datasource).path}/providers/{DATA_PROTECTION}/backupInstances"
         try:
-            source = ResourceId.parse(datasource)
-            path = f"{source.path}/providers/{DATA_PROTECTION}/backupInstances"
             return ctx.client.list(path, operation="list protections of the datasource", resource=datasource)
         except ArmError:
             return []

@@ -4,7 +4,6 @@ Azure's casing, and the check that an instance and its policy protect the same k
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -31,11 +30,12 @@ from pulumi_dataprotection.schema import (
     ValueType,
     When,
     default_is_unknown,
+    names,
 )
 from pulumi_dataprotection.schema.datasources import KINDS, datasource_blocks, kind_of_type
-from pulumi_dataprotection.schema.types import resource_type_of
+from pulumi_dataprotection.schema.types import name_type, resource_type_of
 from pulumi_dataprotection.schema.unknown import UnknownPredicate
-from pulumi_dataprotection.vault.schema import TAGS, VAULT_NAME_PATTERN, vault_reference
+from pulumi_dataprotection.vault.schema import TAGS, vault_reference
 
 _PARAMS = "properties.policyInfo.policyParameters"
 _AKS = When.of("datasource_kind", "aks")
@@ -110,16 +110,6 @@ def _check_instance(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
             yield (
                 "policy_id",
                 f"policy_id must be a policy of the instance's vault {vault}; it belongs to {policy_vault}",
-            )
-    if isinstance(vault, str):
-        name = vault.rstrip("/").rsplit("/", 1)[-1]
-        if not 2 <= len(name) <= 50 or not re.fullmatch(VAULT_NAME_PATTERN, name):
-            yield (
-                "vault_id",
-                (
-                    f"vault_id names a vault {name!r} that backup instances cannot use: vault names are 2-50 letters, "
-                    "digits or hyphens, starting with a letter and not ending with a hyphen"
-                ),
             )
 
 
@@ -218,10 +208,7 @@ _CREDENTIALS_GROUP = ObjectType(
     [
         Field(
             "secret_store_uri",
-            StringType(
-                pattern=r"^https://[^/\s]+/secrets/[^/\s]+(/[^/\s]*)?$",
-                pattern_hint="a Key Vault secret URI such as https://<vault>.vault.azure.net/secrets/<name>",
-            ),
+            name_type(names.SECRET_URI),
             "secretStoreResource.uri",
             "Key Vault secret holding the database connection credentials.",
             required=True,
@@ -262,9 +249,7 @@ INSTANCE = ResourceSchema(
         [
             Field(
                 "name",
-                StringType(
-                    min_length=1, max_length=260, pattern=r"^[^/\\?#]+$", pattern_hint="a name without / \\ ? #"
-                ),
+                name_type(names.INSTANCE),
                 doc="Backup instance name (part of the URL).",
                 mutability=CREATE_ONLY,
                 required=True,

@@ -26,6 +26,7 @@ from pulumi_dataprotection.schema import (
     Rule,
     StringType,
     UnionType,
+    names,
 )
 from pulumi_dataprotection.schema.datasources import (
     DATASOURCE_TYPE_NAMES,
@@ -35,6 +36,7 @@ from pulumi_dataprotection.schema.datasources import (
     kind_of_type,
 )
 from pulumi_dataprotection.schema.iso8601 import parse_duration, parse_repeating_interval
+from pulumi_dataprotection.schema.types import name_type
 from pulumi_dataprotection.vault.schema import vault_reference
 
 DATA_STORES = ("OperationalStore", "VaultStore", "ArchiveStore")
@@ -407,12 +409,7 @@ POLICY = ResourceSchema(
         [
             Field(
                 "name",
-                StringType(
-                    min_length=1,
-                    max_length=150,
-                    pattern=r"^[A-Za-z0-9][-A-Za-z0-9_.]*$",
-                    pattern_hint="letters, digits, hyphens, underscores or periods, starting with a letter or digit",
-                ),
+                name_type(names.POLICY),
                 doc="Policy name (part of the URL).",
                 mutability=CREATE_ONLY,
                 required=True,

@@ -30,6 +30,7 @@ from pulumi_dataprotection.schema.iso8601 import (
     parse_duration,
     parse_repeating_interval,
 )
+from pulumi_dataprotection.schema.names import NameRule, id_problems
 from pulumi_dataprotection.schema.unknown import UnknownPredicate, contains_unknown, default_is_unknown
 
 
@@ -166,12 +167,17 @@ class StringType(ValueType):
     def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
         if not isinstance(value, str):
             return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
+        rule = f" ({self.pattern_hint})" if self.pattern else ""
         if self.min_length is not None and len(value) < self.min_length:
             if not value:
                 return [CheckFailure(where, f"{where} must not be empty; expected {self.description}")]
-            return [CheckFailure(where, f"{where} must be at least {self.min_length} characters; got {show(value)}")]
+            return [
+                CheckFailure(where, f"{where} must be at least {self.min_length} characters{rule}; got {show(value)}")
+            ]
         if self.max_length is not None and len(value) > self.max_length:
-            return [CheckFailure(where, f"{where} must be at most {self.max_length} characters; got {len(value)}")]
+            return [
+                CheckFailure(where, f"{where} must be at most {self.max_length} characters{rule}; got {len(value)}")
+            ]
         if self.pattern and not self.pattern.fullmatch(value):
             return [CheckFailure(where, f"{where} must be {self.pattern_hint}; got {show(value)}")]
         return []
@@ -181,6 +187,17 @@ class StringType(ValueType):
             return None if is_empty(value) else value
         value = self._primary.get(value.lower(), value)
         return value.lower() if self.case_insensitive else value
+
+
+def name_type(rule: NameRule, *, case_insensitive: bool = False) -> StringType:
+    """The value type of an input holding one kind of Azure name (a vault name, a resource group name, ...)."""
+    return StringType(
+        min_length=rule.min_length,
+        max_length=rule.max_length,
+        pattern=rule.pattern,
+        pattern_hint=rule.one or rule.text,
+        case_insensitive=case_insensitive,
+    )
 
 
 class EnumType(ValueType):
@@ -294,11 +311,9 @@ class BoolType(ValueType):
         return []
 
 
-_GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
-
 class ArmIdType(ValueType):
-    """An Azure Resource Manager id, compared case-insensitively.
+    """An Azure Resource Manager id, compared case-insensitively; every name in it must follow Azure's naming rule
+    for its kind (``schema.names``), so a bad id fails at preview naming the property instead of being sent.
 
     ``resource_type`` (e.g. ``Microsoft.Compute/disks`` or ``Microsoft.DataProtection/backupVaults/backupPolicies``)
     restricts the kind of resource; ``resource_group=True`` expects a resource group id instead.
@@ -323,16 +338,19 @@ class ArmIdType(ValueType):
         if not isinstance(value, str):
             return bad
         parts = value.rstrip("/").split("/")
-        if len(parts) < 5 or parts[0] != "" or parts[1].lower() != "subscriptions" or not re.fullmatch(_GUID, parts[2]):
+        if len(parts) < 5 or parts[0] != "" or parts[1].lower() != "subscriptions" or any(not p for p in parts[1:]):
             return bad
-        if parts[3].lower() != "resourcegroups" or not parts[4]:
+        if parts[3].lower() != "resourcegroups":
             return bad
-        if self.resource_group:
-            return [] if len(parts) == 5 else bad
-        if len(parts) < 9 or parts[5].lower() != "providers" or len(parts) % 2 == 0 or any(not p for p in parts[1:]):
+        if self.resource_group and len(parts) != 5:
+            return bad
+        if not self.resource_group and (len(parts) < 9 or parts[5].lower() != "providers" or len(parts) % 2 == 0):
             return bad
         if self.resource_type and resource_type_of(value).lower() != self.resource_type.lower():
             return bad
+        problems = id_problems(value)
+        if problems:
+            return [CheckFailure(where, f"{where} must be {self.description}; " + "; ".join(problems))]
         return []
 
     def canonical(self, value: Any, ctx: Ctx) -> Any:

@@ -28,8 +28,9 @@ from pulumi_dataprotection.dynamic import (
     wait_until,
 )
 from pulumi_dataprotection.guard import mua, operations
-from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPart, StringType
+from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPart, names
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
+from pulumi_dataprotection.schema.types import name_type
 from pulumi_dataprotection.vault import api
 from pulumi_dataprotection.vault.schema import PATCHABLE_INPUTS, VAULT
 
@@ -40,7 +41,7 @@ SCHEMA = extend(
     [
         Field(
             "subscription_id",
-            StringType(min_length=1),
+            name_type(names.SUBSCRIPTION, case_insensitive=True),
             doc="Subscription of the vault (default: dataprotection:subscriptionId, azure-native:subscriptionId, "
             "AZURE_SUBSCRIPTION_ID or ARM_SUBSCRIPTION_ID).",
             mutability=CREATE_ONLY,

@@ -24,11 +24,10 @@ from pulumi_dataprotection.schema import (
     Rule,
     StringType,
     ValueType,
+    names,
     one_way,
 )
-
-VAULT_NAME_PATTERN = r"^[A-Za-z][-A-Za-z0-9]*[A-Za-z0-9]$"
-"""Backup vault names: 2-50 characters, a letter first, letters, digits and hyphens, no hyphen last."""
+from pulumi_dataprotection.schema.types import name_type
 
 _ON_OFF = {True: "Enabled", False: "Disabled"}
 _SECURITY = "properties.securitySettings"
@@ -114,12 +113,7 @@ VAULT = ResourceSchema(
         [
             Field(
                 "name",
-                StringType(
-                    min_length=2,
-                    max_length=50,
-                    pattern=VAULT_NAME_PATTERN,
-                    pattern_hint="2-50 letters, digits or hyphens, starting with a letter and not ending with a hyphen",
-                ),
+                name_type(names.VAULT),
                 doc="Vault name (part of the URL).",
                 mutability=CREATE_ONLY,
                 required=True,
@@ -128,13 +122,7 @@ VAULT = ResourceSchema(
             ),
             Field(
                 "resource_group_name",
-                StringType(
-                    min_length=1,
-                    max_length=90,
-                    pattern=r"^[-\w.()]*[-\w()]$",
-                    pattern_hint="1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending "
-                    "with a period",
-                ),
+                name_type(names.RESOURCE_GROUP),
                 doc="Resource group of the vault (part of the URL).",
                 mutability=CREATE_ONLY,
                 required=True,
@@ -237,10 +225,7 @@ VAULT = ResourceSchema(
             ),
             Field(
                 "encryption_key_uri",
-                StringType(
-                    pattern=r"^https://[^/\s]+/keys/[^/\s]+(/[^/\s]*)?$",
-                    pattern_hint="a Key Vault key URI such as https://<vault>.vault.azure.net/keys/<key>[/<version>]",
-                ),
+                name_type(names.KEY_URI),
                 f"{_ENCRYPTION}.keyVaultProperties.keyUri",
                 "Key Vault key used for customer-managed-key encryption.",
                 computed=True,
