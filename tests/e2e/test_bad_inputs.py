@@ -43,7 +43,12 @@ CASES: list[tuple[str, Any, str, str]] = [
     ("dataprotection:subscriptionId", "", "BackupVault resource 'vault'", "dataprotection:subscriptionId"),
     # Ids and names that break Azure's naming rules fail at preview too (issue 19), not halfway through `up`.
     ("dataprotection:subscriptionId", "prod-sub", "BackupVault resource 'vault'", "dataprotection:subscriptionId"),
-    ("resourceGroupName", "..", "BackupVault resource 'vault'", "property resource_group_name "),
+    (
+        "postgresSecretUri",
+        "https://kv-db-secrets.vault.azure.net/secrets/pg-legacy-orders#v2",
+        "BackupInstance resource 'postgresql'",
+        "property secret_store_uri ",
+    ),
     (
         "aksClusterId",
         f"/subscriptions/{SUB}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/..",
