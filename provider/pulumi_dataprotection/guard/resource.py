@@ -26,7 +26,8 @@ from pulumi_dataprotection.dynamic import (
 from pulumi_dataprotection.guard import api
 from pulumi_dataprotection.guard.operations import GUARD_TYPE
 from pulumi_dataprotection.guard.schema import RESOURCE_GUARD
-from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Field, IdPart, StringType
+from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Field, IdPart, names
+from pulumi_dataprotection.schema.types import name_type
 
 ADOPT = Field(
     "adopt_existing",
@@ -41,7 +42,7 @@ GUARD_SCHEMA = extend(
     [
         Field(
             "subscription_id",
-            StringType(min_length=1),
+            name_type(names.SUBSCRIPTION, case_insensitive=True),
             doc="Subscription of the guard (default: the provider's subscription); often the security team's.",
             mutability=CREATE_ONLY,
             computed=True,

@@ -19,13 +19,13 @@ from pulumi_dataprotection.schema import (
     ResourceSchema,
     StringType,
     ValueType,
+    names,
 )
+from pulumi_dataprotection.schema.types import name_type
 from pulumi_dataprotection.vault.schema import TAGS, vault_reference
 
 DEFAULT_LINK_NAME = "DppResourceGuardProxy"
 """The name Azure's tools (portal, CLI, PowerShell) give a vault's guard link."""
-
-_RG_PATTERN = r"^[-\w.()]*[-\w()]$"
 
 
 def _output(name: str, path: str, doc: str, value: ValueType | None = None) -> Field:
@@ -44,12 +44,7 @@ RESOURCE_GUARD = ResourceSchema(
         [
             Field(
                 "name",
-                StringType(
-                    min_length=1,
-                    max_length=260,
-                    pattern=r"^[^<>%&:\\?/#*]+$",
-                    pattern_hint="a name without < > % & : \\ ? / # *",
-                ),
+                name_type(names.ARM_NAME),
                 doc="Resource guard name (part of the URL).",
                 mutability=CREATE_ONLY,
                 required=True,
@@ -58,7 +53,7 @@ RESOURCE_GUARD = ResourceSchema(
             ),
             Field(
                 "resource_group_name",
-                StringType(min_length=1, max_length=90, pattern=_RG_PATTERN, pattern_hint="a resource group name"),
+                name_type(names.RESOURCE_GROUP),
                 doc="Resource group of the guard (part of the URL); keep it apart from the vaults' (the security "
                 "admin owns it).",
                 mutability=CREATE_ONLY,
@@ -112,9 +107,7 @@ GUARD_LINK = ResourceSchema(
         [
             Field(
                 "name",
-                StringType(
-                    min_length=1, max_length=260, pattern=r"^[^/\\?#]+$", pattern_hint="a name without / \\ ? #"
-                ),
+                name_type(names.ARM_NAME),
                 doc=f"Name of the link (part of the URL; Azure's tools use {DEFAULT_LINK_NAME}).",
                 mutability=CREATE_ONLY,
                 default=DEFAULT_LINK_NAME,
