@@ -178,8 +178,8 @@ class Api:
                 users = ", ".join(f"``{n}``" for n in self.enum_users[name])
                 self.literals[name] = (values, f"Values of {users}.")
             return name
-        base = pascal(f.name)
-        if isinstance(f.type, ListType) and base.endswith("s"):
+        base = enum.type_name or pascal(f.name)
+        if not enum.type_name and isinstance(f.type, ListType) and base.endswith("s"):
             base = base[:-1]
         name = base
         existing = self.literals.get(name)

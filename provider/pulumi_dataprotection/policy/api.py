@@ -33,11 +33,11 @@ AbsoluteCriteria = Literal["AllBackup", "FirstOfDay", "FirstOfWeek", "FirstOfMon
 """Which backup the tag keeps: the first of each day, week, month or year (or all)."""
 
 
-DaysOfTheWeek = Literal["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+DayOfWeek = Literal["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 """Days of the week."""
 
 
-MonthsOfYear = Literal[
+Month = Literal[
     "January",
     "February",
     "March",
@@ -54,7 +54,7 @@ MonthsOfYear = Literal[
 """Months of the year."""
 
 
-WeeksOfTheMonth = Literal["First", "Second", "Third", "Fourth", "Last"]
+WeekOfMonth = Literal["First", "Second", "Third", "Fourth", "Last"]
 """Weeks of the month."""
 
 
@@ -75,13 +75,13 @@ class BackupCriteriaArgs(TypedDict):
     #: Days of the month.
     days_of_month: NotRequired[pulumi.Input[Sequence[pulumi.Input[DayOfTheMonthArgs]]]]
     #: Days of the week.
-    days_of_the_week: NotRequired[pulumi.Input[Sequence[pulumi.Input[DaysOfTheWeek]]]]
+    days_of_the_week: NotRequired[pulumi.Input[Sequence[pulumi.Input[DayOfWeek]]]]
     #: Months of the year.
-    months_of_year: NotRequired[pulumi.Input[Sequence[pulumi.Input[MonthsOfYear]]]]
+    months_of_year: NotRequired[pulumi.Input[Sequence[pulumi.Input[Month]]]]
     #: Backup times.
     schedule_times: NotRequired[pulumi.Input[Sequence[pulumi.Input[str]]]]
     #: Weeks of the month.
-    weeks_of_the_month: NotRequired[pulumi.Input[Sequence[pulumi.Input[WeeksOfTheMonth]]]]
+    weeks_of_the_month: NotRequired[pulumi.Input[Sequence[pulumi.Input[WeekOfMonth]]]]
 
 
 class TaggingCriteriaArgs(TypedDict):
@@ -193,13 +193,13 @@ if TYPE_CHECKING:
         #: Days of the month.
         days_of_month: NotRequired[list[DayOfTheMonth]]
         #: Days of the week.
-        days_of_the_week: NotRequired[list[DaysOfTheWeek]]
+        days_of_the_week: NotRequired[list[DayOfWeek]]
         #: Months of the year.
-        months_of_year: NotRequired[list[MonthsOfYear]]
+        months_of_year: NotRequired[list[Month]]
         #: Backup times.
         schedule_times: NotRequired[list[str]]
         #: Weeks of the month.
-        weeks_of_the_month: NotRequired[list[WeeksOfTheMonth]]
+        weeks_of_the_month: NotRequired[list[WeekOfMonth]]
 
     class TaggingCriteria(TypedDict):
         """Output: tagging criteria."""

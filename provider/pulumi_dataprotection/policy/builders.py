@@ -54,7 +54,7 @@ class Schedule:
     @classmethod
     def weekly(
         cls,
-        days: Sequence[str] = ("Sunday",),
+        days: Sequence[api.DayOfWeek] = ("Sunday",),
         at: str = "02:00",
         *,
         start_date: str = DEFAULT_START,
@@ -104,11 +104,11 @@ class Criteria:
     """Which backups a retention tag applies to: an absolute marker (``FirstOfDay``...) or generic criteria."""
 
     absolute: api.AbsoluteCriteria | None = None
-    days_of_week: tuple[api.DaysOfTheWeek, ...] = ()
-    weeks_of_month: tuple[api.WeeksOfTheMonth, ...] = ()
+    days_of_week: tuple[api.DayOfWeek, ...] = ()
+    weeks_of_month: tuple[api.WeekOfMonth, ...] = ()
     days_of_month: tuple[int | str, ...] = ()
     """Days 1-28, or ``"Last"``."""
-    months_of_year: tuple[api.MonthsOfYear, ...] = ()
+    months_of_year: tuple[api.Month, ...] = ()
     schedule_times: tuple[str, ...] = ()
 
     def to_inputs(self) -> api.BackupCriteriaArgs:

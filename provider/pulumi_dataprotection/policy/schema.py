@@ -80,7 +80,10 @@ CRITERIA = ObjectType(
         Field(
             "days_of_the_week",
             ListType(
-                EnumType(["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]),
+                EnumType(
+                    ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
+                    type_name="DayOfWeek",
+                ),
                 ordered=False,
                 unique=True,
             ),
@@ -104,7 +107,8 @@ CRITERIA = ObjectType(
                         "October",
                         "November",
                         "December",
-                    ]
+                    ],
+                    type_name="Month",
                 ),
                 ordered=False,
                 unique=True,
@@ -115,7 +119,11 @@ CRITERIA = ObjectType(
         Field("schedule_times", ListType(DateTimeType(), ordered=False), "scheduleTimes", "Backup times."),
         Field(
             "weeks_of_the_month",
-            ListType(EnumType(["First", "Second", "Third", "Fourth", "Last"]), ordered=False, unique=True),
+            ListType(
+                EnumType(["First", "Second", "Third", "Fourth", "Last"], type_name="WeekOfMonth"),
+                ordered=False,
+                unique=True,
+            ),
             "weeksOfTheMonth",
             "Weeks of the month.",
         ),

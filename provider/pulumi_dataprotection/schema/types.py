@@ -204,7 +204,8 @@ class EnumType(ValueType):
     """One of fixed values, matched case-insensitively and normalized to Azure's casing.
 
     ``aliases`` are accepted spellings normalized to a value (``{"LRS": "LocallyRedundant", True: "Enabled"}``);
-    ``equivalents`` are groups of values kept as written but equal when compared (``[("OssDB", "Microsoft...")]``).
+    ``equivalents`` are groups of values kept as written but equal when compared (``[("OssDB", "Microsoft...")]``);
+    ``type_name`` names the enumeration in the generated typed API (default: from the field's name).
     """
 
     def __init__(
@@ -213,8 +214,10 @@ class EnumType(ValueType):
         *,
         aliases: Mapping[Any, str] | None = None,
         equivalents: Sequence[Sequence[str]] = (),
+        type_name: str = "",
     ) -> None:
         self.values = tuple(values)
+        self.type_name = type_name
         self.aliases: dict[Any, str] = dict(aliases or {})
         self._by_lower = {v.lower(): v for v in self.values}
         self._aliases: dict[Any, str] = {}
