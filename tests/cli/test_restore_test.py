@@ -228,3 +228,39 @@ def test_point_in_time_picks_the_newest_point_at_or_before_it(
     chosen = datetime.fromisoformat(drill["recoveryPoint"]["time"].replace("Z", "+00:00"))
     assert when - timedelta(hours=4) < chosen <= when  # the 4-hourly point just before
     assert drill["recoveryPointAgeSeconds"] >= 13 * 3600
+
+
+def test_cross_region_drill_restores_the_secondary_copy_in_the_paired_region(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    done = protect(emulator, ("postgresql", "disk"), geo=True)
+    emulator.advance_clock(8 * DAY)
+    evidence = tmp_path / "evidence.json"
+    ids = [a for kind in ("postgresql", "disk") for a in ("--instance", done.instances[kind])]
+    result = run_cli("restore-test", *ids, *_args(emulator, evidence, "--cross-region"))
+    assert result.code == 1  # the disk drill cannot cross regions
+    pg, disk_drill = _drills(evidence)
+    assert pg["result"] == "succeeded", pg
+    assert pg["crossRegion"] == {"sourceRegion": "westeurope", "targetRegion": "northeurope"}
+    assert disk_drill["error"]["code"] == "CrossRegionRestoreNotSupported"
+    posts = [e["path"].rsplit("/", 1)[1] for e in emulator.request_log() if e["method"] == "POST"]
+    assert posts[:3] == ["fetchSecondaryRecoveryPoints", "validateCrossRegionRestore", "crossRegionRestore"]
+    assert set(posts[3:]) == {"fetchCrossRegionRestoreJob"}
+    restore = next(e for e in emulator.request_log() if e["path"].endswith("/crossRegionRestore"))
+    assert "/locations/northeurope/" in restore["path"]
+    assert restore["body"]["restoreRequestObject"]["restoreTargetInfo"]["restoreLocation"] == "northeurope"
+    assert [r["id"] for r in emulator.restored()] == [
+        f"{DATA}/Microsoft.DBforPostgreSQL/servers/pg-legacy/databases/orders_drill_1"
+    ]
+
+
+def test_cross_region_drill_needs_a_geo_redundant_vault(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    instance = protect(emulator, ("postgresql",)).instances["postgresql"]
+    emulator.advance_clock(8 * DAY)
+    evidence = tmp_path / "evidence.json"
+    result = run_cli("restore-test", "--instance", instance, *_args(emulator, evidence, "--cross-region"))
+    assert result.code == 1
+    assert _drills(evidence)[0]["error"]["code"] == "CrossRegionRestoreNotAvailable"
+    assert emulator.restored() == []

@@ -15,7 +15,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,7 @@ from pulumi_dataprotection.arm import ArmError, ResourceId, get_client
 from pulumi_dataprotection.audit.export import ExportError, parse_export_text
 from pulumi_dataprotection.cli.backup_now import error_lines, parse_instance, target_settings
 from pulumi_dataprotection.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_error, read_input, write_output
-from pulumi_dataprotection.restore.api import RestoreApi, job_path, newest, parse_time, vault_of
+from pulumi_dataprotection.restore.api import RestoreApi, newest, parse_time, vault_of
 from pulumi_dataprotection.restore.drill import DrillError, DrillOptions, DrillTarget, plan, source_of
 from pulumi_dataprotection.restore.requests import restore_request
 
@@ -87,6 +87,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--target-database", metavar="NAME", help="PostgreSQL: scratch database name")
     parser.add_argument("--files-url", metavar="URL", help="flexible servers: container URL for restore as files")
     parser.add_argument("--cleanup", action="store_true", help="delete what the restore created once it completed")
+    parser.add_argument(
+        "--cross-region",
+        action="store_true",
+        help="restore in the vault's paired region from the secondary copy (GeoRedundant vaults with cross region "
+        "restore enabled; vault-tier backups)",
+    )
     parser.add_argument("--evidence", metavar="FILE", help="write the JSON evidence records here")
     parser.add_argument("--endpoint", metavar="URL", help="ARM endpoint, e.g. the emulator's http://127.0.0.1:PORT")
     parser.add_argument("--token", metavar="TOKEN", help="static bearer token (prefer DATAPROTECTION_TOKEN)")
@@ -151,12 +157,15 @@ class DrillRun:
         point_in_time: datetime | None,
         max_age: timedelta | None,
         cleanup: bool,
+        cross_region: bool = False,
     ) -> Evidence:
-        """Run one drill; the evidence says how it went (``result`` succeeded, validated or failed)."""
+        """Run one drill; the evidence says how it went (``result`` succeeded, validated or failed).
+
+        ``cross_region`` restores in the vault's paired region from the secondary copy (crossRegionRestore)."""
         evidence = Evidence(str(instance), self.wall().strftime("%Y-%m-%dT%H:%M:%SZ"))
         self.out.print(Text(f"Restore drill of {instance.name} (vault {vault_of(instance).name})", style="bold"))
         try:
-            self._drill(instance, options, point_in_time, max_age, cleanup, evidence.record)
+            self._drill(instance, options, point_in_time, max_age, cleanup, cross_region, evidence.record)
         except DrillFailed as exc:
             evidence.record.update(result="failed", error={"code": exc.code, "message": exc.message})
             print_error(self.err, f"restore drill of {instance.name} failed: {exc.code}: {exc.message}")
@@ -178,6 +187,7 @@ class DrillRun:
         point_in_time: datetime | None,
         max_age: timedelta | None,
         cleanup: bool,
+        cross_region: bool,
         record: JSON,
     ) -> None:
         body = self.api.instance(instance)
@@ -197,14 +207,29 @@ class DrillRun:
             raise DrillFailed(
                 str(error.get("code") or "ProtectionError"), str(error.get("message") or "protection is in error")
             )
+        regions = self._regions(instance) if cross_region else None
+        if regions is not None:
+            options = replace(options, restore_region=regions[1])
+            record["crossRegion"] = {"sourceRegion": regions[0], "targetRegion": regions[1]}
         try:
             target = plan(source, self.api.policy(source.policy_id) if source.policy_id else None, options)
         except DrillError as exc:
             raise DrillFailed("DrillNotPossible", str(exc)) from exc
-        request = self._request(instance, source.datasource_id, target, point_in_time, record)
+        if regions is not None and (target.datastore != "VaultStore" or target.validate_only):
+            raise DrillFailed(
+                "CrossRegionRestoreNotSupported",
+                f"cross region restore restores vault-tier backups; a {source.kind.title} drill restores from the "
+                f"{target.datastore}",
+            )
+        request = self._request(instance, target, point_in_time, regions, record)
         record["target"] = {"destination": target.destination, "datastore": target.datastore}
         with self.out.status("Validating the restore...", spinner="dots"):
-            validation = self.api.validate(instance, request, timeout=self.timeout)
+            if regions is None:
+                validation = self.api.validate(instance, request, timeout=self.timeout)
+            else:
+                validation = self.api.validate_cross_region(
+                    instance, request, source_region=regions[0], target_region=regions[1], timeout=self.timeout
+                )
         azure_now = _operation_start(validation.operation_status) or self.wall()
         record["validated"] = True
         point_time = parse_time(record["recoveryPoint"]["time"])
@@ -229,11 +254,26 @@ class DrillRun:
             return
         started = self.clock()
         with self.out.status("Triggering the restore...", spinner="dots"):
-            job_id = self.api.trigger(instance, request, timeout=self.timeout)
+            if regions is None:
+                job_id = self.api.trigger(instance, request, timeout=self.timeout)
+            else:
+                job_id = self.api.trigger_cross_region(
+                    instance, request, source_region=regions[0], target_region=regions[1], timeout=self.timeout
+                )
         if not job_id:
             raise DrillFailed("NoJob", "Azure accepted the restore but returned no job id")
         self.out.print(f"Restore job      {job_id.rsplit('/', 1)[-1]} -> {target.destination}")
-        job = self._follow(vault_of(instance), job_id, started)
+        if regions is None:
+            job = self._follow(lambda: self.api.job(vault_of(instance), job_id), job_id, started)
+        else:
+            source_region, target_region = regions
+            job = self._follow(
+                lambda: self.api.cross_region_job(
+                    instance, job_id, source_region=source_region, target_region=target_region
+                ),
+                job_id,
+                started,
+            )
         jprops = job.get("properties") or {}
         seconds = _seconds(jprops.get("duration"))
         record["job"] = {
@@ -258,12 +298,23 @@ class DrillRun:
         )
         self._cleanup(target, cleanup, record)
 
+    def _regions(self, instance: ResourceId) -> tuple[str, str]:
+        """``(vault region, paired region)`` of a cross region restore."""
+        vault = self.api.vault(vault_of(instance)) or {}
+        paired = (vault.get("properties") or {}).get("replicatedRegions") or []
+        if not paired:
+            raise DrillFailed(
+                "CrossRegionRestoreNotAvailable",
+                f"vault {vault_of(instance).name} has no paired region (it is not GeoRedundant)",
+            )
+        return str(vault.get("location")), str(paired[0])
+
     def _request(
         self,
         instance: ResourceId,
-        source_id: str,
         target: DrillTarget,
         point_in_time: datetime | None,
+        regions: tuple[str, str] | None,
         record: JSON,
     ) -> JSON:
         if target.continuous:
@@ -278,7 +329,10 @@ class DrillRun:
             stamp = when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             record["recoveryPoint"] = {"id": None, "time": stamp}
             return restore_request(target.target, source_datastore=target.datastore, point_in_time=stamp)
-        points = self.api.recovery_points(instance)
+        if regions is None:
+            points = self.api.recovery_points(instance)
+        else:
+            points = self.api.secondary_points(instance, source_region=regions[0], target_region=regions[1])
         if point_in_time is not None:
             points = [p for p in points if p.time <= point_in_time]
         point = newest(points, target.datastore)
@@ -295,14 +349,14 @@ class DrillRun:
         }
         return restore_request(target.target, source_datastore=target.datastore, recovery_point_id=point.id)
 
-    def _follow(self, vault: ResourceId, job_id: str, started: float) -> JSON:
+    def _follow(self, read: Callable[[], JSON | None], job_id: str, started: float) -> JSON:
         short = job_id.rstrip("/").rsplit("/", 1)[-1]
         columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
         last = ""
         with Progress(*columns, console=self.out, transient=True, disable=not self.out.is_terminal) as progress:
             task = progress.add_task(f"job {short}: waiting for Azure", total=None)
             while True:
-                job = self.api.job(vault, job_id) or {}
+                job = read() or {}
                 props = job.get("properties") or {}
                 status = str(props.get("status") or "not visible yet")
                 tasks = (props.get("extendedInfo") or {}).get("subTasks") or []
@@ -323,7 +377,7 @@ class DrillRun:
                     raise DrillFailed(
                         "RestoreTimedOut",
                         f"restore job {short} is still {status} after {self.timeout:g}s; it keeps running in Azure",
-                        [f"check it later: GET {job_path(vault, job_id)}"],
+                        [f"check it later: GET {job_id}"],
                     )
                 self.sleep(self.poll_interval)
 
@@ -435,7 +489,14 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     records = []
     for instance in instances:
-        evidence = runner.drill(instance, options, point_in_time=point_in_time, max_age=max_age, cleanup=args.cleanup)
+        evidence = runner.drill(
+            instance,
+            options,
+            point_in_time=point_in_time,
+            max_age=max_age,
+            cleanup=args.cleanup,
+            cross_region=args.cross_region,
+        )
         records.append(evidence.to_json())
     if args.evidence:
         write_output(args.evidence, json.dumps({"schema": EVIDENCE_SCHEMA, "drills": records}, indent=2) + "\n")

@@ -141,19 +141,79 @@ class RestoreApi:
         )
         return result.job_id
 
+    @staticmethod
+    def _regional(instance: ResourceId, region: str, action: str) -> str:
+        return (
+            f"/subscriptions/{instance.subscription_id}/resourceGroups/{instance.resource_group}/providers/"
+            f"Microsoft.DataProtection/locations/{region}/{action}"
+        )
+
+    def secondary_points(self, instance: ResourceId, *, source_region: str, target_region: str) -> list[RecoveryPoint]:
+        """The instance's recovery points in the paired region (fetchSecondaryRecoveryPoints), newest first."""
+        result = self.client.execute(
+            "POST",
+            self._regional(instance, target_region, "fetchSecondaryRecoveryPoints"),
+            {"sourceRegion": source_region, "sourceBackupInstanceId": str(instance)},
+            operation="fetch secondary recovery points",
+            resource=str(instance),
+        )
+        items = (result.body or {}).get("value") or []
+        points = [RecoveryPoint.from_rest(i) for i in items if (i.get("properties") or {}).get("recoveryPointTime")]
+        return sorted(points, key=lambda p: p.time, reverse=True)
+
+    def validate_cross_region(
+        self,
+        instance: ResourceId,
+        request: JSON,
+        *,
+        source_region: str,
+        target_region: str,
+        timeout: float | None = None,
+    ) -> OperationResult:
+        """validateCrossRegionRestore in ``target_region``."""
+        return self.client.execute(
+            "POST",
+            self._regional(instance, target_region, "validateCrossRegionRestore"),
+            cross_region_body(request, source_region=source_region, source_instance_id=str(instance)),
+            operation="validate cross region restore",
+            resource=str(instance),
+            timeout=timeout,
+        )
+
     def trigger_cross_region(
-        self, instance: ResourceId, request: JSON, *, source_region: str, target_region: str
+        self,
+        instance: ResourceId,
+        request: JSON,
+        *,
+        source_region: str,
+        target_region: str,
+        timeout: float | None = None,
     ) -> str | None:
         """crossRegionRestore in ``target_region`` (the vault's paired region); the id of the job it started."""
-        path = (
-            f"/subscriptions/{instance.subscription_id}/resourceGroups/{instance.resource_group}/providers/"
-            f"Microsoft.DataProtection/locations/{target_region}/crossRegionRestore"
-        )
-        body = cross_region_body(request, source_region=source_region, source_instance_id=str(instance))
         result = self.client.execute(
-            "POST", path, body, operation="trigger cross region restore", resource=str(instance)
+            "POST",
+            self._regional(instance, target_region, "crossRegionRestore"),
+            cross_region_body(request, source_region=source_region, source_instance_id=str(instance)),
+            operation="trigger cross region restore",
+            resource=str(instance),
+            timeout=timeout,
         )
         return result.job_id
+
+    def cross_region_job(self, instance: ResourceId, job_id: str, *, source_region: str, target_region: str) -> JSON:
+        """A cross region restore job (fetchCrossRegionRestoreJob in ``target_region``)."""
+        result = self.client.execute(
+            "POST",
+            self._regional(instance, target_region, "fetchCrossRegionRestoreJob"),
+            {"sourceRegion": source_region, "sourceBackupVaultId": str(vault_of(instance)), "jobId": job_id},
+            operation="read cross region restore job",
+            resource=job_id,
+        )
+        return result.body or {}
+
+    def vault(self, vault: ResourceId) -> JSON | None:
+        """A backup vault (None when it does not exist)."""
+        return self.client.get(vault.path, operation="read backup vault", resource=str(vault))
 
     def job(self, vault: ResourceId, job_id: str) -> JSON | None:
         """A backup job (None when Azure does not show it yet)."""

@@ -57,6 +57,8 @@ class DrillOptions:
     target_server: str | None = None
     target_database: str | None = None
     files_url: str | None = None
+    restore_region: str | None = None
+    """The region the restore runs in (cross region restore: the vault's paired region); default the source's."""
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,13 @@ def plan(source: Source, policy: Mapping[str, Any] | None, options: DrillOptions
         database = options.target_database or f"{source.database}_{options.suffix.replace('-', '_')}"
         if not source.secret_store_uri:
             raise DrillError("the instance has no Key Vault secret (datasourceAuthCredentials) to restore with")
-        target = database_target(server, database, source.location, secret_store_uri=source.secret_store_uri)
+        target = database_target(
+            server,
+            database,
+            source.location,
+            secret_store_uri=source.secret_store_uri,
+            restore_location=options.restore_region,
+        )
         db_id = f"{server}/databases/{database}"
         return DrillTarget("VaultStore", target, db_id, (Cleanup(db_id, CLEANUP_API_VERSIONS["databases"]),))
     if key in ("postgresql_flexible", "mysql_flexible"):
@@ -177,13 +185,13 @@ def plan(source: Source, policy: Mapping[str, Any] | None, options: DrillOptions
                 "windows.net/<scratch container>"
             )
         prefix = f"{_name(source.datasource_id)}-{options.suffix}"
-        target = files_target(options.files_url, prefix, restore_location=source.location)
+        target = files_target(options.files_url, prefix, restore_location=options.restore_region or source.location)
         url = f"{options.files_url.rstrip('/')}/{prefix}"
         manual = f"delete the blobs with prefix {prefix!r} in {options.files_url}"
         return DrillTarget("VaultStore", target, url, (Cleanup(None, None, manual),))
     if key == "disk":
         disk_id = f"{source.datasource_id}-{options.suffix}"
-        target = disk_target(disk_id, source.location)
+        target = disk_target(disk_id, source.location, restore_location=options.restore_region)
         return DrillTarget("OperationalStore", target, disk_id, (Cleanup(disk_id, CLEANUP_API_VERSIONS["disks"]),))
     raise DrillError(f"restore drills do not cover {source.kind.title} yet")
 
@@ -207,6 +215,7 @@ def _aks(source: Source, stores: set[str], options: DrillOptions) -> DrillTarget
         vault_tier=vault_tier,
         staging_resource_group_id=options.staging_resource_group,
         staging_storage_account_id=options.staging_storage_account,
+        restore_location=options.restore_region,
     )
     cleanup = tuple(
         Cleanup(None, None, f"kubectl delete namespace {ns} (cluster {_name(cluster)})") for ns in mappings.values()
@@ -221,13 +230,22 @@ def _blobs(source: Source, stores: set[str], continuous: bool, options: DrillOpt
             raise DrillError("the instance names no containers to restore")
         restores = [ContainerRestore(c, rename_to=f"{c}-{options.suffix}"[:63]) for c in source.containers]
         target = blob_items_target(
-            account, source.location, restores, kind="adls" if source.kind.key == "adls" else "blob"
+            account,
+            source.location,
+            restores,
+            kind="adls" if source.kind.key == "adls" else "blob",
+            restore_location=options.restore_region,
         )
         containers = [f"{account}/blobServices/default/containers/{r.rename_to}" for r in restores]
         cleanup = tuple(Cleanup(c, CLEANUP_API_VERSIONS["containers"]) for c in containers)
         return DrillTarget("VaultStore", target, account, cleanup)
     if continuous:
-        target = blob_account_target(account, source.location, kind="adls" if source.kind.key == "adls" else "blob")
+        target = blob_account_target(
+            account,
+            source.location,
+            kind="adls" if source.kind.key == "adls" else "blob",
+            restore_location=options.restore_region,
+        )
         # operational blob restores overwrite the source account: validate the request, never run it
         return DrillTarget("OperationalStore", target, account, (), validate_only=True, continuous=True)
     raise DrillError("the instance's policy keeps no blob backups a drill can restore")
