@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pulumi_dataprotection import config as config_module
-from pulumi_dataprotection.dynamic import ResourceFailure
+from pulumi_dataprotection.dynamic import PlanError, ResourceFailure
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.guard.resource import ResourceGuardProvider
 from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
@@ -171,3 +171,13 @@ def test_moving_an_instance_to_a_shorter_retention_asks_the_guard(env: Env) -> N
     assert moved["policy_id"] == shorter_id
     puts = [e["body"] for e in env.handle.writes(since) if e["method"] == "PUT"]
     assert puts[-1]["properties"]["resourceGuardOperationRequests"] == [f"{env.guard_id}/dppModifyPolicy/default"]
+
+
+def test_replacing_the_link_is_refused_at_preview_unless_allowed(env: Env) -> None:
+    other_id, _ = up(ResourceGuardProvider(), guard_inputs(name="guard-2"))
+    provider = GuardLinkProvider()
+    news = checked(provider, {"vault_id": env.vault_id, "resource_guard_id": other_id})
+    with pytest.raises(PlanError, match="no multi-user authorization until the new link exists"):
+        provider.diff(env.link_id, env.link, news)
+    allowed = checked(provider, {"vault_id": env.vault_id, "resource_guard_id": other_id, "allow_replace": True})
+    assert provider.diff(env.link_id, env.link, allowed).replaces == ["resource_guard_id"]

@@ -16,6 +16,7 @@ from pulumi_dataprotection.dynamic import (
     TIMEOUTS,
     ArmResource,
     Context,
+    PlanError,
     ResourceFailure,
     SchemaProvider,
     extend,
@@ -26,8 +27,25 @@ from pulumi_dataprotection.guard import mua
 from pulumi_dataprotection.guard.operations import REMOVE_GUARD
 from pulumi_dataprotection.guard.resource import ADOPT
 from pulumi_dataprotection.guard.schema import GUARD_LINK
+from pulumi_dataprotection.schema import BoolType, Field
+from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 
-LINK_SCHEMA = extend(GUARD_LINK, [ADOPT, TIMEOUTS], [TIMEOUT_RULE])
+LINK_SCHEMA = extend(
+    GUARD_LINK,
+    [
+        ADOPT,
+        Field(
+            "allow_replace",
+            BoolType(),
+            doc="Allow a planned replacement of the link (another guard, vault or name): the vault is without "
+            "multi-user authorization from the removal of the old link until the new one exists.",
+            default=False,
+            diff=False,
+        ),
+        TIMEOUTS,
+    ],
+    [TIMEOUT_RULE],
+)
 
 
 class GuardLinkProvider(SchemaProvider):
@@ -41,6 +59,16 @@ class GuardLinkProvider(SchemaProvider):
         "exists, the vault's critical operations need the guard's authorization; removing it needs it too."
     )
     identity_fields = ("vault_id", "name")
+
+    def review(self, olds: Mapping[str, Any], news: Mapping[str, Any], diff: SchemaDiff, replaces: list[str]) -> None:
+        if replaces and not news.get("allow_replace"):
+            raise PlanError(
+                f"VaultGuardLink {olds.get('name')!r}: changing {', '.join(sorted(set(replaces)))} replaces the "
+                f"link of the backup vault {olds.get('vault_id')} to the resource guard {olds.get('resource_guard_id')}"
+                ": Azure cannot move a link, so the old one is removed first (a protected operation that needs the "
+                "old guard's approval) and the vault has no multi-user authorization until the new link exists. "
+                "Revert the change, or set allow_replace=True if that is intended."
+            )
 
     def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
         return ResourceId.parse(str(inputs["vault_id"])).child(mua.LINKS, str(inputs["name"]))
@@ -118,6 +146,11 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
     adopt_existing: pulumi.Output[bool]
     """Manage an existing resource of this name instead of failing (its settings are set to the inputs)."""
 
+    allow_replace: pulumi.Output[bool]
+    """Allow a planned replacement of the link (another guard, vault or name): the vault is without multi-user
+    authorization from the removal of the old link until the new one exists.
+    """
+
     timeouts: pulumi.Output[dict[str, str] | None]
     """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
     providers); defaults come from dataprotection:timeouts.
@@ -146,6 +179,7 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
         resource_guard_id: pulumi.Input[str],
         name: pulumi.Input[str] | None = None,
         adopt_existing: pulumi.Input[bool] | None = None,
+        allow_replace: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -160,6 +194,9 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
             replaces the resource. Default: "DppResourceGuardProxy".
         :param adopt_existing: Manage an existing resource of this name instead of failing (its settings are set to
             the inputs). Default: false. A change of it alone is no change of the resource.
+        :param allow_replace: Allow a planned replacement of the link (another guard, vault or name): the vault is
+            without multi-user authorization from the removal of the old link until the new one exists. Default:
+            false. A change of it alone is no change of the resource.
         :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
             not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
             change of the resource.
@@ -170,6 +207,7 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
             "resource_guard_id": resource_guard_id,
             "name": name,
             "adopt_existing": adopt_existing,
+            "allow_replace": allow_replace,
             "timeouts": timeouts,
         }
         super().__init__(
