@@ -132,3 +132,17 @@ def test_restore_evidence_tested_untested_and_failed(
     (finding,) = [f for f in gated.json()["findings"] if f["code"] == "restore-drill-failed"]
     assert "UserErrorRestoreTargetAlreadyExists" in finding["message"] and finding["severity"] == "high"
     assert gated.code == 1
+
+
+def test_continuous_blob_backup_is_fresh_while_its_restorable_range_reaches_now(
+    emulator_stack: Any, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    handle = emulator_stack.handle
+    export = _export(tmp_path, {"blob": emulator_stack.blob_instance_id})
+    now = _emulator_now(handle)
+    fresh = run_cli("audit", str(export), *_live(handle, "--now", now.isoformat()))
+    assert "backup-stale" not in _codes(fresh) and "backup-no-recovery-point" not in _codes(fresh)
+    later = (now + timedelta(days=2)).isoformat()
+    stale = run_cli("audit", str(export), *_live(handle, "--now", later))
+    (finding,) = [f for f in stale.json()["findings"] if f["code"] == "backup-stale"]
+    assert finding["resource"] == "bi-blob" and "continuous backup's restorable time range ends" in finding["message"]

@@ -159,7 +159,8 @@ RULES: dict[str, Rule] = {
             "backup-stale",
             Severity.HIGH,
             "instance (--live)",
-            "the newest recovery point is older than two periods of the policy's schedule: backups are not running",
+            "the newest recovery point is older than two periods of the policy's schedule (continuous backups: the "
+            "restorable time range ends more than a day ago): backups are not running",
             "Check the instance's protection state and its failed backup jobs; fix the cause and run backup-now.",
         ),
         Rule(

@@ -14,9 +14,12 @@ from pulumi_dataprotection.arm import ResourceId
 from pulumi_dataprotection.audit.findings import RULES
 from pulumi_dataprotection.audit.model import Finding, InstanceRow
 from pulumi_dataprotection.restore.api import RestoreApi, newest, parse_time, vault_of
+from pulumi_dataprotection.restore.drill import backup_datastores
 
 _PERIOD = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
 _FAILED_JOBS = ("failed", "cancelled", "canceled")
+CONTINUOUS_GRACE = timedelta(hours=24)
+"""How far behind now a continuous backup's restorable time range may end before it counts as stale."""
 
 
 def _finding(code: str, row: InstanceRow, message: str) -> Finding:
@@ -61,6 +64,8 @@ class LiveState:
     newest_point: datetime | None
     period: timedelta | None
     failed_jobs: tuple[Mapping[str, Any], ...]
+    continuous: bool = False
+    """Continuous operational backup: ``newest_point`` is the end of the newest restorable time range."""
 
 
 def read_live(api: RestoreApi, rows: Sequence[InstanceRow], *, since: datetime) -> list[LiveState]:
@@ -77,8 +82,14 @@ def read_live(api: RestoreApi, rows: Sequence[InstanceRow], *, since: datetime) 
             continue
         props = body.get("properties") or {}
         policy_id = (props.get("policyInfo") or {}).get("policyId")
-        period = schedule_period(api.policy(policy_id)) if policy_id else None
+        policy = api.policy(policy_id) if policy_id else None
+        period = schedule_period(policy)
         point = newest(api.recovery_points(instance))
+        newest_time = point.time if point else None
+        continuous = period is None and backup_datastores(policy)[1]
+        if continuous:
+            ranges = api.restorable_ranges(instance, "OperationalStore")
+            newest_time, period = max((end for _, end in ranges), default=None), CONTINUOUS_GRACE / 2
         vault = str(vault_of(instance)).lower()
         if vault not in jobs:
             jobs[vault] = api.jobs(vault_of(instance))
@@ -94,9 +105,10 @@ def read_live(api: RestoreApi, rows: Sequence[InstanceRow], *, since: datetime) 
                 row,
                 props.get("currentProtectionState"),
                 props.get("protectionErrorDetails"),
-                point.time if point else None,
+                newest_time,
                 period,
                 failed,
+                continuous,
             )
         )
     return states
@@ -120,7 +132,15 @@ def live_findings(states: Iterable[LiveState], now: datetime) -> Iterable[Findin
                 row,
                 f"ProtectionError: {error.get('code', 'no code')}: {error.get('message', '')}".rstrip(": "),
             )
-        if s.protection_state == "ProtectionConfigured" and s.period is not None:
+        if s.protection_state == "ProtectionConfigured" and s.continuous:
+            if s.newest_point is None or now - s.newest_point > CONTINUOUS_GRACE:
+                end = f"ends {s.newest_point:%Y-%m-%dT%H:%M:%SZ}" if s.newest_point else "does not exist"
+                yield _finding(
+                    "backup-stale",
+                    row,
+                    f"the continuous backup's restorable time range {end}, more than {_human(CONTINUOUS_GRACE)} ago",
+                )
+        elif s.protection_state == "ProtectionConfigured" and s.period is not None:
             if s.newest_point is None:
                 yield _finding(
                     "backup-no-recovery-point", row, f"no recovery point (schedule: every {_human(s.period)})"
