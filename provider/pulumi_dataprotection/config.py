@@ -264,6 +264,21 @@ def set_stack_config(raw: Mapping[str, Any]) -> None:
         _stack_config = dict(raw)
 
 
+def environment_endpoint(stack: Mapping[str, Any], env: Mapping[str, str]) -> str | None:
+    """The endpoint taken from DATAPROTECTION_ENDPOINT because the stack config sets none (else None): a leftover
+    from a demo or emulator shell would silently send the stack's resources there."""
+    if stack.get(f"{NAMESPACE}:endpoint") not in (None, ""):
+        return None
+    return env.get("DATAPROTECTION_ENDPOINT") or None
+
+
+def current_environment_endpoint() -> str | None:
+    """`environment_endpoint` for this process's stack config and environment."""
+    with _lock:
+        stack = dict(_stack_config)
+    return environment_endpoint(stack, os.environ)
+
+
 def current() -> ProviderConfig:
     """The configuration in effect for this process (stack config given to ``configure``, then the environment)."""
     with _lock:

@@ -85,3 +85,13 @@ def test_durations(text: object, seconds: float) -> None:
 def test_bad_durations(text: str) -> None:
     with pytest.raises(ConfigError, match="x must be"):
         parse_duration(text, "x")
+
+
+def test_an_endpoint_from_the_environment_is_known_as_such() -> None:
+    from pulumi_dataprotection.config import environment_endpoint
+
+    env = {"DATAPROTECTION_ENDPOINT": "http://127.0.0.1:8443"}
+    assert environment_endpoint({}, env) == "http://127.0.0.1:8443"
+    assert environment_endpoint({"dataprotection:endpoint": ""}, env) == "http://127.0.0.1:8443"
+    assert environment_endpoint({"dataprotection:endpoint": "https://management.azure.com"}, env) is None
+    assert environment_endpoint({}, {}) is None

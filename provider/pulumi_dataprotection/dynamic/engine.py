@@ -8,6 +8,7 @@ it runs; ``configure`` hands the stack config to :mod:`pulumi_dataprotection.con
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -242,6 +243,7 @@ class SchemaProvider(ResourceProvider):
 
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Every schema validation as a check failure; unknown values are skipped, never fatal."""
+        report_environment_endpoint()
         raw = clean(news)
         failures: list[CheckFailure] = []
         try:
@@ -343,6 +345,34 @@ class SchemaProvider(ResourceProvider):
         base = clean(props)
         ctx = self.context(base)
         self.delete_resource(ctx, self.read_id(id_, self.schema.inputs_of(base)), base)
+
+
+_reported_endpoints: set[str] = set()
+_report_lock = threading.Lock()
+
+
+def report_environment_endpoint() -> None:
+    """Warn (once per process and endpoint) when the endpoint comes from DATAPROTECTION_ENDPOINT because the stack
+    sets none. A dynamic provider has no engine connection, so pulumi.log writes to the provider's stderr, which
+    the engine shows in the preview's diagnostics."""
+    endpoint = config_module.current_environment_endpoint()
+    with _report_lock:
+        if endpoint is None or endpoint in _reported_endpoints:
+            return
+        _reported_endpoints.add(endpoint)
+    import pulumi
+
+    pulumi.log.warn(environment_endpoint_message(endpoint))
+
+
+def environment_endpoint_message(endpoint: str) -> str:
+    """The warning for an endpoint taken from the environment."""
+    return (
+        f"dataprotection: this stack sets no dataprotection:endpoint, so its resources go to {endpoint} from "
+        "DATAPROTECTION_ENDPOINT in the environment (with DATAPROTECTION_TOKEN if set), not to Azure. If that is a "
+        "leftover of a demo or emulator shell, unset DATAPROTECTION_ENDPOINT and DATAPROTECTION_TOKEN; if it is "
+        "intended, make it explicit: pulumi config set dataprotection:endpoint <url>"
+    )
 
 
 def wait_until(
