@@ -1,12 +1,14 @@
-"""A scripted HTTP server on 127.0.0.1 (ephemeral port) for ARM client tests: each test supplies the replies."""
+"""A scripted HTTP(S) server on 127.0.0.1 (ephemeral port) for ARM client tests: each test supplies the replies."""
 
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -43,7 +45,7 @@ Handler = Callable[[Seen], Reply]
 class ScriptedServer:
     """ThreadingHTTPServer whose replies come from `handler`; every request is recorded in `seen`."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: tuple[Path, Path] | None = None) -> None:
         self.handler: Handler = lambda seen: Reply(500, {"error": {"code": "NoHandler", "message": "no handler"}})
         self.seen: list[Seen] = []
         self._lock = threading.Lock()
@@ -98,7 +100,13 @@ class ScriptedServer:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _RequestHandler)
         self._server.daemon_threads = True
-        self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        scheme = "http"
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            self._server.socket = context.wrap_socket(self._server.socket, server_side=True)
+            scheme = "https"
+        self.base_url = f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
 

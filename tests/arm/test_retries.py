@@ -150,7 +150,7 @@ def test_401_refreshes_the_token_once_and_retries(server, make_client):
             super().__init__(Secret("old"))
             self.refreshes = 0
 
-        def token(self, force_refresh: bool = False) -> str:
+        def token(self, force_refresh: bool = False, **_: object) -> str:
             self.refreshes += force_refresh
             return "new" if self.refreshes else "old"
 

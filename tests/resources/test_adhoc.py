@@ -85,13 +85,13 @@ def _lose_answers(monkeypatch: pytest.MonkeyPatch, action: str, *, processed: bo
     real = ArmClient._attempt
     posts: list[str] = []
 
-    def attempt(self: ArmClient, call: Any, request_id: str, force_refresh: bool) -> Any:
+    def attempt(self: ArmClient, call: Any, *args: Any) -> Any:
         if call.method == "POST" and call.url.split("?")[0].endswith("/" + action):
             posts.append(call.url)
             if processed:
-                real(self, call, request_id, force_refresh)
+                real(self, call, *args)
             raise requests.exceptions.ReadTimeout("read timed out")
-        return real(self, call, request_id, force_refresh)
+        return real(self, call, *args)
 
     monkeypatch.setattr(ArmClient, "_attempt", attempt)
     return posts

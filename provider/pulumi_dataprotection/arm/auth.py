@@ -6,7 +6,9 @@ exception messages or Pulumi state.
 
 from __future__ import annotations
 
+import base64
 import hmac
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -18,6 +20,10 @@ if TYPE_CHECKING:
     from azure.core.credentials import AccessToken, TokenCredential
 
 REFRESH_MARGIN_SECONDS = 300.0
+USABLE_MARGIN_SECONDS = 30.0
+"""A token with less left than this is not sent (it could expire on the way)."""
+RETRY_REFRESH_SECONDS = 30.0
+"""How soon a credential that handed back an almost-expired (cached) token is asked again."""
 _MAX_AUTH_MESSAGE = 2000
 
 
@@ -63,8 +69,10 @@ class Secret:
 class TokenSource(Protocol):
     """Something that hands out bearer tokens for ARM."""
 
-    def token(self, force_refresh: bool = False) -> str:
-        """Return a valid token; with `force_refresh`, bypass any cache (used once after a 401)."""
+    def token(self, force_refresh: bool = False, *, claims: str | None = None, rejected: str | None = None) -> str:
+        """Return a valid token. After a 401: `force_refresh` asks for a new one (not a cached copy), `claims` is
+        the claims challenge Azure sent (decoded JSON), `rejected` the token Azure refused (when another thread has
+        already replaced it, its replacement is returned without a second refresh)."""
         ...
 
 
@@ -74,7 +82,7 @@ class StaticTokenSource:
     def __init__(self, token: Secret) -> None:
         self._token = token
 
-    def token(self, force_refresh: bool = False) -> str:
+    def token(self, force_refresh: bool = False, *, claims: str | None = None, rejected: str | None = None) -> str:
         return self._token.reveal()
 
     def __repr__(self) -> str:
@@ -85,7 +93,12 @@ class StaticTokenSource:
 
 
 class CredentialTokenSource:
-    """Tokens from an azure-identity credential, cached and refreshed `refresh_margin` seconds before expiry."""
+    """Tokens from an azure-identity credential: one token is reused by every thread until `refresh_margin` seconds
+    before it expires, and one thread at a time refreshes it (the others keep using the current token while it is
+    still valid). A credential that hands back a token already inside the margin (its own cache) is asked again at
+    most every RETRY_REFRESH_SECONDS. A forced refresh (after a 401) gets a really new token: with Azure's claims
+    challenge passed as `claims` (azure-identity then bypasses its cache), else from a new credential built by
+    `factory` (a fresh, empty cache)."""
 
     def __init__(
         self,
@@ -95,30 +108,67 @@ class CredentialTokenSource:
         tenant_id: str | None = None,
         refresh_margin: float = REFRESH_MARGIN_SECONDS,
         now: Callable[[], float] = time.time,
+        factory: Callable[[], TokenCredential] | None = None,
     ) -> None:
         self._credential = credential
+        self._factory = factory
         self._scope = scope
         self._tenant_id = tenant_id
         self._refresh_margin = refresh_margin
         self._now = now
         self._cached: AccessToken | None = None
-        self._lock = threading.Lock()
+        self._refresh_at = 0.0
+        self._refreshing = False
+        self._guard = threading.Lock()
+        self._refresh_lock = threading.Lock()
 
-    def token(self, force_refresh: bool = False) -> str:
-        with self._lock:
-            cached = self._cached
-            if force_refresh or cached is None or cached.expires_on - self._now() < self._refresh_margin:
-                cached = self._fetch()
-                self._cached = cached
-            return cached.token
+    def token(self, force_refresh: bool = False, *, claims: str | None = None, rejected: str | None = None) -> str:
+        forced = force_refresh or claims is not None
+        with self._guard:
+            cached, now = self._cached, self._now()
+            if cached is not None and not forced:
+                if now < self._refresh_at:
+                    return cached.token
+                if self._refreshing and cached.expires_on - now > USABLE_MARGIN_SECONDS:
+                    return cached.token
+        with self._refresh_lock:
+            with self._guard:
+                cached, now = self._cached, self._now()
+                if cached is not None:
+                    if not forced and now < self._refresh_at:
+                        return cached.token  # another thread refreshed while this one waited
+                    if forced and rejected is not None and cached.token != rejected:
+                        return cached.token  # the refused token was already replaced
+                self._refreshing = True
+            try:
+                fresh = self._fetch(forced, claims)
+            finally:
+                with self._guard:
+                    self._refreshing = False
+            with self._guard:
+                now = self._now()
+                self._cached = fresh
+                self._refresh_at = max(
+                    fresh.expires_on - self._refresh_margin,
+                    min(now + RETRY_REFRESH_SECONDS, fresh.expires_on - USABLE_MARGIN_SECONDS),
+                )
+            return fresh.token
 
-    def _fetch(self) -> AccessToken:
+    def _fetch(self, forced: bool, claims: str | None) -> AccessToken:
         from azure.core.exceptions import ClientAuthenticationError
 
+        if forced and claims is None and self._factory is not None:
+            old, self._credential = self._credential, self._factory()
+            close = getattr(old, "close", None)
+            if callable(close):
+                close()
+        kwargs: dict[str, Any] = {}
+        if self._tenant_id:
+            kwargs["tenant_id"] = self._tenant_id
+        if claims is not None:
+            kwargs["claims"] = claims
         try:
-            if self._tenant_id:
-                return self._credential.get_token(self._scope, tenant_id=self._tenant_id)
-            return self._credential.get_token(self._scope)
+            return self._credential.get_token(self._scope, **kwargs)
         except ClientAuthenticationError as exc:
             text = (exc.message or type(exc).__name__).strip()[:_MAX_AUTH_MESSAGE]
             raise AuthenticationError(f"{text} (scope {self._scope})") from None
@@ -144,6 +194,20 @@ def default_credential(
         kwargs["workload_identity_tenant_id"] = tenant_id
         kwargs["additionally_allowed_tenants"] = [tenant_id]
     return DefaultAzureCredential(**kwargs)
+
+
+def claims_challenge(www_authenticate: str | None) -> str | None:
+    """The claims of a `WWW-Authenticate: Bearer ..., claims="<base64 JSON>"` challenge (decoded), if any."""
+    if not www_authenticate:
+        return None
+    match = re.search(r'claims="([^"]+)"', www_authenticate)
+    if match is None:
+        return None
+    raw = match.group(1)
+    try:
+        return base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return raw
 
 
 def client_secret_credential(authority_host: str, tenant_id: str, client_id: str, secret: Secret) -> TokenCredential:

@@ -14,13 +14,14 @@ import logging
 import os
 import platform
 import random
+import re
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit
 
 import requests
@@ -31,6 +32,7 @@ from pulumi_dataprotection.arm.auth import (
     CredentialTokenSource,
     StaticTokenSource,
     TokenSource,
+    claims_challenge,
     client_secret_credential,
     default_credential,
 )
@@ -64,10 +66,39 @@ from pulumi_dataprotection.arm.retry import (
     classify_status,
     describe_exception,
     retry_after_seconds,
+    tls_problem,
 )
 from pulumi_dataprotection.arm.settings import ArmSettings, CredentialMode
 
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+
 log = logging.getLogger(__name__)
+_QUERY = re.compile(r"\?[^\s\"']*")
+
+
+def redact_queries(text: str) -> str:
+    """`text` with every URL query string cut down to its api-version (operation-status URLs carry signatures)."""
+
+    def keep(match: re.Match[str]) -> str:
+        kept = [(k, v) for k, v in parse_qsl(match.group(0)[1:], keep_blank_values=True) if k.lower() == "api-version"]
+        return "?" + urlencode(kept) if kept else ""
+
+    return _QUERY.sub(keep, text)
+
+
+class _RedactSignedUrls(logging.Filter):
+    """Removes query strings (but api-version) from urllib3's request log lines, which print the request target."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact_queries(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = redact_queries(record.msg)
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_RedactSignedUrls())
 
 USER_AGENT = f"pulumi-dataprotection/{__version__} python/{platform.python_version()} requests/{requests.__version__}"
 _MAX_PAGES = 1000
@@ -98,19 +129,25 @@ def _origin(url: str) -> tuple[str, str, int | None]:
 
 
 def build_token_source(settings: ArmSettings) -> TokenSource:
-    """The token source the settings ask for (azure-identity is imported only when needed)."""
+    """The token source the settings ask for (azure-identity is imported only when needed). The credential factory
+    lets a refresh forced by a 401 start from an empty token cache."""
     cloud = settings.resolved_cloud
     if settings.credential is CredentialMode.STATIC:
         assert settings.static_token is not None
         return StaticTokenSource(settings.static_token)
     if settings.credential is CredentialMode.CLIENT_SECRET:
-        assert settings.tenant_id and settings.client_id and settings.client_secret
-        credential = client_secret_credential(
-            cloud.authority_host, settings.tenant_id, settings.client_id, settings.client_secret
-        )
-        return CredentialTokenSource(credential, cloud.token_scope)
-    credential = default_credential(cloud.authority_host, tenant_id=settings.tenant_id, client_id=settings.client_id)
-    return CredentialTokenSource(credential, cloud.token_scope, tenant_id=settings.tenant_id)
+        tenant, client, secret = settings.tenant_id, settings.client_id, settings.client_secret
+        assert tenant and client and secret
+
+        def service_principal() -> TokenCredential:
+            return client_secret_credential(cloud.authority_host, tenant, client, secret)
+
+        return CredentialTokenSource(service_principal(), cloud.token_scope, factory=service_principal)
+
+    def default() -> TokenCredential:
+        return default_credential(cloud.authority_host, tenant_id=settings.tenant_id, client_id=settings.client_id)
+
+    return CredentialTokenSource(default(), cloud.token_scope, tenant_id=settings.tenant_id, factory=default)
 
 
 def build_auxiliary_token_sources(settings: ArmSettings) -> list[TokenSource]:
@@ -437,10 +474,10 @@ class ArmClient:
                 resource=call.resource,
             )
 
-    def _attempt(self, call: _Call, request_id: str, force_refresh: bool) -> ArmResponse:
+    def _attempt(self, call: _Call, request_id: str, token: str, force_refresh: bool) -> ArmResponse:
         self._check_target(call)
         headers = {
-            "Authorization": f"Bearer {self._tokens().token(force_refresh=force_refresh)}",
+            "Authorization": f"Bearer {token}",
             "x-ms-client-request-id": request_id,
             "x-ms-return-client-request-id": "true",
             "User-Agent": self.user_agent,
@@ -492,20 +529,28 @@ class ArmClient:
         budget = RetryBudget(self.settings.retry, self._clock, self._rng, call.deadline)
         request_id = str(uuid.uuid4())
         sent_at = self._wall()
-        refreshed = force_refresh = False
+        refreshed = False
+        retoken: tuple[str | None, str] | None = None  # after a 401: (claims challenge, refused token)
         attempts = 0
         while True:
             attempts += 1
+            claims, rejected = retoken or (None, None)
+            token = self._tokens().token(force_refresh=retoken is not None, claims=claims, rejected=rejected)
             try:
-                response = self._attempt(call, request_id, force_refresh)
+                response = self._attempt(call, request_id, token, retoken is not None)
             except requests.RequestException as exc:
                 self._sleep(self._after_exception(call, exc, budget, attempts, request_id, sent_at))
                 continue
-            force_refresh = False
+            retoken = None
             status = response.status
             if status == 401 and not refreshed:
-                refreshed = force_refresh = True
-                log.info("%s: HTTP 401, refreshing the access token and retrying once", call.operation)
+                refreshed = True
+                retoken = (claims_challenge(response.header("www-authenticate")), token)
+                log.info(
+                    "%s: HTTP 401%s, getting a new access token and retrying once",
+                    call.operation,
+                    " with a claims challenge" if retoken[0] else "",
+                )
                 continue
             if 200 <= status < 300 or (status == 404 and call.accept_404 and self._gone(response)):
                 if 200 <= status < 300 and response.body is None and response.text.strip() and call.phase != "polling":
@@ -604,6 +649,20 @@ class ArmClient:
             "request_id": request_id,
             "phase": call.phase,
         }
+        problem = tls_problem(exc) or (str(exc)[:200] if isinstance(exc, requests.exceptions.SSLError) else None)
+        if problem is not None:
+            host = urlsplit(call.url).hostname
+            raise ArmError(
+                f"TLS verification of {host} failed: {problem}; not retried, since retrying cannot fix a certificate",
+                code="TlsVerificationFailed",
+                hint=(
+                    f"{host} presented a certificate this machine does not trust (or one for another name). For a "
+                    "private CA or the local emulator's --tls, point dataprotection:caBundle "
+                    "(DATAPROTECTION_CA_BUNDLE) at its CA certificate (PEM); TLS verification is never turned off. "
+                    "Behind a TLS-inspecting proxy, add the proxy's CA to that bundle."
+                ),
+                **common,
+            ) from None
         if classify_exception(exc, idempotent=call.idempotent) is Outcome.FATAL:
             if classify_exception(exc, idempotent=True) is Outcome.TRANSIENT:
                 raise AmbiguousActionError(

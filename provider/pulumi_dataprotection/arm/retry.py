@@ -165,9 +165,26 @@ def request_not_sent(exc: BaseException) -> bool:
     return any(isinstance(e, not_sent) for e in _chain(exc))
 
 
+def tls_problem(exc: BaseException) -> str | None:
+    """The certificate or TLS problem behind a transport error (None when it is not a TLS failure)."""
+    import ssl
+
+    for error in _chain(exc):
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return error.verify_message or str(error)
+    for error in _chain(exc):
+        if isinstance(error, ssl.SSLError):
+            return error.reason or str(error)
+    return None
+
+
 def classify_exception(exc: requests.RequestException, *, idempotent: bool) -> Outcome:
-    """Connection errors and timeouts are transient; for non-idempotent POSTs only if nothing was sent."""
+    """Connection errors and timeouts are transient; for non-idempotent POSTs only if nothing was sent. A TLS
+    failure (an untrusted or mismatched certificate) is fatal: retrying cannot fix it."""
     import requests
+
+    if isinstance(exc, requests.exceptions.SSLError) or tls_problem(exc) is not None:
+        return Outcome.FATAL
 
     transient = (requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError)
     if isinstance(exc, transient) and (idempotent or request_not_sent(exc)):
