@@ -75,8 +75,10 @@ instances = {
         datasource_id=f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-aks/providers/"
         f"Microsoft.ContainerService/managedClusters/aks-{index}",
         datasource_location=LOCATION,
-        snapshot_resource_group_id=f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-aks-snapshots",
+        snapshot_resource_group_id=f"/subscriptions/{SUBSCRIPTION}/resourceGroups/"
+        + (config.get("snapshotResourceGroup") or "rg-aks-snapshots"),
         on_delete=on_delete[index] if index < len(on_delete) else None,
+        allow_replace_with_data=config.get_bool("allowReplace"),
         timeouts=timeouts,
     )
     for index in range(count)

@@ -13,7 +13,7 @@ import pytest
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import OperationFailedError
 from pulumi_dataprotection.arm.locks import PROCESS_VAULT_LOCKS
-from pulumi_dataprotection.dynamic import ResourceFailure
+from pulumi_dataprotection.dynamic import PlanError, ResourceFailure
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from pulumi_dataprotection.instance import resource as instance_resource
 from pulumi_dataprotection.instance.resource import InstanceProvider
@@ -138,13 +138,85 @@ def test_on_delete_change_needs_no_request(env: Env) -> None:
     assert outs["on_delete"] == "Retain" and env.handle.writes(since) == []
 
 
-def test_datasource_or_vault_change_replaces(env: Env) -> None:
+def test_datasource_or_vault_change_replaces_when_allowed(env: Env) -> None:
     id_, outs = up(env.provider, env.inputs())
-    plan = env.provider.diff(id_, outs, checked(env.provider, env.inputs(cluster="aks-2")))
+    allow = {"allow_replace_with_data": True}
+    plan = env.provider.diff(id_, outs, checked(env.provider, env.inputs(cluster="aks-2", **allow)))
     assert set(plan.replaces or []) == {"datasource_id", "friendly_name"} and plan.delete_before_replace is True
-    renamed = env.provider.diff(id_, outs, checked(env.provider, env.inputs(name="bi-2", cluster="aks-2")))
+    renamed = env.provider.diff(id_, outs, checked(env.provider, env.inputs(name="bi-2", cluster="aks-2", **allow)))
     assert set(renamed.replaces or []) == {"name", "datasource_id", "friendly_name"}
     assert renamed.delete_before_replace is False
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"cluster": "aks-2"},
+        {"snapshot_resource_group_id": "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg-snap-2"},
+        {"friendly_name": "renamed"},
+        {"datasource_location": "northeurope"},
+        {"name": "bi-2"},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+def test_a_replacement_is_refused_at_preview_saying_what_happens_to_the_recovery_points(
+    env: Env, change: dict[str, Any]
+) -> None:
+    id_, outs = up(env.provider, env.inputs())
+    since = env.since()
+    with pytest.raises(PlanError) as err:
+        env.provider.diff(id_, outs, checked(env.provider, env.inputs(**change)))
+    message = str(err.value)
+    assert message.startswith("BackupInstance 'bi-1': changing ") and "replaces the backup instance" in message
+    assert (
+        "The vault's soft delete is AlwaysOn, so the old instance's recovery points are kept as a soft-deleted"
+        in message
+    )
+    assert "for 14 days" in message and "set allow_replace_with_data=True" in message
+    assert env.handle.writes(since) == [], "a refused plan changes nothing"
+
+
+def test_the_refusal_follows_on_delete_and_the_vault_it_can_read(env: Env) -> None:
+    id_, outs = up(env.provider, env.inputs())
+    news = checked(env.provider, env.inputs(cluster="aks-2"))
+    with pytest.raises(
+        PlanError,
+        match="on_delete is StopProtectionRetainData: the old instance stops being protected and keeps its recovery",
+    ):
+        env.provider.diff(id_, {**outs, "on_delete": "StopProtectionRetainData"}, news)
+    env.handle.inject_fault(
+        "error", method="GET", path="/backupVaults/vault-1$", status=403, code="AuthorizationFailed"
+    )
+    with pytest.raises(
+        PlanError,
+        match=r"depends on the vault's soft delete setting, and the vault could not be read: .*AuthorizationFailed",
+    ) as err:
+        env.provider.diff(id_, outs, news)
+    assert "with Off they are deleted with it" in str(err.value)
+
+
+def test_the_refusal_says_recovery_points_are_lost_when_soft_delete_is_off(env: Env) -> None:
+    # The shared emulator refuses soft delete Off (Azure requires AlwaysOn at 2025-09-01): use one that allows it.
+    handle = start_emulator(in_process=True, lro_seconds=0.05, retry_after=0, allow_reversible_soft_delete=True)
+    try:
+        config_module.set_stack_config(stack_config(handle))
+        vault_id, _ = up(VaultProvider(), vault_inputs(soft_delete_state="Off"))
+        policy_id, _ = up(PolicyProvider(), policy_inputs(vault_id))
+        id_, outs = up(env.provider, instance_inputs(vault_id, policy_id))
+        with pytest.raises(
+            PlanError, match="soft delete is Off, so the old instance's recovery points are deleted with it for good"
+        ):
+            env.provider.diff(id_, outs, checked(env.provider, instance_inputs(vault_id, policy_id, cluster="aks-2")))
+    finally:
+        config_module.set_stack_config(stack_config(env.handle))
+        handle.stop()
+
+
+def test_the_opt_in_causes_no_diff_and_is_not_kept_in_the_state(env: Env) -> None:
+    id_, outs = up(env.provider, env.inputs(allow_replace_with_data=True))
+    assert outs["allow_replace_with_data"] is None
+    assert not env.provider.diff(id_, outs, checked(env.provider, env.inputs())).changes
+    assert not env.provider.diff(id_, outs, checked(env.provider, env.inputs(allow_replace_with_data=True))).changes
 
 
 def _state(env: Env, name: str = "bi-1") -> str | None:

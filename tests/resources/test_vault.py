@@ -233,3 +233,11 @@ def test_check_reports_every_failure_and_survives_unknowns(provider: VaultProvid
     result = provider.check({}, vault_inputs(resource_group_name=unknown, tags=unknown))
     assert result.failures == []
     assert result.inputs["resource_group_name"] == unknown
+
+
+def test_allow_replace_with_data_causes_no_diff_and_is_not_kept_in_the_state(provider: VaultProvider) -> None:
+    id_, outs = up(provider, vault_inputs(allow_replace_with_data=True))
+    assert outs["allow_replace_with_data"] is None
+    assert not provider.diff(id_, outs, checked(provider, vault_inputs())).changes
+    updated = provider.update(id_, outs, checked(provider, vault_inputs(tags={"a": "b"}, allow_replace_with_data=True)))
+    assert updated.outs is not None and updated.outs["allow_replace_with_data"] is None

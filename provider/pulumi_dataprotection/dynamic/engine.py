@@ -140,7 +140,7 @@ class SchemaProvider(ResourceProvider):
         derived = {name for d in root.derivations for name in d.fields}
         out = []
         for f in root.input_leaves:
-            if f.name == cls.schema.raw_field or f.name in derived:
+            if f.name == cls.schema.raw_field or f.name in derived or f.plan_only:
                 continue
             if not f.diff or (f.path is None and f.id_part is None and f.read_path is None):
                 out.append(f.name)

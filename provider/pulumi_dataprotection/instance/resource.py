@@ -27,12 +27,14 @@ from pulumi_dataprotection.arm import (
     ResourceId,
 )
 from pulumi_dataprotection.arm.paths import DATA_PROTECTION, DELETED_BACKUP_INSTANCES
+from pulumi_dataprotection.config import ConfigError
 from pulumi_dataprotection.dynamic import (
     MODULE,
     TIMEOUT_RULE,
     TIMEOUTS,
     ArmResource,
     Context,
+    PlanError,
     ResourceFailure,
     SchemaProvider,
     extend,
@@ -54,6 +56,7 @@ from pulumi_dataprotection.schema import (
     ObjectType,
     StringType,
 )
+from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.datasources import KINDS
 
 ON_DELETE = ("Delete", "StopProtectionRetainData", "Suspend", "Retain")
@@ -78,6 +81,17 @@ SCHEMA = extend(
             doc="Wait until currentProtectionState is ProtectionConfigured after a create or update.",
             default=True,
             diff=False,
+        ),
+        Field(
+            "allow_replace_with_data",
+            BoolType(),
+            doc="Allow a planned replacement (a change Azure cannot make in place, such as datasource_id, "
+            "datasource_location, friendly_name or snapshot_resource_group_id): the old instance is removed as "
+            "on_delete says, so with Delete its recovery points survive only as a soft-deleted instance, and only "
+            "while the vault's soft delete is On or AlwaysOn.",
+            default=False,
+            diff=False,
+            plan_only=True,
         ),
         TIMEOUTS,
     ],
@@ -163,6 +177,59 @@ class InstanceProvider(SchemaProvider):
         return ResourceId.parse(str(inputs["vault_id"])).child("backupInstances", str(inputs["name"]))
 
     # -- preview ------------------------------------------------------------------------------------------------
+
+    def review(self, olds: Mapping[str, Any], news: Mapping[str, Any], diff: SchemaDiff, replaces: list[str]) -> None:
+        if not replaces or news.get("allow_replace_with_data"):
+            return
+        changing = sorted(set(replaces))
+        pending = [n for n in changing if n in diff.maybe_changed]
+        what = f"changing {', '.join(changing)}"
+        if pending:
+            source = "it comes" if len(pending) == 1 else "they come"
+            what += f" ({', '.join(pending)}: known only once the resources {source} from are updated)"
+        raise PlanError(
+            f"BackupInstance {olds.get('name')!r}: {what} replaces the backup instance: Azure cannot change "
+            f"{'it' if len(changing) == 1 else 'them'} in place, so the old instance is removed and a new one "
+            f"created. {self._recovery_points_fate(olds)}\nRevert the change; set allow_replace_with_data=True only "
+            "if replacing the instance is intended."
+        )
+
+    def _recovery_points_fate(self, olds: Mapping[str, Any]) -> str:
+        """What happens to the old instance's recovery points when it is replaced: ``on_delete`` decides, and with
+        Delete the vault's soft delete setting (read from Azure, a GET only)."""
+        mode = olds.get("on_delete") or "Delete"
+        if mode != "Delete":
+            kept = {
+                "Retain": "is left in Azure as it is",
+                "StopProtectionRetainData": "stops being protected",
+                "Suspend": "has its backups suspended",
+            }[str(mode)]
+            return f"on_delete is {mode}: the old instance {kept} and keeps its recovery points."
+        try:
+            vault = ResourceId.parse(str(olds.get("vault_id")))
+            body = self.context(olds).client.get(vault.path, operation="read backup vault", resource=str(vault))
+        except (ArmError, ConfigError) as exc:
+            body, reason = None, f"the vault could not be read: {str(exc).splitlines()[0]}"
+        else:
+            reason = "the vault was not found"
+        settings = ((body or {}).get("properties") or {}).get("securitySettings") or {}
+        soft = settings.get("softDeleteSettings") or {}
+        state, days = soft.get("state"), soft.get("retentionDurationInDays")
+        if isinstance(days, float) and days.is_integer():
+            days = int(days)
+        if state == "Off":
+            return "The vault's soft delete is Off, so the old instance's recovery points are deleted with it for good."
+        if state in ("On", "AlwaysOn"):
+            return (
+                f"The vault's soft delete is {state}, so the old instance's recovery points are kept as a soft-deleted "
+                f"backup instance for {days if days is not None else 'the retention'} days, then purged; the new "
+                "instance does not have them."
+            )
+        return (
+            f"Whether the old instance's recovery points survive depends on the vault's soft delete setting, and "
+            f"{reason}: with On or AlwaysOn they are kept as a soft-deleted instance for the vault's retention days, "
+            "with Off they are deleted with it."
+        )
 
     def validate_in_preview(self, ctx: Context, olds: Mapping[str, Any], inputs: dict[str, Any]) -> list[CheckFailure]:
         failures: list[CheckFailure] = []
@@ -561,6 +628,13 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     wait_for_protection: pulumi.Output[bool]
     """Wait until currentProtectionState is ProtectionConfigured after a create or update."""
 
+    allow_replace_with_data: pulumi.Output[bool]
+    """Allow a planned replacement (a change Azure cannot make in place, such as datasource_id, datasource_location,
+    friendly_name or snapshot_resource_group_id): the old instance is removed as on_delete says, so with Delete its
+    recovery points survive only as a soft-deleted instance, and only while the vault's soft delete is On or
+    AlwaysOn.
+    """
+
     timeouts: pulumi.Output[dict[str, str] | None]
     """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
     providers); defaults come from dataprotection:timeouts.
@@ -632,6 +706,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         tags: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         on_delete: pulumi.Input[api.OnDelete] | None = None,
         wait_for_protection: pulumi.Input[bool] | None = None,
+        allow_replace_with_data: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -686,6 +761,11 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             backups, keep the instance) or Retain (leave it untouched). Default: "Delete".
         :param wait_for_protection: Wait until currentProtectionState is ProtectionConfigured after a create or
             update. Default: true. A change of it alone is no change of the resource.
+        :param allow_replace_with_data: Allow a planned replacement (a change Azure cannot make in place, such as
+            datasource_id, datasource_location, friendly_name or snapshot_resource_group_id): the old instance is
+            removed as on_delete says, so with Delete its recovery points survive only as a soft-deleted instance,
+            and only while the vault's soft delete is On or AlwaysOn. Default: false. A change of it alone is no
+            change of the resource.
         :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
             not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
             change of the resource.
@@ -719,6 +799,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             "tags": tags,
             "on_delete": on_delete,
             "wait_for_protection": wait_for_protection,
+            "allow_replace_with_data": allow_replace_with_data,
             "timeouts": timeouts,
         }
         super().__init__(

@@ -108,7 +108,9 @@ class Field:
     is rendered only in response-shaped bodies. ``computed`` fields may be omitted: Azure (or the default) then
     chooses the value and an omitted input never shows as a change. Output fields are authoritative in
     response-shaped renders: an absent output removes what inputs or derivations put at its path. ``diff=False``
-    marks request-only knobs Azure does not echo back. ``flatten`` declares a group: ``type`` is an
+    marks request-only knobs Azure does not echo back; ``plan_only`` marks an opt-in read from the program when a
+    change is planned (``allow_replace_with_data``): it never causes a diff and is never kept in outputs, so removing
+    it from the program leaves nothing behind in the state. ``flatten`` declares a group: ``type`` is an
     :class:`ObjectType` whose fields are inputs of the enclosing object, rendered together under ``path`` (with the
     group's constants) when any of them is set; the group's ``when`` applies to each of them. ``as_derived`` marks
     an output that echoes what a derivation renders at its path: it is read back only when Azure's value differs
@@ -129,6 +131,7 @@ class Field:
     id_part: IdPart | None = None
     read_path: str | None = None
     diff: bool = True
+    plan_only: bool = False
     flatten: bool = False
     as_derived: bool = False
 

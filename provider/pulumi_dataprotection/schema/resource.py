@@ -267,7 +267,7 @@ class ResourceSchema:
         news = self.normalize(new_inputs, is_unknown=is_unknown)
         result = DiffResult()
         for f in self.root.input_leaves:
-            if not f.diff:
+            if not f.diff or f.plan_only:
                 continue
             new = news.get(f.name)
             old = old_outputs.get(f.name)

@@ -65,6 +65,7 @@ SCHEMA = extend(
             "instances: the replacement deletes every backup in it.",
             default=False,
             diff=False,
+            plan_only=True,
         ),
         TIMEOUTS,
     ],
