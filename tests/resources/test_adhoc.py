@@ -123,3 +123,23 @@ def test_a_backup_request_that_never_arrived_is_reported_not_resent(
     text = str(info.value)
     assert "may have reached Azure, but its outcome is unknown" in text
     assert "No backup job of the instance started since then" in text and "was not triggered again" in text
+
+
+def test_reads_inside_an_operation_end_with_its_deadline(instance_id: str, configured: EmulatorHandle) -> None:
+    """A read without a timeout of its own (here the instance's, to find its backup rule) is bounded by the
+    operation's time limit, not by the retry budget (5 retries of a 30 s Retry-After)."""
+    import time
+
+    from pulumi_dataprotection.arm import DeadlineExceededError
+
+    fault = configured.inject_fault("throttle", method="GET", path="/backupInstances/bi-1$", retry_after=30)
+    started = time.monotonic()
+    try:
+        with pytest.raises(DeadlineExceededError) as info:
+            up(AdhocBackupProvider(), {"backup_instance_id": instance_id, "timeouts": {"create": "2s"}})
+    finally:
+        configured.remove_fault(fault)
+    took = time.monotonic() - started
+    assert took < 4.0, f"took {took:.1f}s"
+    assert info.value.stage == "retries" and info.value.code is not None and info.value.status == 429
+    assert "did not finish within 2s" in str(info.value)

@@ -37,7 +37,7 @@ from pulumi_dataprotection.arm.auth import (
     default_credential,
 )
 from pulumi_dataprotection.arm.clouds import is_loopback_host
-from pulumi_dataprotection.arm.deadline import Deadline
+from pulumi_dataprotection.arm.deadline import Deadline, ambient
 from pulumi_dataprotection.arm.errors import (
     AmbiguousActionError,
     ArmError,
@@ -238,7 +238,9 @@ class ArmClient:
         method = method.upper()
         url = self._url(path, api_version, query)
         resource = resource or resource_of(url)
-        deadline, limit = self._deadline(timeout if timeout is not None else self.settings.operation_timeout)
+        deadline, limit = self._deadline(
+            timeout if timeout is not None else ambient() or self.settings.operation_timeout
+        )
         assert deadline is not None and limit is not None
         call = _Call(
             method=method,
@@ -367,8 +369,10 @@ class ArmClient:
     # Internals --------------------------------------------------------------------------------------------------
 
     def _deadline(self, timeout: float | Deadline | None) -> tuple[float | None, float | None]:
-        """(deadline, limit) of a call given `timeout` seconds or a shared Deadline (None: only the retry budgets
-        bound it)."""
+        """(deadline, limit) of a call given `timeout` seconds or a shared Deadline (None: the thread's ambient
+        deadline, see `deadline.bounded`, else only the retry budgets bound it)."""
+        if timeout is None:
+            timeout = ambient()
         if timeout is None:
             return None, None
         if isinstance(timeout, Deadline):

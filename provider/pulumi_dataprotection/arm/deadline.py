@@ -1,9 +1,12 @@
-"""`Deadline`: when one call (or one provider operation made of several calls) must end, and the limit it was given."""
+"""`Deadline`: when one call (or one provider operation made of several calls) must end, and the limit it was given;
+`bounded` makes one the default of every ARM call the current thread makes without a timeout of its own."""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 
@@ -23,3 +26,24 @@ class Deadline:
     def remaining(self, clock: Callable[[], float] = time.monotonic) -> float:
         """Seconds left (negative once passed)."""
         return self.at - clock()
+
+
+_ambient = threading.local()
+
+
+@contextmanager
+def bounded(deadline: Deadline) -> Iterator[None]:
+    """Within the block, ARM calls of this thread without an explicit timeout end by `deadline` (reads made while
+    waiting for a state, listings, ...), so a provider operation cannot outlive its time limit through them."""
+    previous = getattr(_ambient, "deadline", None)
+    _ambient.deadline = deadline
+    try:
+        yield
+    finally:
+        _ambient.deadline = previous
+
+
+def ambient() -> Deadline | None:
+    """The deadline set by the innermost `bounded` block of this thread, if any."""
+    deadline = getattr(_ambient, "deadline", None)
+    return deadline if isinstance(deadline, Deadline) else None

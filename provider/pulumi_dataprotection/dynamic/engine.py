@@ -27,6 +27,7 @@ from pulumi.dynamic import (
 
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import Deadline, ResourceId
+from pulumi_dataprotection.arm.deadline import bounded
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
 from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
@@ -300,16 +301,19 @@ class SchemaProvider(ResourceProvider):
         inputs = self.schema.inputs_of(clean(props))
         ctx = self.context(inputs)
         rid = self.resource_id(inputs)
-        body = self.create_resource(ctx, rid, inputs)
+        with bounded(ctx.timeout("create")):
+            body = self.create_resource(ctx, rid, inputs)
         outs = self.outputs(ctx, rid, inputs, body)
         return CreateResult(str(outs["arm_id"]), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        """GET the resource: outputs and inputs that match what the next diff compares; a 404 drops it."""
+        """GET the resource: outputs and inputs that match what the next diff compares; only a 404 saying the
+        resource is gone drops it (any other raises, see NotFoundError)."""
         base = self.schema.inputs_of(clean(props))
         ctx = self.context(base)
         rid = self.read_id(id_, base)
-        body = self.read_resource(ctx, rid, props)
+        with bounded(ctx.timeout("read")):
+            body = self.read_resource(ctx, rid, props)
         if body is None:
             return ReadResult("", {}, {})
         outs = self.outputs(ctx, rid, base, body)
@@ -328,23 +332,23 @@ class SchemaProvider(ResourceProvider):
         rid = self.read_id(id_, inputs)
         diff = self.schema.diff(clean(olds), inputs)
         changed = [n for n in diff.changed if n in self.body_fields()]
-        if changed:
-            body = self.update_resource(ctx, rid, olds, inputs, changed)
-        else:
-            found = self.read_resource(ctx, rid, olds)
-            if found is None:
-                raise ResourceFailure(
-                    f"{ctx.label} no longer exists in Azure ({rid}); run `pulumi refresh` to drop it from the "
-                    "state, then `pulumi up` to create it again"
-                )
-            body = found
-        return UpdateResult(self.outputs(ctx, rid, inputs, body))
+        with bounded(ctx.timeout("update")):
+            found = (
+                self.update_resource(ctx, rid, olds, inputs, changed) if changed else self.read_resource(ctx, rid, olds)
+            )
+        if found is None:
+            raise ResourceFailure(
+                f"{ctx.label} no longer exists in Azure ({rid}); run `pulumi refresh` to drop it from the "
+                "state, then `pulumi up` to create it again"
+            )
+        return UpdateResult(self.outputs(ctx, rid, inputs, found))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the resource the way the resource type (and its inputs) asks."""
         base = clean(props)
         ctx = self.context(base)
-        self.delete_resource(ctx, self.read_id(id_, self.schema.inputs_of(base)), base)
+        with bounded(ctx.timeout("delete")):
+            self.delete_resource(ctx, self.read_id(id_, self.schema.inputs_of(base)), base)
 
 
 _reported_endpoints: set[str] = set()
