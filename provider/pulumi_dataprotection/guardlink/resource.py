@@ -41,6 +41,7 @@ LINK_SCHEMA = extend(
             "multi-user authorization from the removal of the old link until the new one exists.",
             default=False,
             diff=False,
+            plan_only=True,
         ),
         TIMEOUTS,
     ],
