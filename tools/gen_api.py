@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -505,6 +505,20 @@ def generate() -> dict[Path, str]:
     return files
 
 
+def sync(files: Mapping[Path, str], write: bool, check: bool, command: str) -> int:
+    """Write the generated ``files`` that are missing or stale (``write``), or name them; 1 when ``check`` finds any."""
+    stale = [path for path, text in files.items() if not path.exists() or path.read_text("utf-8") != text]
+    if write:
+        for path in stale:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(files[path], encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
+        return 0
+    for path in stale:
+        print(f"{path.relative_to(ROOT)} is out of date: run `{command}`")
+    return 1 if stale and check else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Show, write or check the generated files."""
     parser = argparse.ArgumentParser(description="The typed API of the resources, generated from their schemas")
@@ -512,16 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode.add_argument("--write", action="store_true", help="regenerate the files")
     mode.add_argument("--check", action="store_true", help="exit 1 when a generated file is out of date")
     args = parser.parse_args(argv)
-    stale = [path for path, text in generate().items() if not path.exists() or path.read_text("utf-8") != text]
-    if args.write:
-        for path, text in generate().items():
-            if path in stale:
-                path.write_text(text, encoding="utf-8")
-                print(f"wrote {path.relative_to(ROOT)}")
-        return 0
-    for path in stale:
-        print(f"{path.relative_to(ROOT)} is out of date: run `{COMMAND}`")
-    return 1 if stale and args.check else 0
+    return sync(generate(), args.write, args.check, COMMAND)
 
 
 if __name__ == "__main__":

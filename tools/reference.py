@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from gen_api import PROVIDERS, Api, Attribute, Param, TypedDictDef, attributes, parameters, sentence
+from gen_api import PROVIDERS, Api, Attribute, Param, TypedDictDef, attributes, parameters, sentence, sync
 
 from pulumi_dataprotection.dynamic import COMMON_OUTPUT_FIELDS, SchemaProvider
 from pulumi_dataprotection.schema import Field
@@ -199,17 +199,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     mode.add_argument("--write", action="store_true", help="rewrite the pages and the README's list")
     mode.add_argument("--check", action="store_true", help="exit 1 when a page or the list is out of date")
     args = parser.parse_args(argv)
-    files = generate()
-    stale = [path for path, text in files.items() if not path.exists() or path.read_text("utf-8") != text]
-    if args.write:
-        DOCS.mkdir(parents=True, exist_ok=True)
-        for path in stale:
-            path.write_text(files[path], encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
-        return 0
-    for path in stale:
-        print(f"{path.relative_to(ROOT)} is out of date: run `{COMMAND}`")
-    return 1 if stale and args.check else 0
+    return sync(generate(), args.write, args.check, COMMAND)
 
 
 if __name__ == "__main__":

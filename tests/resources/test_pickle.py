@@ -11,28 +11,17 @@ import textwrap
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
-from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
 from pulumi_dataprotection.dynamic import SchemaProvider
 from pulumi_dataprotection.emulator import EmulatorHandle
-from pulumi_dataprotection.guard.resource import ResourceGuardProvider
-from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import configure, stack_config
 from tests.resources.helpers import instance_inputs, policy_inputs, vault_inputs
-
-PROVIDERS = [
-    VaultProvider,
-    PolicyProvider,
-    InstanceProvider,
-    AdhocBackupProvider,
-    ResourceGuardProvider,
-    GuardLinkProvider,
-]
+from tests.support.tools import load_tool
 
 
-@pytest.mark.parametrize("cls", PROVIDERS)
+@pytest.mark.parametrize("cls", load_tool("gen_api").PROVIDERS, ids=lambda p: p.title)
 def test_providers_pickle_by_reference_without_state(cls: type[SchemaProvider], configured: EmulatorHandle) -> None:
     provider = cls()
     configure(provider, configured)

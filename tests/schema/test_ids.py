@@ -3,8 +3,6 @@ naming the property and the bad part, without any request; ids that pass can alw
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,17 +23,7 @@ DP = "providers/Microsoft.DataProtection"
 LONG = "v" * 20_000
 
 
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Any attempt to open a connection fails the test."""
-
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError(f"check tried to use the network: {args}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    yield
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 def _vault_with_subscription(value: str) -> dict[str, Any]:

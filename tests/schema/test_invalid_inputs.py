@@ -3,8 +3,7 @@ no network access at all (check is pure)."""
 
 from __future__ import annotations
 
-import socket
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,18 +14,7 @@ from pulumi_dataprotection.schema import CheckFailure, ResourceSchema
 from pulumi_dataprotection.vault.schema import VAULT
 from tests.schema.samples import SUB, instance_inputs, policy_inputs, vault_inputs
 
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Any attempt to open a connection fails the test."""
-
-    def refuse(*args: Any, **kwargs: Any) -> None:
-        raise AssertionError(f"check tried to use the network: {args}")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    yield
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 Edit = Callable[[dict[str, Any]], None]

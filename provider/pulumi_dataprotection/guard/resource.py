@@ -91,15 +91,17 @@ class ResourceGuardProvider(SchemaProvider):
 
     def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
         exists_check(ctx, rid, inputs, "resource guard")
-        return self._put(ctx, rid, GUARD_SCHEMA.to_rest(inputs), "create resource guard", "create")
+        return self._send(ctx, rid, "PUT", GUARD_SCHEMA.to_rest(inputs), "create resource guard", "create")
 
-    def _put(self, ctx: Context, rid: ResourceId, body: dict[str, Any], operation: str, kind: str) -> dict[str, Any]:
+    def _send(
+        self, ctx: Context, rid: ResourceId, method: str, body: dict[str, Any], operation: str, kind: str
+    ) -> dict[str, Any]:
+        """The guard as Azure holds it after the write (read back when the reply has no body)."""
         result = ctx.client.execute(
-            "PUT", rid.path, body, operation=operation, resource=str(rid), timeout=ctx.timeout(kind)
+            method, rid.path, body, operation=operation, resource=str(rid), timeout=ctx.timeout(kind)
         )
-        return result.body if isinstance(result.body, dict) and result.body else self._read(ctx, rid)
-
-    def _read(self, ctx: Context, rid: ResourceId) -> dict[str, Any]:
+        if isinstance(result.body, dict) and result.body:
+            return result.body
         found = ctx.client.get(rid.path, operation="read resource guard", resource=str(rid))
         if found is None:
             raise ResourceFailure(f"{ctx.label}: Azure reported success but the guard cannot be read ({rid})")
@@ -109,19 +111,12 @@ class ResourceGuardProvider(SchemaProvider):
         self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
     ) -> dict[str, Any]:
         if set(changed) <= {"tags"}:
-            result = ctx.client.execute(
-                "PATCH",
-                rid.path,
-                {"tags": inputs.get("tags") or {}},
-                operation="update resource guard tags",
-                resource=str(rid),
-                timeout=ctx.timeout("update"),
-            )
-            return result.body if isinstance(result.body, dict) and result.body else self._read(ctx, rid)
+            tags = {"tags": inputs.get("tags") or {}}
+            return self._send(ctx, rid, "PATCH", tags, "update resource guard tags", "update")
         body = GUARD_SCHEMA.to_rest(inputs)
         if "excluded_operations" in changed:  # an emptied list must still be sent to clear the exclusions
             body.setdefault("properties", {}).setdefault("vaultCriticalOperationExclusionList", [])
-        return self._put(ctx, rid, body, "update resource guard", "update")
+        return self._send(ctx, rid, "PUT", body, "update resource guard", "update")
 
     def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
         try:
