@@ -405,6 +405,7 @@ def test_a_create_waits_for_the_vault_lock_only_within_its_timeout(env: Env) -> 
     assert info.value.stage == "lock wait" and "ran out while waiting for the lock of vault 'vault-1'" in str(
         info.value
     )
+    assert str(info.value).startswith("create backup instance on backupInstances 'bi-1' did not finish within 1s")
 
 
 @pytest.mark.parametrize(

@@ -345,12 +345,18 @@ class ArmClient:
 
     @contextmanager
     def vault_lock(
-        self, vault: str, *, timeout: float | Deadline | None = None, operation: str | None = None
+        self,
+        vault: str,
+        *,
+        timeout: float | Deadline | None = None,
+        operation: str | None = None,
+        resource: str | None = None,
     ) -> Iterator[None]:
         """Hold a vault's write lock across several calls (re-entrant; `vault` is its id or any path under it);
-        with `timeout`, wait for it at most that long (DeadlineExceededError, stage "lock wait")."""
+        with `timeout`, wait for it at most that long (DeadlineExceededError, stage "lock wait", naming
+        `operation` on `resource`)."""
         deadline, limit = self._deadline(timeout)
-        call = _Call("LOCK", vault, None, operation, vault, "request", True, True, False, deadline, limit)
+        call = _Call("LOCK", vault, None, operation, resource or vault, "request", True, True, False, deadline, limit)
         with self._timed_lock(vault_of(vault) or vault, deadline, limit, call):
             yield
 

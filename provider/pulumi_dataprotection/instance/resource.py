@@ -458,7 +458,7 @@ class InstanceProvider(SchemaProvider):
         vault = self._vault(inputs).path
         action = f"{operation} backup instance"
         held: AbstractContextManager[None] = (
-            ctx.client.vault_lock(vault, timeout=ctx.timeout(operation), operation=action)
+            ctx.client.vault_lock(vault, timeout=ctx.timeout(operation), operation=action, resource=str(rid))
             if ctx.client.vault_is_strict(vault)
             else nullcontext()
         )
