@@ -133,7 +133,7 @@ def test_a_read_of_another_vault_is_not_queued_behind_lock_waits(server, make_cl
 
     def write(rid):  # type: ignore[no-untyped-def]
         try:
-            client.execute("PUT", rid.path, {}, operation="create backup instance", timeout=0.3)
+            client.execute("PUT", rid.path, {}, operation="create backup instance", timeout=0.6)
         except DeadlineExceededError as exc:
             return exc.stage
         return "done"
@@ -147,5 +147,7 @@ def test_a_read_of_another_vault_is_not_queued_behind_lock_waits(server, make_cl
         stages = [pool.submit(write, rid) for rid in writes]
         read_at = pool.submit(read).result() - started
         outcomes = [f.result() for f in stages]
-    assert read_at < 1.0, f"the read waited {read_at:.2f}s"
+    assert read_at < 2.0, (
+        f"the read waited {read_at:.2f}s (0.6 s writes: about 1.2 s, 3 s when lock waits were unbounded)"
+    )
     assert "lock wait" in outcomes and "polling" in outcomes
