@@ -46,7 +46,7 @@ unit: $(STAMP)
 test: $(STAMP) engine $(AZURITE) lint
 	PATH="$(ENGINE_BIN):$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
 
-# The full example against the local emulator: emulator and Pulumi state stay in .state/demo (see README.md).
+# The full example against the local emulator: emulator and Pulumi state stay in .state/demo (see docs/demo.md).
 demo: $(STAMP) engine
 	$(BIN)/python tools/demo.py up
 
