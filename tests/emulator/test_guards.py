@@ -3,15 +3,13 @@ operations refused without the guard's authorization (every response checked aga
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 import requests
 
 from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.emulator import helpers
 from tests.emulator.conftest import CheckedArm
-from tests.emulator.test_instances import configured, create_disk_instance
+from tests.emulator.test_instances import code, configured, create_disk_instance
 from tests.support.spec import Spec
 
 SECURITY_SUB = "00000000-0000-0000-0000-0000000000cc"
@@ -19,10 +17,6 @@ GUARD = (
     f"/subscriptions/{SECURITY_SUB}/resourceGroups/rg-security/providers/Microsoft.DataProtection/resourceGuards/guard1"
 )
 PROXY = f"{helpers.vault_path()}/backupResourceGuardProxies/DppResourceGuardProxy"
-
-
-def code(response: requests.Response) -> tuple[int, str]:
-    return response.status_code, response.json()["error"]["code"]
 
 
 def request_id(request_type: str, guard: str = GUARD) -> str:
@@ -46,6 +40,14 @@ def linked(api: CheckedArm, vault: str, guard: str) -> str:
 def unlock(api: CheckedArm, request_type: str, target: str, **kw: object) -> requests.Response:
     body = {"resourceGuardOperationRequests": [request_id(request_type)], "resourceToBeDeleted": target}
     return api.post(f"{PROXY}/unlockDelete", body, **kw)
+
+
+def create_blob_instance(api: CheckedArm, policy: str) -> str:
+    """A configured blob backup instance ``blob1`` of ``policy``."""
+    blob = helpers.instance_path("blob1")
+    api.wait(api.put(blob, {"properties": helpers.blob_instance(policy)}))
+    configured(api, blob)
+    return blob
 
 
 def test_guard_lifecycle_lists_and_request_objects(api: CheckedArm, guard: str) -> None:
@@ -237,9 +239,7 @@ def test_immutable_vault_refuses_deleting_vaulted_data(
     api: CheckedArm, vault: str, blob_policy: str, disk_policy: str
 ) -> None:
     api.wait(api.patch(vault, {"properties": {"securitySettings": {"immutabilitySettings": {"state": "Locked"}}}}))
-    blob = helpers.instance_path("blob1")
-    api.wait(api.put(blob, {"properties": helpers.blob_instance(blob_policy)}))
-    configured(api, blob)
+    blob = create_blob_instance(api, blob_policy)
     refused = api.delete(blob)
     assert code(refused) == (400, "UserErrorOperationNotAllowedOnImmutableVault")
     disk = create_disk_instance(api, disk_policy)  # operational backups are not immutable
@@ -247,20 +247,20 @@ def test_immutable_vault_refuses_deleting_vaulted_data(
     assert api.delete(disk).status_code == 202
 
 
-def shorter_blob_policy() -> dict[str, Any]:
+def create_shorter_blob_policy(api: CheckedArm) -> str:
+    """A blob policy ``short`` whose vaulted retention (3 days) is shorter than ``blob_policy``'s."""
     body = helpers.blob_policy()
     body["properties"]["policyRules"][0]["lifecycles"][0]["deleteAfter"]["duration"] = "P3D"
-    return body
+    path = helpers.policy_path("short")
+    assert api.put(path, body).status_code == 200
+    return path
 
 
 def test_moving_to_a_shorter_retention_needs_the_guard(
     api: CheckedArm, emulator: EmulatorHandle, blob_policy: str, linked: str
 ) -> None:
-    blob = helpers.instance_path("blob1")
-    api.wait(api.put(blob, {"properties": helpers.blob_instance(blob_policy)}))
-    configured(api, blob)
-    shorter = helpers.policy_path("short")
-    assert api.put(shorter, shorter_blob_policy()).status_code == 200
+    blob = create_blob_instance(api, blob_policy)
+    shorter = create_shorter_blob_policy(api)
     moved = {"properties": helpers.blob_instance(shorter)}
     assert code(api.put(blob, moved)) == (400, "UserErrorCriticalOperationUnauthorized")
     emulator.grant_guard_access(GUARD)
@@ -272,10 +272,7 @@ def test_immutable_vault_refuses_moving_to_a_shorter_vaulted_retention(
     api: CheckedArm, vault: str, blob_policy: str
 ) -> None:
     api.wait(api.patch(vault, {"properties": {"securitySettings": {"immutabilitySettings": {"state": "Unlocked"}}}}))
-    blob = helpers.instance_path("blob1")
-    api.wait(api.put(blob, {"properties": helpers.blob_instance(blob_policy)}))
-    configured(api, blob)
-    shorter = helpers.policy_path("short")
-    assert api.put(shorter, shorter_blob_policy()).status_code == 200
+    blob = create_blob_instance(api, blob_policy)
+    shorter = create_shorter_blob_policy(api)
     refused = api.put(blob, {"properties": helpers.blob_instance(shorter)})
     assert code(refused) == (400, "UserErrorOperationNotAllowedOnImmutableVault")

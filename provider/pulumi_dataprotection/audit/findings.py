@@ -223,7 +223,8 @@ _EVIDENCE = {
 }
 
 
-def _finding(code: str, kind: str, name: str, arm_id: str | None, message: str) -> Finding:
+def finding(code: str, kind: str, name: str, arm_id: str | None, message: str) -> Finding:
+    """The finding of rule ``code`` on a resource, with the rule's severity and recommendation."""
     rule = RULES[code]
     return Finding(
         severity=rule.severity,
@@ -245,9 +246,9 @@ def vault_findings(vault: VaultRow) -> Iterable[Finding]:
     name, vid = vault.name, vault.id
     soft = _lower(vault.soft_delete_state)
     if soft == "off":
-        yield _finding("vault-soft-delete-off", "vault", name, vid, "soft delete is Off")
+        yield finding("vault-soft-delete-off", "vault", name, vid, "soft delete is Off")
     elif soft == "on":
-        yield _finding(
+        yield finding(
             "vault-soft-delete-reversible",
             "vault",
             name,
@@ -256,29 +257,29 @@ def vault_findings(vault: VaultRow) -> Iterable[Finding]:
         )
     immutability = _lower(vault.immutability_state)
     if immutability == "disabled":
-        yield _finding("vault-immutability-disabled", "vault", name, vid, "immutability is Disabled")
+        yield finding("vault-immutability-disabled", "vault", name, vid, "immutability is Disabled")
     elif immutability == "unlocked":
-        yield _finding("vault-immutability-unlocked", "vault", name, vid, "immutability is Unlocked, not Locked")
+        yield finding("vault-immutability-unlocked", "vault", name, vid, "immutability is Unlocked, not Locked")
     redundancy = _lower(vault.redundancy)
     if redundancy == "locallyredundant":
         if vault.production:
             tags = ", ".join(f"{k}={v}" for k, v in vault.tags.items())
-            yield _finding(
+            yield finding(
                 "vault-lrs-production", "vault", name, vid, f"LocallyRedundant storage on a production vault ({tags})"
             )
         else:
-            yield _finding("vault-lrs", "vault", name, vid, "LocallyRedundant storage")
+            yield finding("vault-lrs", "vault", name, vid, "LocallyRedundant storage")
     if redundancy == "georedundant" and _lower(vault.cross_region_restore_state) not in ("enabled", ""):
-        yield _finding("vault-geo-without-crr", "vault", name, vid, "GeoRedundant, cross-region restore Disabled")
+        yield finding("vault-geo-without-crr", "vault", name, vid, "GeoRedundant, cross-region restore Disabled")
     if vault.encryption is not None and not vault.encryption.startswith("customer-managed"):
-        yield _finding("vault-no-cmk", "vault", name, vid, vault.encryption)
+        yield finding("vault-no-cmk", "vault", name, vid, vault.encryption)
     if _lower(vault.identity) == "none":
-        yield _finding("vault-no-identity", "vault", name, vid, "no managed identity")
+        yield finding("vault-no-identity", "vault", name, vid, "no managed identity")
     if vault.provisioning_state is not None and _lower(vault.provisioning_state) != "succeeded":
-        yield _finding("vault-not-provisioned", "vault", name, vid, f"provisioning state {vault.provisioning_state}")
+        yield finding("vault-not-provisioned", "vault", name, vid, f"provisioning state {vault.provisioning_state}")
     missing = [f for f in _EVIDENCE["vault"] if getattr(vault, f) is None]
     if missing:
-        yield _finding("evidence-missing", "vault", name, vid, f"not recorded: {', '.join(missing)}")
+        yield finding("evidence-missing", "vault", name, vid, f"not recorded: {', '.join(missing)}")
 
 
 def policy_findings(policy: PolicyRow, min_retention_days: float) -> Iterable[Finding]:
@@ -286,7 +287,7 @@ def policy_findings(policy: PolicyRow, min_retention_days: float) -> Iterable[Fi
     name, pid = policy.name, policy.id
     longest = policy.longest_retention_days
     if longest is not None and longest < min_retention_days:
-        yield _finding(
+        yield finding(
             "policy-short-retention",
             "policy",
             name,
@@ -300,7 +301,7 @@ def policy_findings(policy: PolicyRow, min_retention_days: float) -> Iterable[Fi
         and set(policy.data_stores) == {"OperationalStore"}
         and "VaultStore" in kind.retention_datastores
     ):
-        yield _finding(
+        yield finding(
             "policy-operational-only",
             "policy",
             name,
@@ -308,7 +309,7 @@ def policy_findings(policy: PolicyRow, min_retention_days: float) -> Iterable[Fi
             f"{kind.title} backups are kept only in OperationalStore although VaultStore is available",
         )
     if not policy.used_by:
-        yield _finding("policy-unused", "policy", name, pid, "not used by any backup instance in the export")
+        yield finding("policy-unused", "policy", name, pid, "not used by any backup instance in the export")
     missing = [
         label
         for label, known in (
@@ -318,7 +319,7 @@ def policy_findings(policy: PolicyRow, min_retention_days: float) -> Iterable[Fi
         if not known
     ]
     if missing:
-        yield _finding("evidence-missing", "policy", name, pid, f"not recorded: {', '.join(missing)}")
+        yield finding("evidence-missing", "policy", name, pid, f"not recorded: {', '.join(missing)}")
 
 
 def instance_findings(
@@ -332,14 +333,14 @@ def instance_findings(
         detail = f"protection state {instance.protection_state}"
         if instance.protection_error:
             detail += f": {instance.protection_error}"
-        yield _finding(
+        yield finding(
             "instance-protection-pending" if pending else "instance-not-protected", "instance", name, iid, detail
         )
     vault = vaults.get(_lower(instance.vault_id))
     if _lower(instance.on_delete) == "delete":
         if vault is not None and _lower(vault.soft_delete_state) == "off":
             message = f"on_delete Delete in vault {vault.name}, whose soft delete is Off"
-            yield _finding("instance-delete-unrecoverable", "instance", name, iid, message)
+            yield finding("instance-delete-unrecoverable", "instance", name, iid, message)
         else:
             if vault is None or vault.soft_delete_state is None:
                 window = "the vault's soft delete state is unknown"
@@ -347,9 +348,9 @@ def instance_findings(
                 window = f"soft delete keeps them {vault.soft_delete_retention_days} days"
             else:
                 window = f"soft delete is {vault.soft_delete_state}"
-            yield _finding("instance-delete-on-destroy", "instance", name, iid, f"on_delete Delete ({window})")
+            yield finding("instance-delete-on-destroy", "instance", name, iid, f"on_delete Delete ({window})")
     if instance.policy_id and _lower(instance.policy_id) not in policies:
-        yield _finding(
+        yield finding(
             "instance-policy-outside-export",
             "instance",
             name,
@@ -358,4 +359,4 @@ def instance_findings(
         )
     missing = [f for f in _EVIDENCE["instance"] if getattr(instance, f) is None]
     if missing:
-        yield _finding("evidence-missing", "instance", name, iid, f"not recorded: {', '.join(missing)}")
+        yield finding("evidence-missing", "instance", name, iid, f"not recorded: {', '.join(missing)}")

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from pulumi_dataprotection.arm import ResourceId
-from pulumi_dataprotection.audit.findings import RULES
+from pulumi_dataprotection.audit.findings import finding
 from pulumi_dataprotection.audit.model import Finding, InstanceRow
 from pulumi_dataprotection.restore.api import RestoreApi, newest, parse_time, vault_of
 from pulumi_dataprotection.restore.drill import backup_datastores
@@ -23,16 +23,7 @@ CONTINUOUS_GRACE = timedelta(hours=24)
 
 
 def _finding(code: str, row: InstanceRow, message: str) -> Finding:
-    rule = RULES[code]
-    return Finding(
-        severity=rule.severity,
-        code=code,
-        resource_kind="instance",
-        resource=row.name,
-        resource_id=row.id,
-        message=message,
-        recommendation=rule.recommendation,
-    )
+    return finding(code, "instance", row.name, row.id, message)
 
 
 def schedule_period(policy: Mapping[str, Any] | None) -> timedelta | None:
