@@ -19,7 +19,7 @@ import re
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -505,10 +505,24 @@ def generate() -> dict[Path, str]:
     return files
 
 
-def sync(files: Mapping[Path, str], write: bool, check: bool, command: str) -> int:
-    """Write the generated ``files`` that are missing or stale (``write``), or name them; 1 when ``check`` finds any."""
+def sync(
+    argv: Sequence[str] | None,
+    description: str,
+    helps: tuple[str, str],
+    expected: Callable[[], dict[Path, str]],
+    command: str,
+) -> int:
+    """A generator's command line: name the generated files that are missing or stale, rewrite them (``--write``)
+    or exit 1 when there are any (``--check``); ``expected`` gives every generated file's path and content, ``helps``
+    the help texts of the two options."""
+    parser = argparse.ArgumentParser(description=description)
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help=helps[0])
+    mode.add_argument("--check", action="store_true", help=helps[1])
+    args = parser.parse_args(argv)
+    files = expected()
     stale = [path for path, text in files.items() if not path.exists() or path.read_text("utf-8") != text]
-    if write:
+    if args.write:
         for path in stale:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(files[path], encoding="utf-8")
@@ -516,17 +530,18 @@ def sync(files: Mapping[Path, str], write: bool, check: bool, command: str) -> i
         return 0
     for path in stale:
         print(f"{path.relative_to(ROOT)} is out of date: run `{command}`")
-    return 1 if stale and check else 0
+    return 1 if stale and args.check else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Show, write or check the generated files."""
-    parser = argparse.ArgumentParser(description="The typed API of the resources, generated from their schemas")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help="regenerate the files")
-    mode.add_argument("--check", action="store_true", help="exit 1 when a generated file is out of date")
-    args = parser.parse_args(argv)
-    return sync(generate(), args.write, args.check, COMMAND)
+    return sync(
+        argv,
+        "The typed API of the resources, generated from their schemas",
+        ("regenerate the files", "exit 1 when a generated file is out of date"),
+        generate,
+        COMMAND,
+    )
 
 
 if __name__ == "__main__":

@@ -9,7 +9,6 @@ API written by tools/gen_api.py) and the README's list of them, so the documenta
 
 from __future__ import annotations
 
-import argparse
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -194,12 +193,13 @@ def generate() -> dict[Path, str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Show, write or check the reference."""
-    parser = argparse.ArgumentParser(description="Reference pages of the resources, generated from their schemas")
-    mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--write", action="store_true", help="rewrite the pages and the README's list")
-    mode.add_argument("--check", action="store_true", help="exit 1 when a page or the list is out of date")
-    args = parser.parse_args(argv)
-    return sync(generate(), args.write, args.check, COMMAND)
+    return sync(
+        argv,
+        "Reference pages of the resources, generated from their schemas",
+        ("rewrite the pages and the README's list", "exit 1 when a page or the list is out of date"),
+        generate,
+        COMMAND,
+    )
 
 
 if __name__ == "__main__":

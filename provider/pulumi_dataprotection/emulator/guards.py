@@ -341,13 +341,7 @@ def delete_guard(svc: Service, call: Call) -> Reply:
 
 
 def _list_guards(svc: Service, call: Call, *, by_group: bool) -> Reply:
-    p = call.params
-    docs = [
-        d
-        for d in svc.store.select(GUARD)
-        if d["sub"].lower() == p["sub"].lower() and (not by_group or d["rg"].lower() == p["rg"].lower())
-    ]
-    return Reply(200, {"value": [render_guard(d) for d in docs]})
+    return Reply(200, {"value": [render_guard(d) for d in svc.in_scope(GUARD, call, by_group=by_group)]})
 
 
 def list_guards_in_group(svc: Service, call: Call) -> Reply:

@@ -101,6 +101,16 @@ class Service:
             raise resource_not_found(ids.VAULT_TYPE, p["vault"], p["rg"])
         return doc
 
+    def in_scope(self, kind: str, call: Call, *, by_group: bool) -> list[JSON]:
+        """The tracked resources of ``kind`` (vaults, resource guards) in the URL's subscription, and in its resource
+        group when ``by_group``."""
+        p = call.params
+        return [
+            d
+            for d in self.store.select(kind)
+            if d["sub"].lower() == p["sub"].lower() and (not by_group or d["rg"].lower() == p["rg"].lower())
+        ]
+
     def child(self, kind: str, vault: JSON, collection: str, name: str) -> JSON:
         """A child document of a vault, or DataProtection's 404."""
         doc = self.store.get(kind, ids.child_id(vault["id"], collection, name))

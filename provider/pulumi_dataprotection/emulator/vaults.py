@@ -138,13 +138,7 @@ def _identity(svc: Service, requested: JSON | None, existing: JSON | None) -> JS
 
 
 def _list(svc: Service, call: Call, *, by_group: bool) -> Reply:
-    p = call.params
-    docs = [
-        d
-        for d in svc.store.select(VAULT)
-        if d["sub"].lower() == p["sub"].lower() and (not by_group or d["rg"].lower() == p["rg"].lower())
-    ]
-    return Reply(200, {"value": [render.vault(d) for d in docs]})
+    return Reply(200, {"value": [render.vault(d) for d in svc.in_scope(VAULT, call, by_group=by_group)]})
 
 
 def list_in_group(svc: Service, call: Call) -> Reply:
