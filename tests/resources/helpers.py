@@ -6,6 +6,7 @@ from typing import Any
 
 from pulumi.dynamic import ResourceProvider
 
+from pulumi_dataprotection.dynamic.adoption import OWNER_KEY
 from pulumi_dataprotection.policy.builders import aks_policy
 from tests.support.emulator import SUBSCRIPTION
 
@@ -52,7 +53,8 @@ def instance_inputs(
 
 def checked(provider: ResourceProvider, news: dict[str, Any], olds: dict[str, Any] | None = None) -> dict[str, Any]:
     """``check`` must pass; returns the checked inputs (what the engine hands to diff/create/update)."""
-    result = provider.check(olds or {}, {**news, "__provider": "serialized-provider"})
+    marker = {OWNER_KEY: "test-owner"} if getattr(provider, "marks_owner", False) else {}
+    result = provider.check(olds or {}, {**news, "__provider": "serialized-provider", **marker})
     assert result.failures == [], [(f.property, f.reason) for f in result.failures]
     return result.inputs
 
@@ -66,7 +68,7 @@ def up(provider: ResourceProvider, news: dict[str, Any]) -> tuple[str, dict[str,
 
 def update(provider: ResourceProvider, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> dict[str, Any]:
     """check + diff (must be an in-place change) + update: the new outputs."""
-    inputs = checked(provider, news)
+    inputs = checked(provider, news, olds)
     diff = provider.diff(id_, olds, inputs)
     assert diff.changes and not diff.replaces, diff.__dict__
     result = provider.update(id_, olds, inputs)

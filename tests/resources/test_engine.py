@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pulumi_dataprotection.dynamic.adoption import OWNER_TAG
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from tests.support.emulator import SUBSCRIPTION
 from tests.support.engine import run_pulumi, write_project
@@ -80,7 +81,7 @@ def test_up_then_preview_has_no_changes(
     assert subprocess_emulator.token not in exported
     assert "secret-owner-7731" not in exported, "a secret input leaked into the state in plaintext"
     vault_put = next(e for e in subprocess_emulator.request_log() if e["method"] == "PUT")
-    assert vault_put["body"]["tags"] == {"owner": "secret-owner-7731"}
+    assert vault_put["body"]["tags"] == {"owner": "secret-owner-7731", OWNER_TAG: vault_put["body"]["tags"][OWNER_TAG]}
     resources = {r["type"]: r for r in json.loads(exported)["deployment"]["resources"]}
     instance = resources["pulumi-python:dynamic/dataprotection:BackupInstance"]["outputs"]
     assert instance["on_delete"] == "Delete" and instance["api_version"] == "2025-09-01"

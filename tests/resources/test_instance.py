@@ -14,6 +14,7 @@ from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import OperationFailedError
 from pulumi_dataprotection.arm.locks import PROCESS_VAULT_LOCKS
 from pulumi_dataprotection.dynamic import PlanError, ResourceFailure
+from pulumi_dataprotection.dynamic.adoption import OWNER_KEY
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from pulumi_dataprotection.instance import resource as instance_resource
 from pulumi_dataprotection.instance.resource import InstanceProvider
@@ -72,7 +73,9 @@ def test_create_validates_first_then_waits_for_protection(env: Env) -> None:
     assert outs["datasource_info"] is None is outs["datasource_set_info"], "echoes of the inputs are not kept"
 
     read = env.provider.read(id_, outs)
-    assert env.provider.diff(id_, read.outs or {}, checked(env.provider, env.inputs())).changes is False
+    assert (
+        env.provider.diff(id_, read.outs or {}, checked(env.provider, env.inputs(), read.outs or {})).changes is False
+    )
 
 
 def test_validate_for_backup_failure_writes_nothing(env: Env) -> None:
@@ -141,9 +144,10 @@ def test_on_delete_change_needs_no_request(env: Env) -> None:
 def test_datasource_or_vault_change_replaces_when_allowed(env: Env) -> None:
     id_, outs = up(env.provider, env.inputs())
     allow = {"allow_replace_with_data": True}
-    plan = env.provider.diff(id_, outs, checked(env.provider, env.inputs(cluster="aks-2", **allow)))
+    plan = env.provider.diff(id_, outs, checked(env.provider, env.inputs(cluster="aks-2", **allow), outs))
     assert set(plan.replaces or []) == {"datasource_id", "friendly_name"} and plan.delete_before_replace is True
-    renamed = env.provider.diff(id_, outs, checked(env.provider, env.inputs(name="bi-2", cluster="aks-2", **allow)))
+    renamed_news = checked(env.provider, env.inputs(name="bi-2", cluster="aks-2", **allow), outs)
+    renamed = env.provider.diff(id_, outs, renamed_news)
     assert set(renamed.replaces or []) == {"name", "datasource_id", "friendly_name"}
     assert renamed.delete_before_replace is False
 
@@ -350,7 +354,8 @@ def test_a_vault_that_refuses_writes_during_protection_is_learned_and_then_not_h
     since = env.since()
     with ThreadPoolExecutor(max_workers=3) as pool:
         assert list(pool.map(create, range(2, 5))) == ["ProtectionConfigured"] * 3
-    assert [e["status"] for e in env.handle.request_log(since) if e["status"] >= 400] == [], "no refusal once learned"
+    refusals = [e["status"] for e in env.handle.request_log(since) if e["status"] in (406, 409)]
+    assert refusals == [], "no refusal once learned"
 
 
 def test_validate_in_preview_reports_service_errors_during_check(env: Env) -> None:
@@ -462,3 +467,32 @@ def test_a_404_that_does_not_say_gone_never_drops_the_instance(env: Env) -> None
     assert _state(env) == "ProtectionConfigured"
     env.provider.delete(id_, outs)
     assert env.provider.read(id_, outs).id == "", "the instance's own not-found still means gone"
+
+
+def test_an_instance_made_by_another_tool_is_not_overwritten_and_is_adopted_only_when_asked(env: Env) -> None:
+    id_, made = up(env.provider, env.inputs(included_namespaces=["payments"], tags={"by": "cli"}))
+    since = env.since()
+    other = {"__provider": "serialized", OWNER_KEY: "another-stack"}
+
+    refused = env.provider.check({}, {**env.inputs(), **other})
+    assert [f.property for f in refused.failures] == ["adopt_existing"]
+    with pytest.raises(ResourceFailure, match="not taken over"):
+        env.provider.create({**checked(env.provider, env.inputs()), OWNER_KEY: "another-stack"})
+    assert env.handle.writes(since) == []
+
+    adopt = {"adopt_existing": True, "on_delete": "Retain"}
+    planned = env.provider.check({}, {**env.inputs(**adopt), **other})
+    assert planned.failures == []
+    assert 'included_namespaces[0]: "payments" in Azure -> "default" in the program' in planned.inputs["adoption"]
+    assert 'tags: {"by": "cli"} in Azure -> null in the program' in planned.inputs["adoption"]
+
+    matching = env.provider.check(
+        {}, {**env.inputs(included_namespaces=["payments"], tags={"by": "cli"}, **adopt), **other}
+    )
+    assert "nothing is written" in matching.inputs["adoption"]
+    outs = env.provider.create(matching.inputs).outs
+    assert outs is not None and outs["arm_id"] == id_ and outs["protection_state"] == "ProtectionConfigured"
+    assert env.handle.writes(since) == []
+    env.provider.delete(id_, outs)
+    assert env.handle.writes(since) == [] and _state(env) == "ProtectionConfigured"
+    assert made["tags"] == {"by": "cli"}, "the owner marker never shows in the outputs"

@@ -47,7 +47,7 @@ def test_an_unchanged_policy_is_never_put_again(
     read = provider.read(id_, outs)
     assert read.inputs is not None and read.inputs["name_prefix"] == "aks-policy"
     for olds in (outs, read.outs or {}):
-        assert provider.diff(id_, olds, checked(provider, policy_inputs(vault_id))).changes is False
+        assert provider.diff(id_, olds, checked(provider, policy_inputs(vault_id), olds)).changes is False
     assert configured.writes(since) == []
 
 
@@ -83,14 +83,16 @@ def test_a_fixed_name_cannot_change_content(provider: PolicyProvider, vault_id: 
     id_, outs = up(provider, policy_inputs(vault_id, name="daily"))
     assert id_.endswith("/backupPolicies/daily") and outs["name_prefix"] is None
 
-    changed = checked(provider, policy_inputs(vault_id, name="daily", **aks_policy(retention=Retention("P14D"))))
+    changed = checked(provider, policy_inputs(vault_id, name="daily", **aks_policy(retention=Retention("P14D"))), outs)
     with pytest.raises(PlanError) as err:
         provider.diff(id_, outs, changed)
     message = str(err.value)
     assert "UserErrorBMSUpdatePolicyNotSupported" in message and "remove `name`" in message
     assert "kept 7 days" in message and "kept 14 days" in message
 
-    renamed = checked(provider, policy_inputs(vault_id, name="daily-v2", **aks_policy(retention=Retention("P14D"))))
+    renamed = checked(
+        provider, policy_inputs(vault_id, name="daily-v2", **aks_policy(retention=Retention("P14D"))), outs
+    )
     assert provider.diff(id_, outs, renamed).delete_before_replace is False
 
 
@@ -111,15 +113,34 @@ def test_invalid_rules_are_check_failures(provider: PolicyProvider, vault_id: st
     assert any(f.property == "policy_rules[0].data_store" for f in result.failures), result.failures
 
 
-def test_create_adopts_an_identical_policy_and_refuses_a_different_one(
+def test_an_existing_policy_is_adopted_only_with_adopt_existing_and_identical_content(
     provider: PolicyProvider, vault_id: str, configured: EmulatorHandle
 ) -> None:
     up(provider, policy_inputs(vault_id, name="shared"))
     since = configured.request_log()[-1]["seq"]
-    up(provider, policy_inputs(vault_id, name="shared"))
+    refused = provider.check({}, policy_inputs(vault_id, name="shared"))
+    assert [f.property for f in refused.failures] == ["adopt_existing"]
+    assert "was not created by this stack" in refused.failures[0].reason
+    with pytest.raises(ResourceFailure, match=r"not taken over.*adopt_existing=True and on_delete"):
+        provider.create(policy_inputs(vault_id, name="shared"))
+
+    adopt = {"adopt_existing": True, "on_delete": "Retain"}
+    planned = checked(provider, policy_inputs(vault_id, name="shared", **adopt))
+    assert (
+        planned["adoption"]
+        == "adopts the existing resource (destroy: Retain); it matches the program: nothing is written"
+    )
+    _, outs = up(provider, policy_inputs(vault_id, name="shared", **adopt))
+    assert outs["adoption"] == planned["adoption"] and outs["on_delete"] == "Retain"
+    provider.delete(outs["arm_id"], outs)
     assert configured.writes(since) == []
-    with pytest.raises(ResourceFailure, match="already exists in the vault with different content"):
-        up(provider, policy_inputs(vault_id, name="shared", **aks_policy(retention=Retention("P14D"))))
+
+    longer = aks_policy(retention=Retention("P14D"))
+    different = provider.check({}, policy_inputs(vault_id, name="shared", **adopt, **longer))
+    assert [f.property for f in different.failures] == ["policy_rules[1].lifecycles[0].delete_after"]
+    reason = different.failures[0].reason
+    assert "where Azure cannot change an existing resource" in reason
+    assert '"P7D"' in reason and '"P14D"' in reason and "in Azure ->" in reason
 
 
 def test_deleting_a_policy_in_use_explains_why(provider: PolicyProvider, vault_id: str) -> None:

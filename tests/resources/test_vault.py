@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
+from pulumi.dynamic import CheckResult
 
 from pulumi_dataprotection.arm import OperationTimeoutError
 from pulumi_dataprotection.dynamic import PlanError, ResourceFailure
+from pulumi_dataprotection.dynamic.adoption import OWNER_KEY
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.helpers import RG, checked, instance_inputs, policy_inputs, up, update, vault_inputs
@@ -45,7 +49,7 @@ def test_refresh_then_diff_is_empty_and_404_drops_the_vault(
     assert read.id == id_
     assert read.inputs is not None and read.inputs["redundancy"] == "ZoneRedundant"
     assert read.inputs["arm_id"] == id_, "read inputs have the shape of checked inputs (see known_outputs)"
-    assert not provider.diff(id_, read.outs or {}, checked(provider, inputs)).changes
+    assert not provider.diff(id_, read.outs or {}, checked(provider, inputs, read.outs or {})).changes
 
     provider.delete(id_, outs)
     gone = provider.read(id_, outs)
@@ -111,30 +115,55 @@ def test_create_refuses_an_existing_vault_whose_create_only_settings_differ(
 ) -> None:
     up(provider, vault_inputs())
     since = configured.request_log()[-1]["seq"]
-    for extra in ({}, {"adopt_existing": True}):
-        with pytest.raises(ResourceFailure, match=r"redundancy is 'LocallyRedundant' in Azure, 'GeoRedundant'") as err:
-            up(provider, vault_inputs(redundancy="GRS", **extra))
-        assert "pulumi import" not in str(err.value)
+    with pytest.raises(ResourceFailure, match=r"redundancy is 'LocallyRedundant' in Azure, 'GeoRedundant'"):
+        up(provider, vault_inputs(redundancy="GRS"))
+    adopt = {"adopt_existing": True, "on_delete": "Retain"}
+    failures = provider.check({}, {**vault_inputs(redundancy="GRS", **adopt), OWNER_KEY: "another-stack"}).failures
+    assert [f.property for f in failures] == ["redundancy"]
+    assert 'redundancy: "LocallyRedundant" in Azure -> "GeoRedundant" in the program' in failures[0].reason
     assert configured.writes(since) == []
 
 
-def test_a_vault_in_use_is_taken_over_only_with_adopt_existing(
+def as_another_stack(provider: VaultProvider, news: dict[str, Any]) -> CheckResult:
+    """``check`` of ``news`` by the same resource of another stack (another owner marker)."""
+    return provider.check({}, {**news, "__provider": "serialized", OWNER_KEY: "another-stack"})
+
+
+def test_an_existing_vault_is_taken_over_only_with_adopt_existing_even_when_empty_and_matching(
     provider: VaultProvider, configured: EmulatorHandle
 ) -> None:
-    from pulumi_dataprotection.policy.resource import PolicyProvider
-
     id_, _ = up(provider, vault_inputs())
-    up(PolicyProvider(), policy_inputs(id_))
     since = configured.request_log()[-1]["seq"]
-    with pytest.raises(ResourceFailure, match=r"is in use \(aks-policy-\w+\).*adopt_existing=True") as err:
-        up(provider, vault_inputs(soft_delete_retention_days=30))
-    assert "pulumi import" not in str(err.value)
+
+    refused = as_another_stack(provider, vault_inputs())
+    assert [f.property for f in refused.failures] == ["adopt_existing"]
+    assert "was not created by this stack" in refused.failures[0].reason
+    with pytest.raises(ResourceFailure, match=r"not taken over.*set adopt_existing=True and on_delete"):
+        provider.create({**checked(provider, vault_inputs()), OWNER_KEY: "another-stack"})
+    needs_on_delete = as_another_stack(provider, vault_inputs(adopt_existing=True))
+    assert [f.property for f in needs_on_delete.failures] == ["on_delete"]
     assert configured.writes(since) == []
 
-    adopted_id, adopted = up(provider, vault_inputs(soft_delete_retention_days=30, adopt_existing=True))
-    assert adopted_id == id_ and adopted["soft_delete_retention_days"] == 30
-    assert adopted["adopt_existing"] is True
-    assert not provider.diff(id_, adopted, checked(provider, vault_inputs(soft_delete_retention_days=30))).changes
+    adopt = {"adopt_existing": True, "on_delete": "Retain"}
+    same = as_another_stack(provider, vault_inputs(**adopt))
+    assert same.failures == [] and "it matches the program: nothing is written" in same.inputs["adoption"]
+    result = provider.create(same.inputs)
+    adopted_id, adopted = result.id, result.outs
+    assert adopted_id == id_ and adopted is not None and adopted["adoption"] == same.inputs["adoption"]
+    assert configured.writes(since) == []
+
+    planned = as_another_stack(provider, vault_inputs(soft_delete_retention_days=30, tags={"team": "a"}, **adopt))
+    assert planned.failures == []
+    assert "soft_delete_retention_days: 14 in Azure -> 30 in the program" in planned.inputs["adoption"]
+    assert 'tags: null in Azure -> {"team": "a"} in the program' in planned.inputs["adoption"]
+    changed = provider.create(planned.inputs).outs
+    assert changed is not None and changed["soft_delete_retention_days"] == 30 and changed["adopt_existing"] is True
+    assert [w["method"] for w in configured.writes(since)] == ["PATCH"]
+    same_again = checked(provider, vault_inputs(soft_delete_retention_days=30, tags={"team": "a"}, **adopt), changed)
+    assert not provider.diff(id_, changed, same_again).changes
+
+    provider.delete(id_, changed)
+    assert [w["method"] for w in configured.writes(since)] == ["PATCH"], "on_delete=Retain sends nothing"
 
 
 def test_checked_inputs_carry_the_arm_id_so_dependents_stay_known_in_preview(provider: VaultProvider) -> None:
@@ -147,16 +176,16 @@ def test_checked_inputs_carry_the_arm_id_so_dependents_stay_known_in_preview(pro
     instance_id, instance_outs = up(instance, instance_inputs(id_, policy_id))
 
     # A preview of a vault update: the engine uses the vault's checked inputs as its state.
-    news = checked(provider, vault_inputs(soft_delete_retention_days=30))
+    news = checked(provider, vault_inputs(soft_delete_retention_days=30), outs)
     assert news["arm_id"] == id_
     plan = provider.diff(id_, outs, news)
     assert plan.changes and plan.replaces == []
-    assert not provider.diff(id_, outs, checked(provider, vault_inputs())).changes
+    assert not provider.diff(id_, outs, checked(provider, vault_inputs(), outs)).changes
 
-    policy_news = checked(policy, policy_inputs(news["arm_id"]))
+    policy_news = checked(policy, policy_inputs(news["arm_id"]), policy_outs)
     assert (policy_news["arm_id"], policy_news["summary"]) == (policy_id, policy_outs["summary"])
     assert not policy.diff(policy_id, policy_outs, policy_news).changes
-    instance_news = checked(instance, instance_inputs(news["arm_id"], policy_news["arm_id"]))
+    instance_news = checked(instance, instance_inputs(news["arm_id"], policy_news["arm_id"]), instance_outs)
     assert instance_news["arm_id"] == instance_id
     assert not instance.diff(instance_id, instance_outs, instance_news).changes
 
@@ -168,19 +197,19 @@ def test_checked_inputs_carry_the_arm_id_so_dependents_stay_known_in_preview(pro
 def test_one_way_changes_fail_at_preview(provider: VaultProvider) -> None:
     id_, outs = up(provider, vault_inputs())
     with pytest.raises(PlanError, match=r"soft_delete_state cannot change from 'AlwaysOn' to 'On'") as err:
-        provider.diff(id_, outs, checked(provider, vault_inputs(soft_delete_state="On")))
+        provider.diff(id_, outs, checked(provider, vault_inputs(soft_delete_state="On"), outs))
     assert "allow_replace_with_data" in str(err.value)
 
     crr = {**outs, "cross_region_restore_state": "Enabled"}
     with pytest.raises(PlanError, match="cross_region_restore_state"):
-        provider.diff(id_, crr, checked(provider, vault_inputs(cross_region_restore_state="Disabled")))
+        provider.diff(id_, crr, checked(provider, vault_inputs(cross_region_restore_state="Disabled"), crr))
 
     locked = {**outs, "immutability_state": "Locked"}
     with pytest.raises(PlanError, match="immutability_state"):
-        provider.diff(id_, locked, checked(provider, vault_inputs(immutability_state="Unlocked")))
+        provider.diff(id_, locked, checked(provider, vault_inputs(immutability_state="Unlocked"), locked))
 
     allowed = provider.diff(
-        id_, outs, checked(provider, vault_inputs(soft_delete_state="On", allow_replace_with_data=True))
+        id_, outs, checked(provider, vault_inputs(soft_delete_state="On", allow_replace_with_data=True), outs)
     )
     assert allowed.replaces == ["soft_delete_state"] and allowed.delete_before_replace is True
 
@@ -190,20 +219,22 @@ def test_replacing_a_vault_is_planned_when_empty_and_refused_when_it_holds_backu
     from pulumi_dataprotection.policy.resource import PolicyProvider
 
     id_, outs = up(provider, vault_inputs())
-    plan = provider.diff(id_, outs, checked(provider, vault_inputs(redundancy="GRS")))
+    plan = provider.diff(id_, outs, checked(provider, vault_inputs(redundancy="GRS"), outs))
     assert plan.replaces == ["redundancy"] and plan.delete_before_replace is True
 
     policy_id, _ = up(PolicyProvider(), policy_inputs(id_))
     up(InstanceProvider(), instance_inputs(id_, policy_id))
     with pytest.raises(PlanError, match=r"holds 1 backup instance\(s\) \(bi-1\)"):
-        provider.diff(id_, outs, checked(provider, vault_inputs(redundancy="GRS")))
-    forced = provider.diff(id_, outs, checked(provider, vault_inputs(redundancy="GRS", allow_replace_with_data=True)))
+        provider.diff(id_, outs, checked(provider, vault_inputs(redundancy="GRS"), outs))
+    forced = provider.diff(
+        id_, outs, checked(provider, vault_inputs(redundancy="GRS", allow_replace_with_data=True), outs)
+    )
     assert forced.replaces == ["redundancy"]
 
 
 def test_a_new_name_is_a_create_before_delete_replacement(provider: VaultProvider) -> None:
     id_, outs = up(provider, vault_inputs())
-    plan = provider.diff(id_, outs, checked(provider, vault_inputs("vault-2")))
+    plan = provider.diff(id_, outs, checked(provider, vault_inputs("vault-2"), outs))
     assert plan.replaces == ["name"] and plan.delete_before_replace is False
 
 

@@ -1,6 +1,6 @@
 """The ``pulumi-dataprotection`` command line (also ``python -m pulumi_dataprotection``):
 audit, policy-template, permissions,
-backup-now and restore-test, with rich terminal output.
+backup-now, restore-test and import, with rich terminal output.
 
 Exit codes: 0 success; 1 the check failed (audit findings at ``--fail-on``), Azure reported an error, or a backup job
 failed or timed out; 2 the command line or an input file is wrong.
@@ -14,10 +14,10 @@ from collections.abc import Sequence
 
 from pulumi_dataprotection import __version__
 from pulumi_dataprotection.arm import ArmError
-from pulumi_dataprotection.cli import audit, backup_now, permissions, policy_template, restore_test
+from pulumi_dataprotection.cli import audit, backup_now, import_estate, permissions, policy_template, restore_test
 from pulumi_dataprotection.cli.common import EXIT_FAILED, CliError, console, print_error
 
-COMMANDS = (audit, policy_template, permissions, backup_now, restore_test)
+COMMANDS = (audit, policy_template, permissions, backup_now, restore_test, import_estate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pulumi-dataprotection",
         description="Azure Data Protection tools: compliance audit of stack exports, recommended policies, "
-        "permission plans, on-demand backups and restore drills.",
+        "permission plans, on-demand backups, restore drills and import of an existing estate as a program.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)

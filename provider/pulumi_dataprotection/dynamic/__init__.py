@@ -12,7 +12,13 @@ from pulumi_dataprotection.dynamic.engine import (
     wait_until,
 )
 from pulumi_dataprotection.dynamic.fields import TIMEOUT_RULE, TIMEOUTS, extend
-from pulumi_dataprotection.dynamic.resource import MODULE, ArmResource, resource_options, resource_props
+from pulumi_dataprotection.dynamic.resource import (
+    MODULE,
+    ArmResource,
+    ImportNotSupportedError,
+    resource_options,
+    resource_props,
+)
 
 __all__ = [
     "COMMON_OUTPUTS",
@@ -22,6 +28,7 @@ __all__ = [
     "TIMEOUT_RULE",
     "ArmResource",
     "Context",
+    "ImportNotSupportedError",
     "PlanError",
     "ResourceFailure",
     "SchemaProvider",

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from pulumi.dynamic import (
@@ -26,9 +26,10 @@ from pulumi.dynamic import (
 )
 
 from pulumi_dataprotection import config as config_module
-from pulumi_dataprotection.arm import Deadline, ResourceId
+from pulumi_dataprotection.arm import ArmError, Deadline, ResourceId
 from pulumi_dataprotection.arm.deadline import bounded
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
+from pulumi_dataprotection.dynamic import adoption
 from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.unknown import contains_unknown, default_is_unknown
@@ -110,7 +111,10 @@ class SchemaProvider(ResourceProvider):
     ``same_id_replace`` ("delete_first": a replacement that keeps the ARM id deletes the old resource first;
     "refuse": it is a preview error), ``audit_outputs`` (the extra outputs computed by :meth:`audit`, declared as
     output fields), ``named_by`` (inputs that name the resource: when a program sets none of them, the first defaults
-    to the Pulumi resource name) and ``description`` (the resource class's docstring, for the generated API).
+    to the Pulumi resource name), ``description`` (the resource class's docstring, for the generated API),
+    ``adoptable`` (an existing resource is taken over only with ``adopt_existing``, see
+    :mod:`pulumi_dataprotection.dynamic.adoption`) and ``marks_owner`` (creates tag the resource with its owner
+    marker, so an interrupted create of the same resource resumes).
     """
 
     schema: ClassVar[ResourceSchema]
@@ -120,6 +124,8 @@ class SchemaProvider(ResourceProvider):
     same_id_replace: ClassVar[str] = "delete_first"
     audit_outputs: ClassVar[tuple[Field, ...]] = ()
     named_by: ClassVar[tuple[str, ...]] = ()
+    adoptable: ClassVar[bool] = False
+    marks_owner: ClassVar[bool] = False
 
     # -- declared names ----------------------------------------------------------------------------------------
 
@@ -169,6 +175,12 @@ class SchemaProvider(ResourceProvider):
         """Create the resource and return its response body."""
         raise NotImplementedError
 
+    def resume_create(
+        self, ctx: Context, rid: ResourceId, inputs: dict[str, Any], existing: Mapping[str, Any]
+    ) -> JsonObject:
+        """Finish the interrupted create of this very resource (``existing`` carries its owner marker)."""
+        return self.create_resource(ctx, rid, inputs)
+
     def update_resource(
         self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
     ) -> JsonObject:
@@ -214,7 +226,7 @@ class SchemaProvider(ResourceProvider):
     ) -> dict[str, Any]:
         """Outputs from a response ``body`` plus the carried inputs of ``base``, common and audit outputs."""
         out: dict[str, Any] = {n: base[n] for n in self._carried_names() if base.get(n) is not None}
-        values = self.schema.from_rest(body)
+        values = self.schema.from_rest(adoption.strip_marker(body))
         out.update(values)
         arm_id = out.pop("id", None)
         out["arm_id"] = arm_id if isinstance(arm_id, str) and arm_id else body.get("id") or rid.path
@@ -247,6 +259,9 @@ class SchemaProvider(ResourceProvider):
         report_environment_endpoint()
         raw = clean(news)
         failures: list[CheckFailure] = []
+        missing = adoption.missing_on_delete(raw) if self.adoptable else None
+        if missing:
+            failures.append(CheckFailure("on_delete", missing))
         try:
             failures.extend(self.complete(raw))
         except ConfigError as exc:
@@ -263,7 +278,88 @@ class SchemaProvider(ResourceProvider):
                 failures.append(CheckFailure("", str(exc)))
         if not failures:
             inputs.update(self.known_outputs(inputs))
+        owner = news.get(adoption.OWNER_KEY)
+        if self.adoptable and not failures:
+            if clean(olds):
+                if olds.get(adoption.ADOPTION):
+                    inputs[adoption.ADOPTION] = olds[adoption.ADOPTION]
+            elif not has_unknown(inputs):
+                failures.extend(self._preview_existing(inputs, owner))
+        if isinstance(owner, str):
+            inputs[adoption.OWNER_KEY] = owner
         return CheckResult(inputs, failures)
+
+    def _preview_existing(self, inputs: dict[str, Any], owner: Any) -> list[CheckFailure]:
+        """For a resource about to be created: refuse one that exists and is not adopted (a preview error naming
+        ``adopt_existing``), or plan the adoption (the ``adoption`` value lists the differences). A failing read
+        is left to the create, which looks again."""
+        try:
+            ctx = self.probe_context(self.context(inputs))
+            rid = self.resource_id(inputs)
+            existing = self.read_resource(ctx, rid, inputs)
+        except (ArmError, ConfigError, ResourceFailure, KeyError, ValueError):
+            return []
+        if existing is None:
+            return []
+        plan = self.plan_adoption(ctx, rid, inputs, existing, owner)
+        if plan.kind == "refuse":
+            return [CheckFailure("adopt_existing", plan.message)]
+        if plan.impossible:
+            return [CheckFailure(plan.impossible[0].split(":")[0], self._impossible_message(ctx, rid, plan))]
+        inputs[adoption.ADOPTION] = plan.summary(inputs.get("on_delete"))
+        return []
+
+    @staticmethod
+    def probe_context(ctx: Context) -> Context:
+        """``ctx`` with a client that gives up after one quick retry: a preview probe must not wait minutes on an
+        unreachable or throttling endpoint (the create looks again with the full retry policy)."""
+        from pulumi_dataprotection.arm.client import get_client
+        from pulumi_dataprotection.arm.retry import RetryPolicy
+
+        quick = RetryPolicy(max_retries=1, backoff_cap=2.0, budget=10.0, busy_budget=10.0)
+        return replace(ctx, client=get_client(replace(ctx.client.settings, retry=quick)))
+
+    def plan_adoption(
+        self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], existing: Mapping[str, Any], owner: Any
+    ) -> adoption.Plan:
+        """What creating ``inputs`` over the ``existing`` resource does: resume our own create, adopt it (listing
+        what differs, field by field), or refuse."""
+        if self.marks_owner and adoption.owned_by(existing, owner):
+            return adoption.Plan("resume")
+        if not inputs.get("adopt_existing"):
+            return adoption.Plan(
+                "refuse",
+                f"{ctx.label} already exists in Azure ({rid}) and was not created by this stack, so it is not taken "
+                "over. To manage it from this stack set adopt_existing=True and on_delete ('Retain' leaves it in "
+                "Azure on destroy, 'Delete' deletes it), or generate the program with `pulumi-dataprotection "
+                "import`; otherwise choose another name.",
+            )
+        found = self.outputs(ctx, rid, inputs, existing)
+        diff = self.schema.diff(found, inputs)
+        body = self.body_fields()
+        differences, impossible = [], []
+        for path, detail in diff.details.items():
+            top = path.split(".")[0].split("[")[0]
+            if top not in body:
+                continue
+            line = f"{path}: {adoption.show(detail.old)} in Azure -> {adoption.show(detail.new)} in the program"
+            differences.append(line)
+            if detail.replace or not self.updatable_in_place():
+                impossible.append(line)
+        changed = [n for n in diff.changed if n in body]
+        return adoption.Plan("adopt", differences=differences, changed=changed, impossible=impossible)
+
+    def updatable_in_place(self) -> bool:
+        """Whether Azure can change the resource's REST properties in place (policies: no)."""
+        return True
+
+    def _impossible_message(self, ctx: Context, rid: ResourceId, plan: adoption.Plan) -> str:
+        lines = "\n".join(f"  - {line}" for line in plan.impossible)
+        return (
+            f"{ctx.label}: the existing resource ({rid}) differs from the program where Azure cannot change an "
+            f"existing resource:\n{lines}\nSet these inputs to Azure's values to adopt it (`pulumi-dataprotection "
+            "import` writes them), or choose another name to create a new one."
+        )
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Canonical old outputs against new inputs; create-only changes replace; impossible plans raise."""
@@ -301,9 +397,29 @@ class SchemaProvider(ResourceProvider):
         inputs = self.schema.inputs_of(clean(props))
         ctx = self.context(inputs)
         rid = self.resource_id(inputs)
+        owner = props.get(adoption.OWNER_KEY) if self.marks_owner else None
+        summary = None
         with bounded(ctx.timeout("create")):
-            body = self.create_resource(ctx, rid, inputs)
+            existing = self.read_resource(ctx, rid, inputs) if self.adoptable else None
+            if existing is None:
+                body = self.create_resource(ctx, rid, adoption.with_marker(inputs, owner))
+            else:
+                plan = self.plan_adoption(ctx, rid, inputs, existing, owner)
+                if plan.kind == "refuse":
+                    raise ResourceFailure(plan.message)
+                if plan.impossible:
+                    raise ResourceFailure(self._impossible_message(ctx, rid, plan))
+                if plan.kind == "resume":
+                    body = self.resume_create(ctx, rid, adoption.with_marker(inputs, owner), existing)
+                elif plan.changed:
+                    found = self.outputs(ctx, rid, inputs, existing)
+                    body = self.update_resource(ctx, rid, found, inputs, plan.changed)
+                else:
+                    body = dict(existing)
+                summary = plan.summary(inputs.get("on_delete"))
         outs = self.outputs(ctx, rid, inputs, body)
+        if self.adoptable:
+            outs[adoption.ADOPTION] = summary
         return CreateResult(str(outs["arm_id"]), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
@@ -317,8 +433,12 @@ class SchemaProvider(ResourceProvider):
         if body is None:
             return ReadResult("", {}, {})
         outs = self.outputs(ctx, rid, base, body)
+        if self.adoptable:
+            outs[adoption.ADOPTION] = props.get(adoption.ADOPTION)
         inputs = self.schema.inputs_of(outs)
         inputs.update(self.known_outputs(inputs))
+        if outs.get(adoption.ADOPTION):
+            inputs[adoption.ADOPTION] = outs[adoption.ADOPTION]
         return ReadResult(id_ or str(outs["arm_id"]), outs, inputs)
 
     def read_id(self, id_: str, base: Mapping[str, Any]) -> ResourceId:
@@ -341,11 +461,16 @@ class SchemaProvider(ResourceProvider):
                 f"{ctx.label} no longer exists in Azure ({rid}); run `pulumi refresh` to drop it from the "
                 "state, then `pulumi up` to create it again"
             )
-        return UpdateResult(self.outputs(ctx, rid, inputs, found))
+        outs = self.outputs(ctx, rid, inputs, found)
+        if self.adoptable:
+            outs[adoption.ADOPTION] = olds.get(adoption.ADOPTION)
+        return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the resource the way the resource type (and its inputs) asks."""
         base = clean(props)
+        if self.adoptable and base.get("on_delete") == "Retain":
+            return
         ctx = self.context(base)
         with bounded(ctx.timeout("delete")):
             self.delete_resource(ctx, self.read_id(id_, self.schema.inputs_of(base)), base)

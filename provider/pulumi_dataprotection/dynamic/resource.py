@@ -1,5 +1,6 @@
 """What every resource class shares: the outputs every provider returns, the property bag (inputs plus every output
-as a None placeholder, so each one becomes an attribute) and resource options that keep secret fields secret."""
+as a None placeholder, so each one becomes an attribute), the owner marker of adoptable resources, a clear error
+for ``import_=`` and resource options that keep secret fields secret."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import Resource
 
+from pulumi_dataprotection.dynamic.adoption import OWNER_KEY, owner_marker
 from pulumi_dataprotection.dynamic.engine import SchemaProvider
 
 MODULE = "dataprotection"
@@ -21,6 +23,35 @@ class ArmResource(Resource):
     arm_id: pulumi.Output[str]
     api_version: pulumi.Output[str]
     provisioning_state: pulumi.Output[str]
+
+    def __init__(
+        self,
+        provider: SchemaProvider,
+        name: str,
+        props: Mapping[str, Any],
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Refuse ``import_=`` with a message that says what works; add the owner marker when the provider uses
+        it (see :mod:`pulumi_dataprotection.dynamic.adoption`)."""
+        title = provider.title
+        if opts is not None and opts.import_:
+            raise ImportNotSupportedError(
+                f"{title} {name!r}: ResourceOptions(import_={opts.import_!r}) cannot work: Pulumi cannot import "
+                "dynamic resources. Remove import_ and adopt the existing resource instead: set "
+                "adopt_existing=True and on_delete ('Retain' or 'Delete') on it, or generate a program that adopts a "
+                "whole vault with `pulumi-dataprotection import --vault-id <vault id>`."
+                if provider.adoptable
+                else f"{title} {name!r}: ResourceOptions(import_=...) cannot work: Pulumi cannot import dynamic "
+                "resources, and there is nothing to adopt for this resource; remove import_."
+            )
+        bag = dict(props)
+        if provider.marks_owner:
+            bag[OWNER_KEY] = owner_marker(pulumi.get_project(), pulumi.get_stack(), title, name)
+        super().__init__(provider, name, bag, opts)
+
+
+class ImportNotSupportedError(ValueError):
+    """``import_=`` on a resource of this package (Pulumi cannot import dynamic resources)."""
 
 
 def resource_props(provider: type[SchemaProvider], resource_name: str, inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """The BackupInstance dynamic resource: validate before writing, PUT, wait for provisioning and for protection,
-in-place updates after validateForModifyBackup, adopt/undelete of existing protections, and delete modes.
+in-place updates after validateForModifyBackup, explicit adoption, undelete of a soft-deleted instance, and delete
+modes.
 
 Every instance write holds its vault's lock in this process until Azure's operation ends, because Azure refuses
 concurrent instance writes in one vault (406/409); the wait for ``ProtectionConfigured`` runs outside the lock, so
@@ -42,6 +43,7 @@ from pulumi_dataprotection.dynamic import (
     resource_props,
     wait_until,
 )
+from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT
 from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api
 from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
@@ -93,6 +95,7 @@ SCHEMA = extend(
             diff=False,
             plan_only=True,
         ),
+        ADOPT_EXISTING,
         TIMEOUTS,
     ],
     [TIMEOUT_RULE],
@@ -171,7 +174,10 @@ class InstanceProvider(SchemaProvider):
             mutability=OUTPUT_ONLY,
         ),
         Field("datasource_type", StringType(), doc="The datasource type as Azure reports it.", mutability=OUTPUT_ONLY),
+        ADOPTION_OUTPUT,
     )
+    adoptable = True
+    marks_owner = True
 
     def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
         return ResourceId.parse(str(inputs["vault_id"])).child("backupInstances", str(inputs["name"]))
@@ -348,7 +354,8 @@ class InstanceProvider(SchemaProvider):
     def _prepare_create(
         self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], body: Mapping[str, Any]
     ) -> bool:
-        """Look for existing protections of the datasource: fail, or adopt/undelete. True when the instance exists."""
+        """Look for other protections of the datasource: fail, or undelete a soft-deleted instance of this name.
+        True when the instance exists (undeleted)."""
         vault = self._vault(inputs)
         name = str(inputs["name"])
         datasource = str(body["properties"]["dataSourceInfo"]["resourceID"])
@@ -359,7 +366,10 @@ class InstanceProvider(SchemaProvider):
                 item_vault.lower() == vault.path.lower() or item_vault.lower() == str(inputs["vault_id"]).lower()
             )
             if same_vault and item.get("name") == name:
-                return True
+                raise ResourceFailure(
+                    f"{ctx.label} appeared in Azure ({rid}) while it was being created; run `pulumi up` again (an "
+                    "instance created by another tool is only taken over with adopt_existing=True)"
+                )
             state = props.get("currentProtectionState") or (props.get("protectionStatus") or {}).get("status")
             where = f"vault {item_vault or '(unknown)'}"
             hint = (
@@ -443,13 +453,19 @@ class InstanceProvider(SchemaProvider):
 
     def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
         body = SCHEMA.to_rest(inputs)
-        vault = self._vault(inputs)
-        exists = self._prepare_create(ctx, rid, inputs, body)
-        if exists:
-            self._wait_protection(ctx, rid, inputs, ctx.timeout("create"), settled=True)
-            self._validate(ctx, rid.action("validateForModifyBackup"), body, "validateForModifyBackup")
-        else:
-            self._validate(ctx, vault.action("validateForBackup"), body, "validateForBackup")
+        if self._prepare_create(ctx, rid, inputs, body):
+            return self.resume_create(ctx, rid, inputs, body)
+        self._validate(ctx, self._vault(inputs).action("validateForBackup"), body, "validateForBackup")
+        return self._put(ctx, rid, inputs, body, "create")
+
+    def resume_create(
+        self, ctx: Context, rid: ResourceId, inputs: dict[str, Any], existing: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """Finish this instance's interrupted create (or its undelete): once Azure is done with it, validate and PUT
+        again."""
+        body = SCHEMA.to_rest(inputs)
+        self._wait_protection(ctx, rid, inputs, ctx.timeout("create"), settled=True)
+        self._validate(ctx, rid.action("validateForModifyBackup"), body, "validateForModifyBackup")
         return self._put(ctx, rid, inputs, body, "create")
 
     def _put(
@@ -635,6 +651,12 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     AlwaysOn.
     """
 
+    adopt_existing: pulumi.Output[bool]
+    """Take over the existing resource of this name (created outside this stack) instead of refusing to: the first `up`
+    writes nothing when it matches the inputs, else only the differences, which the preview lists field by field (in
+    the `adoption` output). Needs an explicit `on_delete`.
+    """
+
     timeouts: pulumi.Output[dict[str, str] | None]
     """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
     providers); defaults come from dataprotection:timeouts.
@@ -675,6 +697,11 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     datasource_type: pulumi.Output[str | None]
     """The datasource type as Azure reports it. Computed by the provider."""
 
+    adoption: pulumi.Output[str | None]
+    """What the create did with a resource that already existed (adopted it, with the differences it wrote, or resumed
+    this stack's interrupted create); null for a resource this stack created. Computed by the provider.
+    """
+
     def __init__(
         self,
         resource_name: str,
@@ -707,6 +734,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         on_delete: pulumi.Input[api.OnDelete] | None = None,
         wait_for_protection: pulumi.Input[bool] | None = None,
         allow_replace_with_data: pulumi.Input[bool] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -766,6 +794,10 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             removed as on_delete says, so with Delete its recovery points survive only as a soft-deleted instance,
             and only while the vault's soft delete is On or AlwaysOn. Default: false. A change of it alone is no
             change of the resource.
+        :param adopt_existing: Take over the existing resource of this name (created outside this stack) instead of
+            refusing to: the first `up` writes nothing when it matches the inputs, else only the differences, which
+            the preview lists field by field (in the `adoption` output). Needs an explicit `on_delete`. Default:
+            false. A change of it alone is no change of the resource.
         :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
             not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
             change of the resource.
@@ -800,6 +832,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             "on_delete": on_delete,
             "wait_for_protection": wait_for_protection,
             "allow_replace_with_data": allow_replace_with_data,
+            "adopt_existing": adopt_existing,
             "timeouts": timeouts,
         }
         super().__init__(

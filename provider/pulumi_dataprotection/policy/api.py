@@ -58,6 +58,12 @@ WeekOfMonth = Literal["First", "Second", "Third", "Fourth", "Last"]
 """Weeks of the month."""
 
 
+OnDelete = Literal["Delete", "Retain"]
+"""What destroying the resource does: Delete (delete the policy in Azure) or Retain (leave it untouched and only forget
+it).
+"""
+
+
 class DayOfTheMonthArgs(TypedDict):
     """Input: a day of the month."""
 

@@ -29,6 +29,7 @@ from pulumi_dataprotection.dynamic import (
     resource_options,
     resource_props,
 )
+from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT, on_delete_field
 from pulumi_dataprotection.policy import api
 from pulumi_dataprotection.policy.schema import POLICY, content_name, summarize
 from pulumi_dataprotection.schema import OUTPUT_ONLY, UNKNOWN_STRING, Field, StringType
@@ -51,6 +52,8 @@ SCHEMA = extend(
             "not used when a fixed name is given.",
             diff=False,
         ),
+        ADOPT_EXISTING,
+        on_delete_field("policy"),
         TIMEOUTS,
     ],
     [TIMEOUT_RULE],
@@ -90,7 +93,9 @@ class PolicyProvider(SchemaProvider):
             doc="Hash of the policy's canonical body (the suffix of a content-addressed name).",
             mutability=OUTPUT_ONLY,
         ),
+        ADOPTION_OUTPUT,
     )
+    adoptable = True
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
         prefix = news.get("name_prefix")
@@ -127,14 +132,6 @@ class PolicyProvider(SchemaProvider):
         )
 
     def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
-        existing = ctx.client.get(rid.path, operation="check backup policy", resource=str(rid))
-        if existing is not None:
-            if content_hash(POLICY.from_rest(existing)) == content_hash(inputs):
-                return existing
-            raise ResourceFailure(
-                f"{ctx.label} already exists in the vault with different content ({rid}), and Azure cannot update "
-                "a policy; choose another name (or remove `name` to use content-addressed names)."
-            )
         result = ctx.client.execute(
             "PUT",
             rid.path,
@@ -149,6 +146,9 @@ class PolicyProvider(SchemaProvider):
         if found is None:
             raise ResourceFailure(f"{ctx.label}: Azure reported success but the policy cannot be read ({rid})")
         return found
+
+    def updatable_in_place(self) -> bool:
+        return False
 
     def update_resource(
         self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
@@ -215,6 +215,17 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
     fixed name is given.
     """
 
+    adopt_existing: pulumi.Output[bool]
+    """Take over the existing resource of this name (created outside this stack) instead of refusing to: the first `up`
+    writes nothing when it matches the inputs, else only the differences, which the preview lists field by field (in
+    the `adoption` output). Needs an explicit `on_delete`.
+    """
+
+    on_delete: pulumi.Output[api.OnDelete]
+    """What destroying the resource does: Delete (delete the policy in Azure) or Retain (leave it untouched and only
+    forget it).
+    """
+
     timeouts: pulumi.Output[dict[str, str] | None]
     """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
     providers); defaults come from dataprotection:timeouts.
@@ -234,6 +245,11 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
     content_hash: pulumi.Output[str | None]
     """Hash of the policy's canonical body (the suffix of a content-addressed name). Computed by the provider."""
 
+    adoption: pulumi.Output[str | None]
+    """What the create did with a resource that already existed (adopted it, with the differences it wrote, or resumed
+    this stack's interrupted create); null for a resource this stack created. Computed by the provider.
+    """
+
     def __init__(
         self,
         resource_name: str,
@@ -244,6 +260,8 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
         name: pulumi.Input[str] | None = None,
         raw: pulumi.Input[Mapping[str, Any]] | None = None,
         name_prefix: pulumi.Input[str] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
+        on_delete: pulumi.Input[api.OnDelete] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -260,6 +278,12 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
         :param name_prefix: Prefix of the content-addressed name <name_prefix>-<hash> (default: the Pulumi resource
             name); not used when a fixed name is given. A change of it alone is no change of the resource. Default:
             the resource name when name is not set.
+        :param adopt_existing: Take over the existing resource of this name (created outside this stack) instead of
+            refusing to: the first `up` writes nothing when it matches the inputs, else only the differences, which
+            the preview lists field by field (in the `adoption` output). Needs an explicit `on_delete`. Default:
+            false. A change of it alone is no change of the resource.
+        :param on_delete: What destroying the resource does: Delete (delete the policy in Azure) or Retain (leave it
+            untouched and only forget it). Default: "Delete".
         :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
             not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
             change of the resource.
@@ -272,6 +296,8 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
             "name": name,
             "raw": raw,
             "name_prefix": name_prefix,
+            "adopt_existing": adopt_existing,
+            "on_delete": on_delete,
             "timeouts": timeouts,
         }
         super().__init__(

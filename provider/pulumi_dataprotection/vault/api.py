@@ -49,6 +49,12 @@ InfrastructureEncryption = Literal["Enabled", "Disabled"]
 """Double encryption; only settable when the vault is created."""
 
 
+OnDelete = Literal["Delete", "Retain"]
+"""What destroying the resource does: Delete (delete the vault in Azure) or Retain (leave it untouched and only forget
+it).
+"""
+
+
 RedundancyInput: TypeAlias = Redundancy | Literal["LRS", "ZRS", "GRS"]
 """Redundancy or another spelling Azure accepts."""
 

@@ -12,7 +12,7 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import ArmError, NotFoundError, OperationResult, ResourceId, vault_id
-from pulumi_dataprotection.arm.paths import BACKUP_INSTANCES, BACKUP_POLICIES, DELETED_BACKUP_INSTANCES
+from pulumi_dataprotection.arm.paths import BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES
 from pulumi_dataprotection.dynamic import (
     MODULE,
     TIMEOUT_RULE,
@@ -27,6 +27,7 @@ from pulumi_dataprotection.dynamic import (
     resource_props,
     wait_until,
 )
+from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT, on_delete_field
 from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPart, names
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
@@ -48,16 +49,8 @@ SCHEMA = extend(
             computed=True,
             id_part=IdPart("after", "subscriptions"),
         ),
-        Field(
-            "adopt_existing",
-            BoolType(),
-            doc="Take over an existing vault of this name in this resource group that is already in use (holds "
-            "policies or backup instances) when its location, redundancy, datastore type and other create-only "
-            "settings match the inputs; its updatable settings are then set to the inputs. An empty vault with "
-            "matching settings (left by an interrupted create) is taken over without it.",
-            default=False,
-            diff=False,
-        ),
+        ADOPT_EXISTING,
+        on_delete_field("vault"),
         Field(
             "allow_replace_with_data",
             BoolType(),
@@ -86,6 +79,9 @@ class VaultProvider(SchemaProvider):
     description = "An Azure Data Protection backup vault (``Microsoft.DataProtection/backupVaults``)."
     identity_fields = ("subscription_id", "resource_group_name", "name")
     named_by = ("name",)
+    audit_outputs = (ADOPTION_OUTPUT,)
+    adoptable = True
+    marks_owner = True
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
         if news.get("subscription_id") is None:
@@ -158,9 +154,6 @@ class VaultProvider(SchemaProvider):
         return found
 
     def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
-        existing = ctx.client.get(rid.path, operation="check backup vault", resource=str(rid))
-        if existing is not None:
-            self._take_over(ctx, rid, inputs, existing)
         result = ctx.client.execute(
             "PUT",
             rid.path,
@@ -171,10 +164,11 @@ class VaultProvider(SchemaProvider):
         )
         return self._result_body(ctx, rid, result)
 
-    def _take_over(self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], existing: Mapping[str, Any]) -> None:
-        """Allow a create to PUT over an existing vault, or raise: its create-only settings must match the inputs,
-        and it must be empty (the leftover of an interrupted create) unless ``adopt_existing`` is set. Waits until
-        an operation still running on it (that create) has finished."""
+    def resume_create(
+        self, ctx: Context, rid: ResourceId, inputs: dict[str, Any], existing: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """PUT over the leftover of this vault's interrupted create once its create-only settings match the inputs
+        and the operation still running on it (that create) has finished."""
         wanted = SCHEMA.normalize(inputs)
         found = SCHEMA.from_rest(existing)
         mismatches = []
@@ -186,19 +180,9 @@ class VaultProvider(SchemaProvider):
                 mismatches.append(f"{f.name} is {old!r} in Azure, {new!r} in the program")
         if mismatches:
             raise ResourceFailure(
-                f"{ctx.label} already exists in Azure ({rid}) with settings that cannot change on an existing vault: "
-                f"{'; '.join(mismatches)}. It is not taken over. Choose another name (or resource group), set these "
-                "inputs to the vault's values to manage it from this stack, or delete that vault if it is unused."
-            )
-        in_use = (BACKUP_POLICIES, BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES)
-        contents = [] if inputs.get("adopt_existing") else self._contents(ctx, rid, in_use)
-        if contents:
-            shown = ", ".join(contents[:5]) + (f" and {len(contents) - 5} more" if len(contents) > 5 else "")
-            raise ResourceFailure(
-                f"{ctx.label} already exists in Azure ({rid}) and is in use ({shown}), so it was not created by an "
-                "interrupted run of this resource and is not taken over silently. Set adopt_existing=True to manage "
-                "this vault from this stack (its updatable settings are set to the program's), or choose another "
-                "name."
+                f"{ctx.label}: the vault left by an interrupted create ({rid}) has settings that cannot change on an "
+                f"existing vault: {'; '.join(mismatches)}. Delete that vault (it was created by this stack and holds "
+                "nothing of another), or set these inputs to its values."
             )
         if _busy(existing):
 
@@ -208,6 +192,7 @@ class VaultProvider(SchemaProvider):
                 return body is None or not _busy(body), state
 
             wait_until(ctx, what=f"the running operation on {ctx.label}", probe=probe, timeout=ctx.timeout("create"))
+        return self.create_resource(ctx, rid, inputs)
 
     def update_resource(
         self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
@@ -332,10 +317,14 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
     """
 
     adopt_existing: pulumi.Output[bool]
-    """Take over an existing vault of this name in this resource group that is already in use (holds policies or backup
-    instances) when its location, redundancy, datastore type and other create-only settings match the inputs; its
-    updatable settings are then set to the inputs. An empty vault with matching settings (left by an interrupted
-    create) is taken over without it.
+    """Take over the existing resource of this name (created outside this stack) instead of refusing to: the first `up`
+    writes nothing when it matches the inputs, else only the differences, which the preview lists field by field (in
+    the `adoption` output). Needs an explicit `on_delete`.
+    """
+
+    on_delete: pulumi.Output[api.OnDelete]
+    """What destroying the resource does: Delete (delete the vault in Azure) or Retain (leave it untouched and only
+    forget it).
     """
 
     allow_replace_with_data: pulumi.Output[bool]
@@ -381,6 +370,11 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
     bcdr_security_level: pulumi.Output[str | None]
     """BCDR security level. Set by Azure."""
 
+    adoption: pulumi.Output[str | None]
+    """What the create did with a resource that already existed (adopted it, with the differences it wrote, or resumed
+    this stack's interrupted create); null for a resource this stack created. Computed by the provider.
+    """
+
     def __init__(
         self,
         resource_name: str,
@@ -408,6 +402,7 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
         resource_guard_operation_requests: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         subscription_id: pulumi.Input[str] | None = None,
         adopt_existing: pulumi.Input[bool] | None = None,
+        on_delete: pulumi.Input[api.OnDelete] | None = None,
         allow_replace_with_data: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -462,11 +457,12 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
         :param subscription_id: Subscription of the vault (default: dataprotection:subscriptionId,
             azure-native:subscriptionId, AZURE_SUBSCRIPTION_ID or ARM_SUBSCRIPTION_ID). Changing it replaces the
             resource. When not set, Azure's value is kept.
-        :param adopt_existing: Take over an existing vault of this name in this resource group that is already in use
-            (holds policies or backup instances) when its location, redundancy, datastore type and other create-only
-            settings match the inputs; its updatable settings are then set to the inputs. An empty vault with
-            matching settings (left by an interrupted create) is taken over without it. Default: false. A change of
-            it alone is no change of the resource.
+        :param adopt_existing: Take over the existing resource of this name (created outside this stack) instead of
+            refusing to: the first `up` writes nothing when it matches the inputs, else only the differences, which
+            the preview lists field by field (in the `adoption` output). Needs an explicit `on_delete`. Default:
+            false. A change of it alone is no change of the resource.
+        :param on_delete: What destroying the resource does: Delete (delete the vault in Azure) or Retain (leave it
+            untouched and only forget it). Default: "Delete".
         :param allow_replace_with_data: Allow a planned replacement (or a one-way change that needs one) even when
             the vault holds backup instances: the replacement deletes every backup in it. Default: false. A change of
             it alone is no change of the resource.
@@ -499,6 +495,7 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
             "resource_guard_operation_requests": resource_guard_operation_requests,
             "subscription_id": subscription_id,
             "adopt_existing": adopt_existing,
+            "on_delete": on_delete,
             "allow_replace_with_data": allow_replace_with_data,
             "timeouts": timeouts,
         }

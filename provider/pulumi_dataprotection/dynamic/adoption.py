@@ -1,0 +1,130 @@
+"""Explicit adoption: the inputs that take over an existing Azure resource (``adopt_existing``) and say what destroy
+does to it (``on_delete``), the owner marker that lets a create interrupted by this stack resume, and the plan (field
+by field) for a resource found in Azure before this stack created it.
+
+Nothing that exists is taken over without ``adopt_existing``, except the leftover of this very resource's own
+interrupted create: resources with tags are created with the tag ``OWNER_TAG`` whose value is a hash of the Pulumi
+project, stack, type and resource name (``__owner``, set by the resource class), so only the same resource of the same
+stack recognizes it. The marker is stripped from outputs and dropped by the next tag change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pulumi_dataprotection.schema import OUTPUT_ONLY, BoolType, EnumType, Field, StringType
+
+OWNER_KEY = "__owner"
+"""Input carrying the owner marker of a resource (reserved: never part of the schema or the REST body)."""
+OWNER_TAG = "pulumi-dataprotection-owner"
+"""Tag written on create with the owner marker (vaults and backup instances)."""
+ADOPTION = "adoption"
+"""Output (and planned value in a preview) saying what happened to an existing resource."""
+
+ADOPT_EXISTING = Field(
+    "adopt_existing",
+    BoolType(),
+    doc="Take over the existing resource of this name (created outside this stack) instead of refusing to: the "
+    "first `up` writes nothing when it matches the inputs, else only the differences, which the preview lists field "
+    "by field (in the `adoption` output). Needs an explicit `on_delete`.",
+    default=False,
+    diff=False,
+)
+
+
+ADOPTION_OUTPUT = Field(
+    ADOPTION,
+    StringType(),
+    doc="What the create did with a resource that already existed (adopted it, with the differences it wrote, or "
+    "resumed this stack's interrupted create); null for a resource this stack created.",
+    mutability=OUTPUT_ONLY,
+)
+
+
+def on_delete_field(what: str) -> Field:
+    """The ``on_delete`` input of a resource that can only be deleted or left in Azure."""
+    return Field(
+        "on_delete",
+        EnumType(["Delete", "Retain"]),
+        doc=f"What destroying the resource does: Delete (delete the {what} in Azure) or Retain (leave it untouched "
+        "and only forget it).",
+        default="Delete",
+    )
+
+
+def owner_marker(project: str, stack: str, type_name: str, resource_name: str) -> str:
+    """The owner marker of one resource of one stack (a hash: the tag value reveals nothing)."""
+    text = "\0".join((project, stack, type_name, resource_name))
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def with_marker(inputs: dict[str, Any], owner: Any) -> dict[str, Any]:
+    """A copy of ``inputs`` whose ``tags`` carry the owner marker; ``inputs`` itself without a marker."""
+    if not isinstance(owner, str) or not owner:
+        return inputs
+    return {**inputs, "tags": {**(inputs.get("tags") or {}), OWNER_TAG: owner}}
+
+
+def strip_marker(body: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``body`` without the owner tag (an empty tag map is dropped)."""
+    tags = body.get("tags")
+    if not isinstance(tags, Mapping) or OWNER_TAG not in tags:
+        return body
+    out = dict(body)
+    rest = {k: v for k, v in tags.items() if k != OWNER_TAG}
+    if rest:
+        out["tags"] = rest
+    else:
+        out.pop("tags")
+    return out
+
+
+def owned_by(body: Mapping[str, Any], owner: Any) -> bool:
+    """Whether ``body`` carries the owner marker ``owner``."""
+    tags = body.get("tags")
+    return isinstance(owner, str) and bool(owner) and isinstance(tags, Mapping) and tags.get(OWNER_TAG) == owner
+
+
+def missing_on_delete(raw: Mapping[str, Any]) -> str | None:
+    """The check failure for ``adopt_existing`` without an explicit ``on_delete``, else None."""
+    if raw.get("adopt_existing") is True and raw.get("on_delete") is None:
+        return (
+            "adopt_existing=True needs an explicit on_delete: what `pulumi destroy` does to the adopted resource "
+            "(on_delete='Retain' leaves it in Azure, on_delete='Delete' deletes it)"
+        )
+    return None
+
+
+def show(value: Any) -> str:
+    """A value as one short line."""
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a create does with a resource that already exists.
+
+    ``kind``: "adopt" (``adopt_existing`` set), "resume" (this resource's own interrupted create) or "refuse";
+    ``differences``: one line per property that differs (Azure -> program); ``changed``: the REST inputs the first
+    ``up`` writes; ``impossible``: differences Azure cannot apply to an existing resource.
+    """
+
+    kind: str
+    message: str = ""
+    differences: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    impossible: list[str] = field(default_factory=list)
+
+    def summary(self, on_delete: Any) -> str:
+        """The ``adoption`` output: what the create does, and what destroy will do."""
+        if self.kind == "resume":
+            return "resumes the interrupted create of this resource"
+        head = f"adopts the existing resource (destroy: {on_delete or 'Delete'})"
+        if not self.differences:
+            return f"{head}; it matches the program: nothing is written"
+        return f"{head}; the first update writes: " + "; ".join(self.differences)

@@ -1,0 +1,361 @@
+"""Lookups: read an existing vault, policy or backup instance (or a vault's instances) by ARM id or by name, through
+the provider's ARM client, and return typed results whose fields are inputs of this package's resources.
+
+    vault = get_backup_vault(name="bv-prod", resource_group_name="rg-backup")
+    policy = get_backup_policy(vault_id=vault.arm_id, name="aks-daily")
+    BackupInstance("aks", vault_id=vault.arm_id, policy_id=policy.arm_id, ...)
+
+In a Pulumi program they read the stack config (``dataprotection:*``, then ``azure-native:*``, then the environment,
+as the resources do) and run while the program runs, so in ``pulumi preview`` as in ``pulumi up``. ``get_*`` take
+plain values and return at once; ``get_*_output`` take Pulumi inputs (e.g. another stack's outputs) and return an
+Output of the result (unknown in a preview while an input is unknown). ``inputs`` of a result are the keyword
+arguments of the resource class that reproduce it (what ``pulumi-dataprotection import`` writes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pulumi_dataprotection import config as config_module
+from pulumi_dataprotection.arm import ResourceId, vault_id
+from pulumi_dataprotection.arm.paths import BACKUP_INSTANCES, BACKUP_POLICIES, DELETED_BACKUP_INSTANCES
+
+if TYPE_CHECKING:
+    import pulumi
+
+    from pulumi_dataprotection.dynamic import Context, SchemaProvider
+
+_CONFIG_KEYS = {
+    "dataprotection": (
+        "subscriptionId",
+        "credentials",
+        "tenantId",
+        "clientId",
+        "clientSecret",
+        "cloud",
+        "endpoint",
+        "token",
+        "caBundle",
+        "timeouts",
+        "apiVersion",
+        "pollMinInterval",
+        "pollMaxInterval",
+    ),
+    "azure-native": ("subscriptionId", "tenantId", "clientId", "clientSecret", "environment"),
+}
+_NOT_INPUTS = ("adopt_existing", "on_delete", "allow_replace_with_data", "timeouts", "name_prefix")
+
+
+class ResourceNotFoundError(LookupError):
+    """The looked-up resource does not exist (the message names it and where it was looked for)."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """What every lookup returns: the ARM id, the name, the resource's ``inputs`` (keyword arguments of its class)
+    and every output as the resource would have it."""
+
+    arm_id: str
+    name: str
+    inputs: Mapping[str, Any] = field(repr=False)
+    outputs: Mapping[str, Any] = field(repr=False)
+
+
+@dataclass(frozen=True)
+class VaultInfo(Found):
+    """An existing backup vault."""
+
+    subscription_id: str = ""
+    resource_group_name: str = ""
+    location: str = ""
+    redundancy: str | None = None
+    principal_id: str | None = None
+
+
+@dataclass(frozen=True)
+class PolicyInfo(Found):
+    """An existing backup policy."""
+
+    vault_id: str = ""
+    datasource_types: tuple[str, ...] = ()
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class InstanceInfo(Found):
+    """An existing backup instance."""
+
+    vault_id: str = ""
+    policy_id: str = ""
+    datasource_kind: str | None = None
+    datasource_id: str | None = None
+    protection_state: str | None = None
+    protection_error: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class DeletedInstance:
+    """A soft-deleted backup instance of a vault (it cannot be adopted; a create of the same name undeletes it)."""
+
+    name: str
+    datasource_id: str | None
+    deletion_time: str | None
+    purge_time: str | None
+
+
+# -- reading with an explicit context (the CLI and the program functions) -----------------------------------------
+
+
+def _providers() -> tuple[SchemaProvider, SchemaProvider, SchemaProvider]:
+    from pulumi_dataprotection.instance.resource import InstanceProvider
+    from pulumi_dataprotection.policy.resource import PolicyProvider
+    from pulumi_dataprotection.vault.resource import VaultProvider
+
+    return VaultProvider(), PolicyProvider(), InstanceProvider()
+
+
+def context() -> Context:
+    """A provider context from the configuration in effect in this process."""
+    return _providers()[0].context({})
+
+
+def _result(provider: SchemaProvider, ctx: Context, rid: ResourceId, body: Mapping[str, Any]) -> dict[str, Any]:
+    return provider.outputs(ctx, rid, {}, body)
+
+
+def _inputs(provider: SchemaProvider, outs: Mapping[str, Any]) -> dict[str, Any]:
+    values = provider.schema.inputs_of(outs)
+    return {k: v for k, v in values.items() if v is not None and k not in _NOT_INPUTS}
+
+
+def vault_info(ctx: Context, rid: ResourceId, body: Mapping[str, Any]) -> VaultInfo:
+    """A VaultInfo from a vault's body."""
+    provider = _providers()[0]
+    outs = _result(provider, ctx, rid, body)
+    return VaultInfo(
+        arm_id=str(outs["arm_id"]),
+        name=str(outs["name"]),
+        inputs=_inputs(provider, outs),
+        outputs=outs,
+        subscription_id=str(outs.get("subscription_id") or rid.subscription_id),
+        resource_group_name=str(outs.get("resource_group_name") or rid.resource_group),
+        location=str(outs.get("location") or ""),
+        redundancy=outs.get("redundancy"),
+        principal_id=outs.get("principal_id"),
+    )
+
+
+def policy_info(ctx: Context, rid: ResourceId, body: Mapping[str, Any]) -> PolicyInfo:
+    """A PolicyInfo from a policy's body."""
+    provider = _providers()[1]
+    outs = _result(provider, ctx, rid, body)
+    return PolicyInfo(
+        arm_id=str(outs["arm_id"]),
+        name=str(outs["name"]),
+        inputs=_inputs(provider, outs),
+        outputs=outs,
+        vault_id=str(outs.get("vault_id") or ""),
+        datasource_types=tuple(outs.get("datasource_types") or ()),
+        summary=str(outs.get("summary") or ""),
+    )
+
+
+def instance_info(ctx: Context, rid: ResourceId, body: Mapping[str, Any]) -> InstanceInfo:
+    """An InstanceInfo from a backup instance's body."""
+    provider = _providers()[2]
+    outs = _result(provider, ctx, rid, body)
+    return InstanceInfo(
+        arm_id=str(outs["arm_id"]),
+        name=str(outs["name"]),
+        inputs=_inputs(provider, outs),
+        outputs=outs,
+        vault_id=str(outs.get("vault_id") or ""),
+        policy_id=str(outs.get("policy_id") or ""),
+        datasource_kind=outs.get("datasource_kind"),
+        datasource_id=outs.get("datasource_id"),
+        protection_state=outs.get("protection_state"),
+        protection_error=outs.get("protection_error"),
+    )
+
+
+def _get(ctx: Context, rid: ResourceId, what: str) -> dict[str, Any]:
+    body = ctx.client.get(rid.path, operation=f"look up {what}", resource=str(rid))
+    if body is None:
+        raise ResourceNotFoundError(f"{what} {rid.name!r} does not exist ({rid})")
+    return body
+
+
+def read_vault(ctx: Context, vault: str) -> VaultInfo:
+    """The vault with ARM id ``vault``."""
+    rid = ResourceId.parse(vault)
+    return vault_info(ctx, rid, _get(ctx, rid, "backup vault"))
+
+
+def read_policy(ctx: Context, policy: str) -> PolicyInfo:
+    """The policy with ARM id ``policy``."""
+    rid = ResourceId.parse(policy)
+    return policy_info(ctx, rid, _get(ctx, rid, "backup policy"))
+
+
+def read_instance(ctx: Context, instance: str) -> InstanceInfo:
+    """The backup instance with ARM id ``instance``."""
+    rid = ResourceId.parse(instance)
+    return instance_info(ctx, rid, _get(ctx, rid, "backup instance"))
+
+
+def _children(ctx: Context, vault: str, collection: str) -> list[tuple[ResourceId, dict[str, Any]]]:
+    rid = ResourceId.parse(vault)
+    items = ctx.client.list(rid.collection(collection), operation=f"list {collection}", resource=str(rid))
+    return [(rid.child(collection, str(item["name"])), item) for item in items]
+
+
+def list_policies(ctx: Context, vault: str) -> list[PolicyInfo]:
+    """The policies of the vault ``vault`` (an ARM id), by name."""
+    found = [policy_info(ctx, rid, body) for rid, body in _children(ctx, vault, BACKUP_POLICIES)]
+    return sorted(found, key=lambda p: p.name)
+
+
+def list_instances(ctx: Context, vault: str) -> list[InstanceInfo]:
+    """The backup instances of the vault ``vault`` (an ARM id), by name."""
+    found = [instance_info(ctx, rid, body) for rid, body in _children(ctx, vault, BACKUP_INSTANCES)]
+    return sorted(found, key=lambda i: i.name)
+
+
+def list_deleted_instances(ctx: Context, vault: str) -> list[DeletedInstance]:
+    """The soft-deleted backup instances of the vault ``vault`` (an ARM id), by name."""
+    out = []
+    for _, body in _children(ctx, vault, DELETED_BACKUP_INSTANCES):
+        props = body.get("properties") or {}
+        deletion = props.get("deletionInfo") or {}
+        out.append(
+            DeletedInstance(
+                name=str(body.get("name")),
+                datasource_id=(props.get("dataSourceInfo") or {}).get("resourceID"),
+                deletion_time=deletion.get("deletionTime"),
+                purge_time=deletion.get("scheduledPurgeTime"),
+            )
+        )
+    return sorted(out, key=lambda d: d.name)
+
+
+def list_vaults(ctx: Context, subscription_id: str, resource_group: str | None = None) -> list[VaultInfo]:
+    """The vaults of a subscription (or of one of its resource groups), by name."""
+    scope = f"/subscriptions/{subscription_id}" + (f"/resourceGroups/{resource_group}" if resource_group else "")
+    items = ctx.client.list(
+        f"{scope}/providers/Microsoft.DataProtection/backupVaults", operation="list backup vaults", resource=scope
+    )
+    found = [vault_info(ctx, ResourceId.parse(str(item["id"])), item) for item in items]
+    return sorted(found, key=lambda v: v.arm_id.lower())
+
+
+# -- the program functions ----------------------------------------------------------------------------------------
+
+
+def _program_context() -> Context:
+    """A context from the stack config of the running program (the environment outside a program)."""
+    import pulumi
+
+    stack: dict[str, Any] = {}
+    for namespace, keys in _CONFIG_KEYS.items():
+        config = pulumi.Config(namespace)
+        for key in keys:
+            value = config.get(key)
+            if value is not None:
+                stack[f"{namespace}:{key}"] = value
+    config_module.set_stack_config(stack)
+    return context()
+
+
+def _vault_path(
+    id: str | None, name: str | None, resource_group_name: str | None, subscription_id: str | None, ctx: Context
+) -> str:
+    if id:
+        return id
+    if not name or not resource_group_name:
+        raise ValueError("give the vault's id, or its name and resource_group_name")
+    subscription = subscription_id or ctx.config.require_subscription()
+    return vault_id(subscription, resource_group_name, name).path
+
+
+def _child_path(kind: str, id: str | None, vault_id: str | None, name: str | None) -> str:
+    if id:
+        return id
+    if not vault_id or not name:
+        raise ValueError(f"give the {kind}'s id, or its vault_id and name")
+    collection = BACKUP_POLICIES if kind == "policy" else BACKUP_INSTANCES
+    return ResourceId.parse(vault_id).child(collection, name).path
+
+
+def get_backup_vault(
+    id: str | None = None,
+    *,
+    name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+) -> VaultInfo:
+    """The existing vault with ARM id ``id``, or ``name`` in ``resource_group_name`` (subscription: the stack's)."""
+    ctx = _program_context()
+    return read_vault(ctx, _vault_path(id, name, resource_group_name, subscription_id, ctx))
+
+
+def get_backup_policy(id: str | None = None, *, vault_id: str | None = None, name: str | None = None) -> PolicyInfo:
+    """The existing policy with ARM id ``id``, or ``name`` in the vault ``vault_id``."""
+    return read_policy(_program_context(), _child_path("policy", id, vault_id, name))
+
+
+def get_backup_instance(id: str | None = None, *, vault_id: str | None = None, name: str | None = None) -> InstanceInfo:
+    """The existing backup instance with ARM id ``id``, or ``name`` in the vault ``vault_id``."""
+    return read_instance(_program_context(), _child_path("instance", id, vault_id, name))
+
+
+def get_backup_instances(vault_id: str) -> list[InstanceInfo]:
+    """The backup instances of the vault ``vault_id``, by name."""
+    return list_instances(_program_context(), vault_id)
+
+
+def get_backup_vault_output(
+    id: pulumi.Input[str] | None = None,
+    *,
+    name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+) -> pulumi.Output[VaultInfo]:
+    """:func:`get_backup_vault` with Pulumi inputs."""
+    import pulumi
+
+    return pulumi.Output.all(id, name, resource_group_name, subscription_id).apply(
+        lambda a: get_backup_vault(a[0], name=a[1], resource_group_name=a[2], subscription_id=a[3])
+    )
+
+
+def get_backup_policy_output(
+    id: pulumi.Input[str] | None = None,
+    *,
+    vault_id: pulumi.Input[str] | None = None,
+    name: pulumi.Input[str] | None = None,
+) -> pulumi.Output[PolicyInfo]:
+    """:func:`get_backup_policy` with Pulumi inputs."""
+    import pulumi
+
+    return pulumi.Output.all(id, vault_id, name).apply(lambda a: get_backup_policy(a[0], vault_id=a[1], name=a[2]))
+
+
+def get_backup_instance_output(
+    id: pulumi.Input[str] | None = None,
+    *,
+    vault_id: pulumi.Input[str] | None = None,
+    name: pulumi.Input[str] | None = None,
+) -> pulumi.Output[InstanceInfo]:
+    """:func:`get_backup_instance` with Pulumi inputs."""
+    import pulumi
+
+    return pulumi.Output.all(id, vault_id, name).apply(lambda a: get_backup_instance(a[0], vault_id=a[1], name=a[2]))
+
+
+def get_backup_instances_output(vault_id: pulumi.Input[str]) -> pulumi.Output[list[InstanceInfo]]:
+    """:func:`get_backup_instances` with a Pulumi input."""
+    import pulumi
+
+    return pulumi.Output.from_input(vault_id).apply(get_backup_instances)
