@@ -2,6 +2,6 @@
 
 import sys
 
-from pulumi_dataprotection.cli import main
+from pulumi_dataprotection.cli_entry import main
 
 sys.exit(main())

@@ -36,7 +36,7 @@ def test_markdown_report_of_weak_stack_fails_at_high(run_cli, weak_export):
     assert "- Findings: 3 high, 4 medium, 2 low, 4 info" in md
     assert "**FAIL: 3 finding(s) at or above high**" in md
     # vault settings, production tag and HTML in a tag value neutralized
-    vault_row = "| vault-weak | westeurope | LocallyRedundant (production) | Off | Disabled | unknown |"
+    vault_row = "| vault-weak | westeurope | LocallyRedundant (production) | Off | Disabled | Disabled |"
     assert f"{vault_row} Microsoft-managed keys |" in md
     assert "team=&lt;b&gt;payments&lt;/b&gt;" in md and "<b>payments" not in md
     # policies: schedule and retention in words, the unused one, the operational-only blob policy
@@ -98,7 +98,7 @@ def test_json_report_has_rows_findings_and_result(run_cli, weak_export):
     assert report["skipped"] == {"other_resources": 3, "pending_deletion": 1}
     vault = report["vaults"][0]
     assert vault["production"] is True and vault["soft_delete_state"] == "Off"
-    assert vault["cross_region_restore_state"] is None
+    assert vault["cross_region_restore_state"] == "Disabled"  # read back from Azure without the setting
     disk = next(i for i in report["instances"] if i["name"] == "bi-disk-1")
     assert disk["protection_state"] == "ProtectionError" and disk["on_delete"] == "Delete"
     assert disk["datasource_type"] == "Microsoft.Compute/disks"
@@ -190,6 +190,26 @@ def test_checkpoint_and_bare_deployment_shapes(run_cli, tmp_path):
         result = run_cli("audit", str(path), "--format", "json", "--fail-on", "none")
         assert result.code == 0
         assert len(result.json()["instances"]) == 4
+
+
+def test_vault_read_back_without_immutability_or_crr_settings_has_them_disabled(run_cli, tmp_path):
+    """Azure omits immutabilitySettings and crossRegionRestoreSettings of a vault that never had them."""
+    inputs = {
+        "name": "bv-new",
+        "resource_group_name": "rg",
+        "location": "westeurope",
+        "redundancy": "GeoRedundant",
+        "soft_delete_state": "AlwaysOn",
+        "soft_delete_retention_days": 14,
+    }
+    path = tmp_path / "new.json"
+    path.write_text(json.dumps(ex.stack_export(ex.vault(inputs))))
+    report = run_cli("audit", str(path), "--format", "json", "--fail-on", "none").json()
+    assert report["vaults"][0]["immutability_state"] == "Disabled"
+    assert report["vaults"][0]["cross_region_restore_state"] == "Disabled"
+    codes = _codes(report)
+    assert {("vault-immutability-disabled", "bv-new"), ("vault-geo-without-crr", "bv-new")} <= codes
+    assert ("evidence-missing", "bv-new") not in codes
 
 
 def test_outputs_missing_everywhere_is_unknown_not_a_crash(run_cli, tmp_path):

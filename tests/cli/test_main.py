@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from importlib import metadata, resources
+import tomllib
+from importlib import resources
+from pathlib import Path
 
 from pulumi_dataprotection import __version__
 
@@ -36,9 +38,24 @@ def test_python_dash_m_provider_runs_the_cli():
     assert '"Microsoft.Compute/disks"' in done.stdout
 
 
-def test_console_script_points_at_main():
-    scripts = {e.name: e.value for e in metadata.entry_points(group="console_scripts")}
-    assert scripts["pulumi-dataprotection"] == "pulumi_dataprotection.cli:main"
+def test_console_script_points_at_the_entry_point():
+    project = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["pulumi-dataprotection"] == "pulumi_dataprotection.cli_entry:main"
+
+
+def test_without_the_cli_extra_the_command_says_what_to_install():
+    hide_rich = "import sys; sys.modules['rich'] = None; sys.modules['rich.console'] = None; "
+    done = subprocess.run(
+        [sys.executable, "-c", hide_rich + "import runpy; runpy.run_module('pulumi_dataprotection', run_name='__main__')"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "needs the [cli] extra (rich is not installed" in done.stderr
+    assert "pip install 'pulumi-dataprotection[cli]'" in done.stderr
 
 
 def test_package_data_files_are_where_the_loaders_read_them():

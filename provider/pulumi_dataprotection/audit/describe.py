@@ -67,6 +67,9 @@ def describe_vault(resource: ExportedResource) -> VaultRow:
     raw_tags = get("tags")
     tags = {str(k): str(v) for k, v in raw_tags.items()} if isinstance(raw_tags, Mapping) else {}
     recorded = get("redundancy") is not None or get("provisioning_state") is not None
+    # Azure leaves immutabilitySettings and crossRegionRestoreSettings out of a vault that never had them: once the
+    # vault was read back from Azure (provisioning_state is an output only), their absence means Disabled.
+    absent = "Disabled" if get("provisioning_state") is not None else None
     identity_type = text(get("identity_type"))
     principal = text(get("principal_id"))
     if principal:
@@ -81,8 +84,8 @@ def describe_vault(resource: ExportedResource) -> VaultRow:
         redundancy=text(get("redundancy")),
         soft_delete_state=text(get("soft_delete_state")),
         soft_delete_retention_days=_int(get("soft_delete_retention_days")),
-        immutability_state=text(get("immutability_state")),
-        cross_region_restore_state=text(get("cross_region_restore_state")),
+        immutability_state=text(get("immutability_state")) or absent,
+        cross_region_restore_state=text(get("cross_region_restore_state")) or absent,
         encryption_state=text(get("encryption_state")),
         encryption=_encryption_text(resource, recorded=recorded),
         identity=identity,
