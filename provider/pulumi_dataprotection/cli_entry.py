@@ -1,4 +1,4 @@
-"""Entry point of the ``pulumi-dataprotection`` command: a one-line hint, not a traceback, without the ``[cli]`` extra."""
+"""Entry point of the ``pulumi-dataprotection`` command: a one-line hint, not a traceback, without the [cli] extra."""
 
 from __future__ import annotations
 

@@ -45,8 +45,9 @@ def test_console_script_points_at_the_entry_point():
 
 def test_without_the_cli_extra_the_command_says_what_to_install():
     hide_rich = "import sys; sys.modules['rich'] = None; sys.modules['rich.console'] = None; "
+    run_main = "import runpy; runpy.run_module('pulumi_dataprotection', run_name='__main__')"
     done = subprocess.run(
-        [sys.executable, "-c", hide_rich + "import runpy; runpy.run_module('pulumi_dataprotection', run_name='__main__')"],
+        [sys.executable, "-c", hide_rich + run_main],
         capture_output=True,
         text=True,
         timeout=60,
