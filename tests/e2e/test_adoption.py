@@ -196,6 +196,7 @@ def make_estate_out_of_band(dp: EmulatorHandle) -> None:
 def test_import_writes_a_program_whose_first_up_writes_nothing_then_changes_update_in_place_and_destroy_retains(
     dp: EmulatorHandle, arm: ArmClient, tmp_path: Path, engine_bin: Path
 ) -> None:
+    from pulumi_dataprotection import config as config_module
     from pulumi_dataprotection.cli import main
 
     make_estate_out_of_band(dp)
@@ -205,6 +206,7 @@ def test_import_writes_a_program_whose_first_up_writes_nothing_then_changes_upda
     project = tmp_path / "imported" / "project"
     args = ["import", "--vault-id", ESTATE_VAULT, "--out", str(project), "--stack", "imported"]
     code = main([*args, "--endpoint", dp.url, "--token", dp.token])
+    config_module.set_stack_config({})  # the command keeps its settings for this process
     assert code == 0
     program = (project / "__main__.py").read_text()
     compile(program, "__main__.py", "exec")
