@@ -1,4 +1,5 @@
-"""The command line entry points: `main([...])` exit codes, `python -m pulumi_dataprotection` and the console script."""
+"""The command line entry points: `main([...])` exit codes, `python -m pulumi_dataprotection` and the console script,
+and what they say when an extra is missing."""
 
 from __future__ import annotations
 
@@ -63,3 +64,17 @@ def test_package_data_files_are_where_the_loaders_read_them():
     assert resources.files("pulumi_dataprotection.permissions").joinpath("datasource_roles.json").is_file()
     for kind in ("aks", "disk", "blob", "adls", "postgresql", "postgresql_flexible", "mysql_flexible"):
         assert resources.files("pulumi_dataprotection.cli.templates").joinpath(f"{kind}.py").is_file()
+
+
+def test_without_the_emulator_extra_the_emulator_says_what_to_install():
+    hide = "import sys; sys.modules['uvicorn'] = None; "
+    run_main = "import runpy; runpy.run_module('pulumi_dataprotection.emulator', run_name='__main__')"
+    done = subprocess.run(
+        [sys.executable, "-c", hide + run_main], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == (
+        "ModuleNotFoundError: the emulator needs the [emulator] extra (uvicorn is not installed): "
+        "pip install 'pulumi-dataprotection[emulator]'"
+    )
