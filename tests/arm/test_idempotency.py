@@ -65,7 +65,10 @@ def test_an_action_is_resent_when_the_connection_was_refused(make_client, fake_t
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    client = make_client(endpoint=f"http://127.0.0.1:{port}", retry=RetryPolicy(max_retries=2, backoff_base=0.1))
+    client = make_client(
+        endpoint=f"http://127.0.0.1:{port}",
+        retry=RetryPolicy(max_retries=2, backoff_base=0.1, loopback_refused_attempts=3),
+    )
     with pytest.raises(ArmError) as info:
         client.execute("POST", INSTANCE.action("backup"), {}, operation="act", timeout=600)
     assert not isinstance(info.value, AmbiguousActionError) and len(fake_time.sleeps) == 2

@@ -8,9 +8,16 @@ import socket
 
 import pytest
 
-from pulumi_dataprotection.arm import AmbiguousActionError, ArmError, RetriesExhaustedError, RetryPolicy
+from pulumi_dataprotection.arm import (
+    AmbiguousActionError,
+    ArmError,
+    EndpointUnreachableError,
+    RetriesExhaustedError,
+    RetryPolicy,
+)
 from pulumi_dataprotection.arm.auth import Secret, StaticTokenSource
 from pulumi_dataprotection.arm.paths import vault_id
+from pulumi_dataprotection.arm.retry import ConnectFailure, connect_failure
 from tests.arm.conftest import TOKEN
 from tests.arm.server import Reply
 
@@ -87,18 +94,75 @@ def test_connection_reset_is_retried_for_idempotent_calls(server, make_client):
     assert len(server.seen) == 2
 
 
-def test_connection_refused_exhausts_retries_with_the_transport_error(make_client, fake_time):
+def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    client = make_client(endpoint=f"http://127.0.0.1:{port}", retry=RetryPolicy(max_retries=2, backoff_base=0.1))
-    with pytest.raises(RetriesExhaustedError) as info:
-        client.get(VAULT.path)
-    assert info.value.attempts == 3 and len(fake_time.sleeps) == 2
-    assert "Connection refused" in str(info.value) and "all 2 retries used" in str(info.value)
-    with pytest.raises(RetriesExhaustedError):
+        return int(sock.getsockname()[1])
+
+
+def test_refused_loopback_endpoint_gives_up_after_two_attempts_and_names_the_endpoint(make_client, fake_time):
+    endpoint = f"http://127.0.0.1:{_free_port()}"
+    client = make_client(endpoint=endpoint, retry=RetryPolicy(max_retries=5, backoff_base=0.1))
+    with pytest.raises(EndpointUnreachableError) as info:
+        client.get(VAULT.path, operation="read backup vault")
+    err = info.value
+    assert isinstance(err, RetriesExhaustedError) and err.kind == "endpoint_unreachable"
+    assert (err.attempts, len(fake_time.sleeps), err.endpoint, err.loopback) == (2, 1, endpoint, True)
+    text = str(err)
+    first = text.splitlines()[0]
+    assert f"failed: the configured endpoint {endpoint} could not be reached ([Errno 111] Connection refused)" in first
+    assert "?" not in first, "the endpoint is printed without a query string"
+    hint = text.split("what to do: ")[1]
+    assert "emulator running" in hint and "dataprotection:endpoint" in hint and "DATAPROTECTION_ENDPOINT" in hint
+    assert "azure.status.microsoft" not in text and "transient" not in text
+    with pytest.raises(EndpointUnreachableError):
         client.execute("POST", INSTANCE.action("backup"), {}, operation="start ad-hoc backup")
-    assert len(fake_time.sleeps) == 4, "a refused connection never reached Azure, so even an unsafe POST is retried"
+    assert len(fake_time.sleeps) == 2, "a refused connection never reached Azure, so even an unsafe POST is retried"
+
+
+def test_refused_loopback_endpoint_is_tried_as_often_as_configured(make_client, fake_time):
+    policy = RetryPolicy(max_retries=2, backoff_base=0.1, loopback_refused_attempts=10)
+    client = make_client(endpoint=f"http://localhost:{_free_port()}", retry=policy)
+    with pytest.raises(EndpointUnreachableError) as info:
+        client.get(VAULT.path)
+    assert info.value.attempts == 3 and "all 2 retries used" in str(info.value)
+
+
+def test_unresolvable_host_reports_the_endpoint_and_network_advice():
+    import requests
+    import urllib3.exceptions
+
+    dns = socket.gaierror(-2, "Name or service not known")
+    inner = urllib3.exceptions.NameResolutionError("arm.example.invalid", None, dns)  # type: ignore[arg-type]
+    inner.__cause__ = dns  # as urllib3 raises it
+    exc = requests.ConnectionError(urllib3.exceptions.MaxRetryError(None, "/", inner))  # type: ignore[arg-type]
+    failure = connect_failure(exc)
+    assert failure == ConnectFailure("[Errno -2] Name or service not known", refused=False)
+    assert connect_failure(requests.ConnectionError("Connection aborted.", ConnectionResetError(104, "reset"))) is None
+    err = EndpointUnreachableError(
+        "x",
+        endpoint="https://user:pw@arm.example.invalid/?sig=secret#frag",
+        loopback=False,
+        cause=failure.reason,
+        attempts=6,
+        elapsed=6.3,
+        reason="all 5 retries used",
+        operation="read backup vault",
+    )
+    text = str(err)
+    assert text.splitlines()[0] == (
+        "read backup vault failed: the configured endpoint https://arm.example.invalid/ could not be reached "
+        "([Errno -2] Name or service not known); 6 attempts over 6.3s (all 5 retries used)"
+    )
+    assert "proxy" in text and "dataprotection:endpoint" in text and "secret" not in text and "pw" not in text
+
+
+def test_transient_answers_from_a_reachable_service_keep_the_retries_exhausted_advice(server, make_client):
+    server.sequence(Reply(503, UNAVAILABLE), Reply(drop=True), *[Reply(503, UNAVAILABLE)] * 3)
+    with pytest.raises(RetriesExhaustedError) as info:
+        make_client().get(VAULT.path)
+    assert type(info.value) is RetriesExhaustedError and info.value.attempts == 5
+    assert "azure.status.microsoft" in str(info.value)
 
 
 def test_unsafe_post_is_not_retried_on_502_or_reset(server, make_client):

@@ -43,6 +43,7 @@ from pulumi_dataprotection.arm.errors import (
     ArmError,
     CloudError,
     DeadlineExceededError,
+    EndpointUnreachableError,
     InvalidNameError,
     JsonObject,
     NotFoundError,
@@ -64,6 +65,7 @@ from pulumi_dataprotection.arm.retry import (
     RetryDecision,
     classify_exception,
     classify_status,
+    connect_failure,
     describe_exception,
     retry_after_seconds,
     tls_problem,
@@ -682,10 +684,30 @@ class ArmClient:
                     **common,
                 ) from None
             raise ArmError(f"the request failed ({what})", code="ConnectionError", **common) from None
-        decision = budget.next_transient_wait(None)
+        failure = connect_failure(exc)
+        budget.unreached += failure is not None
+        unreached = failure is not None and budget.unreached == attempts
+        loopback = is_loopback_host(urlsplit(call.url).hostname)
+        give_up_at = self.settings.retry.loopback_refused_attempts
+        if unreached and failure is not None and failure.refused and loopback and attempts >= give_up_at:
+            decision = RetryDecision(0.0, f"a loopback endpoint that refuses connections is tried {give_up_at} times")
+        else:
+            decision = budget.next_transient_wait(None)
         if decision.give_up is not None:
             if decision.wait > 0:
                 self._sleep(decision.wait)
+            if unreached and failure is not None and not decision.deadline:
+                raise EndpointUnreachableError(
+                    f"the connection could not be opened ({what})",
+                    code="ConnectionError",
+                    attempts=attempts,
+                    elapsed=budget.elapsed,
+                    reason=decision.give_up,
+                    endpoint=self.endpoint,
+                    loopback=loopback,
+                    cause=failure.reason,
+                    **common,
+                ) from None
             if decision.deadline:
                 raise DeadlineExceededError(
                     f"the connection kept failing ({what})",

@@ -424,6 +424,42 @@ class RetriesExhaustedError(ArmError):
         )
 
 
+def display_endpoint(url: str) -> str:
+    """An endpoint for humans: scheme, host, port and path (no user info, query string or fragment)."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc.rpartition("@")[2], parts.path, "", ""))
+
+
+class EndpointUnreachableError(RetriesExhaustedError):
+    """No attempt could open a connection to the configured endpoint (refused, name not resolved, unreachable)."""
+
+    kind = "endpoint_unreachable"
+
+    def __init__(self, message: str | None, *, endpoint: str, loopback: bool, cause: str, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.endpoint = display_endpoint(endpoint)
+        self.loopback = loopback
+        self.cause = cause
+
+    def summary(self) -> str:
+        return (
+            f"{self.what()} failed: the configured endpoint {self.endpoint} could not be reached ({self.cause}); "
+            f"{self.attempts} attempts over {format_seconds(self.elapsed)} ({self.reason})"
+        )
+
+    def default_hint(self) -> str | None:
+        config = "`dataprotection:endpoint` (or DATAPROTECTION_ENDPOINT; unset means public Azure)"
+        if self.loopback:
+            return (
+                f"Nothing is listening at {self.endpoint}. Is the emulator running (`python -m "
+                f"pulumi_dataprotection.emulator` prints the URL it listens on)? Is {config} set to that URL?"
+            )
+        return (
+            f"Check that {config} is the right URL. For Azure, check this machine's network, DNS and proxy "
+            "(HTTPS_PROXY / NO_PROXY); for the emulator, check that it is running and reachable from here."
+        )
+
+
 class VaultBusyError(ArmError):
     """The vault kept refusing a write (406/409 'operation in progress') beyond the busy retry budget."""
 

@@ -48,8 +48,12 @@ class RetryPolicy:
     busy_backoff_cap: float = 60.0
     busy_budget: float = 900.0
     retry_after_floor: float = 1.0
+    loopback_refused_attempts: int = 2
+    """Attempts after which a loopback endpoint that refuses every connection is given up on (nothing listens)."""
 
     def __post_init__(self) -> None:
+        if self.loopback_refused_attempts < 1:
+            raise ValueError("loopback_refused_attempts must be at least 1")
         if self.max_retries < 0 or min(self.backoff_base, self.backoff_cap, self.budget) < 0:
             raise ValueError("retry settings must not be negative")
         if min(self.busy_backoff_base, self.busy_backoff_cap, self.busy_budget, self.retry_after_floor) < 0:
@@ -165,6 +169,30 @@ def request_not_sent(exc: BaseException) -> bool:
     return any(isinstance(e, not_sent) for e in _chain(exc))
 
 
+@dataclass(frozen=True)
+class ConnectFailure:
+    """Why a connection could not be opened: `reason` (the OS's words) and whether the host actively refused it."""
+
+    reason: str
+    refused: bool
+
+
+def connect_failure(exc: BaseException) -> ConnectFailure | None:
+    """The failure to open a connection (refused, name not resolved, network unreachable) behind `exc`, else None
+    (a timeout, a reset or an error after connecting)."""
+    import requests
+    import urllib3.exceptions
+
+    chain = _chain(exc)
+    opening = [e for e in chain if isinstance(e, urllib3.exceptions.NewConnectionError)]
+    if not opening:
+        return None
+    wrappers = (requests.RequestException, urllib3.exceptions.HTTPError)
+    causes = [e for e in chain if isinstance(e, OSError) and not isinstance(e, wrappers)]
+    text = " ".join(str(causes[0] if causes else opening[0]).split())[:200]
+    return ConnectFailure(text, any(isinstance(e, ConnectionRefusedError) for e in causes))
+
+
 def tls_problem(exc: BaseException) -> str | None:
     """The certificate or TLS problem behind a transport error (None when it is not a TLS failure)."""
     import ssl
@@ -233,6 +261,8 @@ class RetryBudget:
         self.retries = 0
         self.busy_retries = 0
         self.busy_waited = 0.0
+        self.unreached = 0
+        """Attempts whose connection could not be opened (see `connect_failure`)."""
 
     @property
     def elapsed(self) -> float:
