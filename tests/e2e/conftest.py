@@ -79,18 +79,23 @@ def new_stack(
     return stack
 
 
-@pytest.fixture
-def full_stack(dp: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> StackFactory:
-    """``full_stack(name, **config)``: a stack of examples/full with its sample emulator config (plus ``config``,
-    keys without a namespace belonging to the example)."""
+def example_stacks(example: str, handle: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> StackFactory:
+    """``make(name, **config)``: a stack of ``examples/<example>`` with its sample emulator config (plus ``config``,
+    keys without a namespace belonging to the example's project ``dataprotection-<example>``)."""
 
     def make(name: str, **overrides: Any) -> Stack:
-        project = materialize_example("full", tmp_path / name / "project")
-        config = sample_config("full")
-        config.update({k if ":" in k else f"dataprotection-full:{k}": v for k, v in overrides.items()})
-        return new_stack(project, tmp_path / name / "pulumi-state", engine_bin, name, config, dp)
+        project = materialize_example(example, tmp_path / name / "project")
+        config = sample_config(example)
+        config.update({k if ":" in k else f"dataprotection-{example}:{k}": v for k, v in overrides.items()})
+        return new_stack(project, tmp_path / name / "pulumi-state", engine_bin, name, config, handle)
 
     return make
+
+
+@pytest.fixture
+def full_stack(dp: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> StackFactory:
+    """``full_stack(name, **config)``: a stack of examples/full (see ``example_stacks``)."""
+    return example_stacks("full", dp, tmp_path, engine_bin)
 
 
 @pytest.fixture

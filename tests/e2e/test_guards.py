@@ -5,14 +5,12 @@ access; removing the guard link goes through the guard's unlock."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from pulumi_dataprotection.emulator import EmulatorHandle
-from tests.e2e.conftest import StackFactory, new_stack
+from tests.e2e.conftest import StackFactory, example_stacks
 from tests.e2e.helpers import short
-from tests.e2e.pulumi_stack import Stack, materialize_example, sample_config
 from tests.support.emulator import ArmClient
 
 pytestmark = pytest.mark.engine
@@ -31,14 +29,8 @@ INSTANCE = f"{VAULT}/backupInstances/aks-shop"
 
 @pytest.fixture
 def guarded_stack(dp: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> StackFactory:
-    """A stack of examples/guarded-vault with its sample emulator config."""
-
-    def make(name: str, **overrides: Any) -> Stack:
-        project = materialize_example("guarded-vault", tmp_path / name / "project")
-        config = {**sample_config("guarded-vault"), **overrides}
-        return new_stack(project, tmp_path / name / "pulumi-state", engine_bin, name, config, dp)
-
-    return make
+    """A stack of examples/guarded-vault (see ``example_stacks``)."""
+    return example_stacks("guarded-vault", dp, tmp_path, engine_bin)
 
 
 def test_preview_shows_the_guard_and_the_link(guarded_stack: StackFactory, dp: EmulatorHandle) -> None:

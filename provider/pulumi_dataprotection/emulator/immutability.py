@@ -6,14 +6,13 @@ instance whose policy keeps data only in the OperationalStore is not restricted.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pulumi_dataprotection.emulator.errors import ArmError
+from pulumi_dataprotection.emulator.timeutil import duration_seconds
 
 JSON = dict[str, Any]
 
-_DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$")
 _IMMUTABLE_STORES = ("VaultStore", "ArchiveStore")
 ALL_STORES = ("OperationalStore", "VaultStore", "ArchiveStore")
 _DOCS = "https://aka.ms/AB-ImmutableVaults-States"
@@ -25,14 +24,6 @@ def immutability(vault: JSON) -> str:
     return state if isinstance(state, str) else "Disabled"
 
 
-def _days(duration: str) -> float:
-    m = _DURATION.match(duration)
-    if not m:
-        return 0.0
-    y, mo, w, d, h, mi, s = (float(x) if x else 0.0 for x in m.groups())
-    return y * 365 + mo * 30 + w * 7 + d + h / 24 + mi / 1440 + s / 86400
-
-
 def retention_days(policy: JSON | None, stores: tuple[str, ...] = _IMMUTABLE_STORES) -> dict[str, float]:
     """The longest retention, in days, a policy keeps recovery points in each of ``stores``."""
     out: dict[str, float] = {}
@@ -40,7 +31,7 @@ def retention_days(policy: JSON | None, stores: tuple[str, ...] = _IMMUTABLE_STO
         for lifecycle in rule.get("lifecycles", []) if rule.get("objectType") == "AzureRetentionRule" else []:
             store = lifecycle["sourceDataStore"]["dataStoreType"]
             if store in stores:
-                out[store] = max(out.get(store, 0.0), _days(lifecycle["deleteAfter"]["duration"]))
+                out[store] = max(out.get(store, 0.0), duration_seconds(lifecycle["deleteAfter"]["duration"]) / 86400)
     return out
 
 

@@ -22,7 +22,7 @@ from typing import Any
 from pulumi_dataprotection.emulator import ids, render, schema
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
-from pulumi_dataprotection.emulator.timeutil import iso
+from pulumi_dataprotection.emulator.timeutil import duration_seconds, iso
 
 JSON = dict[str, Any]
 
@@ -34,10 +34,6 @@ OPERATIONAL, VAULT_STORE = "OperationalStore", "VaultStore"
 _GC_AT = "recovery_gc_at"  # emulator time of the next copy expiry
 _LIVE = "recovery_live_instances"  # fingerprint of the instance ids points were last checked against
 
-_DURATION = re.compile(
-    r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
-)
-_UNIT_SECONDS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1)
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _RUNNING_MODES = ("configure", "update")
 
@@ -49,14 +45,6 @@ FIND_RANGES = schema.Obj(
         "endTime": schema.opt(schema.S),
     },
 )
-
-
-def seconds(duration: str) -> float:
-    """An ISO-8601 duration in seconds (a month is 30 days, a year 365)."""
-    m = _DURATION.match(duration)
-    if not m:
-        return 0.0
-    return sum(float(v) * unit for v, unit in zip(m.groups(), _UNIT_SECONDS, strict=True) if v)
 
 
 def parse_time(text: str) -> float | None:
@@ -100,7 +88,7 @@ def copies(policy: JSON, tag: str, store: str, at: float) -> list[JSON]:
     first = _lifecycle(policy, tag, store)
     if first is None:
         return [{"type": store, "created": at, "expiry": None}]
-    keep = seconds(first["deleteAfter"]["duration"])
+    keep = duration_seconds(first["deleteAfter"]["duration"])
     out = [{"type": store, "created": at, "expiry": at + keep}]
     for setting in first.get("targetDataStoreCopySettings", []):
         target = setting["dataStore"]["dataStoreType"]
@@ -109,7 +97,7 @@ def copies(policy: JSON, tag: str, store: str, at: float) -> list[JSON]:
         delay = (
             keep
             if kind == "CopyOnExpiryOption"
-            else seconds(option.get("duration", ""))
+            else duration_seconds(option.get("duration", ""))
             if kind == "CustomCopyOption"
             else 0.0
         )
@@ -122,7 +110,7 @@ def copies(policy: JSON, tag: str, store: str, at: float) -> list[JSON]:
 def _same_rule_lifecycle(rule: JSON, store: str) -> float | None:
     for lifecycle in rule.get("lifecycles", []):
         if lifecycle["sourceDataStore"]["dataStoreType"] == store:
-            return seconds(lifecycle["deleteAfter"]["duration"])
+            return duration_seconds(lifecycle["deleteAfter"]["duration"])
     return None
 
 
@@ -134,7 +122,7 @@ def continuous_retention(policy: JSON | None) -> float | None:
     for rule in _rules(policy, "AzureRetentionRule"):
         for lifecycle in rule.get("lifecycles", []):
             if lifecycle["sourceDataStore"]["dataStoreType"] == OPERATIONAL:
-                return seconds(lifecycle["deleteAfter"]["duration"])
+                return duration_seconds(lifecycle["deleteAfter"]["duration"])
     return None
 
 
@@ -144,13 +132,13 @@ def _schedule(rule: JSON) -> tuple[float, float] | None:
         return None
     parts = intervals[0].split("/")
     start = parse_time(parts[1]) if len(parts) == 3 else None
-    step = seconds(parts[2]) if len(parts) == 3 else 0.0
+    step = duration_seconds(parts[2]) if len(parts) == 3 else 0.0
     return (start, step) if start is not None and step > 0 else None
 
 
 def _max_keep(policy: JSON) -> float:
     keeps = [
-        seconds(lc["deleteAfter"]["duration"])
+        duration_seconds(lc["deleteAfter"]["duration"])
         for r in _rules(policy, "AzureRetentionRule")
         for lc in r.get("lifecycles", [])
     ]

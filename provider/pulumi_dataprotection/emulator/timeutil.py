@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 NOT_ENDED = "0001-01-01T00:00:00Z"
 _TICKS_AT_EPOCH = 621_355_968_000_000_000
+_DURATION = re.compile(
+    r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
+_UNIT_SECONDS = (365 * 86400, 30 * 86400, 7 * 86400, 86400, 3600, 60, 1)
 
 
 def iso(t: float) -> str:
@@ -40,3 +45,11 @@ def duration(seconds: float) -> str:
     elif secs or out == "PT":
         out += f"{secs}S"
     return out
+
+
+def duration_seconds(text: str) -> float:
+    """An ISO-8601 duration in seconds (a month is 30 days, a year 365; 0 when it does not parse)."""
+    m = _DURATION.match(text)
+    if not m:
+        return 0.0
+    return sum(float(v) * unit for v, unit in zip(m.groups(), _UNIT_SECONDS, strict=True) if v)

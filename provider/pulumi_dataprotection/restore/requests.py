@@ -64,8 +64,7 @@ def _datasource_target(
         target["datasourceAuthCredentials"] = _secret(secret_store_uri)
     if criteria is not None:
         target["restoreCriteria"] = list(criteria)
-    if restore_location is not None:
-        target["restoreLocation"] = restore_location
+    target["restoreLocation"] = restore_location if restore_location is not None else location
     return target
 
 
@@ -109,7 +108,7 @@ def aks_target(
         cluster_id,
         location,
         object_type="ItemLevelRestoreTargetInfo",
-        restore_location=restore_location if restore_location is not None else location,
+        restore_location=restore_location,
         criteria=[criteria],
     )
 
@@ -154,7 +153,7 @@ def blob_items_target(
         account_id,
         location,
         object_type="ItemLevelRestoreTargetInfo",
-        restore_location=restore_location if restore_location is not None else location,
+        restore_location=restore_location,
         secret_store_uri=secret_store_uri,
         criteria=[c.to_rest() for c in containers],
     )
@@ -181,7 +180,7 @@ def blob_range_target(
         account_id,
         location,
         object_type="ItemLevelRestoreTargetInfo",
-        restore_location=restore_location if restore_location is not None else location,
+        restore_location=restore_location,
         criteria=criteria,
     )
 
@@ -195,7 +194,7 @@ def blob_account_target(
         account_id,
         location,
         object_type="RestoreTargetInfo",
-        restore_location=restore_location if restore_location is not None else location,
+        restore_location=restore_location,
     )
 
 
@@ -213,7 +212,7 @@ def database_target(
         server_id,
         location,
         object_type="RestoreTargetInfo",
-        restore_location=restore_location if restore_location is not None else location,
+        restore_location=restore_location,
         database=database,
         secret_store_uri=secret_store_uri,
     )
@@ -226,7 +225,7 @@ def disk_target(disk_id: str, location: str, *, restore_location: str | None = N
         disk_id,
         location,
         object_type="RestoreTargetInfo",
-        restore_location=restore_location if restore_location is not None else location,
+        restore_location=restore_location,
     )
 
 
