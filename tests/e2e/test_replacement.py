@@ -1,6 +1,6 @@
-"""End to end, a change Azure cannot make to a backup instance in place: the preview refuses the replacement and
-says what happens to its recovery points, unless the program sets allow_replace_with_data; the opt-in itself is no
-change and does not stay in the state."""
+"""End to end, a change Azure cannot make to a backup instance in place: without allow_replace_with_data the
+preview shows it as an update and `up` refuses it before any request, saying what happens to the recovery points;
+with the opt-in it is a replacement; the opt-in itself is no change and does not stay in the state."""
 
 from __future__ import annotations
 
@@ -22,13 +22,18 @@ def test_an_instance_replacement_is_refused_without_the_opt_in_and_done_with_it(
     stack.set_config("e2e-small:snapshotResourceGroup", "rg-aks-snapshots-2")
     dp.clear_request_log()
 
-    refused = stack.preview(check=False)
+    preview = stack.preview()
+
+    # The rest of the program is still previewed: the refused change shows as an update of what it changes.
+    assert preview.changes() == {"update": 1}, preview
+    assert "snapshot_resource_group_id" in preview.step("BackupInstance", "aks-0", op="update").changed
+    refused = stack.up(check=False)
 
     assert not refused.ok, refused
-    [error] = [e for e in refused.errors if "BackupInstance resource 'aks-0'" in e] or [refused.output]
+    [error] = [e for e in refused.errors if "aks-0" in e] or [refused.output]
     assert "changing snapshot_resource_group_id replaces the backup instance" in error, error
     assert "soft delete is AlwaysOn" in error and "kept as a soft-deleted backup instance for 14 days" in error, error
-    assert "set allow_replace_with_data=True" in error, error
+    assert "set allow_replace_with_data=True" in error and "Nothing was changed in Azure" in error, error
     assert dp.writes() == [], short(dp.writes())
 
     stack.set_config("e2e-small:allowReplace", True)

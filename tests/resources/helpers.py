@@ -6,6 +6,7 @@ from typing import Any
 
 from pulumi.dynamic import ResourceProvider
 
+from pulumi_dataprotection.dynamic import program
 from pulumi_dataprotection.dynamic.adoption import OWNER_KEY
 from pulumi_dataprotection.policy.builders import aks_policy
 from tests.support.emulator import SUBSCRIPTION
@@ -60,8 +61,10 @@ def checked(provider: ResourceProvider, news: dict[str, Any], olds: dict[str, An
 
 
 def up(provider: ResourceProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    """check + create, as ``pulumi up`` does for a new resource: (id, outputs)."""
+    """check + create, as ``pulumi up`` does for a new resource in a program of its own: (id, outputs)."""
+    program.forget()
     result = provider.create(checked(provider, news))
+    program.forget()
     assert result.outs is not None
     return result.id, result.outs
 
@@ -74,3 +77,18 @@ def update(provider: ResourceProvider, id_: str, olds: dict[str, Any], news: dic
     result = provider.update(id_, olds, inputs)
     assert result.outs is not None
     return result.outs
+
+
+def refused(provider: ResourceProvider, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> str:
+    """A refused change: the preview plans it as an update that replaces nothing, and ``update`` refuses it (before
+    any request); returns the refusal message."""
+    from pulumi_dataprotection.dynamic import ResourceFailure
+
+    diff = provider.diff(id_, olds, news)
+    assert diff.changes and not diff.replaces and not diff.delete_before_replace, diff.__dict__
+    try:
+        provider.update(id_, olds, news)
+    except ResourceFailure as exc:
+        assert "Nothing was changed in Azure" in str(exc)
+        return str(exc)
+    raise AssertionError("update did not refuse the change")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from pulumi_dataprotection import config as config_module
-from pulumi_dataprotection.dynamic import PlanError, ResourceFailure
+from pulumi_dataprotection.dynamic import ResourceFailure
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.guard.resource import ResourceGuardProvider
 from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
@@ -17,7 +17,7 @@ from pulumi_dataprotection.policy.builders import Retention, aks_policy
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import stack_config
-from tests.resources.helpers import checked, instance_inputs, policy_inputs, up, update, vault_inputs
+from tests.resources.helpers import checked, instance_inputs, policy_inputs, refused, up, update, vault_inputs
 
 SECURITY_SUB = "00000000-0000-0000-0000-0000000000cc"
 
@@ -177,8 +177,7 @@ def test_replacing_the_link_is_refused_at_preview_unless_allowed(env: Env) -> No
     other_id, _ = up(ResourceGuardProvider(), guard_inputs(name="guard-2"))
     provider = GuardLinkProvider()
     news = checked(provider, {"vault_id": env.vault_id, "resource_guard_id": other_id})
-    with pytest.raises(PlanError, match="no multi-user authorization until the new link exists"):
-        provider.diff(env.link_id, env.link, news)
+    assert "no multi-user authorization until the new link exists" in refused(provider, env.link_id, env.link, news)
     allowed = checked(provider, {"vault_id": env.vault_id, "resource_guard_id": other_id, "allow_replace": True})
     assert provider.diff(env.link_id, env.link, allowed).replaces == ["resource_guard_id"]
     same = checked(provider, {"vault_id": env.vault_id, "resource_guard_id": env.guard_id, "allow_replace": True})

@@ -8,11 +8,20 @@ import pytest
 from pulumi.dynamic import CheckResult
 
 from pulumi_dataprotection.arm import OperationTimeoutError
-from pulumi_dataprotection.dynamic import PlanError, ResourceFailure
+from pulumi_dataprotection.dynamic import ResourceFailure
 from pulumi_dataprotection.dynamic.adoption import OWNER_KEY
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.vault.resource import VaultProvider
-from tests.resources.helpers import RG, checked, instance_inputs, policy_inputs, up, update, vault_inputs
+from tests.resources.helpers import (
+    RG,
+    checked,
+    instance_inputs,
+    policy_inputs,
+    refused,
+    up,
+    update,
+    vault_inputs,
+)
 from tests.support.emulator import SUBSCRIPTION
 
 VAULT_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.DataProtection/backupVaults/vault-1"
@@ -194,19 +203,25 @@ def test_checked_inputs_carry_the_arm_id_so_dependents_stay_known_in_preview(pro
     assert "arm_id" not in policy.check({}, policy_inputs(unknown)).inputs
 
 
-def test_one_way_changes_fail_at_preview(provider: VaultProvider) -> None:
+def test_one_way_changes_are_refused_by_up_without_stopping_the_preview(
+    provider: VaultProvider, configured: EmulatorHandle
+) -> None:
     id_, outs = up(provider, vault_inputs())
-    with pytest.raises(PlanError, match=r"soft_delete_state cannot change from 'AlwaysOn' to 'On'") as err:
-        provider.diff(id_, outs, checked(provider, vault_inputs(soft_delete_state="On"), outs))
-    assert "allow_replace_with_data" in str(err.value)
+    configured.clear_request_log()
+    news = checked(provider, vault_inputs(soft_delete_state="On"), outs)
+    message = refused(provider, id_, outs, news)
+    assert "soft_delete_state cannot change from 'AlwaysOn' to 'On'" in message
+    assert "allow_replace_with_data" in message and "deletes every backup" in message
 
     crr = {**outs, "cross_region_restore_state": "Enabled"}
-    with pytest.raises(PlanError, match="cross_region_restore_state"):
-        provider.diff(id_, crr, checked(provider, vault_inputs(cross_region_restore_state="Disabled"), crr))
-
+    assert "cross_region_restore_state" in refused(
+        provider, id_, crr, checked(provider, vault_inputs(cross_region_restore_state="Disabled"), crr)
+    )
     locked = {**outs, "immutability_state": "Locked"}
-    with pytest.raises(PlanError, match="immutability_state"):
-        provider.diff(id_, locked, checked(provider, vault_inputs(immutability_state="Unlocked"), locked))
+    assert "immutability_state" in refused(
+        provider, id_, locked, checked(provider, vault_inputs(immutability_state="Unlocked"), locked)
+    )
+    assert configured.writes() == []
 
     allowed = provider.diff(
         id_, outs, checked(provider, vault_inputs(soft_delete_state="On", allow_replace_with_data=True), outs)
@@ -214,7 +229,9 @@ def test_one_way_changes_fail_at_preview(provider: VaultProvider) -> None:
     assert allowed.replaces == ["soft_delete_state"] and allowed.delete_before_replace is True
 
 
-def test_replacing_a_vault_is_planned_when_empty_and_refused_when_it_holds_backups(provider: VaultProvider) -> None:
+def test_replacing_a_vault_is_planned_when_empty_and_refused_when_it_holds_backups(
+    provider: VaultProvider, configured: EmulatorHandle
+) -> None:
     from pulumi_dataprotection.instance.resource import InstanceProvider
     from pulumi_dataprotection.policy.resource import PolicyProvider
 
@@ -224,12 +241,22 @@ def test_replacing_a_vault_is_planned_when_empty_and_refused_when_it_holds_backu
 
     policy_id, _ = up(PolicyProvider(), policy_inputs(id_))
     up(InstanceProvider(), instance_inputs(id_, policy_id))
-    with pytest.raises(PlanError, match=r"holds 1 backup instance\(s\) \(bi-1\)"):
-        provider.diff(id_, outs, checked(provider, vault_inputs(redundancy="GRS"), outs))
+    configured.clear_request_log()
+    message = refused(provider, id_, outs, checked(provider, vault_inputs(redundancy="GRS"), outs))
+    assert "holds 1 backup instance(s) (bi-1)" in message and "redundancy" in message
+    assert configured.writes() == []
     forced = provider.diff(
         id_, outs, checked(provider, vault_inputs(redundancy="GRS", allow_replace_with_data=True), outs)
     )
     assert forced.replaces == ["redundancy"]
+
+
+def test_a_replacement_permission_is_not_kept_in_the_outputs(provider: VaultProvider) -> None:
+    id_, outs = up(provider, vault_inputs(allow_replace_with_data=True))
+    assert outs["allow_replace_with_data"] is None
+    assert "allow_replace_with_data" in outs["managed_inputs"]
+    read = provider.read(id_, outs)
+    assert (read.inputs or {})["allow_replace_with_data"] is False
 
 
 def test_a_new_name_is_a_create_before_delete_replacement(provider: VaultProvider) -> None:

@@ -1,5 +1,5 @@
 """The ``pulumi-dataprotection`` command line (also ``python -m pulumi_dataprotection``):
-audit, policy-template, permissions,
+audit, review, policy-template, permissions,
 backup-now, restore-test and import, with rich terminal output.
 
 Exit codes: 0 success; 1 the check failed (audit findings at ``--fail-on``), Azure reported an error, or a backup job
@@ -14,10 +14,18 @@ from collections.abc import Sequence
 
 from pulumi_dataprotection import __version__
 from pulumi_dataprotection.arm import ArmError
-from pulumi_dataprotection.cli import audit, backup_now, import_estate, permissions, policy_template, restore_test
+from pulumi_dataprotection.cli import (
+    audit,
+    backup_now,
+    import_estate,
+    permissions,
+    policy_template,
+    restore_test,
+    review,
+)
 from pulumi_dataprotection.cli.common import EXIT_FAILED, CliError, console, print_error
 
-COMMANDS = (audit, policy_template, permissions, backup_now, restore_test, import_estate)
+COMMANDS = (audit, review, policy_template, permissions, backup_now, restore_test, import_estate)
 
 
 def build_parser() -> argparse.ArgumentParser:

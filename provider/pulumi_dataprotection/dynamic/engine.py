@@ -8,6 +8,7 @@ it runs; ``configure`` hands the stack config to :mod:`pulumi_dataprotection.con
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -30,7 +31,7 @@ from pulumi_dataprotection.arm import ArmError, Deadline, ResourceId
 from pulumi_dataprotection.arm.deadline import bounded
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
 from pulumi_dataprotection.dynamic import adoption
-from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ResourceSchema, StringType
+from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ListType, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.unknown import contains_unknown, default_is_unknown
 
@@ -47,14 +48,24 @@ COMMON_OUTPUT_FIELDS = (
         mutability=OUTPUT_ONLY,
     ),
     Field("provisioning_state", StringType(), doc="Azure's provisioning state.", mutability=OUTPUT_ONLY),
+    Field(
+        "managed_inputs",
+        ListType(StringType()),
+        doc="Names of the inputs the program set; a refresh keeps only these as inputs, so values Azure fills in "
+        "for the others never show as removed in the next preview.",
+        mutability=OUTPUT_ONLY,
+    ),
 )
 """The outputs every provider returns (declared on :class:`pulumi_dataprotection.dynamic.ArmResource`)."""
 COMMON_OUTPUTS = tuple(f.name for f in COMMON_OUTPUT_FIELDS)
+MANAGED = "managed_inputs"
 _CTX = Ctx()
 
 
 class PlanError(Exception):
-    """Raised from ``diff`` to stop a preview: the planned change is impossible or would destroy data."""
+    """Raised from ``review``: the planned change is impossible or would destroy data. The preview still completes
+    (the change shows as an update of the properties concerned) and ``up`` refuses it before writing anything;
+    when the replacement is forced by values not known yet (a dependency being replaced), the preview stops."""
 
 
 class ResourceFailure(Exception):
@@ -103,18 +114,34 @@ def clean(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if not k.startswith("__")}
 
 
+def managed(inputs: Mapping[str, Any]) -> list[str]:
+    """Sorted names of the inputs set in ``inputs`` (defaults applied by check count as set)."""
+    return sorted(k for k, v in inputs.items() if v is not None and not k.startswith("__"))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A planned change: the schema diff, the inputs forcing a replacement, whether the old resource goes first
+    (None: no replacement or not known yet) and the refusal message of an impossible or destructive change."""
+
+    diff: SchemaDiff
+    replaces: list[str]
+    delete_first: bool | None
+    refusal: str | None
+
+
 class SchemaProvider(ResourceProvider):
     """Base of every provider: the lifecycle comes from ``schema``; subclasses implement the REST hooks.
 
     Class attributes: ``schema`` (the resource's fields, including provider-level knobs declared without a REST
     path), ``title`` (the Pulumi type name, for messages), ``identity_fields`` (inputs that make up the ARM id),
     ``same_id_replace`` ("delete_first": a replacement that keeps the ARM id deletes the old resource first;
-    "refuse": it is a preview error), ``audit_outputs`` (the extra outputs computed by :meth:`audit`, declared as
-    output fields), ``named_by`` (inputs that name the resource: when a program sets none of them, the first defaults
-    to the Pulumi resource name), ``description`` (the resource class's docstring, for the generated API),
-    ``adoptable`` (an existing resource is taken over only with ``adopt_existing``, see
-    :mod:`pulumi_dataprotection.dynamic.adoption`) and ``marks_owner`` (creates tag the resource with its owner
-    marker, so an interrupted create of the same resource resumes).
+    "refuse": it is refused like a :class:`PlanError`), ``audit_outputs`` (the extra outputs computed by
+    :meth:`audit`, declared as output fields), ``named_by`` (inputs that name the resource: when a program sets
+    none of them, the first defaults to the Pulumi resource name), ``description`` (the resource class's
+    docstring, for the generated API), ``adoptable`` (an existing resource is taken over only with
+    ``adopt_existing``, see :mod:`pulumi_dataprotection.dynamic.adoption`) and ``marks_owner`` (creates tag the
+    resource with its owner marker, so an interrupted create of the same resource resumes).
     """
 
     schema: ClassVar[ResourceSchema]
@@ -164,6 +191,11 @@ class SchemaProvider(ResourceProvider):
         """The ARM id of the resource the inputs describe."""
         raise NotImplementedError
 
+    def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        """Checks of valid inputs that need the old inputs (``{}`` for a new resource) or the other resources of the
+        program (:mod:`pulumi_dataprotection.dynamic.program`); no request is sent."""
+        return []
+
     def validate_in_preview(self, ctx: Context, olds: Mapping[str, Any], inputs: dict[str, Any]) -> list[CheckFailure]:
         """Service-side validation run by ``check`` when ``validateInPreview`` is on and inputs are known."""
         return []
@@ -200,15 +232,28 @@ class SchemaProvider(ResourceProvider):
         return {}
 
     def known_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        """Outputs the inputs alone determine (the ARM id), added to the checked inputs so they stay known in a
-        preview, where the engine uses the checked inputs as a dynamic resource's state; {} while any identity
-        field is unknown."""
+        """Outputs the inputs alone determine, added to the checked inputs: the engine shows a dynamic resource's
+        planned creation or replacement as its old outputs against its checked inputs, and a planned update as old
+        against new checked inputs, so these never show as removed; they also stay known in a preview. {} while any
+        identity field is unknown."""
         if not self.identity_fields or any(has_unknown(inputs.get(n)) for n in self.identity_fields):
             return {}
         try:
-            return {"arm_id": self.resource_id(inputs).path}
+            rid = self.resource_id(inputs)
         except (KeyError, ValueError):
             return {}
+        known: dict[str, Any] = {"arm_id": rid.path, "provisioning_state": "Succeeded", MANAGED: managed(inputs)}
+        if "resource_type" in self.schema.output_names and rid.resource_type:
+            known["resource_type"] = rid.resource_type
+        with contextlib.suppress(ConfigError):
+            known["api_version"] = config_module.current().arm_settings().api_version_for(rid.path)
+        known.update(self.predicted_outputs(inputs))
+        return known
+
+    def predicted_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Further values of the outputs that Azure derives from the inputs alone (e.g. nested tag ids), for
+        :meth:`known_outputs`; may return inputs completed with nested outputs."""
+        return {}
 
     # -- helpers for hooks --------------------------------------------------------------------------------------
 
@@ -234,6 +279,7 @@ class SchemaProvider(ResourceProvider):
         if not out.get("provisioning_state"):
             out["provisioning_state"] = "Succeeded"
         out.update(self.audit(out))
+        out[MANAGED] = managed(base)
         for name in [*self.input_names(), *self.output_names()]:
             out.setdefault(name, None)
         return out
@@ -269,6 +315,11 @@ class SchemaProvider(ResourceProvider):
         result = self.schema.check(raw)
         inputs = result.inputs
         failures.extend(CheckFailure(f.property, f.reason) for f in result.failures)
+        if not failures:
+            try:
+                failures.extend(self.check_plan(clean(olds), inputs))
+            except ConfigError as exc:
+                failures.append(CheckFailure("", str(exc)))
         if not failures and not has_unknown(inputs):
             try:
                 ctx = self.context(inputs)
@@ -361,20 +412,34 @@ class SchemaProvider(ResourceProvider):
             "import` writes them), or choose another name to create a new one."
         )
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        """Canonical old outputs against new inputs; create-only changes replace; impossible plans raise."""
+    def plan(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
+        """What changing old outputs ``olds`` to new inputs ``news`` takes: the schema diff, the inputs that force
+        a replacement, and the refusal message when the change is impossible or would destroy data."""
         diff = self.schema.diff(clean(olds), clean(news))
         replaces = list(diff.replaces)
-        self.review(olds, news, diff, replaces)
-        replaces = list(dict.fromkeys(replaces))
-        delete_first = None
-        if replaces:
-            same = self._same_identity(olds, news)
+        try:
+            self.review(olds, news, diff, replaces)
+            replaces = list(dict.fromkeys(replaces))
+            same = self._same_identity(olds, news) if replaces else None
             if same is True and self.same_id_replace == "refuse":
                 raise PlanError(self.refuse_message(olds, news, replaces))
+        except PlanError as exc:
+            if set(replaces) & set(diff.maybe_changed):
+                raise  # forced by values not known yet (a replaced dependency): an update would let that go ahead
+            return Plan(diff, list(dict.fromkeys(replaces)), None, str(exc))
+        delete_first = None
+        if replaces:
             delete_first = same is not False and self.same_id_replace == "delete_first"
-        changed = bool(diff.changed) or bool(replaces)
-        return DiffResult(changes=changed, replaces=replaces, delete_before_replace=delete_first)
+        return Plan(diff, replaces, delete_first, None)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        """Canonical old outputs against new inputs; create-only changes replace. A refused plan shows as an update
+        of the properties concerned (nothing depending on the resource is replaced) that ``update`` refuses."""
+        plan = self.plan(olds, news)
+        changed = bool(plan.diff.changed) or bool(plan.replaces)
+        if plan.refusal is not None:
+            return DiffResult(changes=True, replaces=[], delete_before_replace=False)
+        return DiffResult(changes=changed, replaces=plan.replaces, delete_before_replace=plan.delete_first)
 
     def refuse_message(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]) -> str:
         """The preview error for a replacement that would reuse the same ARM id (``same_id_replace="refuse"``)."""
@@ -432,10 +497,19 @@ class SchemaProvider(ResourceProvider):
             body = self.read_resource(ctx, rid, props)
         if body is None:
             return ReadResult("", {}, {})
+        set_names = props.get(MANAGED)
+        if isinstance(set_names, list):
+            base = {k: v for k, v in base.items() if k in set_names}
         outs = self.outputs(ctx, rid, base, body)
         if self.adoptable:
             outs[adoption.ADOPTION] = props.get(adoption.ADOPTION)
         inputs = self.schema.inputs_of(outs)
+        if isinstance(set_names, list):
+            inputs = {k: v for k, v in inputs.items() if k in set_names}
+            for f in self.schema.root.input_leaves:
+                if f.plan_only and f.name in set_names:
+                    inputs[f.name] = f.default
+            outs[MANAGED] = list(set_names)
         inputs.update(self.known_outputs(inputs))
         if outs.get(adoption.ADOPTION):
             inputs[adoption.ADOPTION] = outs[adoption.ADOPTION]
@@ -447,6 +521,9 @@ class SchemaProvider(ResourceProvider):
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Apply in-place changes (only REST fields cause a request) and return fresh outputs."""
+        plan = self.plan(olds, news)
+        if plan.refusal is not None:
+            raise ResourceFailure(f"{plan.refusal}\nNothing was changed in Azure.")
         inputs = self.schema.inputs_of(clean(news))
         ctx = self.context(inputs)
         rid = self.read_id(id_, inputs)

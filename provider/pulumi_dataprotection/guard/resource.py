@@ -141,7 +141,7 @@ class ResourceGuard(ArmResource, module=MODULE, name="ResourceGuard"):
     operations of the backup vaults linked to it.
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.guard.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``.
+    ``api_version``, ``provisioning_state``, ``managed_inputs``.
     """
 
     name: pulumi.Output[str]

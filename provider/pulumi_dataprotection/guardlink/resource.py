@@ -130,7 +130,7 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
     """A backup vault's link to a resource guard (``backupVaults/{vault}/backupResourceGuardProxies``): while it exists,
     the vault's critical operations need the guard's authorization; removing it needs it too.
 
-    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``.
+    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``, ``managed_inputs``.
     """
 
     name: pulumi.Output[str]

@@ -39,6 +39,8 @@ from pulumi_dataprotection.dynamic import (
     ResourceFailure,
     SchemaProvider,
     extend,
+    has_unknown,
+    program,
     resource_options,
     resource_props,
     wait_until,
@@ -236,6 +238,27 @@ class InstanceProvider(SchemaProvider):
             f"{reason}: with On or AlwaysOn they are kept as a soft-deleted instance for the vault's retention days, "
             "with Off they are deleted with it."
         )
+
+    def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        failures: list[CheckFailure] = []
+        policy_id = inputs.get("policy_id")
+        policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
+        if policy is not None:
+            failures.extend(CheckFailure(f.property, f.reason) for f in check_policy_match(inputs, policy))
+        arm_id = self.known_outputs(inputs).get("arm_id")
+        datasource, database = inputs.get("datasource_id"), inputs.get("database_name")
+        if isinstance(arm_id, str) and isinstance(datasource, str) and not has_unknown([datasource, database]):
+            holder = program.claim_datasource(datasource, str(database or ""), arm_id)
+            if holder is not None:
+                what = f"database {database!r} of {datasource}" if database else datasource
+                failures.append(
+                    CheckFailure(
+                        "datasource_id",
+                        f"{what} is already protected by the backup instance {holder} of this program; Azure "
+                        "protects a datasource with one backup instance only: remove one of the two instances",
+                    )
+                )
+        return failures
 
     def validate_in_preview(self, ctx: Context, olds: Mapping[str, Any], inputs: dict[str, Any]) -> list[CheckFailure]:
         failures: list[CheckFailure] = []
@@ -554,7 +577,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     apply depend on ``datasource_kind``.
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.instance.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``.
+    ``api_version``, ``provisioning_state``, ``managed_inputs``.
     """
 
     name: pulumi.Output[str]

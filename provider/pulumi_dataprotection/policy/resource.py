@@ -26,6 +26,7 @@ from pulumi_dataprotection.dynamic import (
     SchemaProvider,
     extend,
     has_unknown,
+    program,
     resource_options,
     resource_props,
 )
@@ -63,6 +64,18 @@ SCHEMA = extend(
 def content_hash(values: Mapping[str, Any]) -> str:
     """The short hash of a policy's canonical body (the suffix of its content-addressed name)."""
     return POLICY.content_hash(values, length=HASH_LENGTH)
+
+
+def _with_tag_ids(rule: Any) -> Any:
+    """A policy rule with the tag ids Azure assigns (``tagInfo.id`` = tag name + ``_``) in its tagging criteria."""
+    criteria = rule.get("tagging_criteria") if isinstance(rule, Mapping) else None
+    if not isinstance(criteria, list):
+        return rule
+    tagged = [
+        {**c, "tag_id": f"{c['tag_name']}_"} if isinstance(c, Mapping) and isinstance(c.get("tag_name"), str) else c
+        for c in criteria
+    ]
+    return {**rule, "tagging_criteria": tagged}
 
 
 class PolicyProvider(SchemaProvider):
@@ -117,6 +130,12 @@ class PolicyProvider(SchemaProvider):
 
     def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
         return ResourceId.parse(str(inputs["vault_id"])).child("backupPolicies", str(inputs["name"]))
+
+    def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        arm_id = self.known_outputs(inputs).get("arm_id")
+        if isinstance(arm_id, str) and not any(has_unknown(inputs.get(k)) for k in _CONTENT):
+            program.remember_policy(arm_id, {k: inputs.get(k) for k in _CONTENT})
+        return []
 
     def refuse_message(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]) -> str:
         name = news.get("name")
@@ -175,6 +194,12 @@ class PolicyProvider(SchemaProvider):
     def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:
         return {"summary": summarize(values), "content_hash": content_hash(values)}
 
+    def predicted_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        rules = inputs.get("policy_rules")
+        if not isinstance(rules, list) or has_unknown(rules):
+            return {}
+        return {"policy_rules": [_with_tag_ids(rule) for rule in rules]}
+
     def known_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         known = super().known_outputs(inputs)
         if known and not any(has_unknown(inputs.get(k)) for k in _CONTENT):
@@ -192,7 +217,7 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
     change creates a new version (instances follow it); with a fixed ``name`` a content change is refused at preview.
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.policy.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``.
+    ``api_version``, ``provisioning_state``, ``managed_inputs``.
     """
 
     name: pulumi.Output[str]

@@ -36,6 +36,8 @@ from pulumi_dataprotection.vault import api
 from pulumi_dataprotection.vault.schema import PATCHABLE_INPUTS, VAULT
 
 _CTX = Ctx()
+ALWAYS_ON_SINCE = "2025-09-01"
+"""The api-version from which Azure creates backup vaults only with soft delete AlwaysOn."""
 
 SCHEMA = extend(
     VAULT,
@@ -87,6 +89,23 @@ class VaultProvider(SchemaProvider):
         if news.get("subscription_id") is None:
             news["subscription_id"] = config_module.current().require_subscription()
         return []
+
+    def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        state = inputs.get("soft_delete_state")
+        if olds.get("name") is not None or not isinstance(state, str) or state == "AlwaysOn":
+            return []
+        version = str(self.known_outputs(inputs).get("api_version") or config_module.current().api_version)
+        if version < ALWAYS_ON_SINCE:
+            return []
+        return [
+            CheckFailure(
+                "soft_delete_state",
+                f"soft_delete_state is {state!r}, but Azure creates vaults at api-version {version} only with "
+                "always-on soft delete (it refuses the create with UserErrorSoftDeleteAlwaysOnRequired); remove "
+                "soft_delete_state or set it to 'AlwaysOn' (deleted backups are then kept for "
+                "soft_delete_retention_days and the setting can never be turned off)",
+            )
+        ]
 
     def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
         return vault_id(str(inputs["subscription_id"]), str(inputs["resource_group_name"]), str(inputs["name"]))
@@ -245,7 +264,7 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
     """An Azure Data Protection backup vault (``Microsoft.DataProtection/backupVaults``).
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.vault.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``.
+    ``api_version``, ``provisioning_state``, ``managed_inputs``.
     """
 
     name: pulumi.Output[str]

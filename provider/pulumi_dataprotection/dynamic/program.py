@@ -1,0 +1,48 @@
+"""What this provider process has checked of the program's resources, for checks across resources at preview.
+
+Pulumi starts one dynamic-provider process for a program and sends it the check of every dynamic resource, each
+after the resources whose outputs it uses: an instance is checked after the policy its ``policy_id`` comes from.
+So when a policy of the program is checked, its content is remembered by ARM id, and an instance's check can tell
+that the policy protects another kind of datasource before anything exists in Azure. Datasources are remembered
+with the instance protecting them, so a second instance of the same datasource fails its check. Only known values
+are remembered; nothing here is pickled into state (the provider objects stay stateless).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+_lock = threading.Lock()
+_policies: dict[str, dict[str, Any]] = {}
+_datasources: dict[tuple[str, str], str] = {}
+
+
+def remember_policy(arm_id: str, values: Mapping[str, Any]) -> None:
+    """Record the checked inputs of the policy ``arm_id``."""
+    with _lock:
+        _policies[arm_id.lower()] = dict(values)
+
+
+def policy(arm_id: str) -> dict[str, Any] | None:
+    """The checked inputs of the program's policy ``arm_id``, if this process has checked it."""
+    with _lock:
+        found = _policies.get(arm_id.lower())
+    return dict(found) if found is not None else None
+
+
+def claim_datasource(datasource_id: str, database: str, instance_id: str) -> str | None:
+    """Record that backup instance ``instance_id`` protects the datasource; returns the ARM id of another instance
+    of the program that already protects it (the datasource is then not claimed again), else None."""
+    key = (datasource_id.rstrip("/").lower(), database.lower())
+    with _lock:
+        holder = _datasources.setdefault(key, instance_id)
+    return holder if holder.lower() != instance_id.lower() else None
+
+
+def forget() -> None:
+    """Forget everything (for tests that run several programs in one process)."""
+    with _lock:
+        _policies.clear()
+        _datasources.clear()

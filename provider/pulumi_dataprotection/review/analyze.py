@@ -1,0 +1,339 @@
+"""Review a preview: per resource its action, the reason of a replacement, field-level old -> new from the schema
+(the comparison the provider's own diff makes), a policy in words before and after, warnings, and the audit
+findings the change introduces or fixes (the audit of the stack before and after the change)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pulumi_dataprotection.audit.export import KIND_OF_TYPE, TYPE_PREFIX, ExportedResource, ResourceKind, StackExport
+from pulumi_dataprotection.audit.model import Finding, Severity
+from pulumi_dataprotection.audit.report import build_report
+from pulumi_dataprotection.review.changes import Preview, ResourceChange
+from pulumi_dataprotection.schema.unknown import UNKNOWN_STRING
+
+if TYPE_CHECKING:
+    from pulumi_dataprotection.dynamic import SchemaProvider
+
+TITLES: dict[ResourceKind, str] = {kind: title for title, kind in KIND_OF_TYPE.items()}
+_NOT_PREVIEWABLE = frozenset({"evidence-missing"})
+"""Audit rules about values Azure reports only after `pulumi up` (a preview cannot have them)."""
+_REFUSAL_HINTS: dict[ResourceKind, str] = {
+    "vault": "replacing the vault deletes every backup it holds; revert the change, or set "
+    "allow_replace_with_data=True only if losing them is intended",
+    "instance": "replacing the backup instance removes the old one and its recovery points may go with it (see "
+    "on_delete); revert the change, or set allow_replace_with_data=True if the replacement is intended",
+    "policy": "Azure cannot update a policy and this one has a fixed `name`; remove `name` (content-addressed "
+    "versions) or give the changed policy a new name",
+}
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something a reviewer must not miss; ``code`` is refused, backups-deleted, identity, one-way, on-delete,
+    audit:<rule> or preview-error."""
+
+    severity: Severity
+    code: str
+    resource: str
+    message: str
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One property path: its value before and after (``known`` is False when the new value is known only after
+    `pulumi up`), and whether its change forces a replacement."""
+
+    path: str
+    old: Any
+    new: Any
+    forces_replacement: bool
+    known: bool = True
+
+
+@dataclass
+class ReviewedResource:
+    """The review of one resource."""
+
+    kind: ResourceKind
+    name: str
+    action: str
+    reason: str | None = None
+    fields: list[FieldChange] = field(default_factory=list)
+    words: tuple[str | None, str | None] | None = None
+    warnings: list[Warning] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        """E.g. ``BackupVault 'vault'``."""
+        return f"{TITLES[self.kind]} {self.name!r}"
+
+
+@dataclass
+class Review:
+    """Everything the renderers show."""
+
+    stack: str | None
+    resources: list[ReviewedResource]
+    warnings: list[Warning]
+    introduced: list[Finding]
+    fixed: list[Finding]
+    fail_on: Severity | None
+    whole_stack: bool
+    """Whether the audit compared the whole stack (a stack export was given) or only the changed resources."""
+
+    def counts(self) -> dict[str, int]:
+        """Resources per action."""
+        out: dict[str, int] = {}
+        for r in self.resources:
+            out[r.action] = out.get(r.action, 0) + 1
+        return out
+
+    def gating(self) -> list[Warning]:
+        """The warnings at or above ``fail_on``."""
+        if self.fail_on is None:
+            return []
+        return [w for w in self.warnings if w.severity.rank >= self.fail_on.rank]
+
+    @property
+    def passed(self) -> bool:
+        """True when no warning reaches ``fail_on``."""
+        return not self.gating()
+
+
+def _providers() -> dict[ResourceKind, type[SchemaProvider]]:
+    from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
+    from pulumi_dataprotection.instance.resource import InstanceProvider
+    from pulumi_dataprotection.policy.resource import PolicyProvider
+    from pulumi_dataprotection.vault.resource import VaultProvider
+
+    return {
+        "vault": VaultProvider,
+        "policy": PolicyProvider,
+        "instance": InstanceProvider,
+        "adhoc": AdhocBackupProvider,
+    }
+
+
+def _clean(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if not k.startswith("__")}
+
+
+def _lower(value: Any) -> str:
+    return value.rstrip("/").lower() if isinstance(value, str) else ""
+
+
+def _old(change: ResourceChange) -> Mapping[str, Any]:
+    return change.old_outputs or change.old_inputs
+
+
+def build_review(preview: Preview, export: StackExport | None = None, *, fail_on: Severity | None = None) -> Review:
+    """The review of ``preview``; ``export`` (the stack before the change) adds the unchanged resources: the backup
+    instances of a replaced vault that the plan does not touch, and the whole stack's audit."""
+    providers = _providers()
+    changes = [c for c in preview.changes if c.action != "same"]
+    vaults = {_lower(_old(c).get("arm_id")): c for c in changes if c.kind == "vault" and c.action != "create"}
+    gone_vaults = {k: c for k, c in vaults.items() if c.action in ("replace", "delete")}
+    resources: list[ReviewedResource] = []
+    for change in changes:
+        reviewed = _review(change, providers[change.kind], gone_vaults)
+        resources.append(reviewed)
+        if change.kind == "vault" and change.action in ("replace", "delete"):
+            reviewed.warnings.extend(_vault_loss(change, changes, export))
+    warnings = [
+        Warning(Severity.HIGH, "preview-error", "the preview", f"the preview failed: {e}") for e in preview.errors
+    ]
+    for r in resources:
+        warnings.extend(r.warnings)
+    refused = {c.urn for c, r in zip(changes, resources, strict=True) if any(w.code == "refused" for w in r.warnings)}
+    introduced, fixed = _audit_delta([c for c in changes if c.urn not in refused], export)
+    warnings.extend(
+        Warning(f.severity, f"audit:{f.code}", f"{f.resource_kind} {f.resource!r}", f"new audit finding: {f.message}")
+        for f in introduced
+    )
+    warnings.sort(key=lambda w: -w.severity.rank)
+    return Review(preview.stack, resources, warnings, introduced, fixed, fail_on, export is not None)
+
+
+def _review(
+    change: ResourceChange, provider: type[SchemaProvider], gone_vaults: Mapping[str, ResourceChange]
+) -> ReviewedResource:
+    reviewed = ReviewedResource(change.kind, change.name, change.action)
+    schema = provider.schema
+    old, new = _clean(_old(change)), _clean(change.new_inputs)
+    if change.kind == "policy":
+        from pulumi_dataprotection.policy.schema import summarize
+
+        reviewed.words = (summarize(old) if old else None, summarize(new) if new else None)
+    if change.action == "create":
+        inputs = schema.inputs_of(new)
+        reviewed.fields = [
+            FieldChange(name, None, value, False, UNKNOWN_STRING not in repr(value))
+            for name, value in sorted(inputs.items())
+            if name not in ("policy_rules", schema.raw_field) and not schema.field(name).plan_only
+        ]
+        if change.kind == "instance" and inputs.get("on_delete") == "Delete":
+            reviewed.warnings.append(
+                Warning(
+                    Severity.LOW,
+                    "on-delete",
+                    reviewed.title,
+                    "on_delete is Delete: destroying this resource later deletes its recovery points (set "
+                    "on_delete=StopProtectionRetainData to keep them)",
+                )
+            )
+        return reviewed
+    if change.action == "delete":
+        reviewed.warnings.extend(_instance_loss(change, reviewed.title, "deleted"))
+        return reviewed
+    diff = schema.diff(old, new)
+    reviewed.fields = [
+        FieldChange(
+            path,
+            old.get(path, d.old) if path in old else d.old,
+            new.get(path, d.new) if path in new and not d.unknown else d.new,
+            d.replace,
+            not d.unknown,
+        )
+        for path, d in sorted(diff.details.items())
+    ]
+    if change.action == "update" and (diff.replaces or diff.one_way_violations):
+        what = [v.message for v in diff.one_way_violations] or [
+            f"{', '.join(diff.replaces)} cannot change in place (it needs a replacement)"
+        ]
+        hint = _REFUSAL_HINTS.get(change.kind, "revert the change")
+        reviewed.warnings.append(
+            Warning(
+                Severity.HIGH,
+                "refused",
+                reviewed.title,
+                f"`pulumi up` will refuse this change and write nothing: {'; '.join(what)}; {hint}",
+            )
+        )
+    for path in diff.entering_one_way:
+        value = new.get(path)
+        reviewed.warnings.append(
+            Warning(
+                Severity.MEDIUM,
+                "one-way",
+                reviewed.title,
+                f"{path} becomes {value!r}: Azure never lets it change back",
+            )
+        )
+    if change.kind == "vault":
+        reviewed.warnings.extend(_identity(change, reviewed.title, old, new))
+    if change.action == "replace":
+        reviewed.reason = _reason(change, diff.replaces, gone_vaults)
+        reviewed.warnings.extend(_instance_loss(change, reviewed.title, "replaced"))
+    return reviewed
+
+
+def _reason(change: ResourceChange, replaces: list[str], gone_vaults: Mapping[str, ResourceChange]) -> str:
+    old = _old(change)
+    vault = gone_vaults.get(_lower(old.get("vault_id")))
+    forced = sorted(set(replaces) | set(change.replace_reasons))
+    if vault is not None and set(forced) <= {"vault_id"}:
+        return f"its vault {vault.name!r} is {vault.action}d"
+    new_name = change.new_inputs.get("name")
+    if change.kind == "policy" and old.get("name_prefix") and "name" in forced and new_name != old.get("name"):
+        return (
+            f"its content changed: the new version {new_name!r} is created, the backup instances are re-pointed to "
+            f"it, then {old.get('name')!r} is deleted"
+        )
+    return f"{', '.join(forced)} cannot change in place" if forced else "the engine replaces it"
+
+
+def _instance_loss(change: ResourceChange, title: str, how: str) -> list[Warning]:
+    old = _old(change)
+    if change.kind != "instance" or old.get("on_delete") not in ("Delete", None):
+        return []
+    return [
+        Warning(
+            Severity.HIGH,
+            "backups-deleted",
+            title,
+            f"the backup instance is {how} with on_delete=Delete: its recovery points are deleted (Azure keeps them "
+            "soft-deleted only for the vault's soft delete retention); set on_delete=StopProtectionRetainData in a "
+            "change of its own first to keep them",
+        )
+    ]
+
+
+def _vault_loss(change: ResourceChange, changes: list[ResourceChange], export: StackExport | None) -> list[Warning]:
+    vault_id = _lower(_old(change).get("arm_id"))
+    names = {c.name for c in changes if c.kind == "instance" and _lower(_old(c).get("vault_id")) == vault_id}
+    if export is not None:
+        names |= {r.name for r in export.of_kind("instance") if _lower(r.get("vault_id")) == vault_id}
+    verb = "replacing" if change.action == "replace" else "deleting"
+    title = f"BackupVault {change.name!r}"
+    if names:
+        listed = ", ".join(sorted(names))
+        message = f"{verb} the vault deletes every backup it holds: backup instance(s) {listed}"
+    elif export is None:
+        message = f"{verb} the vault deletes every backup it holds (pass --export to list its backup instances)"
+    else:
+        return []
+    return [Warning(Severity.HIGH, "backups-deleted", title, message)]
+
+
+def _identity(change: ResourceChange, title: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Warning]:
+    principal = old.get("principal_id")
+    had = "SystemAssigned" in str(old.get("identity_type") or "")
+    keeps = "SystemAssigned" in str(new.get("identity_type") or "")
+    if not principal or not had or (change.action == "update" and keeps):
+        return []
+    why = "the vault is replaced" if change.action == "replace" else "its system-assigned identity is removed"
+    return [
+        Warning(
+            Severity.HIGH,
+            "identity",
+            title,
+            f"{why}: principal {principal} no longer exists, so the roles granted to it on the datasources stop "
+            "working and backups fail until they are granted to the new principal (`pulumi-dataprotection "
+            "permissions` lists them)",
+        )
+    ]
+
+
+def _exported(change: ResourceChange, values: Mapping[str, Any], inputs: Mapping[str, Any]) -> ExportedResource:
+    arm_id = values.get("arm_id")
+    return ExportedResource(
+        kind=change.kind,
+        type=TYPE_PREFIX + TITLES[change.kind],
+        urn=change.urn,
+        name=change.name,
+        id=arm_id if isinstance(arm_id, str) else None,
+        outputs=values,
+        inputs=inputs,
+    )
+
+
+def _audit_delta(changes: list[ResourceChange], export: StackExport | None) -> tuple[list[Finding], list[Finding]]:
+    """Findings of the audit after the change that it did not have before, and the other way round."""
+    before: dict[str, ExportedResource] = {}
+    if export is not None:
+        before = {r.urn: r for r in export.resources}
+    for change in changes:
+        if change.action != "create" and change.urn not in before:
+            before[change.urn] = _exported(change, _old(change), change.old_inputs)
+    after = dict(before)
+    for change in changes:
+        if change.action == "delete":
+            after.pop(change.urn, None)
+            continue
+        known = {k: v for k, v in change.new_inputs.items() if UNKNOWN_STRING not in repr(v)}
+        kept = dict(change.old_outputs) if change.action == "update" else {}
+        after[change.urn] = _exported(change, {**kept, **known}, known)
+
+    def findings(resources: Mapping[str, ExportedResource]) -> dict[tuple[str, str, str], Finding]:
+        logical = {_lower(r.arm_id): r.name for r in resources.values() if r.arm_id}
+        stack = StackExport(source="review", project=None, stack=None, resources=tuple(resources.values()))
+        report = build_report(stack, fail_on=None)
+        return {(f.code, f.resource_kind, logical.get(_lower(f.resource_id), f.resource)): f for f in report.findings}
+
+    old, new = findings(before), findings(after)
+    for key in [k for k in new if k[0] in _NOT_PREVIEWABLE]:
+        new.pop(key)
+    return [f for k, f in new.items() if k not in old], [f for k, f in old.items() if k not in new]

@@ -1,0 +1,67 @@
+"""`review` on small preview documents: refused and one-way changes, deleted backups, gating and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pulumi_dataprotection.cli import main
+
+TYPE = "pulumi-python:dynamic/dataprotection:"
+VAULT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataProtection/backupVaults/bv"
+BASE = {
+    "name": "bv",
+    "resource_group_name": "rg",
+    "location": "westeurope",
+    "redundancy": "LocallyRedundant",
+    "datastore_type": "VaultStore",
+}
+
+
+def step(op: str, type_: str, name: str, old: dict[str, Any] | None, new: dict[str, Any] | None) -> dict[str, Any]:
+    """A step of `pulumi preview --json`."""
+    out: dict[str, Any] = {"op": op, "urn": f"urn:pulumi:dev::infra::{TYPE}{type_}::{name}"}
+    if old is not None:
+        out["oldState"] = {"inputs": old, "outputs": old}
+    if new is not None:
+        out["newState"] = {"inputs": new, "outputs": {}}
+    return out
+
+
+def run(tmp_path: Path, steps: list[dict[str, Any]], *extra: str) -> tuple[int, dict[str, Any]]:
+    preview = tmp_path / "preview.json"
+    preview.write_text(json.dumps({"steps": steps}), encoding="utf-8")
+    document = tmp_path / "review.json"
+    code = main(["review", str(preview), "-o", str(tmp_path / "review.md"), "--json", str(document), *extra])
+    return code, json.loads(document.read_text(encoding="utf-8"))
+
+
+def test_one_way_and_refused_changes_are_warned(tmp_path: Path) -> None:
+    old = {**BASE, "arm_id": VAULT, "immutability_state": "Locked"}
+    refused = step("update", "BackupVault", "vault", old, {**BASE, "immutability_state": "Disabled"})
+    code, document = run(tmp_path, [refused])
+    assert code == 1
+    assert [w["code"] for w in document["warnings"]] == ["refused"]
+    assert "immutability_state cannot change" in document["warnings"][0]["message"]
+
+    entering = step("update", "BackupVault", "vault", {**old, "immutability_state": "Unlocked"}, old)
+    code, document = run(tmp_path, [entering])
+    assert code == 0, "one-way settings are medium"
+    assert [w["code"] for w in document["warnings"]] == ["one-way"]
+    assert run(tmp_path, [entering], "--fail-on", "medium")[0] == 1
+
+
+def test_a_deleted_instance_warns_of_its_recovery_points(tmp_path: Path) -> None:
+    old = {"name": "bi", "vault_id": VAULT, "on_delete": "Delete", "datasource_kind": "aks"}
+    code, document = run(tmp_path, [step("delete", "BackupInstance", "bi", old, None)])
+    assert code == 1 and [w["code"] for w in document["warnings"]] == ["backups-deleted"]
+    kept = {**old, "on_delete": "StopProtectionRetainData"}
+    code, document = run(tmp_path, [step("delete", "BackupInstance", "bi", kept, None)])
+    assert code == 0 and document["warnings"] == []
+
+
+def test_input_that_is_not_a_preview_is_a_usage_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]", encoding="utf-8")
+    assert main(["review", str(bad)]) == 2

@@ -1,0 +1,77 @@
+"""Checks across the resources of one program at preview: an instance against a policy of the program, a
+datasource protected twice, and a new vault's soft delete state; each names the property and sends no request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pulumi.dynamic import ResourceProvider
+
+from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.instance.resource import InstanceProvider
+from pulumi_dataprotection.policy.builders import Retention, Schedule, blob_vaulted_policy
+from pulumi_dataprotection.policy.resource import PolicyProvider
+from pulumi_dataprotection.vault.resource import VaultProvider
+from tests.resources.helpers import LOCATION, aks_id, checked, instance_inputs, policy_inputs, vault_inputs
+from tests.support.emulator import SUBSCRIPTION
+
+VAULT = (
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-backup/providers/Microsoft.DataProtection/backupVaults/vault-1"
+)
+ACCOUNT = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/st1"
+
+
+def failures(provider: ResourceProvider, news: dict[str, Any], olds: dict[str, Any] | None = None) -> dict[str, str]:
+    """property -> reason of the check failures."""
+    result = provider.check(olds or {}, {**news, "__provider": "p"})
+    return {f.property: f.reason for f in result.failures}
+
+
+@pytest.fixture
+def policies(configured: EmulatorHandle) -> dict[str, str]:
+    """An AKS and a vaulted blob policy checked in this program (nothing created): their ARM ids."""
+    aks = checked(PolicyProvider(), policy_inputs(VAULT))
+    blob_inputs = blob_vaulted_policy(Schedule.daily("01:00"), Retention("P30D"))
+    blob = checked(PolicyProvider(), {"vault_id": VAULT, "name_prefix": "blob", **blob_inputs})
+    return {"aks": aks["arm_id"], "blob": blob["arm_id"]}
+
+
+def test_an_instance_is_checked_against_a_policy_of_the_program(
+    configured: EmulatorHandle, policies: dict[str, str]
+) -> None:
+    wrong = failures(InstanceProvider(), instance_inputs(VAULT, policies["blob"]))
+    assert "policy_id" in wrong and "blob" in wrong["policy_id"].lower()
+    assert failures(InstanceProvider(), instance_inputs(VAULT, policies["aks"])) == {}
+
+    blob = {
+        "name": "st1",
+        "vault_id": VAULT,
+        "policy_id": policies["blob"],
+        "datasource_kind": "blob",
+        "datasource_id": ACCOUNT,
+        "datasource_location": LOCATION,
+    }
+    assert "containers" in failures(InstanceProvider(), blob)
+    assert failures(InstanceProvider(), {**blob, "containers": ["raw"]}) == {}
+    assert configured.request_log() == []
+
+
+def test_a_datasource_protected_twice_in_one_program_fails_the_second_check(
+    configured: EmulatorHandle, policies: dict[str, str]
+) -> None:
+    first = instance_inputs(VAULT, policies["aks"], name="bi-1", cluster="aks-7")
+    assert failures(InstanceProvider(), first) == {}
+    assert failures(InstanceProvider(), first) == {}, "checking the same instance again is no duplicate"
+    second = failures(InstanceProvider(), instance_inputs(VAULT, policies["aks"], name="bi-2", cluster="aks-7"))
+    assert set(second) == {"datasource_id"}
+    assert aks_id("aks-7") in second["datasource_id"] and "backupInstances/bi-1" in second["datasource_id"]
+    assert configured.request_log() == []
+
+
+def test_a_new_vault_needs_always_on_soft_delete(configured: EmulatorHandle) -> None:
+    off = failures(VaultProvider(), vault_inputs(soft_delete_state="Off"))
+    assert set(off) == {"soft_delete_state"} and "AlwaysOn" in off["soft_delete_state"]
+    assert failures(VaultProvider(), vault_inputs(soft_delete_state="AlwaysOn")) == {}
+    assert failures(VaultProvider(), vault_inputs(soft_delete_state="On"), olds=vault_inputs()) == {}
+    assert configured.request_log() == []
