@@ -1,5 +1,5 @@
 """End to end, mistakes that only a look across the resources of one program (or at the API version) can find fail
-at preview: the error names the resource and the property, and nothing is sent to Azure."""
+at preview: the error names the resource and the property, and nothing is written to Azure."""
 
 from __future__ import annotations
 
@@ -87,4 +87,4 @@ def test_a_mistake_across_resources_fails_preview_naming_the_property_and_sends_
     assert not preview.ok, preview
     matching = [e for e in preview.errors if resource in e and named in e]
     assert matching, f"no error names {resource} and {named!r}: {preview.errors}"
-    assert dp.request_log() == [], short(dp.request_log())
+    assert dp.writes() == [], short(dp.writes())

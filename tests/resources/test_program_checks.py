@@ -54,7 +54,7 @@ def test_an_instance_is_checked_against_a_policy_of_the_program(
     }
     assert "containers" in failures(InstanceProvider(), blob)
     assert failures(InstanceProvider(), {**blob, "containers": ["raw"]}) == {}
-    assert configured.request_log() == []
+    assert configured.writes() == []
 
 
 def test_a_datasource_protected_twice_in_one_program_fails_the_second_check(
@@ -66,7 +66,7 @@ def test_a_datasource_protected_twice_in_one_program_fails_the_second_check(
     second = failures(InstanceProvider(), instance_inputs(VAULT, policies["aks"], name="bi-2", cluster="aks-7"))
     assert set(second) == {"datasource_id"}
     assert aks_id("aks-7") in second["datasource_id"] and "backupInstances/bi-1" in second["datasource_id"]
-    assert configured.request_log() == []
+    assert configured.writes() == []
 
 
 def test_a_new_vault_needs_always_on_soft_delete(configured: EmulatorHandle) -> None:
@@ -74,4 +74,4 @@ def test_a_new_vault_needs_always_on_soft_delete(configured: EmulatorHandle) -> 
     assert set(off) == {"soft_delete_state"} and "AlwaysOn" in off["soft_delete_state"]
     assert failures(VaultProvider(), vault_inputs(soft_delete_state="AlwaysOn")) == {}
     assert failures(VaultProvider(), vault_inputs(soft_delete_state="On"), olds=vault_inputs()) == {}
-    assert configured.request_log() == []
+    assert configured.writes() == []
