@@ -15,7 +15,7 @@ from typing import Any
 
 from pulumi_dataprotection.emulator import datasources, guards, ids, immutability, recovery, render, schema
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
-from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, JOB, POLICY, Call, Reply, Service
+from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
 from pulumi_dataprotection.schema.regions import region_name
 
 JSON = dict[str, Any]
@@ -280,7 +280,9 @@ def adhoc_backup(svc: Service, call: Call) -> Reply:
     job_id = ids.child_id(vault["id"], "backupJobs", str(uuid.uuid4()))
     op = svc.start_operation(call, "instance-backup", target=doc["id"], location=vault["location"], job_id=job_id)
     if op["error"] is None:
-        job = _record_job(svc, vault, doc, policy, job_id, tag, now)
+        job = svc.record_job(
+            vault, doc, policy, job_id, now, operation="Backup", retention_tag=tag, recovery_point=uuid.uuid4().hex
+        )
         recovery.add_point(svc, doc, policy, rule, tag, job["end"], point_id=job["recovery_point"])
     return svc.lro_reply(
         call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
@@ -294,36 +296,6 @@ def _default_tag(rule: JSON) -> str:
             if c.get("isDefault"):
                 return str(c["tagInfo"]["tagName"])
     return "Default"
-
-
-def _record_job(svc: Service, vault: JSON, doc: JSON, policy: JSON, job_id: str, tag: str, now: float) -> JSON:
-    source = doc["properties"]["dataSourceInfo"]
-    rid = source["resourceID"]
-    parts = [p for p in rid.split("/") if p]
-    job = {
-        "id": job_id,
-        "name": job_id.rsplit("/", 1)[1],
-        "activity": str(uuid.uuid4()),
-        "sub": vault["sub"],
-        "instance_id": doc["id"],
-        "policy_id": policy["id"],
-        "policy_name": policy["name"],
-        "datasource_id": rid,
-        "vault_name": vault["name"],
-        "friendly_name": doc["properties"].get("friendlyName", doc["name"]),
-        "source_rg": parts[3] if len(parts) > 3 else "",
-        "source_sub": parts[1] if len(parts) > 1 else "",
-        "datasource_name": source.get("resourceName") or parts[-1],
-        "datasource_location": source.get("resourceLocation") or vault["location"],
-        "datasource_type": source["datasourceType"],
-        "operation": "Backup",
-        "retention_tag": tag,
-        "start": now,
-        "end": now + 2 * svc.config.lro_seconds,
-        "recovery_point": uuid.uuid4().hex,
-    }
-    svc.store.put(JOB, job_id, job, parent=vault["id"])
-    return job
 
 
 def validate_for_backup(svc: Service, call: Call) -> Reply:

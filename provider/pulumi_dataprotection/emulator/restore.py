@@ -414,38 +414,21 @@ def _record_job(
     *,
     cross_region: bool,
 ) -> JSON:
-    source = instance["properties"]["dataSourceInfo"]
-    parts = [p for p in source["resourceID"].split("/") if p]
     policy = svc.store.get(POLICY, instance["properties"]["policyInfo"]["policyId"]) or {"id": "", "name": ""}
-    now = svc.now()
-    job = {
-        "id": job_id,
-        "name": job_id.rsplit("/", 1)[1],
-        "activity": str(uuid.uuid4()),
-        "sub": vault["sub"],
-        "instance_id": instance["id"],
-        "policy_id": policy["id"],
-        "policy_name": policy["name"],
-        "datasource_id": source["resourceID"],
-        "vault_name": vault["name"],
-        "friendly_name": instance["properties"].get("friendlyName", instance["name"]),
-        "source_rg": parts[3] if len(parts) > 3 else "",
-        "source_sub": parts[1] if len(parts) > 1 else "",
-        "datasource_name": source.get("resourceName") or parts[-1],
-        "datasource_location": source.get("resourceLocation") or vault["location"],
-        "datasource_type": source["datasourceType"],
-        "operation": "Restore",
-        "category": "Restore",
-        "task": "Trigger Restore",
-        "restore_type": target.restore_type,
-        "destination": target.destination,
-        "source_point": {"id": point["id"], "time": point["time"]},
-        "cross_region": cross_region,
-        "start": now,
-        "end": now + 2 * svc.config.lro_seconds,
-    }
-    svc.store.put(JOB, job_id, job, parent=vault["id"])
-    return job
+    return svc.record_job(
+        vault,
+        instance,
+        policy,
+        job_id,
+        svc.now(),
+        operation="Restore",
+        category="Restore",
+        task="Trigger Restore",
+        restore_type=target.restore_type,
+        destination=target.destination,
+        source_point={"id": point["id"], "time": point["time"]},
+        cross_region=cross_region,
+    )
 
 
 # -- cross region restore ----------------------------------------------------------------------------------------------

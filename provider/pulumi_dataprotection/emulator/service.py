@@ -101,6 +101,35 @@ class Service:
             raise resource_not_found(ids.VAULT_TYPE, p["vault"], p["rg"])
         return doc
 
+    def record_job(self, vault: JSON, instance: JSON, policy: JSON, job_id: str, now: float, **fields: Any) -> JSON:
+        """Store and return the job ``job_id`` of ``instance`` (its datasource, vault and policy as jobs report them)
+        with ``fields`` (the operation and what is particular to it), ending two long-running-operation periods after
+        ``now``."""
+        source = instance["properties"]["dataSourceInfo"]
+        parts = [p for p in source["resourceID"].split("/") if p]
+        job = {
+            "id": job_id,
+            "name": job_id.rsplit("/", 1)[1],
+            "activity": str(uuid.uuid4()),
+            "sub": vault["sub"],
+            "instance_id": instance["id"],
+            "policy_id": policy["id"],
+            "policy_name": policy["name"],
+            "datasource_id": source["resourceID"],
+            "vault_name": vault["name"],
+            "friendly_name": instance["properties"].get("friendlyName", instance["name"]),
+            "source_rg": parts[3] if len(parts) > 3 else "",
+            "source_sub": parts[1] if len(parts) > 1 else "",
+            "datasource_name": source.get("resourceName") or parts[-1],
+            "datasource_location": source.get("resourceLocation") or vault["location"],
+            "datasource_type": source["datasourceType"],
+            **fields,
+            "start": now,
+            "end": now + 2 * self.config.lro_seconds,
+        }
+        self.store.put(JOB, job_id, job, parent=vault["id"])
+        return job
+
     def in_scope(self, kind: str, call: Call, *, by_group: bool) -> list[JSON]:
         """The tracked resources of ``kind`` (vaults, resource guards) in the URL's subscription, and in its resource
         group when ``by_group``."""
