@@ -100,12 +100,6 @@ def test_review_of_a_refused_vault_replacement(dp: EmulatorHandle, tmp_path: Pat
     assert len(refused) == 1 and "allow_replace_with_data" in refused[0]["message"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="since adoption landed (issue 15), the preview check of a policy recreated under its name after its "
-    "vault's delete-before-replace finds the old policy in Azure and refuses it (adopt_existing); this review "
-    "passed against the real --json output before that",
-)
 def test_review_of_a_vault_replacement(dp: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> None:
     stack = preview_stack(dp, tmp_path, engine_bin, "review-replace")
     principal = stack.export()["deployment"]["resources"]

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from pulumi.dynamic import ResourceProvider
 
+from pulumi_dataprotection.dynamic import program
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.builders import Retention, Schedule, blob_vaulted_policy
@@ -75,3 +76,14 @@ def test_a_new_vault_needs_always_on_soft_delete(configured: EmulatorHandle) -> 
     assert failures(VaultProvider(), vault_inputs(soft_delete_state="AlwaysOn")) == {}
     assert failures(VaultProvider(), vault_inputs(soft_delete_state="On"), olds=vault_inputs()) == {}
     assert configured.writes() == []
+
+
+def test_what_a_replacement_of_the_stack_s_own_resource_covers() -> None:
+    vault2 = VAULT.replace("vault-1", "vault-2")
+    program.remember_own(f"{vault2}/backupPolicies/kept")
+    program.remember_replaced(VAULT)
+    assert program.is_own(VAULT.upper())
+    assert program.is_own(f"{VAULT}/backupPolicies/p-1234")
+    assert program.is_own(f"{vault2}/backupPolicies/kept")
+    assert not program.is_own(f"{vault2}/backupPolicies/other")
+    assert not program.is_own(f"{VAULT}-old/backupPolicies/p")

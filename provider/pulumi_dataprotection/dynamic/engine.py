@@ -30,7 +30,7 @@ from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import ArmError, Deadline, ResourceId
 from pulumi_dataprotection.arm.deadline import bounded
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
-from pulumi_dataprotection.dynamic import adoption
+from pulumi_dataprotection.dynamic import adoption, program
 from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ListType, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.unknown import contains_unknown, default_is_unknown
@@ -332,13 +332,28 @@ class SchemaProvider(ResourceProvider):
         owner = news.get(adoption.OWNER_KEY)
         if self.adoptable and not failures:
             if clean(olds):
+                self._remember_own(clean(olds))
                 if olds.get(adoption.ADOPTION):
                     inputs[adoption.ADOPTION] = olds[adoption.ADOPTION]
-            elif not has_unknown(inputs):
+            elif not has_unknown(inputs) and not self._replacing_own(inputs):
                 failures.extend(self._preview_existing(inputs, owner))
         if isinstance(owner, str):
             inputs[adoption.OWNER_KEY] = owner
         return CheckResult(inputs, failures)
+
+    def _remember_own(self, old_inputs: Mapping[str, Any]) -> None:
+        """Note the Azure resource this stack already manages under ``old_inputs`` (see :mod:`.program`)."""
+        with contextlib.suppress(KeyError, ValueError, ConfigError):
+            program.remember_own(str(self.resource_id(old_inputs)))
+
+    def _replacing_own(self, inputs: Mapping[str, Any]) -> bool:
+        """True when ``inputs`` name a resource of this stack that this operation replaces: Pulumi checks it again
+        without old inputs, and the copy still in Azure (deleted before the new one is created) is not to be
+        refused or adopted."""
+        try:
+            return program.is_own(str(self.resource_id(inputs)))
+        except (KeyError, ValueError, ConfigError):
+            return False
 
     def _preview_existing(self, inputs: dict[str, Any], owner: Any) -> list[CheckFailure]:
         """For a resource about to be created: refuse one that exists and is not adopted (a preview error naming
@@ -439,7 +454,15 @@ class SchemaProvider(ResourceProvider):
         changed = bool(plan.diff.changed) or bool(plan.replaces)
         if plan.refusal is not None:
             return DiffResult(changes=True, replaces=[], delete_before_replace=False)
+        if plan.replaces and self.adoptable:
+            self._remember_replaced(olds)
         return DiffResult(changes=changed, replaces=plan.replaces, delete_before_replace=plan.delete_first)
+
+    def _remember_replaced(self, olds: Mapping[str, Any]) -> None:
+        """Note that this operation replaces the stack's resource described by the old outputs ``olds``."""
+        arm_id = olds.get("arm_id")
+        if isinstance(arm_id, str) and arm_id:
+            program.remember_replaced(arm_id)
 
     def refuse_message(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]) -> str:
         """The preview error for a replacement that would reuse the same ARM id (``same_id_replace="refuse"``)."""

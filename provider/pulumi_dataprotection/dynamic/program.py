@@ -1,11 +1,13 @@
 """What this provider process has checked of the program's resources, for checks across resources at preview.
 
 Pulumi starts one dynamic-provider process for a program and sends it the check of every dynamic resource, each
-after the resources whose outputs it uses: an instance is checked after the policy its ``policy_id`` comes from.
-So when a policy of the program is checked, its content is remembered by ARM id, and an instance's check can tell
-that the policy protects another kind of datasource before anything exists in Azure. Datasources are remembered
-with the instance protecting them, so a second instance of the same datasource fails its check. Only known values
-are remembered; nothing here is pickled into state (the provider objects stay stateless).
+after the resources whose outputs it uses: an instance is checked after the policy its ``policy_id`` comes from. So
+when a policy of the program is checked, its content is remembered by ARM id, and an instance's check can tell that
+the policy protects another kind of datasource before anything exists in Azure. Datasources are remembered with the
+instance protecting them, so a second instance of the same datasource fails its check. Resources checked with old
+inputs are this stack's own, and so is what lies inside one whose diff plans a replacement: when Pulumi checks them
+again without old inputs to replace them, the copies still in Azure are not mistaken for somebody else's resources.
+Only known values are remembered; nothing here is pickled into state (the provider objects stay stateless).
 """
 
 from __future__ import annotations
@@ -17,6 +19,28 @@ from typing import Any
 _lock = threading.Lock()
 _policies: dict[str, dict[str, Any]] = {}
 _datasources: dict[tuple[str, str], str] = {}
+_own: set[str] = set()
+_replaced: set[str] = set()
+
+
+def remember_own(arm_id: str) -> None:
+    """Record that the stack already manages ``arm_id`` (its check had old inputs)."""
+    with _lock:
+        _own.add(arm_id.lower())
+
+
+def remember_replaced(arm_id: str) -> None:
+    """Record that the stack's resource ``arm_id`` is replaced (with everything inside it) in this operation."""
+    with _lock:
+        _replaced.add(arm_id.lower())
+
+
+def is_own(arm_id: str) -> bool:
+    """True when ``arm_id`` is a resource the stack manages (checked with old inputs) or lies inside one that this
+    operation replaces."""
+    key = arm_id.lower()
+    with _lock:
+        return key in _own or key in _replaced or any(key.startswith(f"{r}/") for r in _replaced)
 
 
 def remember_policy(arm_id: str, values: Mapping[str, Any]) -> None:
@@ -46,3 +70,5 @@ def forget() -> None:
     with _lock:
         _policies.clear()
         _datasources.clear()
+        _own.clear()
+        _replaced.clear()
