@@ -1,5 +1,5 @@
 """Drill outcomes the emulator does not produce, against a stand-in client: a restore job that fails (Azure's code
-from the job, clean-up still attempted), a job that outlives the timeout, and progress lines while it runs."""
+from the job; its targets listed, not deleted), a job that outlives the timeout, and progress lines while it runs."""
 
 from __future__ import annotations
 
@@ -53,6 +53,8 @@ class Client:
         if path == ResourceId.parse(POLICY).path:
             rule = {"objectType": "AzureBackupRule", "dataStore": {"dataStoreType": "VaultStore"}}
             return {"properties": {"policyRules": [rule]}}
+        if path.endswith("/databases/orders_drill_1"):
+            return None  # the scratch database does not exist before the drill
         assert path == ResourceId.parse(JOB).path
         return self.jobs.pop(0) if len(self.jobs) > 1 else self.jobs[0]
 
@@ -90,7 +92,7 @@ def _drill(client: Client, *, timeout: float = 30.0, cleanup: bool = True) -> tu
     return evidence.to_json(), out.getvalue(), err.getvalue()
 
 
-def test_a_failed_restore_job_reports_its_code_and_still_cleans_up() -> None:
+def test_a_failed_restore_job_reports_its_code_and_lists_its_targets() -> None:
     error = {"code": "UserErrorTargetServerNotReachable", "message": "The server cannot be reached."}
     client = Client([_job("InProgress"), _job("Failed", errorDetails=[error], duration="PT1M")])
     record, out, err = _drill(client)
@@ -98,11 +100,16 @@ def test_a_failed_restore_job_reports_its_code_and_still_cleans_up() -> None:
     assert record["result"] == "failed" and record["error"]["code"] == "UserErrorTargetServerNotReachable"
     assert record["recoveryPointAgeSeconds"] == 6 * 3600  # measured on Azure's clock (the validation's start)
     assert "UserErrorTargetServerNotReachable: The server cannot be reached." in err
-    assert client.writes == [("POST", "validateRestore"), ("POST", "restore"), ("DELETE", "orders_drill_1")]
-    assert record["cleanup"] == [{"resource": f"{SERVER}/databases/orders_drill_1", "deleted": True}]
+    assert client.writes == [("POST", "validateRestore"), ("POST", "restore")]
+    (kept,) = record["cleanup"]
+    assert kept["resource"] == f"{SERVER}/databases/orders_drill_1" and kept["deleted"] is False
+    assert kept["kept"] == "the restore job Failed (UserErrorTargetServerNotReachable)"
 
 
 def test_a_job_outliving_the_timeout_fails_the_drill_and_says_where_to_look() -> None:
-    record, _, err = _drill(Client([_job("InProgress")]), timeout=12, cleanup=False)
+    client = Client([_job("InProgress")])
+    record, _, err = _drill(client, timeout=12)
     assert record["error"]["code"] == "RestoreTimedOut"
+    assert ("DELETE", "orders_drill_1") not in client.writes
+    assert record["cleanup"][0]["kept"] == "the restore job did not complete (RestoreTimedOut)"
     assert "check it later: GET " in err and "backupJobs/6f1c5e0a" in err

@@ -156,13 +156,16 @@ def test_bad_target_reports_azures_code_and_leaves_nothing_behind(
     instance = protect(emulator, ("postgresql",)).instances["postgresql"]
     emulator.advance_clock(8 * DAY)
     evidence = tmp_path / "evidence.json"
-    result = run_cli("restore-test", "--instance", instance, *_args(emulator, evidence, "--target-database", "orders"))
+    assert run_cli("restore-test", "--instance", instance, *_args(emulator, evidence)).code == 0
+    leftover = emulator.restored()  # orders_drill_1, left by a drill without --cleanup
+    emulator.clear_request_log()
+    result = run_cli("restore-test", "--instance", instance, *_args(emulator, evidence, "--cleanup"))
     assert result.code == 1
     assert "UserErrorRestoreTargetAlreadyExists" in result.err
     (drill,) = _drills(evidence)
     assert drill["result"] == "failed" and drill["error"]["code"] == "UserErrorRestoreTargetAlreadyExists"
-    assert emulator.restored() == []
-    assert not any(e["path"].endswith("/restore") for e in emulator.request_log())
+    assert emulator.restored() == leftover  # the drill did not create it, so --cleanup did not delete it
+    assert not any(e["path"].endswith("/restore") or e["method"] == "DELETE" for e in emulator.request_log())
 
 
 def test_point_too_old_fails_before_anything_is_restored(

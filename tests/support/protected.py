@@ -70,8 +70,15 @@ class Protected:
         self.handle.advance_clock(5)
 
 
-def protect(handle: EmulatorHandle, kinds: tuple[str, ...] = tuple(KINDS), *, geo: bool = False) -> Protected:
-    """A vault protecting one datasource of each of ``kinds`` (``geo``: GeoRedundant with cross region restore)."""
+def protect(
+    handle: EmulatorHandle,
+    kinds: tuple[str, ...] = tuple(KINDS),
+    *,
+    geo: bool = False,
+    inputs: dict[str, dict[str, Any]] | None = None,
+) -> Protected:
+    """A vault protecting one datasource of each of ``kinds`` (``geo``: GeoRedundant with cross region restore;
+    ``inputs``: instance inputs per kind replacing those of KINDS)."""
     done = Protected(handle, ArmClient(handle))
     vault: dict[str, Any] = {
         "name": "vault-dr",
@@ -98,6 +105,7 @@ def protect(handle: EmulatorHandle, kinds: tuple[str, ...] = tuple(KINDS), *, ge
             "datasource_kind": kind,
             "datasource_location": LOCATION,
             **instance_inputs,
+            **(inputs or {}).get(kind, {}),
         }
         done.put(instance_id, INSTANCE.to_rest(inputs))
         done.policies[kind] = policy_id

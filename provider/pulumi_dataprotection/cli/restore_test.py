@@ -3,6 +3,9 @@ recovery point (or a point in time), build the restore request for its datasourc
 (:mod:`pulumi_dataprotection.restore.drill`), validate it, trigger it, follow the Restore job, report the recovery
 point's age and the restore's duration, optionally clean up, and write a JSON evidence record per drill.
 
+A drill restores only into targets it proved absent just before the restore (recorded as ``preflight``), and
+``--cleanup`` deletes only those, only after a completed job: after a failed or timed-out job it lists them.
+
 A drill that cannot restore (no point, a point older than ``--max-age``, a target Azure refuses) reports Azure's code
 and triggers nothing. Ages are measured on Azure's clock: the start time of the validation operation.
 """
@@ -13,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import secrets
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -77,7 +81,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--point-in-time", metavar="ISO", help="restore this time (default: the newest point)")
     parser.add_argument("--max-age", metavar="DURATION", help="fail when the point is older, e.g. P1D or PT36H")
     parser.add_argument("--datastore", choices=("OperationalStore", "VaultStore"), help="tier to restore from")
-    parser.add_argument("--suffix", metavar="TEXT", help="scratch name suffix (default: drill-<UTC time>)")
+    parser.add_argument(
+        "--suffix", metavar="TEXT", help="scratch name suffix (default: drill-<UTC seconds>-<4 random hex digits>)"
+    )
     parser.add_argument("--namespace", action="append", default=[], metavar="SRC=SCRATCH", help="AKS namespaces")
     parser.add_argument("--target-cluster", metavar="ID", help="AKS cluster to restore into (default: the source)")
     parser.add_argument("--staging-resource-group", metavar="ID", help="AKS vault tier: staging resource group")
@@ -86,7 +92,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--target-server", metavar="ID", help="PostgreSQL: server (default: the source server)")
     parser.add_argument("--target-database", metavar="NAME", help="PostgreSQL: scratch database name")
     parser.add_argument("--files-url", metavar="URL", help="flexible servers: container URL for restore as files")
-    parser.add_argument("--cleanup", action="store_true", help="delete what the restore created once it completed")
+    parser.add_argument(
+        "--cleanup",
+        action="store_true",
+        help="delete the scratch targets the drill proved absent before restoring, once the restore completed",
+    )
     parser.add_argument(
         "--cross-region",
         action="store_true",
@@ -252,6 +262,7 @@ class DrillRun:
                 + Text(": operational blob restores overwrite the source account, so drills do not run them")
             )
             return
+        self._prove_absent(target, record)
         started = self.clock()
         with self.out.status("Triggering the restore...", spinner="dots"):
             if regions is None:
@@ -263,17 +274,21 @@ class DrillRun:
         if not job_id:
             raise DrillFailed("NoJob", "Azure accepted the restore but returned no job id")
         self.out.print(f"Restore job      {job_id.rsplit('/', 1)[-1]} -> {target.destination}")
-        if regions is None:
-            job = self._follow(lambda: self.api.job(vault_of(instance), job_id), job_id, started)
-        else:
-            source_region, target_region = regions
-            job = self._follow(
-                lambda: self.api.cross_region_job(
-                    instance, job_id, source_region=source_region, target_region=target_region
-                ),
-                job_id,
-                started,
-            )
+        try:
+            if regions is None:
+                job = self._follow(lambda: self.api.job(vault_of(instance), job_id), job_id, started)
+            else:
+                source_region, target_region = regions
+                job = self._follow(
+                    lambda: self.api.cross_region_job(
+                        instance, job_id, source_region=source_region, target_region=target_region
+                    ),
+                    job_id,
+                    started,
+                )
+        except DrillFailed as exc:
+            self._cleanup(target, cleanup, record, failed=f"the restore job did not complete ({exc.code})")
+            raise
         jprops = job.get("properties") or {}
         seconds = _seconds(jprops.get("duration"))
         record["job"] = {
@@ -289,14 +304,14 @@ class DrillRun:
             lines = error_lines(jprops.get("errorDetails")) or ["Azure returned no error details"]
             errors = jprops.get("errorDetails") or [{}]
             code = str((errors[0] if isinstance(errors, list) and errors else {}).get("code") or f"Job{status}")
-            self._cleanup(target, cleanup, record)
+            self._cleanup(target, cleanup, record, failed=f"the restore job {status} ({code})")
             raise DrillFailed(code, f"restore job {status}", lines)
         record["result"] = "succeeded"
         self.out.print(
             Text("Restore Completed", style="bold green")
             + Text(f" in {_human(timedelta(seconds=record['restoreSeconds']))}; point age {_human(age)}")
         )
-        self._cleanup(target, cleanup, record)
+        self._cleanup(target, cleanup, record, failed=None)
 
     def _regions(self, instance: ResourceId) -> tuple[str, str]:
         """``(vault region, paired region)`` of a cross region restore."""
@@ -381,14 +396,43 @@ class DrillRun:
                     )
                 self.sleep(self.poll_interval)
 
-    def _cleanup(self, target: DrillTarget, cleanup: bool, record: JSON) -> None:
+    def _prove_absent(self, target: DrillTarget, record: JSON) -> None:
+        """Every clean-up target must not exist before the restore: a drill deletes only what it created."""
+        proven: list[JSON] = []
+        record["preflight"] = proven
+        for item in target.cleanup:
+            if item.resource_id is None:
+                continue
+            if self.api.exists(item.resource_id, item.api_version):
+                raise DrillFailed(
+                    "DrillTargetExists",
+                    f"the scratch target {item.resource_id} already exists; the drill restores only into targets "
+                    "it creates, so it restored nothing",
+                    ["pass another --suffix or target, or delete it by hand if an earlier drill left it behind"],
+                )
+            proven.append({"resource": item.resource_id, "absent": True})
+
+    def _cleanup(self, target: DrillTarget, cleanup: bool, record: JSON, *, failed: str | None) -> None:
+        """Delete the targets proven absent before the restore, after a completed job only; otherwise list them."""
+        proven = {p["resource"] for p in record.get("preflight") or []}
         done: list[JSON] = []
         for item in target.cleanup:
+            entry: JSON = {"resource": item.resource_id, "deleted": False}
+            if item.manual:
+                entry["manual"] = item.manual
             if item.resource_id is None or not cleanup:
-                entry: JSON = {"resource": item.resource_id, "deleted": False}
-                if item.manual:
-                    entry["manual"] = item.manual
                 done.append(entry)
+                continue
+            if failed is not None or item.resource_id not in proven:
+                entry["kept"] = failed or "not proven absent before the restore"
+                done.append(entry)
+                self.out.print(
+                    Text(
+                        f"Not cleaned up   {item.resource_id}: {entry['kept']}; check it and delete it by hand if "
+                        "the restore created it",
+                        style="yellow",
+                    )
+                )
                 continue
             result = self.api.client.execute(
                 "DELETE",
@@ -397,8 +441,9 @@ class DrillRun:
                 resource=item.resource_id,
                 api_version=item.api_version,
             )
-            done.append({"resource": item.resource_id, "deleted": not result.already_gone})
-            self.out.print(f"Cleaned up       {item.resource_id.rsplit('/', 1)[-1]}")
+            entry["deleted"] = not result.already_gone
+            done.append(entry)
+            self.out.print(Text(f"Cleaned up       {item.resource_id.rsplit('/', 1)[-1]}"))
         for entry in done:
             if entry.get("manual") and cleanup:
                 self.out.print(Text(f"Clean up by hand: {entry['manual']}", style="yellow"))
@@ -423,6 +468,12 @@ def _human(delta: timedelta) -> str:
     parts = [f"{days}d" if days else "", f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
     text = "".join(parts)
     return text if text and days else text + f"{secs}s"
+
+
+def default_suffix(now: datetime | None = None) -> str:
+    """``drill-<UTC time to the second>-<4 random hex digits>``: two drills never share scratch names."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dt%H%M%S")
+    return f"drill-{stamp}-{secrets.token_hex(2)}"
 
 
 def _instances(args: argparse.Namespace) -> list[ResourceId]:
@@ -461,7 +512,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             point_in_time = parse_time(args.point_in_time)
         except ValueError as exc:
             raise CliError(f"--point-in-time {args.point_in_time!r} is not an ISO-8601 date-time") from exc
-    suffix = args.suffix or datetime.now(UTC).strftime("drill-%Y%m%dt%H%M")
+    suffix = args.suffix or default_suffix()
     if not re.match(r"^[a-z0-9][a-z0-9-]{0,29}$", suffix):
         raise CliError(f"--suffix {suffix!r}: use up to 30 lower-case letters, digits and hyphens")
     options = DrillOptions(

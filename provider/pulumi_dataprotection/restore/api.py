@@ -18,7 +18,9 @@ JSON = dict[str, Any]
 class Arm(Protocol):
     """The client calls used here (provided by :class:`pulumi_dataprotection.arm.ArmClient`)."""
 
-    def get(self, path: str, *, operation: str | None = ..., resource: str | None = ...) -> JSON | None:
+    def get(
+        self, path: str, *, operation: str | None = ..., resource: str | None = ..., api_version: str | None = ...
+    ) -> JSON | None:
         """GET one resource; None on 404."""
 
     def list(
@@ -232,6 +234,16 @@ class RestoreApi:
         return self.client.list(
             vault.collection("backupInstances"), operation="list backup instances", resource=str(vault)
         )
+
+    def exists(self, resource_id: str, api_version: str | None) -> bool:
+        """Whether a resource of another provider (a drill's scratch target) exists: GET with its api-version."""
+        body = self.client.get(
+            ResourceId.parse(resource_id).path,
+            operation="check the scratch target is absent",
+            resource=resource_id,
+            api_version=api_version,
+        )
+        return body is not None
 
     def policy(self, policy_id: str) -> JSON | None:
         """A backup policy by id."""

@@ -1,7 +1,9 @@
 """What a restore drill restores where, per datasource kind, so a drill never touches the protected data: the source
 read from a backup instance body, the datastore to restore from, the scratch target and what to clean up after.
 
-Targets (names end with a drill suffix such as ``drill-20250101t1200``):
+Targets (names end with a drill suffix such as ``drill-20250101t120000-3fa9``; a long source name is shortened, the
+suffix kept, so a scratch name never equals the source; a target equal to anything the instance protects, given or
+derived, is refused):
 
 - AKS: the backed-up namespaces into ``<namespace>-<suffix>`` of the source cluster (or ``target_cluster``);
 - vaulted blob/ADLS: every protected container as ``<container>-<suffix>`` in the source account (or
@@ -13,7 +15,7 @@ Targets (names end with a drill suffix such as ``drill-20250101t1200``):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +32,10 @@ from pulumi_dataprotection.restore.requests import (
 from pulumi_dataprotection.schema.datasources import DatasourceKind, kind_of_type
 
 JSON = dict[str, Any]
+
+# Longest names the owning resource providers accept (containers and namespaces 63, PostgreSQL identifiers 63,
+# managed disks 80).
+NAME_LIMITS = {"containers": 63, "namespaces": 63, "databases": 63, "disks": 80}
 
 # API versions of the resource providers that own what drills create (for clean-up DELETEs).
 CLEANUP_API_VERSIONS = {
@@ -156,8 +162,33 @@ def _name(arm_id: str) -> str:
     return arm_id.rstrip("/").rsplit("/", 1)[-1]
 
 
+def scratch_name(source: str, suffix: str, *, limit: int, sep: str = "-") -> str:
+    """``<source><sep><suffix>`` within ``limit`` characters: the source part is shortened (and stripped of trailing
+    separators), the suffix always kept whole."""
+    room = limit - len(suffix) - len(sep)
+    head = source[: max(room, 0)].rstrip("-_")
+    if not head:
+        raise DrillError(
+            f"the drill suffix {suffix!r} leaves no room for the name of {source!r}: pass a shorter --suffix"
+        )
+    return f"{head}{sep}{suffix}"
+
+
+def _refuse_protected(kind: str, targets: Iterable[str], protected: Iterable[str]) -> None:
+    """Raise DrillError when a scratch target names something the instance protects (compared case-insensitively,
+    as Azure compares resource names)."""
+    taken = {p.lower() for p in protected}
+    for target in targets:
+        if target.lower() in taken:
+            raise DrillError(
+                f"the scratch {kind} {target!r} is a {kind} the instance protects: a drill never restores onto, or "
+                "cleans up, the source; pass another name or --suffix"
+            )
+
+
 def plan(source: Source, policy: Mapping[str, Any] | None, options: DrillOptions) -> DrillTarget:
-    """The drill's target for ``source`` (raises DrillError when an option is needed)."""
+    """The drill's target for ``source`` (raises DrillError when an option is needed or a target would be one of
+    the instance's protected datasource, containers, namespaces or database)."""
     stores, continuous = backup_datastores(policy)
     key = source.kind.key
     if key == "aks":
@@ -166,7 +197,11 @@ def plan(source: Source, policy: Mapping[str, Any] | None, options: DrillOptions
         return _blobs(source, stores, continuous, options)
     if key == "postgresql":
         server = options.target_server or source.datasource_id
-        database = options.target_database or f"{source.database}_{options.suffix.replace('-', '_')}"
+        database = options.target_database or scratch_name(
+            source.database or "db", options.suffix.replace("-", "_"), limit=NAME_LIMITS["databases"], sep="_"
+        )
+        if server.lower() == source.datasource_id.lower():
+            _refuse_protected("database", [database], [source.database or ""])
         if not source.secret_store_uri:
             raise DrillError("the instance has no Key Vault secret (datasourceAuthCredentials) to restore with")
         target = database_target(
@@ -190,18 +225,23 @@ def plan(source: Source, policy: Mapping[str, Any] | None, options: DrillOptions
         manual = f"delete the blobs with prefix {prefix!r} in {options.files_url}"
         return DrillTarget("VaultStore", target, url, (Cleanup(None, None, manual),))
     if key == "disk":
-        disk_id = f"{source.datasource_id}-{options.suffix}"
+        parent, _, disk = source.datasource_id.rstrip("/").rpartition("/")
+        disk_id = f"{parent}/{scratch_name(disk, options.suffix, limit=NAME_LIMITS['disks'])}"
+        _refuse_protected("disk", [disk_id], [source.datasource_id])
         target = disk_target(disk_id, source.location, restore_location=options.restore_region)
         return DrillTarget("OperationalStore", target, disk_id, (Cleanup(disk_id, CLEANUP_API_VERSIONS["disks"]),))
     raise DrillError(f"restore drills do not cover {source.kind.title} yet")
 
 
 def _aks(source: Source, stores: set[str], options: DrillOptions) -> DrillTarget:
-    mappings = dict(options.namespaces) or {ns: f"{ns}-{options.suffix}" for ns in source.namespaces}
+    mappings = dict(options.namespaces) or {
+        ns: scratch_name(ns, options.suffix, limit=NAME_LIMITS["namespaces"]) for ns in source.namespaces
+    }
     if not mappings:
         raise DrillError(
             "the AKS instance backs up every namespace: pass --namespace SOURCE=SCRATCH for the namespaces to restore"
         )
+    _refuse_protected("namespace", mappings.values(), [*source.namespaces, *mappings])
     vault_tier = (options.datastore or "OperationalStore") == "VaultStore"
     if vault_tier and "VaultStore" not in stores:
         raise DrillError("the instance's policy keeps no AKS backups in the vault tier")
@@ -228,7 +268,11 @@ def _blobs(source: Source, stores: set[str], continuous: bool, options: DrillOpt
     if "VaultStore" in stores and (options.datastore or "VaultStore") == "VaultStore":
         if not source.containers:
             raise DrillError("the instance names no containers to restore")
-        restores = [ContainerRestore(c, rename_to=f"{c}-{options.suffix}"[:63]) for c in source.containers]
+        restores = [
+            ContainerRestore(c, rename_to=scratch_name(c, options.suffix, limit=NAME_LIMITS["containers"]))
+            for c in source.containers
+        ]
+        _refuse_protected("container", [r.rename_to or "" for r in restores], source.containers)
         target = blob_items_target(
             account,
             source.location,
