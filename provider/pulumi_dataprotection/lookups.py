@@ -72,6 +72,8 @@ class VaultInfo(Found):
     location: str = ""
     redundancy: str | None = None
     principal_id: str | None = None
+    owner_mark: str | None = None
+    """The ownership tag a Pulumi stack wrote on create (``OWNER_TAG``), when the vault carries one."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,21 @@ class InstanceInfo(Found):
     datasource_id: str | None = None
     protection_state: str | None = None
     protection_error: Mapping[str, Any] | None = None
+    owner_mark: str | None = None
+    """The ownership tag a Pulumi stack wrote on create (``OWNER_TAG``), when the instance carries one."""
+
+
+@dataclass(frozen=True)
+class GuardInfo(Found):
+    """An existing resource guard."""
+
+
+@dataclass(frozen=True)
+class GuardLinkInfo(Found):
+    """A vault's existing link to a resource guard."""
+
+    vault_id: str = ""
+    resource_guard_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +123,14 @@ class DeletedInstance:
 
 
 # -- reading with an explicit context (the CLI and the program functions) -----------------------------------------
+
+
+def _owner_mark(body: Mapping[str, Any]) -> str | None:
+    from pulumi_dataprotection.dynamic.adoption import OWNER_TAG
+
+    tags = body.get("tags")
+    mark = tags.get(OWNER_TAG) if isinstance(tags, Mapping) else None
+    return str(mark) if mark else None
 
 
 def _providers() -> tuple[SchemaProvider, SchemaProvider, SchemaProvider]:
@@ -144,6 +169,7 @@ def vault_info(ctx: Context, rid: ResourceId, body: Mapping[str, Any]) -> VaultI
         location=str(outs.get("location") or ""),
         redundancy=outs.get("redundancy"),
         principal_id=outs.get("principal_id"),
+        owner_mark=_owner_mark(body),
     )
 
 
@@ -177,7 +203,40 @@ def instance_info(ctx: Context, rid: ResourceId, body: Mapping[str, Any]) -> Ins
         datasource_id=outs.get("datasource_id"),
         protection_state=outs.get("protection_state"),
         protection_error=outs.get("protection_error"),
+        owner_mark=_owner_mark(body),
     )
+
+
+def read_guard(ctx: Context, guard: str) -> GuardInfo:
+    """The resource guard with ARM id ``guard``."""
+    from pulumi_dataprotection.guard.resource import ResourceGuardProvider
+
+    rid = ResourceId.parse(guard)
+    provider = ResourceGuardProvider()
+    outs = _result(provider, ctx, rid, _get(ctx, rid, "resource guard"))
+    return GuardInfo(arm_id=str(outs["arm_id"]), name=str(outs["name"]), inputs=_inputs(provider, outs), outputs=outs)
+
+
+def list_guard_links(ctx: Context, vault: str) -> list[GuardLinkInfo]:
+    """The resource guard links of the vault ``vault`` (an ARM id; Azure allows one)."""
+    from pulumi_dataprotection.guard.mua import LINKS
+    from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
+
+    provider = GuardLinkProvider()
+    out = []
+    for rid, body in _children(ctx, vault, LINKS):
+        outs = {**_result(provider, ctx, rid, body), "vault_id": vault}
+        out.append(
+            GuardLinkInfo(
+                arm_id=str(outs["arm_id"]),
+                name=str(outs["name"]),
+                inputs=_inputs(provider, outs),
+                outputs=outs,
+                vault_id=vault,
+                resource_guard_id=str(outs.get("resource_guard_id") or ""),
+            )
+        )
+    return sorted(out, key=lambda link: link.name)
 
 
 def _get(ctx: Context, rid: ResourceId, what: str) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """`import` against the emulator: every vault of a resource group, names kept apart, the chosen on_delete, and an
-existing program is not overwritten without --force."""
+existing program is not overwritten without --force; resource guards and guard links are adopted and retained; a
+vault carrying another stack's ownership tag is flagged loudly."""
 
 from __future__ import annotations
 
@@ -10,12 +11,23 @@ from typing import Any
 import pytest
 
 from pulumi_dataprotection import config as config_module
+from pulumi_dataprotection.dynamic.adoption import OWNER_TAG
 from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.guard.resource import ResourceGuardProvider
+from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
 from pulumi_dataprotection.policy.builders import aks_policy
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
+from tests.support.emulator import ArmClient
 
 SUB = "44444444-4444-4444-4444-444444444444"
+
+
+def make(provider: Any, inputs: dict[str, Any]) -> str:
+    """Create a resource through its provider (as another tool would)."""
+    result = provider.check({}, {**inputs, "__provider": "x"})
+    assert result.failures == [], [f.reason for f in result.failures]
+    return str(provider.create(result.inputs).id)
 
 
 @pytest.fixture
@@ -28,11 +40,6 @@ def two_vaults(emulator: EmulatorHandle) -> Iterator[EmulatorHandle]:
             "dataprotection:subscriptionId": SUB,
         }
     )
-
-    def make(provider: Any, inputs: dict[str, Any]) -> str:
-        result = provider.check({}, {**inputs, "__provider": "x"})
-        assert result.failures == [], [f.reason for f in result.failures]
-        return str(provider.create(result.inputs).id)
 
     common = {"location": "westeurope", "redundancy": "LocallyRedundant", "soft_delete_state": "AlwaysOn"}
     first = make(VaultProvider(), {"name": "bv-one", "resource_group_name": "rg-scan", **common})
@@ -65,3 +72,31 @@ def test_import_scans_a_resource_group_and_refuses_to_overwrite_a_program(
 
     again = run_cli(*args)
     assert again.code == 2 and "exists" in again.err and "--force" in again.err
+
+
+def test_import_adopts_guards_and_links_and_flags_a_vault_another_stack_owns(
+    run_cli: Any, two_vaults: EmulatorHandle, tmp_path: Path
+) -> None:
+    guard = make(
+        ResourceGuardProvider(), {"name": "guard-1", "resource_group_name": "rg-sec", "location": "westeurope"}
+    )
+    vault = f"/subscriptions/{SUB}/resourceGroups/rg-scan/providers/Microsoft.DataProtection/backupVaults/bv-one"
+    make(GuardLinkProvider(), {"vault_id": vault, "resource_guard_id": guard})
+    tagged = ArmClient(two_vaults).patch(vault, {"tags": {OWNER_TAG: "0123456789abcdef01234567"}})
+    assert tagged.status_code in (200, 202), tagged.text
+    two_vaults.advance_clock(5)
+    args = ["import", "--vault-id", vault, "--out", str(tmp_path), "--endpoint", two_vaults.url]
+    done = run_cli(*args, "--token", two_vaults.token)
+
+    assert done.code == 0, done.err
+    assert f"warning: vault bv-one ({vault}) carries the {OWNER_TAG} tag of another Pulumi stack" in done.err
+    program = (tmp_path / "__main__.py").read_text()
+    assert f"# WARNING: vault bv-one carries another Pulumi stack's {OWNER_TAG} tag" in program
+    assert "managed by another Pulumi stack" in program.split("import pulumi")[0]  # in the docstring
+    assert "guard_guard_1 = ResourceGuard(\n    'guard-1',\n    name='guard-1',\n" in program
+    assert "    vault_id=vault_bv_one.arm_id,\n    resource_guard_id=guard_guard_1.arm_id,\n" in program
+    retain = ("    on_delete='Retain',\n", "    opts=pulumi.ResourceOptions(retain_on_delete=True),\n")
+    for cls in ("ResourceGuard", "VaultGuardLink"):
+        statement = program.split(f" = {cls}(")[1].split("\n)\n")[0]
+        assert "    adopt_existing=True,\n" in statement + "\n" and any(r in statement + "\n" for r in retain)
+    compile(program, "__main__.py", "exec")

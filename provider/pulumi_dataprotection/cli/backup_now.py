@@ -281,7 +281,7 @@ class BackupRun:
     def _follow(self, vault: ResourceId, job_id: str, deadline: float) -> int:
         path = ResourceId.parse(job_id).path if job_id.startswith("/") else vault.child("backupJobs", job_id).path
         short = job_id.rstrip("/").rsplit("/", 1)[-1]
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+        columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn())
         last = ""
         with Progress(*columns, console=self.out, transient=True, disable=not self.out.is_terminal) as progress:
             task = progress.add_task(f"job {short}: waiting for Azure", total=None)

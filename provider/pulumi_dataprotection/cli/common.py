@@ -28,11 +28,14 @@ class CliError(Exception):
 
 
 def console(stream: TextIO) -> Console:
-    """A rich console on ``stream``: colours and live displays on a terminal, wide plain text otherwise."""
+    """A rich console on ``stream``: colours and live displays on a terminal, wide plain text otherwise.
+
+    Console markup, emoji codes and highlighting are off: printed strings carry names, tags and messages from Azure
+    or a preview, printed as they are (``[bold]``, ``[/x]`` or ``:smile:`` stay text). Styles come from ``Text``."""
     if stream.isatty():
-        return Console(file=stream)
+        return Console(file=stream, markup=False, emoji=False, highlight=False)
     width = int(os.environ.get("COLUMNS") or 200)
-    return Console(file=stream, width=width, no_color=True, highlight=False, soft_wrap=True)
+    return Console(file=stream, width=width, no_color=True, soft_wrap=True, markup=False, emoji=False, highlight=False)
 
 
 def read_input(path: str) -> tuple[str, str]:

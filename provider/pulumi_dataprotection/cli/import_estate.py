@@ -3,40 +3,65 @@ write a Pulumi Python program that adopts it, plus the stack config, and report 
 
 Every resource in the program is marked ``adopt_existing=True`` with an explicit ``on_delete`` (``--on-delete``,
 default Retain), so the first ``pulumi up`` writes nothing while the program matches Azure and ``pulumi destroy``
-does what the program says. Soft-deleted instances are reported, not adopted (a create of the same name would
-undelete them).
+does what the program says; resource guards and guard links are always retained. Soft-deleted instances are
+reported, not adopted (a create of the same name would undelete them); a vault or instance carrying another stack's
+ownership tag is flagged on stderr, in the docstring and above its resource. The program is built from literals and
+ast nodes (:mod:`pulumi_dataprotection.cli.program_source`): nothing read from Azure becomes code.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import keyword
-import pprint
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from rich.console import Console
+from rich.text import Text
 
 from pulumi_dataprotection import config as config_module
+from pulumi_dataprotection.arm import ArmError
 from pulumi_dataprotection.cli.common import EXIT_OK, CliError
+from pulumi_dataprotection.cli.program_source import (
+    Arg,
+    call,
+    call_statement,
+    checked_call,
+    comment,
+    docstring,
+    identifier,
+    literal_node,
+    one_line,
+    reference,
+)
+from pulumi_dataprotection.dynamic.adoption import OWNER_TAG
 from pulumi_dataprotection.lookups import (
     DeletedInstance,
+    GuardInfo,
+    GuardLinkInfo,
     InstanceInfo,
     PolicyInfo,
+    ResourceNotFoundError,
     VaultInfo,
     context,
     list_deleted_instances,
+    list_guard_links,
     list_instances,
     list_policies,
     list_vaults,
+    read_guard,
     read_vault,
 )
 from pulumi_dataprotection.policy.reverse import builder_call
+
+if TYPE_CHECKING:
+    from pulumi_dataprotection.dynamic import SchemaProvider
 
 ON_DELETE = ("Retain", "Delete")
 
@@ -71,33 +96,47 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 @dataclass
 class VaultEstate:
-    """One vault and what it holds."""
+    """One vault and what it holds (its resource guard links and the guards they name included)."""
 
     vault: VaultInfo
     policies: list[PolicyInfo]
     instances: list[InstanceInfo]
     deleted: list[DeletedInstance]
+    links: list[GuardLinkInfo] = field(default_factory=list)
+    guards: dict[str, GuardInfo] = field(default_factory=dict)
+    """The guards of ``links`` that could be read, by lower-cased id."""
+    unreadable_guards: dict[str, str] = field(default_factory=dict)
+    """Guards of ``links`` that could not be read (another tenant, no access): lower-cased id -> why."""
 
 
 @dataclass
 class Report:
     """What the import found that needs attention."""
 
+    owned_elsewhere: list[str] = field(default_factory=list)
     soft_deleted: list[str] = field(default_factory=list)
     protection_errors: list[str] = field(default_factory=list)
     unused_policies: list[str] = field(default_factory=list)
+    unreadable_guards: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
-        """The report as short lines (nothing when all is well)."""
+        """The report as short single lines (nothing when all is well); Azure's text is escaped onto one line."""
         out = []
         for title, items in (
+            (
+                f"WARNING: managed by another Pulumi stack (they carry its {OWNER_TAG} tag); adopting them here "
+                "makes two stacks manage them: import them only to move them, and remove them from the other stack "
+                "(pulumi state delete) first",
+                self.owned_elsewhere,
+            ),
             ("soft-deleted instances (not in the program; a create of the same name undeletes one)", self.soft_deleted),
             ("instances in protection error", self.protection_errors),
             ("policies no instance uses", self.unused_policies),
+            ("resource guards that could not be read (the links name them by id)", self.unreadable_guards),
         ):
             if items:
                 out.append(f"{title}:")
-                out.extend(f"  - {item}" for item in items)
+                out.extend(f"  - {one_line(item)}" for item in items)
         return out
 
 
@@ -107,22 +146,32 @@ def read_estate(vault_ids: Sequence[str]) -> list[VaultEstate]:
     out = []
     for vid in vault_ids:
         vault = read_vault(ctx, vid)
-        out.append(
-            VaultEstate(
-                vault,
-                list_policies(ctx, vault.arm_id),
-                list_instances(ctx, vault.arm_id),
-                list_deleted_instances(ctx, vault.arm_id),
-            )
+        estate = VaultEstate(
+            vault,
+            list_policies(ctx, vault.arm_id),
+            list_instances(ctx, vault.arm_id),
+            list_deleted_instances(ctx, vault.arm_id),
+            list_guard_links(ctx, vault.arm_id),
         )
+        for link in estate.links:
+            key = link.resource_guard_id.lower()
+            try:
+                estate.guards[key] = read_guard(ctx, link.resource_guard_id)
+            except (ArmError, ResourceNotFoundError) as exc:
+                estate.unreadable_guards[key] = getattr(exc, "code", None) or str(exc)
+        out.append(estate)
     return out
 
 
 def report_of(estates: Sequence[VaultEstate]) -> Report:
-    """Soft-deleted instances, instances in protection error and unused policies."""
+    """Vaults and instances another stack owns, soft-deleted instances, instances in protection error, unused
+    policies and guards that could not be read."""
     report = Report()
     for estate in estates:
         where = estate.vault.name
+        if estate.vault.owner_mark:
+            report.owned_elsewhere.append(f"vault {where} ({estate.vault.arm_id})")
+        report.owned_elsewhere.extend(f"backup instance {where}/{i.name}" for i in estate.instances if i.owner_mark)
         for d in estate.deleted:
             report.soft_deleted.append(
                 f"{where}/{d.name} ({d.datasource_id}; deleted {d.deletion_time}, purged after {d.purge_time})"
@@ -133,6 +182,7 @@ def report_of(estates: Sequence[VaultEstate]) -> Report:
                 report.protection_errors.append(f"{where}/{i.name}: {error.get('code')}: {error.get('message')}")
         used = {i.policy_id.lower() for i in estate.instances}
         report.unused_policies.extend(f"{where}/{p.name}" for p in estate.policies if p.arm_id.lower() not in used)
+        report.unreadable_guards.extend(f"{guard}: {why}" for guard, why in estate.unreadable_guards.items())
     return report
 
 
@@ -148,84 +198,148 @@ class _Names:
         while candidate in self.taken or keyword.iskeyword(candidate):
             candidate, n = f"{base}_{n}", n + 1
         self.taken.add(candidate)
-        return candidate
+        return identifier(candidate)
 
 
-def _literal(value: Any, indent: int) -> str:
-    text = pprint.pformat(value, width=116 - indent, sort_dicts=False)
-    return text.replace("\n", "\n" + " " * indent)
+def _args(inputs: Mapping[str, Any], refs: Mapping[str, ast.expr], skip: tuple[str, ...] = ()) -> list[Arg]:
+    return [
+        Arg(key, node=refs[key]) if key in refs else Arg(key, value) for key, value in inputs.items() if key not in skip
+    ]
 
 
-def _call(
-    var: str,
-    cls: str,
-    logical: str,
-    inputs: Mapping[str, Any],
-    refs: Mapping[str, str],
-    on_delete: str,
-    builder: str | None = None,
+def _adoption(on_delete: str | None) -> list[Arg]:
+    """``adopt_existing=True`` and ``on_delete`` (when the class has it), else the engine's retain_on_delete."""
+    if on_delete is not None:
+        return [Arg("adopt_existing", True), Arg("on_delete", on_delete)]
+    options = ast.Call(
+        ast.Attribute(ast.Name("pulumi", ast.Load()), "ResourceOptions", ast.Load()),
+        [],
+        [ast.keyword("retain_on_delete", ast.Constant(True))],
+    )
+    return [Arg("adopt_existing", True), Arg("opts", node=options)]
+
+
+def _has_on_delete(provider: type[SchemaProvider]) -> bool:
+    return "on_delete" in provider.input_names()
+
+
+def _guard_statements(
+    estate: VaultEstate, vault_var: str, prefix: str, names: _Names, guard_vars: dict[str, str]
 ) -> list[str]:
-    lines = [f"{var} = {cls}(", f"    {logical!r},"]
-    for key, value in inputs.items():
-        if builder and key in ("datasource_types", "policy_rules"):
-            continue
-        lines.append(f"    {key}={refs[key] if key in refs else _literal(value, 4)},")
-    if builder:
-        lines.append(f"    **{builder},")
-    lines += ["    adopt_existing=True,", f"    on_delete={on_delete!r},", ")"]
-    return lines
+    """The vault's resource guards (each once across vaults) and guard links, adopted and always retained."""
+    from pulumi_dataprotection.guard.resource import ResourceGuardProvider
+    from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
+
+    guard_retain = "Retain" if _has_on_delete(ResourceGuardProvider) else None
+    link_retain = "Retain" if _has_on_delete(GuardLinkProvider) else None
+    body: list[str] = []
+    for link in estate.links:
+        key = link.resource_guard_id.lower()
+        guard = estate.guards.get(key)
+        if guard is not None and key not in guard_vars:
+            guard_vars[key] = names("guard", guard.name)
+            body += [
+                "",
+                *call_statement(
+                    guard_vars[key], "ResourceGuard", [guard.name], [*_args(guard.inputs, {}), *_adoption(guard_retain)]
+                ),
+            ]
+        refs: dict[str, ast.expr] = {"vault_id": reference(vault_var, "arm_id")}
+        if key in guard_vars:
+            refs["resource_guard_id"] = reference(guard_vars[key], "arm_id")
+        var = names("guard_link", estate.vault.name)
+        body.append("")
+        if key in estate.unreadable_guards:
+            body.append(comment(f"resource guard not readable: {estate.unreadable_guards[key]}"))
+        body += call_statement(
+            var, "VaultGuardLink", [f"{prefix}{link.name}"], [*_args(link.inputs, refs), *_adoption(link_retain)]
+        )
+    return body
 
 
 def render_program(estates: Sequence[VaultEstate], on_delete: str, report: Report) -> str:
-    """The Pulumi program adopting ``estates``."""
+    """The Pulumi program adopting ``estates``. It is built from literals and ast nodes
+    (:mod:`pulumi_dataprotection.cli.program_source`): no name, tag, id or message read from Azure becomes code."""
     names = _Names()
     many = len(estates) > 1
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     head = [
-        f'"""Adopts the backup estate of {len(estates)} vault(s) (`pulumi-dataprotection import`, {when}).',
+        f"Adopts the backup estate of {len(estates)} vault(s) (`pulumi-dataprotection import`, {when}).",
         "",
         "Every resource is marked adopt_existing=True: the first `pulumi up` writes nothing while this program matches",
-        f"Azure, and on_delete={on_delete!r} is what `pulumi destroy` does to it. Edit freely: a change is planned",
-        "like any other (in place when Azure allows it).",
+        f"Azure, and on_delete={on_delete!r} is what `pulumi destroy` does to it (resource guards and their links are",
+        "always retained). Edit freely: a change is planned like any other (in place when Azure allows it).",
     ]
     if report.lines():
         head += ["", "Found by the import:", *report.lines()]
     builders: set[str] = set()
+    classes = {"BackupInstance", "BackupPolicy", "BackupVault"}
     body: list[str] = []
+    guard_vars: dict[str, str] = {}
     for estate in estates:
         vault = estate.vault
         prefix = f"{vault.name}-" if many else ""
         vault_var = names("vault", vault.name)
-        body += ["", *_call(vault_var, "BackupVault", vault.name, vault.inputs, {}, on_delete)]
+        vault_ref = {"vault_id": reference(vault_var, "arm_id")}
+        body.append("")
+        if vault.owner_mark:
+            body.append(
+                comment(
+                    f"WARNING: vault {vault.name} carries another Pulumi stack's {OWNER_TAG} tag: "
+                    "that stack manages it (see the docstring)"
+                )
+            )
+        body += call_statement(
+            vault_var, "BackupVault", [vault.name], [*_args(vault.inputs, {}), *_adoption(on_delete)]
+        )
+        if estate.links:
+            classes.update(("ResourceGuard", "VaultGuardLink"))
+            body += _guard_statements(estate, vault_var, prefix, names, guard_vars)
         policy_vars: dict[str, str] = {}
         for policy in estate.policies:
             var = names("policy", policy.name)
             policy_vars[policy.arm_id.lower()] = var
-            refs = {"vault_id": f"{vault_var}.arm_id"}
-            call = builder_call(policy.inputs)
-            if call:
-                builders.update(call[1])
-            logical = prefix + policy.name
-            body += ["", *_call(var, "BackupPolicy", logical, policy.inputs, refs, on_delete, call and call[0])]
+            found = builder_call(policy.inputs)
+            node = checked_call(found[0], set(found[1])) if found else None
+            args = _args(policy.inputs, vault_ref, ("datasource_types", "policy_rules") if node else ())
+            if node is not None and found:
+                builders.update(found[1])
+                args.append(Arg(None, node=node))
+            body += ["", *call_statement(var, "BackupPolicy", [prefix + policy.name], [*args, *_adoption(on_delete)])]
         instance_vars = []
         for instance in estate.instances:
             var = names("instance", instance.name)
             instance_vars.append((instance.name, var))
-            refs = {"vault_id": f"{vault_var}.arm_id"}
+            refs = dict(vault_ref)
             if instance.policy_id.lower() in policy_vars:
-                refs["policy_id"] = f"{policy_vars[instance.policy_id.lower()]}.arm_id"
+                refs["policy_id"] = reference(policy_vars[instance.policy_id.lower()], "arm_id")
             body.append("")
+            if instance.owner_mark:
+                body.append(comment(f"WARNING: carries another Pulumi stack's {OWNER_TAG} tag"))
             if instance.protection_state == "ProtectionError":
                 error = instance.protection_error or {}
-                body.append(f"# in ProtectionError: {error.get('code')}: {error.get('message')}")
-            body += _call(var, "BackupInstance", prefix + instance.name, instance.inputs, refs, on_delete)
-        body += ["", f"pulumi.export({vault.name + '_id' if many else 'vault_id'!r}, {vault_var}.arm_id)"]
-        states = ", ".join(f"{n!r}: {v}.protection_state" for n, v in instance_vars)
-        body.append(f"pulumi.export({vault.name + '_instances' if many else 'instances'!r}, {{{states}}})")
-    imports = ["import pulumi", "", "from pulumi_dataprotection import BackupInstance, BackupPolicy, BackupVault"]
+                body.append(comment(f"in ProtectionError: {error.get('code')}: {error.get('message')}"))
+            body += call_statement(
+                var, "BackupInstance", [prefix + instance.name], [*_args(instance.inputs, refs), *_adoption(on_delete)]
+            )
+        body += [
+            "",
+            call(
+                "pulumi.export",
+                literal_node(vault.name + "_id" if many else "vault_id"),
+                reference(vault_var, "arm_id"),
+            ),
+        ]
+        states = ast.Dict(
+            [ast.Constant(n) for n, _ in instance_vars], [reference(v, "protection_state") for _, v in instance_vars]
+        )
+        body.append(call("pulumi.export", literal_node(vault.name + "_instances" if many else "instances"), states))
+    imports = ["import pulumi", "", f"from pulumi_dataprotection import {', '.join(sorted(classes))}"]
     if builders:
         imports.append(f"from pulumi_dataprotection.policy.builders import {', '.join(sorted(builders))}")
-    return "\n".join([*head, '"""', "", *imports, "", *body]) + "\n"
+    program = "\n".join([docstring("\n".join(head) + "\n"), "", *imports, "", *body]) + "\n"
+    ast.parse(program)  # generated from nodes and literals: it always parses
+    return program
 
 
 def stack_config(estates: Sequence[VaultEstate], endpoint: str | None) -> dict[str, Any]:
@@ -279,12 +393,21 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     stack_file.write_text(yaml.safe_dump(existing, sort_keys=False), encoding="utf-8")
 
     for estate in estates:
+        guards = f", {len(estate.links)} resource guard link(s)" if estate.links else ""
         out.print(
             f"vault {estate.vault.name} ({estate.vault.arm_id}): {len(estate.policies)} policies, "
-            f"{len(estate.instances)} backup instances, {len(estate.deleted)} soft-deleted"
+            f"{len(estate.instances)} backup instances, {len(estate.deleted)} soft-deleted{guards}"
         )
     for line in report.lines():
         out.print(line)
+    for item in report.owned_elsewhere:
+        err.print(
+            Text("warning: ", style="bold red")
+            + Text(
+                f"{item} carries the {OWNER_TAG} tag of another Pulumi stack, which manages it; the program adopts "
+                "it too (flagged in the program): remove it from the other stack first, or from this program"
+            )
+        )
     out.print(f"wrote {program} and {stack_file}")
     if args.token or config_module.current().token:
         out.print(f"next: pulumi config set --secret dataprotection:token <token> --stack {args.stack}")

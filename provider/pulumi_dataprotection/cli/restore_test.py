@@ -366,7 +366,7 @@ class DrillRun:
 
     def _follow(self, read: Callable[[], JSON | None], job_id: str, started: float) -> JSON:
         short = job_id.rstrip("/").rsplit("/", 1)[-1]
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+        columns = (SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn())
         last = ""
         with Progress(*columns, console=self.out, transient=True, disable=not self.out.is_terminal) as progress:
             task = progress.add_task(f"job {short}: waiting for Azure", total=None)
