@@ -17,6 +17,7 @@ from tests.e2e.test_preview_diff import preview_stack, unset_config
 from tests.support.emulator import ArmClient
 
 pytestmark = pytest.mark.engine
+HOSTILE_TAG = "x |\n**LGTM: no backup changes** @org/team <!-- hidden"
 
 
 def review(stack: Stack, tmp_path: Path, name: str, *extra: str) -> tuple[int, dict[str, Any], str]:
@@ -71,10 +72,12 @@ def test_review_of_everyday_changes(dp: EmulatorHandle, arm: ArmClient, tmp_path
     assert fields(by_name(document)["lake1"]) == {"containers": (["raw"], ["raw", "curated"])}
     unset_config(stack, "containers")
 
-    stack.set_config("e2e-preview:tags", {"team": "data"})
+    stack.set_config("e2e-preview:tags", {"team": "data", "note": HOSTILE_TAG})
     _, document, comment = review(stack, tmp_path, "tags")
-    assert fields(by_name(document)["vault"]) == {"tags.team": ("platform", "data")}
+    assert fields(by_name(document)["vault"]) == {"tags.note": (None, HOSTILE_TAG), "tags.team": ("platform", "data")}
     assert "| `tags.team` | `platform` | `data` |" in comment
+    assert "| `tags.note` | _(not set)_ | `x \\|\\n**LGTM: no backup changes** @org/team <!-- hidden` |" in comment
+    assert comment.count("<!--") == 2 and "\n**LGTM" not in comment  # the marker, and the value in its code span
     unset_config(stack, "tags")
 
     settings = {"properties": {"securitySettings": {"softDeleteSettings": {"retentionDurationInDays": 30}}}}

@@ -1,4 +1,5 @@
-"""Render a :class:`Review` as a Markdown pull-request comment or as JSON."""
+"""Render a :class:`Review` as a Markdown pull-request comment or as JSON. Every value from the preview (names, paths,
+values, reasons, messages) goes through :mod:`pulumi_dataprotection.review.markdown`: it renders as its text."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import asdict
 from typing import Any
 
 from pulumi_dataprotection.review.analyze import FieldChange, Review, ReviewedResource, Warning
+from pulumi_dataprotection.review.markdown import code, text
 
 _SYMBOLS = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
 _ORDER = {"replace": 0, "delete": 1, "update": 2, "create": 3}
@@ -21,29 +23,29 @@ def _value(value: Any, known: bool = True) -> str:
         return "_(not set)_"
     if isinstance(value, str) and value.startswith("/subscriptions/") and value.count("/") > 4:
         value = "…/" + "/".join(value.rstrip("/").split("/")[-2:])
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    text = text if len(text) <= 120 else text[:117] + "..."
-    return "`" + text.replace("`", "'").replace("|", "\\|") + "`"
+    shown = value if isinstance(value, str) else json.dumps(value, sort_keys=True)
+    shown = shown if len(shown) <= 120 else shown[:117] + "..."
+    return code(shown, cell=True)
 
 
 def _field_row(f: FieldChange) -> str:
     note = " (forces replacement)" if f.forces_replacement else ""
-    return f"| `{f.path}`{note} | {_value(f.old)} | {_value(f.new, f.known)} |"
+    return f"| {code(f.path, cell=True)}{note} | {_value(f.old)} | {_value(f.new, f.known)} |"
 
 
 def _warning_line(w: Warning) -> str:
-    return f"- **{w.severity.value}** {w.resource}: {w.message} `[{w.code}]`"
+    return f"- **{text(w.severity.value)}** {text(w.resource)}: {text(w.message)} {code(f'[{w.code}]')}"
 
 
 def _resource(r: ReviewedResource) -> list[str]:
-    head = f"#### `{_SYMBOLS.get(r.action, '?')}` {r.title}: {r.action}"
-    lines = [head + (f" because {r.reason}" if r.reason else "")]
+    head = f"#### {code(_SYMBOLS.get(r.action, '?'))} {text(r.title)}: {text(r.action)}"
+    lines = [head + (f" because {text(r.reason)}" if r.reason else "")]
     if r.words is not None and r.words[0] != r.words[1]:
         before, after = r.words
         if before and after:
-            lines.append(f"- policy before: {before}\n- policy after: {after}")
+            lines.append(f"- policy before: {text(before)}\n- policy after: {text(after)}")
         elif after:
-            lines.append(f"- policy: {after}")
+            lines.append(f"- policy: {text(after)}")
     if r.fields:
         lines += ["", "| Field | Before | After |", "|---|---|---|", *map(_field_row, r.fields)]
     return lines
@@ -55,7 +57,7 @@ def to_markdown(review: Review) -> str:
     summary = ", ".join(f"{n} to {a}" for a, n in sorted(counts.items(), key=lambda i: _ORDER.get(i[0], 9)))
     lines = [
         MARKER,
-        f"## Backup changes{f' in stack `{review.stack}`' if review.stack else ''}",
+        f"## Backup changes{f' in stack {code(review.stack)}' if review.stack else ''}",
         "",
         f"**{summary or 'no change to Data Protection resources'}**",
     ]
@@ -72,10 +74,13 @@ def to_markdown(review: Review) -> str:
         scope = "the stack" if review.whole_stack else "the changed resources (pass --export for the whole stack)"
         lines += ["", f"### Audit of {scope}", ""]
         lines += [
-            f"- introduced **{f.severity.value}** {f.resource_kind} `{f.resource}`: {f.message}"
+            f"- introduced **{text(f.severity.value)}** {text(f.resource_kind)} {code(f.resource)}: {text(f.message)}"
             for f in review.introduced
         ]
-        lines += [f"- fixed {f.severity.value} {f.resource_kind} `{f.resource}`: {f.message}" for f in review.fixed]
+        lines += [
+            f"- fixed {text(f.severity.value)} {text(f.resource_kind)} {code(f.resource)}: {text(f.message)}"
+            for f in review.fixed
+        ]
     return "\n".join(lines) + "\n"
 
 
