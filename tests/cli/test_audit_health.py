@@ -130,7 +130,7 @@ def test_restore_evidence_tested_untested_and_failed(
     assert bad.code == 1
     gated = run_cli("audit", str(export), "--evidence", str(evidence), "--evidence", str(failed), "--format", "json")
     (finding,) = [f for f in gated.json()["findings"] if f["code"] == "restore-drill-failed"]
-    assert "UserErrorRestoreTargetAlreadyExists" in finding["message"] and finding["severity"] == "high"
+    assert "DrillNotPossible" in finding["message"] and finding["severity"] == "high"  # "orders" is the source
     assert gated.code == 1
 
 
