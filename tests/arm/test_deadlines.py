@@ -10,7 +10,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pulumi_dataprotection.arm import DeadlineExceededError, PollPolicy, RetriesExhaustedError, RetryPolicy, VaultLocks
+from pulumi_dataprotection.arm import (
+    ArmError,
+    DeadlineExceededError,
+    PollPolicy,
+    RetriesExhaustedError,
+    RetryPolicy,
+    VaultLocks,
+    VaultQueueFullError,
+)
 from pulumi_dataprotection.arm.locks import LockTimeout
 from pulumi_dataprotection.arm.paths import vault_id
 from pulumi_dataprotection.arm.retry import retry_after_seconds
@@ -173,6 +181,8 @@ def test_a_read_of_another_vault_is_not_queued_behind_lock_waits(server, make_cl
             client.execute("PUT", rid.path, {}, operation="create backup instance", timeout=0.6)
         except DeadlineExceededError as exc:
             return exc.stage
+        except ArmError as exc:
+            return type(exc).__name__
         return "done"
 
     def read() -> float:
@@ -187,4 +197,66 @@ def test_a_read_of_another_vault_is_not_queued_behind_lock_waits(server, make_cl
     assert read_at < 2.0, (
         f"the read waited {read_at:.2f}s (0.6 s writes: about 1.2 s, 3 s when lock waits were unbounded)"
     )
-    assert "lock wait" in outcomes and "polling" in outcomes
+    assert "polling" in outcomes and set(outcomes) <= {"lock wait", "polling", "VaultQueueFullError"}
+
+
+WORKERS = 4
+"""Worker threads of the Pulumi dynamic-provider process (one process serves every resource of a deployment)."""
+
+
+def _busy_vault_run(server, client, write_seconds: float, writes: int) -> tuple[float, list[str]]:  # type: ignore[no-untyped-def]
+    """`writes` instance writes on vault1 (each runs `write_seconds` in Azure, default 60-minute timeouts) submitted
+    to the provider's 4 workers before a read of vault2: (seconds until the read was answered, write outcomes)."""
+    base = server.base_url
+    started_at: dict[str, float] = {}
+
+    def handler(seen: Seen) -> Reply:
+        if seen.method == "PUT":
+            started_at[seen.path] = time.monotonic()
+            return Reply(201, {"properties": {}}, {"Azure-AsyncOperation": base + "/op" + seen.path})
+        if seen.path.startswith("/op/"):
+            done = time.monotonic() - started_at[seen.path[3:]] >= write_seconds
+            return Reply(200, {"status": "Succeeded" if done else "InProgress"})
+        return Reply(200, {"id": seen.path})
+
+    server.handler = handler
+
+    def write(n: int) -> str:
+        rid = VAULT.child("backupInstances", f"bi{n}")
+        try:
+            client.execute("PUT", rid.path, {}, operation="create backup instance", timeout=3600.0)
+        except ArmError as exc:
+            return type(exc).__name__
+        return "done"
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        started = time.monotonic()
+        outcomes = [pool.submit(write, n) for n in range(writes)]
+        read = pool.submit(lambda: client.get(OTHER_VAULT.path) and time.monotonic())
+        read_at = read.result() - started
+        return read_at, [f.result() for f in outcomes]
+
+
+def test_writes_queued_on_a_busy_vault_leave_a_worker_for_other_vaults(server, make_client):
+    """Issue 24: with the default 60-minute timeouts, 8 writes queued on one vault held the 4 workers and a read of
+    another vault waited for 5 of them to end (about 2.5 s with 0.5 s writes). Now at most 2 writes wait for a
+    vault's lock; the others fail at once (nothing sent), so a worker stays free."""
+    client = make_client(real=True, locks=VaultLocks(), poll=REAL_POLL)
+    read_at, outcomes = _busy_vault_run(server, client, write_seconds=0.5, writes=8)
+    assert read_at < 0.4, f"the read of another vault waited {read_at:.2f}s behind the busy vault's queue"
+    assert outcomes.count("done") >= 3 and set(outcomes) == {"done", "VaultQueueFullError"}, outcomes
+
+
+def test_a_write_beyond_the_lock_queue_fails_at_once_with_what_to_do(server, make_client):
+    locks = VaultLocks(queue_limit=0)
+    server.handler = lambda seen: Reply(200, {"id": seen.path, "properties": {"provisioningState": "Succeeded"}})
+    client = make_client(real=True, locks=locks)
+    with locks.hold(VAULT.path), ThreadPoolExecutor(max_workers=1) as other:
+        future = other.submit(
+            client.execute, "PUT", INSTANCE.path, {}, operation="create backup instance", timeout=3600.0
+        )
+        with pytest.raises(VaultQueueFullError) as info:
+            future.result(timeout=2)
+    text = str(info.value)
+    assert server.seen == [] and "was not started" in text and "vault 'vault1'" in text
+    assert "Nothing was sent to Azure" in text and "pulumi up --parallel 3" in text
