@@ -23,7 +23,7 @@ import yaml
 from rich.console import Console
 
 from pulumi_dataprotection import config as config_module
-from pulumi_dataprotection.cli.common import EXIT_OK, CliError
+from pulumi_dataprotection.cli.common import EXIT_OK, CliError, add_token_options, token_option
 from pulumi_dataprotection.lookups import (
     DeletedInstance,
     InstanceInfo,
@@ -64,7 +64,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--on-delete", choices=ON_DELETE, default="Retain", help="what destroy does to the adopted resources"
     )
     parser.add_argument("--endpoint", help="ARM endpoint (e.g. the emulator's URL; default: Azure's)")
-    parser.add_argument("--token", help="static bearer token (the emulator's); never written to the files")
+    add_token_options(parser, what="static bearer token (the emulator's; never written to the files)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing __main__.py")
     parser.set_defaults(run=run)
 
@@ -254,9 +254,10 @@ def _vault_ids(args: argparse.Namespace) -> list[str]:
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Run ``import``."""
+    token = token_option(args, err)
     settings = {
         "dataprotection:endpoint": args.endpoint,
-        "dataprotection:token": args.token,
+        "dataprotection:token": token,
         "dataprotection:subscriptionId": args.subscription,
     }
     config_module.set_stack_config({k: v for k, v in settings.items() if v})
@@ -286,7 +287,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     for line in report.lines():
         out.print(line)
     out.print(f"wrote {program} and {stack_file}")
-    if args.token or config_module.current().token:
+    if token or config_module.current().token:
         out.print(f"next: pulumi config set --secret dataprotection:token <token> --stack {args.stack}")
     out.print("then: pulumi preview (each resource is an adoption; the first up writes nothing while nothing differs)")
     return EXIT_OK
