@@ -17,7 +17,6 @@ from pulumi_dataprotection.arm import (
     RetriesExhaustedError,
     RetryPolicy,
     VaultLocks,
-    VaultQueueFullError,
 )
 from pulumi_dataprotection.arm.locks import LockTimeout
 from pulumi_dataprotection.arm.paths import vault_id
@@ -181,8 +180,6 @@ def test_a_read_of_another_vault_is_not_queued_behind_lock_waits(server, make_cl
             client.execute("PUT", rid.path, {}, operation="create backup instance", timeout=0.6)
         except DeadlineExceededError as exc:
             return exc.stage
-        except ArmError as exc:
-            return type(exc).__name__
         return "done"
 
     def read() -> float:
@@ -197,16 +194,17 @@ def test_a_read_of_another_vault_is_not_queued_behind_lock_waits(server, make_cl
     assert read_at < 2.0, (
         f"the read waited {read_at:.2f}s (0.6 s writes: about 1.2 s, 3 s when lock waits were unbounded)"
     )
-    assert "polling" in outcomes and set(outcomes) <= {"lock wait", "polling", "VaultQueueFullError"}
+    assert "lock wait" in outcomes and "polling" in outcomes
 
 
 WORKERS = 4
 """Worker threads of the Pulumi dynamic-provider process (one process serves every resource of a deployment)."""
 
 
-def _busy_vault_run(server, client, write_seconds: float, writes: int) -> tuple[float, list[str]]:  # type: ignore[no-untyped-def]
-    """`writes` instance writes on vault1 (each runs `write_seconds` in Azure, default 60-minute timeouts) submitted
-    to the provider's 4 workers before a read of vault2: (seconds until the read was answered, write outcomes)."""
+def busy_vault_run(server, client, write_seconds: float, writes: int) -> tuple[float, list[str]]:  # type: ignore[no-untyped-def]
+    """`writes` instance writes on vault1 (each runs `write_seconds` in Azure; default 60-minute timeouts) submitted
+    to a pool of the provider's 4 workers before a read of vault2: (seconds until the read was answered, the
+    writes' outcomes)."""
     base = server.base_url
     started_at: dict[str, float] = {}
 
@@ -237,26 +235,11 @@ def _busy_vault_run(server, client, write_seconds: float, writes: int) -> tuple[
         return read_at, [f.result() for f in outcomes]
 
 
-def test_writes_queued_on_a_busy_vault_leave_a_worker_for_other_vaults(server, make_client):
+def test_writes_queued_on_a_busy_vault_do_not_hold_up_another_vaults_read(server, make_client):
     """Issue 24: with the default 60-minute timeouts, 8 writes queued on one vault held the 4 workers and a read of
-    another vault waited for 5 of them to end (about 2.5 s with 0.5 s writes). Now at most 2 writes wait for a
-    vault's lock; the others fail at once (nothing sent), so a worker stays free."""
+    another vault waited for 5 of them to end (2.6 s with 0.5 s writes). A write waiting for its vault's lock now
+    lends its worker: the read is answered at once and every write still succeeds, one at a time."""
     client = make_client(real=True, locks=VaultLocks(), poll=REAL_POLL)
-    read_at, outcomes = _busy_vault_run(server, client, write_seconds=0.5, writes=8)
+    read_at, outcomes = busy_vault_run(server, client, write_seconds=0.5, writes=8)
     assert read_at < 0.4, f"the read of another vault waited {read_at:.2f}s behind the busy vault's queue"
-    assert outcomes.count("done") >= 3 and set(outcomes) == {"done", "VaultQueueFullError"}, outcomes
-
-
-def test_a_write_beyond_the_lock_queue_fails_at_once_with_what_to_do(server, make_client):
-    locks = VaultLocks(queue_limit=0)
-    server.handler = lambda seen: Reply(200, {"id": seen.path, "properties": {"provisioningState": "Succeeded"}})
-    client = make_client(real=True, locks=locks)
-    with locks.hold(VAULT.path), ThreadPoolExecutor(max_workers=1) as other:
-        future = other.submit(
-            client.execute, "PUT", INSTANCE.path, {}, operation="create backup instance", timeout=3600.0
-        )
-        with pytest.raises(VaultQueueFullError) as info:
-            future.result(timeout=2)
-    text = str(info.value)
-    assert server.seen == [] and "was not started" in text and "vault 'vault1'" in text
-    assert "Nothing was sent to Azure" in text and "pulumi up --parallel 3" in text
+    assert outcomes == ["done"] * 8

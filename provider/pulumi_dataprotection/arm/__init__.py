@@ -32,7 +32,6 @@ from pulumi_dataprotection.arm.errors import (
     RetriesExhaustedError,
     UnsafeRequestError,
     VaultBusyError,
-    VaultQueueFullError,
 )
 from pulumi_dataprotection.arm.locks import VaultLocks
 from pulumi_dataprotection.arm.lro import OperationResult, PollPolicy
@@ -74,7 +73,6 @@ __all__ = [
     "UnsafeRequestError",
     "VaultBusyError",
     "VaultLocks",
-    "VaultQueueFullError",
     "check_name",
     "get_client",
     "resolve_cloud",

@@ -50,12 +50,11 @@ from pulumi_dataprotection.arm.errors import (
     RetriesExhaustedError,
     UnsafeRequestError,
     VaultBusyError,
-    VaultQueueFullError,
     display_url,
     is_gone_code,
     parse_cloud_error,
 )
-from pulumi_dataprotection.arm.locks import PROCESS_VAULT_LOCKS, LockQueueFull, LockTimeout, VaultLocks
+from pulumi_dataprotection.arm.locks import PROCESS_VAULT_LOCKS, LockTimeout, VaultLocks
 from pulumi_dataprotection.arm.lro import Fetch, FinalStateVia, OperationResult, OperationWaiter
 from pulumi_dataprotection.arm.paths import instance_write_vault, is_idempotent, resource_of, vault_of
 from pulumi_dataprotection.arm.response import ArmResponse
@@ -406,10 +405,6 @@ class ArmClient:
                 vault=exc.vault_id,
                 operation=call.operation,
                 resource=call.resource,
-            ) from None
-        except LockQueueFull as exc:
-            raise VaultQueueFullError(
-                None, vault=exc.vault_id, queued=exc.queued, operation=call.operation, resource=call.resource
             ) from None
         try:
             yield

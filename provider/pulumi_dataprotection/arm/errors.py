@@ -488,33 +488,6 @@ class VaultBusyError(ArmError):
         )
 
 
-class VaultQueueFullError(ArmError):
-    """A backup-instance write was not started: its vault's lock was busy and the provider process already had as
-    many writes waiting for vault locks as it lets wait (so its other work keeps a worker thread)."""
-
-    kind = "vault_queue_full"
-
-    def __init__(self, message: str | None, *, vault: str | None, queued: int, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.vault = vault
-        self.queued = queued
-
-    def summary(self) -> str:
-        who = f"vault '{self.vault.rstrip('/').rsplit('/', 1)[-1]}'" if self.vault else "the vault"
-        return (
-            f"{self.what()} was not started: another write of this deployment is running on {who} and {self.queued} "
-            "more already wait for their vaults; waiting as well would hold the provider's last free worker thread "
-            "and stop every other resource's reads and writes"
-        )
-
-    def default_hint(self) -> str | None:
-        return (
-            "Nothing was sent to Azure. Run `pulumi up` again: what was written is kept and the rest continues. To "
-            "write many instances of one vault in one run, let Pulumi queue them instead: "
-            "`pulumi up --parallel 3`."
-        )
-
-
 class AmbiguousActionError(ArmError):
     """An action that is not safe to repeat failed after it may have reached Azure (a 5xx/408 answer, or the
     connection broke after sending); it was not sent again. `sent_at` is when it was sent (epoch seconds), so a
