@@ -29,3 +29,33 @@ def test_a_waiting_worker_lets_its_pool_run_queued_work_meanwhile():
         assert waiting.result(timeout=5) == (True, 1)
         assert lent(pool) == 0 and pool._max_workers == 1
 
+
+def test_a_grpc_server_like_the_dynamic_providers_answers_while_a_handler_waits():
+    """The provider process is a gRPC server on a ThreadPoolExecutor (pulumi.dynamic): a call waiting in
+    lend_worker does not keep the next call from being answered, even with a single worker."""
+    import grpc
+
+    release = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=1)
+    server = grpc.server(pool)
+
+    def wait(request: bytes, context: object) -> bytes:
+        with lend_worker():
+            return b"released" if release.wait(10) else b"timed out"
+
+    handlers = {
+        "Wait": grpc.unary_unary_rpc_method_handler(wait),
+        "Ping": grpc.unary_unary_rpc_method_handler(lambda request, context: b"pong"),
+    }
+    server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler("test.Provider", handlers),))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            waiting = channel.unary_unary("/test.Provider/Wait").future(b"")
+            assert channel.unary_unary("/test.Provider/Ping")(b"", timeout=3) == b"pong"
+            release.set()
+            assert waiting.result(timeout=10) == b"released"
+    finally:
+        release.set()
+        server.stop(0)
