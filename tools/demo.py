@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -34,8 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".state" / "demo"
 STACK = "demo"
 PASSPHRASE = "pulumi-dataprotection-demo"
-"""The demo stack's secrets passphrase: it only protects the emulator's token (a new random one every run), so it
-is fixed and public."""
+"""The demo stack's secrets passphrase: it only protects the emulator's token (random, kept in ``STATE``), so it is
+fixed and public."""
 SAMPLE_CONFIG = ROOT / "examples" / "full" / "Pulumi.emulator.yaml"
 LRO_SECONDS = 1.0
 RETRY_AFTER = 1
@@ -134,8 +135,8 @@ def sample_config() -> dict[str, Any]:
 
 def prepare_stack(pulumi: Pulumi, token: str) -> None:
     """Create or select the demo stack and complete its config: sample values for the keys it lacks (values set
-    with ``pulumi config set`` stay) and the emulator's token of this run, as a secret (given on stdin, never on a
-    command line).
+    with ``pulumi config set`` stay) and the emulator's token, as a secret (given on stdin, never on a command
+    line).
 
     The emulator's endpoint is not stack config: its port changes with every run, and ``refresh`` and ``destroy``
     configure the provider from the config saved by the last update, so it comes from ``DATAPROTECTION_ENDPOINT``.
@@ -153,12 +154,23 @@ def prepare_stack(pulumi: Pulumi, token: str) -> None:
     pulumi.run("config", "set", "--secret", "dataprotection:token", "--stack", STACK, capture=True, stdin=token)
 
 
+def demo_token(path: Path) -> str:
+    """The emulator's token for this demo state: random, made on first use and kept (owner-only) in ``path``, so the
+    provider configuration saved by the last update (which ``refresh`` and ``destroy`` use) stays valid."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(32))
+    return path.read_text(encoding="utf-8").strip()
+
+
 def start() -> EmulatorHandle:
-    """Start the emulator in the background on a free loopback port, on the demo's database."""
+    """Start the emulator in the background on a free loopback port, on the demo's database and token."""
     db = STATE / "emulator" / "state.db"
     db.parent.mkdir(parents=True, exist_ok=True)
+    token = demo_token(db.parent / "token")
     try:
-        handle = start_emulator(db_path=db, lro_seconds=LRO_SECONDS, retry_after=RETRY_AFTER)
+        handle = start_emulator(db_path=db, lro_seconds=LRO_SECONDS, retry_after=RETRY_AFTER, token=token)
     except RuntimeError as exc:
         raise DemoError(str(exc)) from exc
     log = (db.parent / "emulator.log").relative_to(ROOT)
