@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -28,13 +29,14 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from pulumi_dataprotection.emulator import DEFAULT_TOKEN, EmulatorHandle, start_emulator
+from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 
 ROOT = Path(__file__).resolve().parents[1]
 STATE = ROOT / ".state" / "demo"
 STACK = "demo"
 PASSPHRASE = "pulumi-dataprotection-demo"
-"""The demo stack's secrets passphrase: it only protects the emulator's token, so it is fixed and public."""
+"""The demo stack's secrets passphrase: it only protects the emulator's token (random, kept in ``STATE``), so it is
+fixed and public."""
 SAMPLE_CONFIG = ROOT / "examples" / "full" / "Pulumi.emulator.yaml"
 LRO_SECONDS = 1.0
 RETRY_AFTER = 1
@@ -100,10 +102,12 @@ class Pulumi:
         self.env = dict(env)
         self.binary = str(Path(env["PULUMI_DP_ENGINE_BIN"]) / "pulumi")
 
-    def run(self, *args: str, capture: bool = False) -> subprocess.CompletedProcess[str]:
-        """``pulumi ARGS --non-interactive``; output goes to the terminal unless ``capture``."""
+    def run(self, *args: str, capture: bool = False, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        """``pulumi ARGS --non-interactive`` (given ``stdin``); output goes to the terminal unless ``capture``."""
         command = [self.binary, *args, "--non-interactive"]
-        result = subprocess.run(command, cwd=ROOT, env=self.env, text=True, capture_output=capture, check=False)
+        result = subprocess.run(
+            command, cwd=ROOT, env=self.env, text=True, capture_output=capture, check=False, input=stdin
+        )
         if result.returncode != 0:
             detail = f":\n{result.stderr.strip() or result.stdout.strip()}" if capture else " (see the output above)"
             raise DemoError(f"`pulumi {' '.join(args)}` exited {result.returncode}{detail}")
@@ -131,7 +135,8 @@ def sample_config() -> dict[str, Any]:
 
 def prepare_stack(pulumi: Pulumi, token: str) -> None:
     """Create or select the demo stack and complete its config: sample values for the keys it lacks (values set
-    with ``pulumi config set`` stay) and the emulator's token, as a secret.
+    with ``pulumi config set`` stay) and the emulator's token, as a secret (given on stdin, never on a command
+    line).
 
     The emulator's endpoint is not stack config: its port changes with every run, and ``refresh`` and ``destroy``
     configure the provider from the config saved by the last update, so it comes from ``DATAPROTECTION_ENDPOINT``.
@@ -146,16 +151,26 @@ def prepare_stack(pulumi: Pulumi, token: str) -> None:
         document["config"] = config
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    if "dataprotection:token" not in config:
-        pulumi.run("config", "set", "--secret", "dataprotection:token", token, "--stack", STACK, capture=True)
+    pulumi.run("config", "set", "--secret", "dataprotection:token", "--stack", STACK, capture=True, stdin=token)
+
+
+def demo_token(path: Path) -> str:
+    """The emulator's token for this demo state: random, made on first use and kept (owner-only) in ``path``, so the
+    provider configuration saved by the last update (which ``refresh`` and ``destroy`` use) stays valid."""
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(secrets.token_urlsafe(32))
+    return path.read_text(encoding="utf-8").strip()
 
 
 def start() -> EmulatorHandle:
-    """Start the emulator in the background on a free loopback port, on the demo's database."""
+    """Start the emulator in the background on a free loopback port, on the demo's database and token."""
     db = STATE / "emulator" / "state.db"
     db.parent.mkdir(parents=True, exist_ok=True)
+    token = demo_token(db.parent / "token")
     try:
-        handle = start_emulator(db_path=db, lro_seconds=LRO_SECONDS, retry_after=RETRY_AFTER, token=DEFAULT_TOKEN)
+        handle = start_emulator(db_path=db, lro_seconds=LRO_SECONDS, retry_after=RETRY_AFTER, token=token)
     except RuntimeError as exc:
         raise DemoError(str(exc)) from exc
     log = (db.parent / "emulator.log").relative_to(ROOT)

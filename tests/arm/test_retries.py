@@ -80,12 +80,22 @@ def test_retries_exhausted_says_why_and_what_azure_answered(server, make_client)
     assert "call: PUT http://127.0.0.1" in text
 
 
-def test_retry_after_beyond_the_budget_waits_out_the_budget_then_stops_with_the_reason(server, make_client, fake_time):
-    server.sequence(Reply(429, THROTTLED, {"Retry-After": "3600"}))
+def test_retry_after_beyond_the_budget_waits_out_the_budget_and_retries_once(server, make_client, fake_time):
+    """Issue 24: a Retry-After over the budget made the client wait out the budget and give up without retrying."""
+    server.sequence(Reply(429, THROTTLED, {"Retry-After": "3600"}), Reply(200, {"name": "vault1"}))
+    assert make_client().get(VAULT.path) == {"name": "vault1"}
+    assert fake_time.sleeps == [60.0] and len(server.seen) == 2
+
+
+def test_the_retry_after_the_budget_is_the_last_and_the_error_says_why(server, make_client, fake_time):
+    server.sequence(Reply(429, THROTTLED, {"Retry-After": "3600"}), Reply(429, THROTTLED, {"Retry-After": "3600"}))
     with pytest.raises(RetriesExhaustedError) as info:
         make_client().get(VAULT.path)
-    assert fake_time.sleeps == [60.0] and len(server.seen) == 1
-    assert "Azure asked to wait 600s but only 60s of the retry budget remain" in str(info.value)
+    assert fake_time.sleeps == [60.0] and len(server.seen) == 2
+    assert (
+        "Azure asked to wait 600s but only 60s of the retry budget remain; "
+        "the last retry after waiting that out failed too"
+    ) in str(info.value)
 
 
 def test_connection_reset_is_retried_for_idempotent_calls(server, make_client):

@@ -3,6 +3,7 @@ needs an explicit flag, fault patterns match in linear time and bad admin input 
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -169,12 +170,14 @@ def test_regular_expression_syntax_is_refused_with_the_pattern_rules(emulator: E
         emulator.inject_fault("latency", path=pattern)
 
 
-def _run(*args: str, timeout: float = 30) -> subprocess.Popen[str]:
+def _run(*args: str, token: str | None = None) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DP_EMULATOR_TOKEN"}
     return subprocess.Popen(
         [sys.executable, "-m", "pulumi_dataprotection.emulator", "--lro-seconds", "0.2", *args],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        env=env if token is None else {**env, "DP_EMULATOR_TOKEN": token},
     )
 
 
@@ -190,7 +193,7 @@ def test_non_loopback_binding_needs_the_explicit_flag_and_a_token_of_its_own() -
 
 
 def test_a_remote_binding_prints_the_address_it_bound(tmp_path: Path) -> None:
-    proc = _run("--host", "0.0.0.0", "--allow-remote", "--token", "s3cret-for-this-run", "--db", str(tmp_path / "db"))
+    proc = _run("--host", "0.0.0.0", "--allow-remote", "--db", str(tmp_path / "db"), token="s3cret-for-this-run")
     try:
         assert proc.stdout is not None and proc.stderr is not None
         url = proc.stdout.readline().strip()

@@ -364,3 +364,19 @@ def test_guarded_vault_links_the_vault_to_a_guard_in_the_security_resource_group
     assert link.inputs["vault_id"] == vault.outputs["arm_id"]
     assert link.inputs["resource_guard_id"] == guard.outputs["arm_id"]
     assert link.inputs["name"] == "DppResourceGuardProxy"
+
+
+def test_pr_preview_workflow_refreshes_only_for_pull_requests_from_the_repository_itself() -> None:
+    """Issue 24: `preview --refresh` reads every resource with the provider code pickled in the state, so whoever
+    can write the state runs code in the job; the example refreshed on every pull request, with Azure credentials."""
+    workflow = load_yaml(EXAMPLES / "ci" / "pulumi-preview.yml")
+    same_repo = "github.event.pull_request.head.repo.full_name == github.repository"
+    job = next(iter(workflow["jobs"].values()))
+    steps = job["steps"]
+    (pulumi_step,) = [s for s in steps if str(s.get("uses", "")).startswith("pulumi/actions@")]
+    assert pulumi_step["with"]["refresh"] == "${{ " + same_repo + " }}"
+    assert job["env"]["REFRESH"] == "${{ " + same_repo + " && '--refresh' || '' }}"
+    scripts = [str(s.get("run", "")) for s in steps]
+    assert not any("--refresh" in script for script in scripts), "a preview in a script refreshes via $REFRESH only"
+    assert any("pulumi preview" in script and "$REFRESH" in script for script in scripts)
+    assert "pull_request_target" not in workflow[True], "the fork's program must never run with the secrets"

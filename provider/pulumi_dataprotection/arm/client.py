@@ -104,6 +104,8 @@ logging.getLogger("urllib3.connectionpool").addFilter(_RedactSignedUrls())
 
 USER_AGENT = f"pulumi-dataprotection/{__version__} python/{platform.python_version()} requests/{requests.__version__}"
 _MAX_PAGES = 1000
+_LAST_LOOK = 1.0
+"""The shortest socket timeout of a request made when the call's deadline has (almost) passed."""
 
 
 @dataclass(frozen=True)
@@ -509,7 +511,7 @@ class ArmClient:
             call.url,
             data=call.body,
             headers=headers,
-            timeout=(settings.connect_timeout, settings.read_timeout),
+            timeout=self._socket_timeouts(call),
             verify=settings.ca_bundle or settings.verify_tls,
             allow_redirects=False,
         )
@@ -535,6 +537,16 @@ class ArmClient:
             text=text,
             client_request_id=request_id,
         )
+
+    def _socket_timeouts(self, call: _Call) -> tuple[float, float]:
+        """(connect, read) socket timeouts: the settings', cut to the time left before the call's deadline (at least
+        `_LAST_LOOK`, for the status check made when the time is up), so one slow answer cannot carry a call past
+        its deadline."""
+        connect, read = self.settings.connect_timeout, self.settings.read_timeout
+        if call.deadline is None:
+            return connect, read
+        left = max(_LAST_LOOK, call.deadline - self._clock())
+        return min(connect, left), min(read, left)
 
     def _send(self, call: _Call) -> ArmResponse:
         """One logical call: attempts, 401 refresh, transient retries and busy retries per the RetryPolicy."""
@@ -594,6 +606,8 @@ class ArmClient:
                 if not call.idempotent and status in RETRYABLE_STATUSES:
                     raise self._error(AmbiguousActionError, call, response, error, sent_at=sent_at)
                 raise self._error(NotFoundError if status == 404 else ArmError, call, response, error)
+            if decision.last:
+                reason += f"; {decision.last}, so this is the last retry"
             log.info(
                 "%s: %s, retrying in %.3gs (attempt %d, x-ms-client-request-id=%s)",
                 call.operation,
@@ -684,6 +698,14 @@ class ArmClient:
                     **common,
                 ) from None
             raise ArmError(f"the request failed ({what})", code="ConnectionError", **common) from None
+        if isinstance(exc, requests.Timeout) and call.deadline is not None and self._clock() >= call.deadline:
+            raise DeadlineExceededError(
+                f"Azure did not answer in the time left ({what})",
+                code="Timeout",
+                timeout=call.timeout or 0.0,
+                stage="request",
+                **common,
+            ) from None
         failure = connect_failure(exc)
         budget.unreached += failure is not None
         unreached = failure is not None and budget.unreached == attempts
@@ -724,7 +746,8 @@ class ArmClient:
                 reason=decision.give_up,
                 **common,
             ) from None
-        log.info("%s: %s, retrying in %.3gs (attempt %d)", call.operation, what, decision.wait, attempts + 1)
+        last = f"; {decision.last}, so this is the last retry" if decision.last else ""
+        log.info("%s: %s%s, retrying in %.3gs (attempt %d)", call.operation, what, last, decision.wait, attempts + 1)
         return decision.wait
 
     def _error(

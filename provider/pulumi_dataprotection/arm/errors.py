@@ -332,13 +332,15 @@ class OperationFailedError(ArmError):
 STAGES = {
     "lock wait": "waiting for the lock of {vault} (another write to it in this process held it)",
     "retries": "retrying",
+    "request": "waiting for Azure's answer",
     "polling": "waiting for the operation to end",
 }
 """The phases of one call that share its deadline, and how an error names them."""
 
 
 class DeadlineExceededError(ArmError):
-    """The call's deadline passed: `stage` says which phase ran out ("lock wait", "retries" or "polling")."""
+    """The call's deadline passed: `stage` says which phase ran out ("lock wait", "retries", "request" or
+    "polling")."""
 
     kind = "timeout"
 

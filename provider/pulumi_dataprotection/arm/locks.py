@@ -6,7 +6,9 @@ refused one of our writes although we held its lock (406/409 busy: it is still c
 instance, or someone else writes to it) is remembered as strict, and the resource layer then holds the lock
 across several calls (PUT and the wait for protection) on the same thread; re-entrancy allows that. Every
 acquire is timed: a caller waits for a lock only until its call's deadline (`LockTimeout`), so the lock wait is
-part of the call's time limit and a provider worker thread is never parked indefinitely.
+part of the call's time limit and a provider worker thread is never parked indefinitely. A thread that waits for
+a lock lends its place in the provider's thread pool (`workers.lend_worker`), so writes queued on one busy vault do
+not hold up the calls of other vaults.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from pulumi_dataprotection.arm.workers import lend_worker
 
 
 class LockTimeout(TimeoutError):
@@ -67,11 +71,13 @@ class VaultLocks:
             yield
             return
         lock = self.lock_for(vault_id)
-        started = clock()
-        if deadline is None:
-            lock.acquire()
-        elif not lock.acquire(timeout=max(0.0, deadline - started)):
-            raise LockTimeout(vault_id, clock() - started)
+        if not lock.acquire(blocking=False):
+            started = clock()
+            with lend_worker():
+                if deadline is None:
+                    lock.acquire()
+                elif not lock.acquire(timeout=max(0.0, deadline - started)):
+                    raise LockTimeout(vault_id, clock() - started)
         try:
             yield
         finally:

@@ -50,13 +50,17 @@ class RetryPolicy:
     retry_after_floor: float = 1.0
     loopback_refused_attempts: int = 2
     """Attempts after which a loopback endpoint that refuses every connection is given up on (nothing listens)."""
+    last_try_reserve: float = 30.0
+    """When a wait is cut to the call's deadline, the time kept for the one last attempt (at most half of what is
+    left), so that attempt has time to be answered."""
 
     def __post_init__(self) -> None:
         if self.loopback_refused_attempts < 1:
             raise ValueError("loopback_refused_attempts must be at least 1")
         if self.max_retries < 0 or min(self.backoff_base, self.backoff_cap, self.budget) < 0:
             raise ValueError("retry settings must not be negative")
-        if min(self.busy_backoff_base, self.busy_backoff_cap, self.busy_budget, self.retry_after_floor) < 0:
+        busy = (self.busy_backoff_base, self.busy_backoff_cap, self.busy_budget, self.retry_after_floor)
+        if min(*busy, self.last_try_reserve) < 0:
             raise ValueError("busy retry settings must not be negative")
 
     def backoff(self, retry_number: int, rng: Callable[[], float]) -> float:
@@ -231,19 +235,23 @@ def describe_exception(exc: BaseException) -> str:
 @dataclass(frozen=True)
 class RetryDecision:
     """What to do after a retryable failure: sleep `wait`, then retry, or (with `give_up`) fail for that reason;
-    `deadline` tells whether the call's deadline, not a retry budget, is what ran out."""
+    `deadline` tells whether the call's deadline, not a retry budget, is what ran out; `last` (a retry only) says
+    why it is the last one (the wait asked for was cut to the time left)."""
 
     wait: float
     give_up: str | None = None
     deadline: bool = False
+    last: str | None = None
 
 
 class RetryBudget:
     """Counts the retries of one call and computes the next wait, or says why to stop.
 
     Every wait is capped at the time left: of the retry budget, and of the call's `deadline` (a `clock` time).
-    A wait longer than that is cut to it and the call then gives up, so a call never outlives its deadline and
-    a server asking for more time than is left is not asked again early.
+    A wait longer than that (a Retry-After beyond the budget, a backoff past the deadline) is cut to it, keeping
+    `last_try_reserve` of a deadline for the attempt, and the call is tried once more; if that last attempt fails
+    too, the call gives up. So a call never outlives its deadline, and a server asking for more time than is left
+    gets one retry at the end of it rather than none.
     """
 
     def __init__(
@@ -263,6 +271,9 @@ class RetryBudget:
         self.busy_waited = 0.0
         self.unreached = 0
         """Attempts whose connection could not be opened (see `connect_failure`)."""
+        self.cut: str | None = None
+        """Why the last retry was announced as the last one (a wait was cut to the time left), once it was."""
+        self._by_deadline = False
 
     @property
     def elapsed(self) -> float:
@@ -270,13 +281,23 @@ class RetryBudget:
         return self._clock() - self.started
 
     def _decide(self, wait: float, budget_left: float, asked: str, budget_name: str) -> RetryDecision | None:
-        """None when `wait` fits in what is left, else the decision to wait out the rest and give up."""
+        """None when `wait` fits in what is left; else, the first time, a last retry after what is left (less the
+        reserve for the attempt when the deadline is what limits it), and the decision to give up after that."""
         deadline_left = self.deadline - self._clock() if self.deadline is not None else math.inf
         left = max(0.0, min(budget_left, deadline_left))
+        if self.cut is not None:
+            return RetryDecision(
+                0.0, f"{self.cut}; the last retry after waiting that out failed too", self._by_deadline
+            )
         if wait <= left:
             return None
-        which = "the call's time" if deadline_left <= budget_left else budget_name
-        return RetryDecision(left, f"{asked} {wait:.3g}s but only {left:.3g}s of {which} remain", which != budget_name)
+        by_deadline = deadline_left <= budget_left
+        which = "the call's time" if by_deadline else budget_name
+        reason = f"{asked} {wait:.3g}s but only {left:.3g}s of {which} remain"
+        if deadline_left <= 0:
+            return RetryDecision(0.0, reason, by_deadline)
+        self.cut, self._by_deadline = reason, by_deadline
+        return RetryDecision(left - min(self.policy.last_try_reserve, left / 2) if by_deadline else left, last=reason)
 
     def next_transient_wait(self, retry_after: float | None) -> RetryDecision:
         """The wait before the next transient retry, or the decision to give up."""
@@ -287,11 +308,10 @@ class RetryBudget:
         else:
             wait, asked = self.policy.backoff(self.retries + 1, self._rng), "the next backoff is"
         remaining = self.policy.budget - (self.elapsed - self.busy_waited)
-        stop = self._decide(wait, remaining, asked, "the retry budget")
-        if stop is not None:
-            return stop
-        self.retries += 1
-        return RetryDecision(wait)
+        decision = self._decide(wait, remaining, asked, "the retry budget") or RetryDecision(wait)
+        if decision.give_up is None:
+            self.retries += 1
+        return decision
 
     def next_busy_wait(self, retry_after: float | None) -> RetryDecision:
         """The wait before retrying a busy refusal, or the decision to give up."""
@@ -299,9 +319,9 @@ class RetryBudget:
             wait, asked = self.policy.server_wait(retry_after), "Azure asked to wait"
         else:
             wait, asked = self.policy.busy_backoff(self.busy_retries + 1, self._rng), "the next backoff is"
-        stop = self._decide(wait, self.policy.busy_budget - self.elapsed, asked, "the busy retry budget")
-        if stop is not None:
-            return stop
-        self.busy_retries += 1
-        self.busy_waited += wait
-        return RetryDecision(wait)
+        decision = self._decide(wait, self.policy.busy_budget - self.elapsed, asked, "the busy retry budget")
+        decision = decision or RetryDecision(wait)
+        if decision.give_up is None:
+            self.busy_retries += 1
+            self.busy_waited += decision.wait
+        return decision

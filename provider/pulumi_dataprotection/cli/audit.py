@@ -31,7 +31,15 @@ from pulumi_dataprotection.audit import (
 )
 from pulumi_dataprotection.audit.health import evidence_findings, live_findings, read_live
 from pulumi_dataprotection.cli.backup_now import target_settings
-from pulumi_dataprotection.cli.common import EXIT_FAILED, EXIT_OK, CliError, read_input, write_output
+from pulumi_dataprotection.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliError,
+    add_token_options,
+    read_input,
+    token_option,
+    write_output,
+)
 from pulumi_dataprotection.cli.restore_test import parse_age
 from pulumi_dataprotection.restore.api import RestoreApi, parse_time
 
@@ -100,7 +108,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     health.add_argument("--now", metavar="ISO", help="evaluate ages as of this time (default: now)")
     health.add_argument("--endpoint", metavar="URL", help="--live: ARM endpoint (default DATAPROTECTION_ENDPOINT)")
-    health.add_argument("--token", metavar="TOKEN", help="--live: static bearer token (prefer DATAPROTECTION_TOKEN)")
+    add_token_options(health, what="--live: static bearer token")
     health.add_argument("--ca-bundle", metavar="PATH", help="--live: CA bundle for an https endpoint")
     parser.set_defaults(run=run)
 
@@ -155,7 +163,7 @@ def _with_health(report: AuditReport, args: argparse.Namespace, now: datetime, e
     if args.live:
         settings = target_settings(
             endpoint=args.endpoint,
-            token=args.token,
+            token=token_option(args, err),
             ca_bundle=args.ca_bundle,
             timeout=300.0,
             poll_interval=5.0,

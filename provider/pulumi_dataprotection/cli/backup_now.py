@@ -31,7 +31,14 @@ from pulumi_dataprotection.arm import (
     Secret,
     get_client,
 )
-from pulumi_dataprotection.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_error
+from pulumi_dataprotection.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliError,
+    add_token_options,
+    print_error,
+    token_option,
+)
 
 INSTANCE_TYPE = "microsoft.dataprotection/backupvaults/backupinstances"
 DEFAULT_TIMEOUT = 3600.0
@@ -83,9 +90,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help=f"retention tag to keep the backup under (default: {DEFAULT_RETENTION_TAG})",
     )
     parser.add_argument("--endpoint", metavar="URL", help="ARM endpoint, e.g. the emulator's http://127.0.0.1:PORT")
-    parser.add_argument(
-        "--token", metavar="TOKEN", help="static bearer token (prefer DATAPROTECTION_TOKEN: arguments are visible)"
-    )
+    add_token_options(parser)
     parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificate bundle for an https endpoint")
     parser.add_argument(
         "--timeout",
@@ -346,7 +351,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     instance = parse_instance(args.instance)
     settings = target_settings(
         endpoint=args.endpoint,
-        token=args.token,
+        token=token_option(args, err),
         ca_bundle=args.ca_bundle,
         timeout=args.timeout,
         poll_interval=args.poll_interval,

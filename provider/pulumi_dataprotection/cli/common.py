@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -61,3 +62,42 @@ def print_error(err: Console, message: str, hint: str | None = None) -> None:
     err.print(Text("error: ", style="bold red") + Text(message))
     if hint:
         err.print(Text("hint: ", style="bold") + Text(hint))
+
+
+TOKEN_ENV = "DATAPROTECTION_TOKEN"
+
+
+def add_token_options(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup, *, what: str = "static bearer token"
+) -> None:
+    """``--token-file PATH`` (the token's file; else $DATAPROTECTION_TOKEN), and ``--token`` kept hidden for old
+    scripts: a command line can be read by every user of the machine."""
+    parser.add_argument(
+        "--token-file", metavar="PATH", help=f"file holding the {what} (else ${TOKEN_ENV}; never on the command line)"
+    )
+    parser.add_argument("--token", metavar="TOKEN", help=argparse.SUPPRESS)
+
+
+def token_option(args: argparse.Namespace, err: Console) -> str | None:
+    """The token given by ``--token-file`` (or the deprecated ``--token``, with a warning), None when neither is
+    given (callers then read $DATAPROTECTION_TOKEN)."""
+    path, inline = getattr(args, "token_file", None), getattr(args, "token", None)
+    if path and inline:
+        raise CliError("--token and --token-file both give a token", hint="keep --token-file")
+    if path:
+        try:
+            text = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise CliError(f"cannot read --token-file {path}: {exc.strerror or exc}") from None
+        if not text:
+            raise CliError(f"--token-file {path} is empty")
+        return text
+    if inline:
+        print_error(
+            err,
+            "warning: --token puts the token on the command line, where every user of this machine can read it "
+            "(ps, /proc/<pid>/cmdline)",
+            hint=f"set ${TOKEN_ENV} or use --token-file instead; --token will be removed",
+        )
+        return str(inline)
+    return None

@@ -27,7 +27,7 @@ from rich.text import Text
 
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import ArmError
-from pulumi_dataprotection.cli.common import EXIT_OK, CliError
+from pulumi_dataprotection.cli.common import EXIT_OK, CliError, add_token_options, token_option
 from pulumi_dataprotection.cli.program_source import (
     Arg,
     call,
@@ -89,7 +89,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--on-delete", choices=ON_DELETE, default="Retain", help="what destroy does to the adopted resources"
     )
     parser.add_argument("--endpoint", help="ARM endpoint (e.g. the emulator's URL; default: Azure's)")
-    parser.add_argument("--token", help="static bearer token (the emulator's); never written to the files")
+    add_token_options(parser, what="static bearer token (the emulator's; never written to the files)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing __main__.py")
     parser.set_defaults(run=run)
 
@@ -368,9 +368,10 @@ def _vault_ids(args: argparse.Namespace) -> list[str]:
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Run ``import``."""
+    token = token_option(args, err)
     settings = {
         "dataprotection:endpoint": args.endpoint,
-        "dataprotection:token": args.token,
+        "dataprotection:token": token,
         "dataprotection:subscriptionId": args.subscription,
     }
     config_module.set_stack_config({k: v for k, v in settings.items() if v})
@@ -409,7 +410,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             )
         )
     out.print(f"wrote {program} and {stack_file}")
-    if args.token or config_module.current().token:
+    if token or config_module.current().token:
         out.print(f"next: pulumi config set --secret dataprotection:token <token> --stack {args.stack}")
     out.print("then: pulumi preview (each resource is an adoption; the first up writes nothing while nothing differs)")
     return EXIT_OK

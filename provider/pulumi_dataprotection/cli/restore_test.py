@@ -30,7 +30,16 @@ from rich.text import Text
 from pulumi_dataprotection.arm import ArmError, ResourceId, get_client
 from pulumi_dataprotection.audit.export import ExportError, parse_export_text
 from pulumi_dataprotection.cli.backup_now import error_lines, parse_instance, target_settings
-from pulumi_dataprotection.cli.common import EXIT_FAILED, EXIT_OK, CliError, print_error, read_input, write_output
+from pulumi_dataprotection.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliError,
+    add_token_options,
+    print_error,
+    read_input,
+    token_option,
+    write_output,
+)
 from pulumi_dataprotection.restore.api import RestoreApi, newest, parse_time, vault_of
 from pulumi_dataprotection.restore.drill import DrillError, DrillOptions, DrillTarget, plan, source_of
 from pulumi_dataprotection.restore.requests import restore_request
@@ -105,7 +114,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("--evidence", metavar="FILE", help="write the JSON evidence records here")
     parser.add_argument("--endpoint", metavar="URL", help="ARM endpoint, e.g. the emulator's http://127.0.0.1:PORT")
-    parser.add_argument("--token", metavar="TOKEN", help="static bearer token (prefer DATAPROTECTION_TOKEN)")
+    add_token_options(parser)
     parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificate bundle for an https endpoint")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="per drill")
     parser.add_argument("--poll-interval", type=float, default=DEFAULT_POLL_INTERVAL, metavar="SECONDS")
@@ -529,7 +538,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     settings = target_settings(
         endpoint=args.endpoint,
-        token=args.token,
+        token=token_option(args, err),
         ca_bundle=args.ca_bundle,
         timeout=args.timeout,
         poll_interval=args.poll_interval,

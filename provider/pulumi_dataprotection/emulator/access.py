@@ -84,7 +84,7 @@ class Access:
                 401,
                 "AdminAuthenticationFailed",
                 "The emulator's admin API needs 'Authorization: Bearer <token>' with the emulator's own token "
-                "(--token or $DP_EMULATOR_TOKEN; --accept-any-token does not apply to it).",
+                "($DP_EMULATOR_TOKEN or --token-file; --accept-any-token does not apply to it).",
             )
         media = headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if scope["method"] == "POST" and media != "application/json":

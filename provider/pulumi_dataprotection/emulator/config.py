@@ -1,16 +1,23 @@
-"""Settings of one emulator run, from command-line flags and environment variables."""
+"""Settings of one emulator run, from command-line flags and environment variables.
+
+The token never has to be on a command line (which every user of the machine can read): it comes from
+``$DP_EMULATOR_TOKEN`` or ``--token-file``; ``--token`` still works for old scripts, with a warning.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 API_VERSION = "2025-09-01"
 DEFAULT_TOKEN = "dp-emulator-token"
+"""The published token of an emulator started without one: only for a loopback emulator (see `--allow-remote`)."""
 ENV_TOKEN = "DP_EMULATOR_TOKEN"
 ENV_FAULTS = "DP_EMULATOR_FAULTS"
 
@@ -35,9 +42,9 @@ class EmulatorConfig:
     faults: list[dict[str, Any]] = field(default_factory=list)
 
     def to_args(self) -> list[str]:
-        """The command-line flags that reproduce this configuration."""
+        """The command-line flags that reproduce this configuration, but the token (see `to_env`)."""
         args = ["--host", self.host, "--port", str(self.port), "--lro-seconds", repr(self.lro_seconds)]
-        args += ["--retry-after", str(self.retry_after), "--token", self.token]
+        args += ["--retry-after", str(self.retry_after)]
         if self.allow_remote:
             args.append("--allow-remote")
         if self.db_path is not None:
@@ -57,6 +64,10 @@ class EmulatorConfig:
         for fault in self.faults:
             args += ["--fault", json.dumps(fault)]
         return args
+
+    def to_env(self) -> dict[str, str]:
+        """The environment variables that carry the rest of this configuration (the token)."""
+        return {ENV_TOKEN: self.token}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -80,7 +91,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--tls", action="store_true", help="serve HTTPS with a self-signed certificate")
     p.add_argument("--cert-dir", type=Path, help="where --tls writes cert.pem and key.pem (default: a temp dir)")
     p.add_argument("--datasources", type=Path, help="JSON registry of existing datasources (strict mode)")
-    p.add_argument("--token", help=f"bearer token to accept (default ${ENV_TOKEN} or {DEFAULT_TOKEN!r})")
+    p.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="PATH",
+        help=f"file holding the bearer token to accept (default ${ENV_TOKEN}, else the published {DEFAULT_TOKEN!r})",
+    )
+    p.add_argument("--token", help="deprecated: the bearer token on the command line, readable by every local user")
     p.add_argument("--accept-any-token", action="store_true", help="accept any bearer token")
     p.add_argument(
         "--allow-reversible-soft-delete",
@@ -128,9 +145,33 @@ def from_args(argv: list[str] | None = None, env: dict[str, str] | None = None) 
         tls=ns.tls,
         cert_dir=ns.cert_dir,
         datasources_file=ns.datasources,
-        token=ns.token or environ.get(ENV_TOKEN) or DEFAULT_TOKEN,
+        token=_token(ns, environ),
         accept_any_token=ns.accept_any_token,
         allow_reversible_soft_delete=ns.allow_reversible_soft_delete,
         strict_vault_writes=ns.strict_vault_writes,
         faults=faults,
     )
+
+
+def _token(ns: argparse.Namespace, environ: Mapping[str, str]) -> str:
+    """The token of ``--token-file``, else of the deprecated ``--token`` (with a warning on stderr), else
+    ``$DP_EMULATOR_TOKEN``, else the published default."""
+    if ns.token_file is not None and ns.token:
+        raise SystemExit("--token and --token-file both give a token; keep --token-file")
+    if ns.token_file is not None:
+        try:
+            path: Path = ns.token_file
+            token = path.read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise SystemExit(f"cannot read --token-file {ns.token_file}: {exc.strerror or exc}") from None
+        if not token:
+            raise SystemExit(f"--token-file {ns.token_file} is empty")
+        return token
+    if ns.token:
+        print(
+            f"warning: --token puts the token on the command line, where every user of this machine can read it; "
+            f"set ${ENV_TOKEN} or use --token-file (--token will be removed)",
+            file=sys.stderr,
+        )
+        return str(ns.token)
+    return environ.get(ENV_TOKEN) or DEFAULT_TOKEN

@@ -6,6 +6,7 @@ import asyncio
 import dataclasses
 import os
 import queue
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -163,9 +164,11 @@ def start_emulator(
     ``tls``, ``cert_dir``, ``datasources_file``, ``token``, ``accept_any_token``, ``allow_reversible_soft_delete``,
     ``strict_vault_writes``, ``faults``). A fresh temporary database is used unless ``db_path`` is given (pass the
     same path to a new emulator to continue from its state). ``in_process=True`` runs it on a thread of this process
-    (faster to start); otherwise it is ``python -m pulumi_dataprotection.emulator`` in a subprocess.
+    (faster to start); otherwise it is ``python -m pulumi_dataprotection.emulator`` in a subprocess, which gets
+    the token in its environment, never on its command line. Without a ``config`` or ``token``, each run accepts a
+    new random token (``handle.token``), not the published default.
     """
-    cfg = dataclasses.replace(config or EmulatorConfig(), **settings)
+    cfg = dataclasses.replace(config or EmulatorConfig(token=secrets.token_urlsafe(32)), **settings)
     if cfg.db_path is None:
         cfg.db_path = Path(tempfile.mkdtemp(prefix="dp-emulator-")) / "state.db"
     cfg.db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -208,7 +211,7 @@ def _start_subprocess(cfg: EmulatorConfig, ca_cert: Path | None, timeout: float)
         [sys.executable, "-m", "pulumi_dataprotection.emulator", *cfg.to_args()],
         stdout=subprocess.PIPE,
         stderr=log,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        env={**os.environ, **cfg.to_env(), "PYTHONUNBUFFERED": "1"},
         text=True,
     )
     lines: queue.Queue[str] = queue.Queue()

@@ -28,11 +28,12 @@ def check_binding(config: EmulatorConfig) -> None:
     if not config.allow_remote:
         raise ValueError(
             f"--host {config.host} makes the emulator (and its admin API) reachable from other machines; "
-            "pass --allow-remote with a --token of your own to do that, or bind 127.0.0.1"
+            f"pass --allow-remote with a token of your own (${ENV_TOKEN} or --token-file) to do that, or bind 127.0.0.1"
         )
     if config.token == DEFAULT_TOKEN:
         raise ValueError(
-            f"--allow-remote needs a --token (or ${ENV_TOKEN}) of your own: the default {DEFAULT_TOKEN!r} is published"
+            f"--allow-remote needs a token of your own (${ENV_TOKEN} or --token-file): the default {DEFAULT_TOKEN!r} "
+            "is published"
         )
 
 

@@ -1,4 +1,8 @@
-"""A self-signed certificate for 127.0.0.1/localhost, so HTTPS-only Azure clients (bearer tokens) can connect."""
+"""A self-signed certificate for 127.0.0.1/localhost, so HTTPS-only Azure clients (bearer tokens) can connect.
+
+It is a leaf (CA:FALSE, server authentication only, names localhost, 127.0.0.1 and ::1), trusted as itself: a
+client that trusts ``cert.pem`` trusts nothing else, not even a certificate signed with ``key.pem``.
+"""
 
 from __future__ import annotations
 
@@ -22,15 +26,20 @@ def _usable(cert_path: Path) -> bool:
         san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     except (OSError, ValueError, x509.ExtensionNotFound):
         return False
+    try:
+        leaf = not cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        leaf = False
     now = datetime.datetime.now(datetime.UTC)
-    addresses = {str(a) for a in san.get_values_for_type(x509.IPAddress)}
-    return cert.not_valid_after_utc > now + datetime.timedelta(days=1) and "127.0.0.1" in addresses
+    names = {*san.get_values_for_type(x509.DNSName), *(str(a) for a in san.get_values_for_type(x509.IPAddress))}
+    return leaf and cert.not_valid_after_utc > now + datetime.timedelta(days=1) and names == {*_NAMES, *_ADDRESSES}
 
 
 def ensure_certificate(cert_dir: Path) -> tuple[Path, Path]:
     """``(cert.pem, key.pem)`` in ``cert_dir``: reused when still valid, generated otherwise.
 
-    ``cert.pem`` is both the server certificate and the CA to trust (``connection_verify=cert.pem``).
+    ``cert.pem`` is both the server certificate and the file to trust (``connection_verify=cert.pem``); one made
+    by an earlier version as a CA, or for other names, is replaced with a new key.
     """
     cert_dir.mkdir(parents=True, exist_ok=True)
     cert_path, key_path = cert_dir / "cert.pem", cert_dir / "key.pem"
@@ -59,7 +68,7 @@ def ensure_certificate(cert_dir: Path) -> tuple[Path, Path]:
             ),
             critical=False,
         )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
                 digital_signature=True,
@@ -67,8 +76,8 @@ def ensure_certificate(cert_dir: Path) -> tuple[Path, Path]:
                 key_encipherment=False,
                 data_encipherment=False,
                 key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
+                key_cert_sign=False,
+                crl_sign=False,
                 encipher_only=False,
                 decipher_only=False,
             ),
