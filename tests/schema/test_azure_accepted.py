@@ -228,7 +228,8 @@ def test_operational_only_blob_policy_keeps_its_default_rule_named_default() -> 
     """The naming rule is about hybrid policies: the recorded operational-only blob policies name their one rule
     Default (azure-cli-extensions recordings) and TF's ``basic`` blob policy does too."""
     body = _policy(
-        "Microsoft.Storage/storageAccounts/blobServices", [_retention("Default", ("P30D", "OperationalStore"), default=True)]
+        "Microsoft.Storage/storageAccounts/blobServices",
+        [_retention("Default", ("P30D", "OperationalStore"), default=True)],
     )
     assert POLICY.check(POLICY.inputs_of(POLICY.from_rest(body))).failures == []
 

@@ -24,6 +24,7 @@ from rich.console import Console
 
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.cli.common import EXIT_OK, CliError
+from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.lookups import (
     DeletedInstance,
     InstanceInfo,
@@ -36,7 +37,9 @@ from pulumi_dataprotection.lookups import (
     list_vaults,
     read_vault,
 )
+from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.policy.reverse import builder_call
+from pulumi_dataprotection.vault.resource import VaultProvider
 
 ON_DELETE = ("Retain", "Delete")
 
@@ -86,6 +89,7 @@ class Report:
     soft_deleted: list[str] = field(default_factory=list)
     protection_errors: list[str] = field(default_factory=list)
     unused_policies: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The report as short lines (nothing when all is well)."""
@@ -94,6 +98,7 @@ class Report:
             ("soft-deleted instances (not in the program; a create of the same name undeletes one)", self.soft_deleted),
             ("instances in protection error", self.protection_errors),
             ("policies no instance uses", self.unused_policies),
+            ("written commented out: values the provider's checks refuse (fix them to adopt)", self.refused),
         ):
             if items:
                 out.append(f"{title}:")
@@ -156,6 +161,22 @@ def _literal(value: Any, indent: int) -> str:
     return text.replace("\n", "\n" + " " * indent)
 
 
+def _refusals(kind: str, inputs: Mapping[str, Any]) -> list[str]:
+    """Why the provider's checks would refuse ``inputs`` of a ``kind`` resource at preview (empty when they pass)."""
+    schemas = {"BackupVault": VaultProvider.schema, "BackupPolicy": PolicyProvider.schema}
+    failures = schemas.get(kind, InstanceProvider.schema).check(dict(inputs)).failures
+    return [f"{f.property}: {f.reason}" for f in failures]
+
+
+def _guarded(lines: list[str], refusals: list[str]) -> list[str]:
+    """``lines`` as they are, or commented out after the reasons the preview would refuse them for."""
+    if not refusals:
+        return lines
+    return ["# Not adopted: the provider's checks refuse what Azure holds:", *(f"#   {r}" for r in refusals)] + [
+        f"# {line}" for line in lines
+    ]
+
+
 def _call(
     var: str,
     cls: str,
@@ -196,30 +217,42 @@ def render_program(estates: Sequence[VaultEstate], on_delete: str, report: Repor
         vault = estate.vault
         prefix = f"{vault.name}-" if many else ""
         vault_var = names("vault", vault.name)
-        body += ["", *_call(vault_var, "BackupVault", vault.name, vault.inputs, {}, on_delete)]
+        refused = _refusals("BackupVault", vault.inputs)
+        report.refused.extend(f"{vault.name}: {r}" for r in refused)
+        body += ["", *_guarded(_call(vault_var, "BackupVault", vault.name, vault.inputs, {}, on_delete), refused)]
+        vault_ref = repr(vault.arm_id) if refused else f"{vault_var}.arm_id"
         policy_vars: dict[str, str] = {}
         for policy in estate.policies:
             var = names("policy", policy.name)
-            policy_vars[policy.arm_id.lower()] = var
-            refs = {"vault_id": f"{vault_var}.arm_id"}
+            refused = _refusals("BackupPolicy", policy.inputs)
+            report.refused.extend(f"{vault.name}/{policy.name}: {r}" for r in refused)
+            if not refused:
+                policy_vars[policy.arm_id.lower()] = var
             call = builder_call(policy.inputs)
-            if call:
+            if call and not refused:
                 builders.update(call[1])
             logical = prefix + policy.name
-            body += ["", *_call(var, "BackupPolicy", logical, policy.inputs, refs, on_delete, call and call[0])]
+            lines = _call(
+                var, "BackupPolicy", logical, policy.inputs, {"vault_id": vault_ref}, on_delete, call and call[0]
+            )
+            body += ["", *_guarded(lines, refused)]
         instance_vars = []
         for instance in estate.instances:
             var = names("instance", instance.name)
-            instance_vars.append((instance.name, var))
-            refs = {"vault_id": f"{vault_var}.arm_id"}
+            refused = _refusals("BackupInstance", instance.inputs)
+            report.refused.extend(f"{vault.name}/{instance.name}: {r}" for r in refused)
+            if not refused:
+                instance_vars.append((instance.name, var))
+            refs = {"vault_id": vault_ref}
             if instance.policy_id.lower() in policy_vars:
                 refs["policy_id"] = f"{policy_vars[instance.policy_id.lower()]}.arm_id"
             body.append("")
             if instance.protection_state == "ProtectionError":
                 error = instance.protection_error or {}
                 body.append(f"# in ProtectionError: {error.get('code')}: {error.get('message')}")
-            body += _call(var, "BackupInstance", prefix + instance.name, instance.inputs, refs, on_delete)
-        body += ["", f"pulumi.export({vault.name + '_id' if many else 'vault_id'!r}, {vault_var}.arm_id)"]
+            lines = _call(var, "BackupInstance", prefix + instance.name, instance.inputs, refs, on_delete)
+            body += _guarded(lines, refused)
+        body += ["", f"pulumi.export({vault.name + '_id' if many else 'vault_id'!r}, {vault_ref})"]
         states = ", ".join(f"{n!r}: {v}.protection_state" for n, v in instance_vars)
         body.append(f"pulumi.export({vault.name + '_instances' if many else 'instances'!r}, {{{states}}})")
     imports = ["import pulumi", "", "from pulumi_dataprotection import BackupInstance, BackupPolicy, BackupVault"]

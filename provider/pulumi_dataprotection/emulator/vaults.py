@@ -6,9 +6,9 @@ import copy
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import guards, ids, render, schema
+from pulumi_dataprotection.emulator import guards, ids, render, schema, timeutil
 from pulumi_dataprotection.emulator.errors import ArmError, gateway, invalid_input
-from pulumi_dataprotection.emulator.service import INSTANCE, VAULT, Call, Reply, Service
+from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, VAULT, Call, Reply, Service
 
 JSON = dict[str, Any]
 
@@ -243,8 +243,19 @@ def patch(svc: Service, call: Call) -> Reply:
     )
 
 
+_VAULT_NOT_EMPTY = (
+    "Cannot delete the Backup vault as there are existing backup instances or backup policies in the vault. Delete "
+    "all backup instances and backup policies that are present in the vault and then try deleting the vault."
+)
+"""Azure's message for a vault that still holds backup data (learn.microsoft.com/azure/backup/backup-vault-overview,
+"Delete a Backup vault"); the error code is not documented, UserErrorBackupVaultHasBackupInstances is our guess."""
+
+
 def delete(svc: Service, call: Call) -> Reply:
-    """DELETE a vault: 204 when absent; refused while it holds backup instances; else 202 with RG-scoped status."""
+    """DELETE a vault: 204 when absent; refused while it holds backup instances, soft-deleted ones included (Azure
+    documents that a vault holding backup data cannot be deleted, and users of Terraform and the CLI report the refusal
+    until the soft-deleted instances are purged: terraform-provider-azurerm#25142, #33289); else 202 with RG-scoped
+    status."""
     p = call.params
     doc = svc.store.get(VAULT, ids.vault_id(p["sub"], p["rg"], p["vault"]))
     if doc is None:
@@ -253,10 +264,22 @@ def delete(svc: Service, call: Call) -> Reply:
         raise ArmError(
             400,
             "UserErrorBackupVaultHasBackupInstances",
-            "Cannot delete the Backup vault as there are existing backup instances or backup policies in the vault. "
-            "Delete all backup instances and backup policies that are present in the vault and then try deleting "
-            "the vault.",
+            _VAULT_NOT_EMPTY,
             recommended=["Delete (or stop protection of) every backup instance of the vault, then retry."],
+        )
+    deleted = svc.store.select(DELETED, parent=doc["id"])
+    if deleted:
+        last = max(d["purge_at"] for d in deleted)
+        names = ", ".join(sorted(d["instance"]["name"] for d in deleted))
+        raise ArmError(
+            400,
+            "UserErrorBackupVaultHasBackupInstances",
+            _VAULT_NOT_EMPTY,
+            recommended=[
+                f"The vault holds soft-deleted backup instances ({names}) until "
+                f"{timeutil.iso(last)}; they are purged when their soft delete retention ends. Retry the "
+                "deletion after that, or undelete them to restore from them first."
+            ],
         )
     op = svc.start_operation(call, "vault-delete", target=doc["id"], location=doc["location"])
     doc["op"] = op["id"]

@@ -52,6 +52,7 @@ TIME_ZONE = StringType(
     description="a time zone name such as UTC or W. Europe Standard Time",
 )
 
+
 def _check_day(v: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Either a date (1-28) or is_last; date 0 only beside is_last=true, the way Terraform writes the last day
     (its blob vaultBackup acceptance test sends ``{"date": 0, "isLast": true}`` and Azure accepted it)."""
