@@ -224,7 +224,7 @@ def test_destroy_deletes_the_vault_once_its_soft_deleted_instances_are_purged(
     dp.clear_request_log()
     destroy = stack.destroy()
 
-    assert destroy.summary == {"delete": 1}, destroy
+    assert destroy.summary == {"delete": 2}, destroy  # the vault and the stack
     assert inventory(arm, SUBSCRIPTION) == {}
     assert stack.resources() == []
     on_vault = [e for e in dp.request_log() if e["path"].lower() == VAULT.lower()]

@@ -56,7 +56,7 @@ def test_up_preview_destroy_with_state_in_azure_blob_storage(
     dp.advance_clock(15 * 86400)  # the vault goes once its soft-deleted instances are purged, as on Azure
     destroy = stack.destroy()
 
-    assert destroy.summary == {"delete": 1}, destroy
+    assert destroy.summary == {"delete": 2}, destroy  # the vault and the stack
     assert inventory(arm, SUBSCRIPTION) == {}
     assert stack.resources() == []
     history = [line for line in azurite.blobs(CONTAINER) if line.startswith(".pulumi/history/")]
