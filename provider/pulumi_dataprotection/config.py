@@ -110,6 +110,17 @@ def _strings(value: Any) -> tuple[str, ...]:
     return tuple(i.strip() for i in items if i.strip())
 
 
+_API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-preview)?$")
+
+
+def _api_version(value: Any) -> Any:
+    """An api-version such as 2025-07-01 (Azure's rules differ by version: soft delete AlwaysOn from 2025-09-01)."""
+    text = str(value).strip()
+    if not _API_VERSION.match(text):
+        raise ValueError(f"must be an api-version such as 2025-09-01 or 2025-07-01; got {value!r}")
+    return text
+
+
 def _secrets(value: Any) -> tuple[Secret, ...]:
     if isinstance(value, tuple) and all(isinstance(v, Secret) for v in value):
         return value
@@ -149,7 +160,10 @@ class ProviderConfig(BaseModel):
     client_id: str | None = _setting(None, "clientId", "clientId")
     client_secret: Annotated[Secret | None, BeforeValidator(_secret)] = _setting(None, "clientSecret", "clientSecret")
     token: Annotated[Secret | None, BeforeValidator(_secret)] = _setting(None, "token", None, "DATAPROTECTION_TOKEN")
-    api_version: str = _setting(DEFAULT_API_VERSION, "apiVersion", None, "DATAPROTECTION_API_VERSION")
+    api_version: Annotated[str, BeforeValidator(_api_version)] = _setting(
+        DEFAULT_API_VERSION, "apiVersion", None, "DATAPROTECTION_API_VERSION"
+    )
+    """The api-version of every request, and the version whose rules the preview applies (soft delete)."""
     timeouts: Annotated[dict[str, float], BeforeValidator(_timeouts)] = Field(
         default_factory=lambda: dict(DEFAULT_TIMEOUTS), validation_alias=_sources("timeouts")
     )

@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 
 from pulumi_dataprotection import config as config_module
+from pulumi_dataprotection.cli.import_estate import VaultEstate, render_program, report_of
 from pulumi_dataprotection.dynamic.adoption import OWNER_TAG
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.guard.resource import ResourceGuardProvider
 from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
+from pulumi_dataprotection.lookups import InstanceInfo, VaultInfo
 from pulumi_dataprotection.policy.builders import aks_policy
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
@@ -100,3 +102,38 @@ def test_import_adopts_guards_and_links_and_flags_a_vault_another_stack_owns(
         statement = program.split(f" = {cls}(")[1].split("\n)\n")[0]
         assert "    adopt_existing=True,\n" in statement + "\n" and any(r in statement + "\n" for r in retain)
     compile(program, "__main__.py", "exec")
+
+
+def test_a_value_the_checks_refuse_is_written_commented_out_so_the_program_previews() -> None:
+    """A container name our checks refuse (``c1``: Azure Storage cannot hold it) must not make the written program
+    fail its own preview: that instance is written commented out with the reasons and reported."""
+    vault_id = f"/subscriptions/{SUB}/resourceGroups/rg-scan/providers/Microsoft.DataProtection/backupVaults/bv-one"
+    vault = VaultInfo(
+        vault_id,
+        "bv-one",
+        {
+            "name": "bv-one",
+            "resource_group_name": "rg-scan",
+            "location": "westeurope",
+            "redundancy": "LocallyRedundant",
+        },
+        {},
+    )
+    account = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/st1"
+    common = {"vault_id": vault_id, "policy_id": f"{vault_id}/backupPolicies/p1", "datasource_kind": "blob"}
+    good = {"name": "st1", "datasource_id": account, "datasource_location": "westeurope", **common}
+    instances = [
+        InstanceInfo(
+            f"{vault_id}/backupInstances/{n}", n, {**good, "name": n, "containers": [c]}, {}, vault_id=vault_id
+        )
+        for n, c in (("ok", "container1"), ("bad", "c1"))
+    ]
+    estate = VaultEstate(vault, [], instances, [])
+    report = report_of([estate])
+    program = render_program([estate], "Retain", report)
+
+    compile(program, "__main__.py", "exec")
+    assert "\ninstance_ok = BackupInstance(" in program
+    assert "# instance_bad = BackupInstance(" in program and "#   containers[0]: " in program
+    assert [line.split(":")[0] for line in report.refused] == ["bv-one/bad"]
+    assert "'bad': instance_bad" not in program

@@ -189,9 +189,12 @@ def test_aks_namespaces_change_updates_the_instance_in_place(
     assert stack.outputs()["instances"]["aks"] == before["instances"]["aks"]
 
 
-def test_destroy_empties_the_emulator_and_deletes_the_vault_after_its_instances(
+def test_destroy_deletes_the_vault_once_its_soft_deleted_instances_are_purged(
     full_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
 ) -> None:
+    """Azure keeps a vault that holds soft-deleted backup instances (the vault's soft delete is AlwaysOn) until they
+    are purged: the first destroy deletes everything else and says so; once the retention has passed, the next
+    destroy deletes the vault."""
     stack, _ = deployed(full_stack, dp, "destroy")
     dp.clear_request_log()
     # Slow instance deletions down: the first status checks of the operations take 1.5 s each.
@@ -199,25 +202,35 @@ def test_destroy_empties_the_emulator_and_deletes_the_vault_after_its_instances(
         "latency", method="GET", path="/backupVaults/bv-platform/operationStatus/", count=2, seconds=1.5
     )
 
-    destroy = stack.destroy()
+    refused = stack.destroy(check=False)
 
-    assert destroy.summary == {"delete": 10}, destroy
+    assert not refused.ok
+    assert "soft-deleted backup instances" in refused.output and "on_delete='Retain'" in refused.output, refused.output[
+        -3000:
+    ]
     assert [f["hits"] for f in dp.faults() if f["id"] == slow] == [2]
-    assert inventory(arm, SUBSCRIPTION) == {}
-    assert stack.resources() == []
-    log = dp.request_log()
+    assert [r["type"].rsplit(":", 1)[-1] for r in stack.resources() if "BackupVault" in r["type"]] == ["BackupVault"]
     assert write_counts(dp.writes()) == Counter(
         {("DELETE", "backupInstances"): 4, ("DELETE", "backupPolicies"): 4, ("DELETE", "backupVaults"): 1}
     ), short(dp.writes())
-    on_vault = [e for e in log if e["path"].lower() == VAULT.lower()]
-    vault_delete = [e for e in on_vault if e["method"] == "DELETE"]
-    # Accepted (Azure refuses with UserErrorBackupVaultHasBackupInstances while any instance is left), and sent after
-    # every instance and policy deletion.
-    assert [e["status"] for e in vault_delete] == [202], short(vault_delete)
+    log = dp.request_log()
+    vault_delete = [e for e in log if e["path"].lower() == VAULT.lower() and e["method"] == "DELETE"]
+    # Refused (UserErrorBackupVaultHasBackupInstances) and sent after every instance and policy deletion.
+    assert [e["status"] for e in vault_delete] == [400], short(vault_delete)
     children = [e for e in log if e["method"] == "DELETE" and e["path"].lower() != VAULT.lower()]
     assert all(e["seq"] < vault_delete[0]["seq"] for e in children), short(log)
+
+    dp.advance_clock(15 * 86400)
+    dp.clear_request_log()
+    destroy = stack.destroy()
+
+    assert destroy.summary == {"delete": 2}, destroy  # the vault and the stack
+    assert inventory(arm, SUBSCRIPTION) == {}
+    assert stack.resources() == []
+    on_vault = [e for e in dp.request_log() if e["path"].lower() == VAULT.lower()]
+    assert [e["status"] for e in on_vault if e["method"] == "DELETE"] == [202], short(on_vault)
     # The provider waits until the vault is really gone (a GET answering 404) before reporting it deleted.
-    assert [e["status"] for e in on_vault if e["method"] == "GET" and e["seq"] > vault_delete[0]["seq"]][-1] == 404
+    assert [e["status"] for e in on_vault if e["method"] == "GET"][-1] == 404
 
 
 def test_destroy_respects_on_delete_and_retained_resources(

@@ -175,7 +175,7 @@ def blob_instance(policy: str, account: str | None = None, containers: list[str]
             "policyId": policy,
             "policyParameters": {
                 "backupDatasourceParametersList": [
-                    {"objectType": "BlobBackupDatasourceParameters", "containersList": containers or ["c1"]}
+                    {"objectType": "BlobBackupDatasourceParameters", "containersList": containers or ["container1"]}
                 ]
             },
         },

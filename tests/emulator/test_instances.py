@@ -92,7 +92,7 @@ def test_update_reports_updating_protection(api: CheckedArm, blob_policy: str) -
     path = helpers.instance_path("blob1")
     api.wait(api.put(path, {"properties": helpers.blob_instance(blob_policy)}))
     configured(api, path)
-    updated = api.put(path, {"properties": helpers.blob_instance(blob_policy, containers=["c1", "c2"])})
+    updated = api.put(path, {"properties": helpers.blob_instance(blob_policy, containers=["container1", "container2"])})
     assert updated.status_code == 202
     api.wait(updated)
     assert state(api, path) == ("Succeeded", "UpdatingProtection", "UpdatingProtection")
@@ -256,13 +256,38 @@ def test_extension_routing_lists_instances_of_a_datasource(api: CheckedArm, disk
     assert nothing == {"value": []}
 
 
-def test_vault_with_instances_cannot_be_deleted(api: CheckedArm, vault: str, disk_policy: str) -> None:
+def test_vault_with_instances_cannot_be_deleted_until_soft_deleted_ones_are_purged(
+    api: CheckedArm, emulator: EmulatorHandle, vault: str, disk_policy: str
+) -> None:
+    """Azure refuses to delete a vault holding backup data, soft-deleted instances included, until their retention
+    ends (learn.microsoft.com/azure/backup/backup-vault-overview; terraform-provider-azurerm#25142, #33289)."""
     path = create_disk_instance(api, disk_policy)
     refused = api.delete(vault)
     assert code(refused) == (400, "UserErrorBackupVaultHasBackupInstances")
     configured(api, path)
     api.wait(api.delete(path))
+    still = api.delete(vault)
+    assert code(still) == (400, "UserErrorBackupVaultHasBackupInstances")
+    advice = still.json()["error"]["additionalInfo"][0]["info"]["recommendedAction"][0]
+    assert "soft-deleted backup instances (bi1)" in advice
+    emulator.advance_clock(14 * 86400 + 60)
     deleted = api.delete(vault)
     assert deleted.status_code == 202
     api.wait(deleted)
     assert api.get(vault).status_code == 404
+
+
+def test_container_names_azure_storage_cannot_hold_are_refused(api: CheckedArm, blob_policy: str) -> None:
+    """Azure Storage's container rule (3-63 lower-case letters, digits and single hyphens): ``c1`` cannot exist, so it
+    cannot be protected; the recorded names (container1, testcontainer) are accepted."""
+    for bad in ("c1", "Container1", "a--b", "-ab", "x" * 64):
+        refused = api.put(
+            helpers.instance_path("blob-bi"), {"properties": helpers.blob_instance(blob_policy, containers=[bad])}
+        )
+        assert code(refused) == (400, "BMSUserErrorInvalidInput"), bad
+        assert "containersList[0]" in refused.json()["error"]["details"][0]["message"]
+    accepted = api.put(
+        helpers.instance_path("blob-bi"),
+        {"properties": helpers.blob_instance(blob_policy, containers=["container1", "testcontainer"])},
+    )
+    assert accepted.status_code in (200, 201, 202), accepted.text

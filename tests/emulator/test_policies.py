@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -69,15 +70,69 @@ def test_request_validation_reports_every_problem(api: CheckedArm, vault: str) -
     ]
 
 
-def test_duplicate_rule_names_and_unknown_datasource_types_are_refused(api: CheckedArm, vault: str) -> None:
+def test_unknown_datasource_types_are_refused(api: CheckedArm, vault: str) -> None:
     body = helpers.disk_policy()
-    body["properties"]["policyRules"][1]["name"] = "BackupHourly"
     body["properties"]["datasourceTypes"] = ["Microsoft.Compute/virtualMachines"]
     response = api.put(helpers.policy_path(), body)
     assert response.status_code == 400
     messages = [d["message"] for d in response.json()["error"]["details"]]
     assert any("unknown datasource type" in m for m in messages)
-    assert any("rule names must be unique" in m for m in messages)
+
+
+def _hybrid_blob_policy(operational_default: str) -> dict[str, Any]:
+    """The az CLI's recorded hybrid blob policy (test_dataprotection_backup_policy_create_and_delete.yaml,
+    interaction 3) with its operational default rule named ``operational_default``."""
+    life = {
+        "deleteAfter": {"duration": "P30D", "objectType": "AbsoluteDeleteOption"},
+        "targetDataStoreCopySettings": [],
+    }
+
+    def retention(name: str, store: str) -> dict[str, Any]:
+        source = {"dataStoreType": store, "objectType": "DataStoreInfoBase"}
+        return {
+            "isDefault": True,
+            "lifecycles": [{**life, "sourceDataStore": source}],
+            "name": name,
+            "objectType": "AzureRetentionRule",
+        }
+
+    backup = {
+        "backupParameters": {"backupType": "Discrete", "objectType": "AzureBackupParams"},
+        "dataStore": {"dataStoreType": "VaultStore", "objectType": "DataStoreInfoBase"},
+        "name": "BackupDaily",
+        "objectType": "AzureBackupRule",
+        "trigger": {
+            "objectType": "ScheduleBasedTriggerContext",
+            "schedule": {"repeatingTimeIntervals": ["R/2024-05-08T02:30:00+00:00/P1D"], "timeZone": "UTC"},
+            "taggingCriteria": [{"isDefault": True, "tagInfo": {"tagName": "Default"}, "taggingPriority": 99}],
+        },
+    }
+    rules = [retention(operational_default, "OperationalStore"), retention("Default", "VaultStore"), backup]
+    return {
+        "properties": {
+            "datasourceTypes": ["Microsoft.Storage/storageAccounts/blobServices"],
+            "objectType": "BackupPolicy",
+            "policyRules": rules,
+        }
+    }
+
+
+def test_hybrid_blob_policy_needs_azures_default_rule_names(api: CheckedArm, vault: str) -> None:
+    """Azure refuses two default rules named Default since 2026-09 (terraform-provider-azurerm#33470, #33493:
+    400 BMSUserErrorInvalidInput) and accepts Default_OperationalStore + Default (the recorded CLI policy)."""
+    refused = api.put(helpers.policy_path("hybrid"), _hybrid_blob_policy("Default"))
+    assert refused.status_code == 400
+    assert refused.json()["error"]["code"] == "BMSUserErrorInvalidInput"
+    assert "Default_OperationalStore" in refused.json()["error"]["details"][0]["message"]
+    assert api.put(helpers.policy_path("hybrid"), _hybrid_blob_policy("Default_OperationalStore")).status_code == 200
+
+
+def test_rule_names_outside_the_hybrid_blob_rule_are_free(api: CheckedArm, vault: str) -> None:
+    """No generic uniqueness rule: Azure accepted two rules named Default (2025-04 recording), and tags are named
+    freely (Terraform's accepted weekly/thursday/monthly)."""
+    body = helpers.disk_policy()
+    body["properties"]["policyRules"][1]["name"] = "BackupHourly"
+    assert api.put(helpers.policy_path(), body).status_code == 200
 
 
 def test_policy_needs_an_existing_vault(api: CheckedArm) -> None:

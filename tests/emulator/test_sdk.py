@@ -69,7 +69,7 @@ def _wait_configured(client: DataProtectionMgmtClient, name: str) -> None:
         time.sleep(0.05)
 
 
-def test_sdk_lifecycle_with_its_own_pollers(client: DataProtectionMgmtClient) -> None:
+def test_sdk_lifecycle_with_its_own_pollers(client: DataProtectionMgmtClient, emulator_tls: EmulatorHandle) -> None:
     assert some(_vault(client).properties).provisioning_state == "Succeeded"
     assert some(client.backup_vaults.get(RG, VAULT).properties).secure_score == "Adequate"
     disk_policy = _policy(client, "diskpolicy", helpers.disk_policy())
@@ -93,6 +93,10 @@ def test_sdk_lifecycle_with_its_own_pollers(client: DataProtectionMgmtClient) ->
     deleted = sorted(some(d.name) for d in client.deleted_backup_instances.list(RG, VAULT))
     assert deleted == ["blob-bi", "disk-bi"]
     client.backup_policies.delete(RG, VAULT, "diskpolicy")
+    with pytest.raises(HttpResponseError) as soft_deleted_left:
+        client.backup_vaults.begin_delete(RG, VAULT).result()
+    assert _code(soft_deleted_left) == "UserErrorBackupVaultHasBackupInstances"
+    emulator_tls.advance_clock(15 * 86400)
     client.backup_vaults.begin_delete(RG, VAULT).result()
     with pytest.raises(HttpResponseError) as missing:
         client.backup_vaults.get(RG, VAULT)

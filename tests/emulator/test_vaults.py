@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import requests
 
+from pulumi_dataprotection.emulator import vaults
+from pulumi_dataprotection.emulator.config import EmulatorConfig
+from pulumi_dataprotection.emulator.datasources import Registry
+from pulumi_dataprotection.emulator.errors import ArmError
+from pulumi_dataprotection.emulator.faults import Faults
+from pulumi_dataprotection.emulator.service import Call, Reply, Service
+from pulumi_dataprotection.emulator.store import Store
 from tests.emulator import helpers
 from tests.emulator.conftest import CheckedArm
 from tests.support.emulator import SUBSCRIPTION
@@ -206,3 +214,48 @@ def test_json_property_names_are_case_insensitive_and_unknown_ones_ignored(api: 
     assert response.json()["properties"]["storageSettings"] == [
         {"datastoreType": "VaultStore", "type": "LocallyRedundant"}
     ]
+
+
+def _service() -> Service:
+    return Service(Store(":memory:"), EmulatorConfig(), Faults(), Registry())
+
+
+def _put_vault(svc: Service, version: str, soft_delete: str | None, name: str = "v1") -> Reply:
+    body = helpers.vault_body()
+    if soft_delete is None:
+        del body["properties"]["securitySettings"]
+    else:
+        body["properties"]["securitySettings"]["softDeleteSettings"]["state"] = soft_delete
+    sub, rg = SUBSCRIPTION, helpers.RG
+    call = Call(
+        "PUT",
+        f"/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.DataProtection/backupVaults/{name}",
+        "http://emulator",
+        {"sub": sub, "rg": rg, "vault": name},
+        body,
+        {"api-version": version},
+    )
+    return vaults.put(svc, call)
+
+
+@pytest.mark.parametrize("version", ["2023-01-01", "2024-04-01", "2025-01-01", "2025-07-01"])
+@pytest.mark.parametrize("state", ["Off", "On"])
+def test_reversible_soft_delete_is_accepted_before_2025_09_01(version: str, state: str) -> None:
+    """The recordings create vaults with soft delete Off or On at 2023-01-01 to 2025-07-01 (201 Created)."""
+    svc = _service()
+    reply = _put_vault(svc, version, state)
+    assert reply.status == 201
+    assert reply.body["properties"]["securitySettings"]["softDeleteSettings"]["state"] == state
+
+
+@pytest.mark.parametrize("version", ["2025-09-01", "2026-06-01"])
+def test_soft_delete_off_is_refused_from_2025_09_01(version: str) -> None:
+    with pytest.raises(ArmError) as refused:
+        _put_vault(_service(), version, "Off")
+    assert refused.value.code == "UserErrorSoftDeleteAlwaysOnRequired"
+
+
+@pytest.mark.parametrize(("version", "state"), [("2025-07-01", "On"), ("2025-09-01", "AlwaysOn")])
+def test_soft_delete_left_out_follows_the_version(version: str, state: str) -> None:
+    reply = _put_vault(_service(), version, None)
+    assert reply.body["properties"]["securitySettings"]["softDeleteSettings"]["state"] == state

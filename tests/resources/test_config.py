@@ -95,3 +95,14 @@ def test_an_endpoint_from_the_environment_is_known_as_such() -> None:
     assert environment_endpoint({"dataprotection:endpoint": ""}, env) == "http://127.0.0.1:8443"
     assert environment_endpoint({"dataprotection:endpoint": "https://management.azure.com"}, env) is None
     assert environment_endpoint({}, {}) is None
+
+
+@pytest.mark.parametrize("version", ["2025-07-01", "2025-09-01", "2022-11-01-preview"])
+def test_api_version_is_any_dated_version(version: str) -> None:
+    assert load({"dataprotection:apiVersion": version}, {}).api_version == version
+
+
+def test_a_malformed_api_version_names_the_key() -> None:
+    with pytest.raises(ConfigError) as error:
+        load({"dataprotection:apiVersion": "latest"}, {})
+    assert "apiVersion" in str(error.value) and "2025-07-01" in str(error.value)

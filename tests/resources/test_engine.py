@@ -97,5 +97,9 @@ def test_up_then_preview_has_no_changes(
     outputs = json.loads(run_pulumi(["stack", "output", "--json"], cwd=project, env=pulumi_env).stdout)
     assert outputs["summary"] == "every 4 h to OperationalStore, kept 14 days"
 
+    # The vault holds the deleted instance (soft delete AlwaysOn) until its retention ends, as on Azure.
+    refused = run_pulumi(["destroy", "--yes", "--skip-preview"], cwd=project, env=pulumi_env, check=False)
+    assert refused.returncode != 0 and "soft-deleted backup instances" in refused.stdout, refused.stdout
+    subprocess_emulator.advance_clock(15 * 86400)
     run_pulumi(["destroy", "--yes", "--skip-preview"], cwd=project, env=pulumi_env)
     assert subprocess_emulator.request_log()[-1]["status"] == 404

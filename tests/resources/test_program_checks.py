@@ -8,12 +8,14 @@ from typing import Any
 import pytest
 from pulumi.dynamic import ResourceProvider
 
+from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.dynamic import program
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.builders import Retention, Schedule, blob_vaulted_policy
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
+from tests.resources.conftest import stack_config
 from tests.resources.helpers import LOCATION, aks_id, checked, instance_inputs, policy_inputs, vault_inputs
 from tests.support.emulator import SUBSCRIPTION
 
@@ -75,6 +77,19 @@ def test_a_new_vault_needs_always_on_soft_delete(configured: EmulatorHandle) -> 
     assert set(off) == {"soft_delete_state"} and "AlwaysOn" in off["soft_delete_state"]
     assert failures(VaultProvider(), vault_inputs(soft_delete_state="AlwaysOn")) == {}
     assert failures(VaultProvider(), vault_inputs(soft_delete_state="On"), olds=vault_inputs()) == {}
+    assert configured.writes() == []
+
+
+@pytest.mark.parametrize("state", ["Off", "On"])
+def test_a_new_vault_may_turn_soft_delete_off_at_an_api_version_before_2025_09_01(
+    configured: EmulatorHandle, state: str
+) -> None:
+    """Azure accepts Off and On below 2025-09-01 (recorded at 2023-01-01 to 2025-07-01): with
+    dataprotection:apiVersion 2025-07-01 the preview follows that version's rule."""
+    config_module.set_stack_config({**stack_config(configured), "dataprotection:apiVersion": "2025-07-01"})
+    assert failures(VaultProvider(), vault_inputs(soft_delete_state=state)) == {}
+    config_module.set_stack_config({**stack_config(configured), "dataprotection:apiVersion": "2026-06-01"})
+    assert set(failures(VaultProvider(), vault_inputs(soft_delete_state=state))) == {"soft_delete_state"}
     assert configured.writes() == []
 
 

@@ -11,6 +11,8 @@ from pulumi_dataprotection.arm import OperationTimeoutError
 from pulumi_dataprotection.dynamic import ResourceFailure
 from pulumi_dataprotection.dynamic.adoption import OWNER_KEY
 from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.instance.resource import InstanceProvider
+from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.helpers import (
     RG,
@@ -176,8 +178,6 @@ def test_an_existing_vault_is_taken_over_only_with_adopt_existing_even_when_empt
 
 
 def test_checked_inputs_carry_the_arm_id_so_dependents_stay_known_in_preview(provider: VaultProvider) -> None:
-    from pulumi_dataprotection.instance.resource import InstanceProvider
-    from pulumi_dataprotection.policy.resource import PolicyProvider
 
     id_, outs = up(provider, vault_inputs())
     policy, instance = PolicyProvider(), InstanceProvider()
@@ -232,8 +232,6 @@ def test_one_way_changes_are_refused_by_up_without_stopping_the_preview(
 def test_replacing_a_vault_is_planned_when_empty_and_refused_when_it_holds_backups(
     provider: VaultProvider, configured: EmulatorHandle
 ) -> None:
-    from pulumi_dataprotection.instance.resource import InstanceProvider
-    from pulumi_dataprotection.policy.resource import PolicyProvider
 
     id_, outs = up(provider, vault_inputs())
     plan = provider.diff(id_, outs, checked(provider, vault_inputs(redundancy="GRS"), outs))
@@ -299,3 +297,25 @@ def test_allow_replace_with_data_causes_no_diff_and_is_not_kept_in_the_state(pro
     assert not provider.diff(id_, outs, checked(provider, vault_inputs())).changes
     updated = provider.update(id_, outs, checked(provider, vault_inputs(tags={"a": "b"}, allow_replace_with_data=True)))
     assert updated.outs is not None and updated.outs["allow_replace_with_data"] is None
+
+
+def test_destroy_of_a_vault_holding_soft_deleted_instances_says_what_to_do(
+    provider: VaultProvider, configured: EmulatorHandle
+) -> None:
+    """Azure keeps a vault holding soft-deleted backup instances until they are purged (terraform-provider-azurerm
+    #25142, #33289): the destroy names them, when they go and the ways out, then succeeds once they are purged."""
+    vault_id, vault_outs = up(provider, vault_inputs())
+    policy_id, policy_outs = up(PolicyProvider(), policy_inputs(vault_id))
+    instance_id, instance_outs = up(InstanceProvider(), instance_inputs(vault_id, policy_id))
+    InstanceProvider().delete(instance_id, instance_outs)
+    PolicyProvider().delete(policy_id, policy_outs)
+
+    with pytest.raises(ResourceFailure) as refused:
+        provider.delete(vault_id, vault_outs)
+    message = str(refused.value)
+    assert "soft-deleted backup instances (bi-1)" in message
+    assert "UserErrorBackupVaultHasBackupInstances" in message
+    assert "on_delete='Retain'" in message and "run the destroy again after 20" in message
+
+    configured.advance_clock(15 * 86400)
+    provider.delete(vault_id, vault_outs)

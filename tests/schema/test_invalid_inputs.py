@@ -129,7 +129,7 @@ CASES: list[tuple[str, ResourceSchema, str, Edit, str, tuple[str, ...]]] = [
         "aks_hourly",
         _rule(0, repeating_time_intervals=["R/2024-01-01T00:00:00+00:00/PT3H"]),
         "policy_rules[0].repeating_time_intervals[0]",
-        ("PT3H", "PT4H, PT6H, PT8H, PT12H, P1D"),
+        ("PT3H", "PT4H, PT6H, PT8H, PT12H, P1D, P1W"),
     ),
     (
         "aks backup datastore",
@@ -140,12 +140,12 @@ CASES: list[tuple[str, ResourceSchema, str, Edit, str, tuple[str, ...]]] = [
         ("OperationalStore",),
     ),
     (
-        "disk retention tag",
+        "empty tag name",
         POLICY,
         "disk_hourly",
-        _tag(0, 1, tag_name="Monthly"),
+        _tag(0, 1, tag_name=""),
         "policy_rules[0].tagging_criteria[1].tag_name",
-        ("Monthly", "Daily, Weekly"),
+        ("must not be empty",),
     ),
     (
         "postgresql backup type",
@@ -169,7 +169,7 @@ CASES: list[tuple[str, ResourceSchema, str, Edit, str, tuple[str, ...]]] = [
         "blob_vaulted",
         lambda p: p["policy_rules"][0]["tagging_criteria"][1]["criteria"][0]["days_of_month"].append({"date": 31}),
         "policy_rules[0].tagging_criteria[1].criteria[0].days_of_month[2].date",
-        ("from 1 to 28",),
+        ("from 0 to 28",),
     ),
     (
         "tag priority reused",

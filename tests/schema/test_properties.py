@@ -133,7 +133,8 @@ def policy_inputs(draw: st.DrawFn) -> dict[str, Any]:
         vault_copy_keep_for=draw(st.sampled_from([None, "P84D"])) if kind.key == "aks" else None,
     )
     tagged = []
-    for tag in draw(st.lists(st.sampled_from(kind.retention_tags), unique=True, max_size=len(kind.retention_tags))):
+    usual = ("Daily", "Weekly", "Monthly", "Yearly")
+    for tag in draw(st.lists(st.sampled_from(usual), unique=True, max_size=len(usual))):
         criteria = draw(
             st.sampled_from(
                 [

@@ -41,8 +41,10 @@ from pulumi_dataprotection.cli.program_source import (
     reference,
 )
 from pulumi_dataprotection.dynamic.adoption import OWNER_TAG
+from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.lookups import (
     DeletedInstance,
+    Found,
     GuardInfo,
     GuardLinkInfo,
     InstanceInfo,
@@ -58,7 +60,9 @@ from pulumi_dataprotection.lookups import (
     read_guard,
     read_vault,
 )
+from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.policy.reverse import builder_call
+from pulumi_dataprotection.vault.resource import VaultProvider
 
 if TYPE_CHECKING:
     from pulumi_dataprotection.dynamic import SchemaProvider
@@ -118,6 +122,9 @@ class Report:
     protection_errors: list[str] = field(default_factory=list)
     unused_policies: list[str] = field(default_factory=list)
     unreadable_guards: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    refusals: dict[str, list[str]] = field(default_factory=dict)
+    """The resources written commented out: lower-cased id -> why the provider's checks refuse them."""
 
     def lines(self) -> list[str]:
         """The report as short single lines (nothing when all is well); Azure's text is escaped onto one line."""
@@ -133,6 +140,7 @@ class Report:
             ("instances in protection error", self.protection_errors),
             ("policies no instance uses", self.unused_policies),
             ("resource guards that could not be read (the links name them by id)", self.unreadable_guards),
+            ("written commented out: values the provider's checks refuse (fix them to adopt)", self.refused),
         ):
             if items:
                 out.append(f"{title}:")
@@ -183,6 +191,14 @@ def report_of(estates: Sequence[VaultEstate]) -> Report:
         used = {i.policy_id.lower() for i in estate.instances}
         report.unused_policies.extend(f"{where}/{p.name}" for p in estate.policies if p.arm_id.lower() not in used)
         report.unreadable_guards.extend(f"{guard}: {why}" for guard, why in estate.unreadable_guards.items())
+        found: list[tuple[str, Found]] = [("BackupVault", estate.vault)]
+        found += [("BackupPolicy", p) for p in estate.policies] + [("BackupInstance", i) for i in estate.instances]
+        for kind, item in found:
+            refusals = _refusals(kind, item.inputs)
+            if refusals:
+                report.refusals[item.arm_id.lower()] = refusals
+                label = where if item is estate.vault else f"{where}/{item.name}"
+                report.refused.extend(f"{label}: {r}" for r in refusals)
     return report
 
 
@@ -217,6 +233,21 @@ def _adoption(on_delete: str | None) -> list[Arg]:
         [ast.keyword("retain_on_delete", ast.Constant(True))],
     )
     return [Arg("adopt_existing", True), Arg("opts", node=options)]
+
+
+def _refusals(kind: str, inputs: Mapping[str, Any]) -> list[str]:
+    """Why the provider's checks would refuse ``inputs`` of a ``kind`` resource at preview (empty when they pass)."""
+    schemas = {"BackupVault": VaultProvider.schema, "BackupPolicy": PolicyProvider.schema}
+    failures = schemas.get(kind, InstanceProvider.schema).check(dict(inputs)).failures
+    return [f"{f.property}: {f.reason}" for f in failures]
+
+
+def _guarded(lines: list[str], refusals: list[str] | None) -> list[str]:
+    """``lines`` as they are, or commented out after the reasons the preview would refuse them for."""
+    if not refusals:
+        return lines
+    reasons = [comment(f"  {r}") for r in refusals]
+    return [comment("Not adopted: the provider's checks refuse what Azure holds:"), *reasons, *map(comment, lines)]
 
 
 def _has_on_delete(provider: type[SchemaProvider]) -> bool:
@@ -280,7 +311,9 @@ def render_program(estates: Sequence[VaultEstate], on_delete: str, report: Repor
         vault = estate.vault
         prefix = f"{vault.name}-" if many else ""
         vault_var = names("vault", vault.name)
-        vault_ref = {"vault_id": reference(vault_var, "arm_id")}
+        refused = report.refusals.get(vault.arm_id.lower())
+        vault_node = literal_node(vault.arm_id) if refused else reference(vault_var, "arm_id")
+        vault_ref = {"vault_id": vault_node}
         body.append("")
         if vault.owner_mark:
             body.append(
@@ -289,27 +322,34 @@ def render_program(estates: Sequence[VaultEstate], on_delete: str, report: Repor
                     "that stack manages it (see the docstring)"
                 )
             )
-        body += call_statement(
+        vault_call = call_statement(
             vault_var, "BackupVault", [vault.name], [*_args(vault.inputs, {}), *_adoption(on_delete)]
         )
-        if estate.links:
+        body += _guarded(vault_call, refused)
+        if estate.links and not refused:
             classes.update(("ResourceGuard", "VaultGuardLink"))
             body += _guard_statements(estate, vault_var, prefix, names, guard_vars)
         policy_vars: dict[str, str] = {}
         for policy in estate.policies:
             var = names("policy", policy.name)
-            policy_vars[policy.arm_id.lower()] = var
+            refused = report.refusals.get(policy.arm_id.lower())
+            if not refused:
+                policy_vars[policy.arm_id.lower()] = var
             found = builder_call(policy.inputs)
             node = checked_call(found[0], set(found[1])) if found else None
             args = _args(policy.inputs, vault_ref, ("datasource_types", "policy_rules") if node else ())
             if node is not None and found:
-                builders.update(found[1])
+                if not refused:
+                    builders.update(found[1])
                 args.append(Arg(None, node=node))
-            body += ["", *call_statement(var, "BackupPolicy", [prefix + policy.name], [*args, *_adoption(on_delete)])]
+            lines = call_statement(var, "BackupPolicy", [prefix + policy.name], [*args, *_adoption(on_delete)])
+            body += ["", *_guarded(lines, refused)]
         instance_vars = []
         for instance in estate.instances:
             var = names("instance", instance.name)
-            instance_vars.append((instance.name, var))
+            refused = report.refusals.get(instance.arm_id.lower())
+            if not refused:
+                instance_vars.append((instance.name, var))
             refs = dict(vault_ref)
             if instance.policy_id.lower() in policy_vars:
                 refs["policy_id"] = reference(policy_vars[instance.policy_id.lower()], "arm_id")
@@ -319,15 +359,16 @@ def render_program(estates: Sequence[VaultEstate], on_delete: str, report: Repor
             if instance.protection_state == "ProtectionError":
                 error = instance.protection_error or {}
                 body.append(comment(f"in ProtectionError: {error.get('code')}: {error.get('message')}"))
-            body += call_statement(
+            lines = call_statement(
                 var, "BackupInstance", [prefix + instance.name], [*_args(instance.inputs, refs), *_adoption(on_delete)]
             )
+            body += _guarded(lines, refused)
         body += [
             "",
             call(
                 "pulumi.export",
                 literal_node(vault.name + "_id" if many else "vault_id"),
-                reference(vault_var, "arm_id"),
+                vault_node,
             ),
         ]
         states = ast.Dict(

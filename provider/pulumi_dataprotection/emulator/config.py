@@ -102,7 +102,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--allow-reversible-soft-delete",
         action="store_true",
-        help="accept vaults whose soft delete is Off or On (2025-09-01 on Azure requires AlwaysOn)",
+        help="accept vaults whose soft delete is Off or On at every api-version (Azure requires AlwaysOn from "
+        "2025-09-01)",
     )
     p.add_argument(
         "--strict-vault-writes",

@@ -10,6 +10,7 @@ vaulted blob protection needs containers, and deletion soft-deletes according to
 from __future__ import annotations
 
 import copy
+import re
 import uuid
 from typing import Any
 
@@ -121,7 +122,30 @@ def _check_semantics(svc: Service, vault: JSON, props: JSON, existing: JSON | No
     return policy
 
 
+_CONTAINER_NAME = re.compile(r"^(?=.{3,63}$)[a-z0-9](?:-?[a-z0-9])*$")
+"""Azure Storage's container rule (3-63 lower-case letters, digits and single hyphens, starting and ending with a
+letter or digit: learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--blobs--and-metadata):
+a container with another name cannot exist, so Azure cannot protect it."""
+
+
+def _check_container_names(props: JSON) -> None:
+    """Container names Azure Storage cannot hold are refused as invalid input. Azure's exact answer for them is not
+    recorded; BMSUserErrorInvalidInput is the service's answer to input it cannot use (azure-rest-api-specs#21911)."""
+    params = props["policyInfo"].get("policyParameters", {}).get("backupDatasourceParametersList", [])
+    problems = [
+        f"properties.policyInfo.policyParameters.backupDatasourceParametersList[{i}].containersList[{j}]: "
+        f"{name!r} is not a container name (3-63 lower-case letters, digits and single hyphens, starting and ending "
+        "with a letter or digit)"
+        for i, p in enumerate(params)
+        for j, name in enumerate(p.get("containersList") or [])
+        if not isinstance(name, str) or not _CONTAINER_NAME.match(name)
+    ]
+    if problems:
+        raise invalid_input(problems)
+
+
 def _check_containers(policy: JSON, props: JSON, dtype: str) -> None:
+    _check_container_names(props)
     if dtype != "Microsoft.Storage/storageAccounts/blobServices":
         return
     vaulted = any(

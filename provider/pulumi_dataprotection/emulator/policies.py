@@ -18,15 +18,8 @@ def _normalise(props: JSON) -> JSON:
         if datasources.kind_of(dtype) is None:
             known = ", ".join(k.datasource_type for k in datasources.KINDS)
             problems.append(f"properties.datasourceTypes[{i}]: unknown datasource type {dtype!r} (known: {known})")
-    seen: dict[str, int] = {}
-    for i, rule in enumerate(props.get("policyRules", [])):
-        lowered = rule["name"].lower()
-        if lowered in seen:
-            problems.append(
-                f"properties.policyRules[{i}].name: the rule name {rule['name']!r} is already used by "
-                f"policyRules[{seen[lowered]}]; rule names must be unique"
-            )
-        seen[lowered] = i
+    problems.extend(_hybrid_blob_default_names(props))
+    for rule in props.get("policyRules", []):
         trigger = rule.get("trigger", {})
         criteria = trigger.get("taggingCriteria")
         tags = criteria if isinstance(criteria, list) else [criteria] if isinstance(criteria, dict) else []
@@ -37,6 +30,32 @@ def _normalise(props: JSON) -> JSON:
     if problems:
         raise invalid_input(problems)
     return props
+
+
+_BLOB = "microsoft.storage/storageaccounts/blobservices"
+_HYBRID_DEFAULT_NAMES = {"OperationalStore": "Default_OperationalStore", "VaultStore": "Default"}
+
+
+def _hybrid_blob_default_names(props: JSON) -> list[str]:
+    """A blob policy with both an operational and a vaulted default retention rule must name them
+    Default_OperationalStore and Default: Azure refuses other names with 400 BMSUserErrorInvalidInput since 2026-09
+    (hashicorp/terraform-provider-azurerm#33470, #33493; the az CLI's recorded hybrid policy uses these names). No
+    other rule-name rule is enforced: the 2025-04 CLI recording of two rules named Default was accepted then."""
+    if [t.lower() for t in props["datasourceTypes"]] != [_BLOB]:
+        return []
+    defaults = []
+    for i, rule in enumerate(props.get("policyRules", [])):
+        lives = rule.get("lifecycles") or []
+        if rule.get("objectType") == "AzureRetentionRule" and rule.get("isDefault") and lives:
+            defaults.append((i, rule["name"], lives[0].get("sourceDataStore", {}).get("dataStoreType")))
+    if {store for _, _, store in defaults} != set(_HYBRID_DEFAULT_NAMES):
+        return []
+    return [
+        f"properties.policyRules[{i}].name: the default retention rule of the {store} must be named "
+        f"{_HYBRID_DEFAULT_NAMES[store]!r} in a policy with operational and vaulted backup; got {name!r}"
+        for i, name, store in defaults
+        if store in _HYBRID_DEFAULT_NAMES and name != _HYBRID_DEFAULT_NAMES[store]
+    ]
 
 
 def put(svc: Service, call: Call) -> Reply:

@@ -6,9 +6,9 @@ import copy
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import guards, ids, render, schema
+from pulumi_dataprotection.emulator import guards, ids, render, schema, timeutil
 from pulumi_dataprotection.emulator.errors import ArmError, gateway, invalid_input
-from pulumi_dataprotection.emulator.service import INSTANCE, VAULT, Call, Reply, Service
+from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, VAULT, Call, Reply, Service
 
 JSON = dict[str, Any]
 
@@ -44,16 +44,32 @@ def _state(props: JSON, *path: str) -> str | None:
     return node if isinstance(node, str) else None
 
 
-def _with_defaults(svc: Service, props: JSON) -> JSON:
+ALWAYS_ON_SINCE = "2025-09-01"
+"""The api-version from which Azure accepts backup vaults only with soft delete AlwaysOn (its 400
+UserErrorSoftDeleteAlwaysOnRequired; why Terraform and the az CLI send 2025-07-01 for vaults: terraform-provider-azurerm
+PR #31877, azure-cli-extensions#10314). The recordings show Off and On accepted at every earlier version (2023-01-01
+to 2025-07-01, e.g. azure-cli-extensions-head test_dataprotection_backup_vault_create_and_delete.yaml)."""
+
+
+def always_on_required(svc: Service, call: Call) -> bool:
+    """Whether this request's api-version requires soft delete AlwaysOn (never with --allow-reversible-soft-delete)."""
+    version = call.query.get("api-version") or ALWAYS_ON_SINCE
+    return not svc.config.allow_reversible_soft_delete and version >= ALWAYS_ON_SINCE
+
+
+def _with_defaults(props: JSON, *, always_on: bool) -> JSON:
+    """A new vault's settings: soft delete AlwaysOn where the version requires it, else On (a documented guess: no
+    recorded create leaves the state out), retained 14 days (the spec's and the recordings' default)."""
     out = copy.deepcopy(props)
     soft = out.setdefault("securitySettings", {}).setdefault("softDeleteSettings", {})
-    soft.setdefault("state", "On" if svc.config.allow_reversible_soft_delete else "AlwaysOn")
+    soft.setdefault("state", "AlwaysOn" if always_on else "On")
     soft.setdefault("retentionDurationInDays", 14.0)
     return out
 
 
-def check_rules(svc: Service, old: JSON | None, new: JSON) -> None:
-    """The service's checks of vault settings, including the one-way transitions users hit."""
+def check_rules(old: JSON | None, new: JSON, *, always_on: bool) -> None:
+    """The service's checks of vault settings, including the one-way transitions users hit; ``always_on`` when the
+    request's api-version requires soft delete AlwaysOn."""
     problems = []
     for i, setting in enumerate(new.get("storageSettings", [])):
         for key in ("datastoreType", "type"):
@@ -105,7 +121,7 @@ def check_rules(svc: Service, old: JSON | None, new: JSON) -> None:
                 "Cross subscription restore cannot be enabled once it is PermanentlyDisabled.",
                 recommended=_SUPPORT,
             )
-    if not svc.config.allow_reversible_soft_delete and _state(new, *soft) != "AlwaysOn":
+    if always_on and _state(new, *soft) != "AlwaysOn":
         raise ArmError(
             400,
             "UserErrorSoftDeleteAlwaysOnRequired",
@@ -175,8 +191,9 @@ def put(svc: Service, call: Call) -> Reply:
             "Please select a new resource name.",
         )
     requested, requests = guards.strip_requests(parsed["properties"])
-    props = _merge(existing["properties"], requested) if existing else _with_defaults(svc, requested)
-    check_rules(svc, existing["properties"] if existing else None, props)
+    always_on = always_on_required(svc, call)
+    props = _merge(existing["properties"], requested) if existing else _with_defaults(requested, always_on=always_on)
+    check_rules(existing["properties"] if existing else None, props, always_on=always_on)
     if existing is not None and guards.reduces_security(existing["properties"], props):
         guards.require(svc, call, existing, guards.DISABLE_SECURITY, requests)
     identity = _identity(svc, parsed.get("identity"), existing.get("identity") if existing else None)
@@ -211,7 +228,7 @@ def patch(svc: Service, call: Call) -> Reply:
     parsed = schema.parse(schema.PATCH_VAULT, call.body)
     requested, requests = guards.strip_requests(parsed.get("properties", {}))
     props = _merge(doc["properties"], requested)
-    check_rules(svc, doc["properties"], props)
+    check_rules(doc["properties"], props, always_on=always_on_required(svc, call))
     if guards.reduces_security(doc["properties"], props):
         guards.require(svc, call, doc, guards.DISABLE_SECURITY, requests)
     identity = _identity(svc, parsed.get("identity"), doc.get("identity"))
@@ -226,8 +243,19 @@ def patch(svc: Service, call: Call) -> Reply:
     )
 
 
+_VAULT_NOT_EMPTY = (
+    "Cannot delete the Backup vault as there are existing backup instances or backup policies in the vault. Delete "
+    "all backup instances and backup policies that are present in the vault and then try deleting the vault."
+)
+"""Azure's message for a vault that still holds backup data (learn.microsoft.com/azure/backup/backup-vault-overview,
+"Delete a Backup vault"); the error code is not documented, UserErrorBackupVaultHasBackupInstances is our guess."""
+
+
 def delete(svc: Service, call: Call) -> Reply:
-    """DELETE a vault: 204 when absent; refused while it holds backup instances; else 202 with RG-scoped status."""
+    """DELETE a vault: 204 when absent; refused while it holds backup instances, soft-deleted ones included (Azure
+    documents that a vault holding backup data cannot be deleted, and users of Terraform and the CLI report the refusal
+    until the soft-deleted instances are purged: terraform-provider-azurerm#25142, #33289); else 202 with RG-scoped
+    status."""
     p = call.params
     doc = svc.store.get(VAULT, ids.vault_id(p["sub"], p["rg"], p["vault"]))
     if doc is None:
@@ -236,10 +264,22 @@ def delete(svc: Service, call: Call) -> Reply:
         raise ArmError(
             400,
             "UserErrorBackupVaultHasBackupInstances",
-            "Cannot delete the Backup vault as there are existing backup instances or backup policies in the vault. "
-            "Delete all backup instances and backup policies that are present in the vault and then try deleting "
-            "the vault.",
+            _VAULT_NOT_EMPTY,
             recommended=["Delete (or stop protection of) every backup instance of the vault, then retry."],
+        )
+    deleted = svc.store.select(DELETED, parent=doc["id"])
+    if deleted:
+        last = max(d["purge_at"] for d in deleted)
+        names = ", ".join(sorted(d["instance"]["name"] for d in deleted))
+        raise ArmError(
+            400,
+            "UserErrorBackupVaultHasBackupInstances",
+            _VAULT_NOT_EMPTY,
+            recommended=[
+                f"The vault holds soft-deleted backup instances ({names}) until "
+                f"{timeutil.iso(last)}; they are purged when their soft delete retention ends. Retry the "
+                "deletion after that, or undelete them to restore from them first."
+            ],
         )
     op = svc.start_operation(call, "vault-delete", target=doc["id"], location=doc["location"])
     doc["op"] = op["id"]

@@ -184,6 +184,8 @@ _SNAPSHOT_GROUP = ObjectType(
     description="operational store parameters",
 )
 
+# Azure Storage's container rule (learn.microsoft.com/rest/api/storageservices/naming-and-referencing-containers--
+# blobs--and-metadata): a container with another name cannot exist; the emulator refuses it too.
 _CONTAINER = StringType(
     min_length=3,
     max_length=63,

@@ -67,7 +67,7 @@ it).
 class DayOfTheMonthArgs(TypedDict):
     """Input: a day of the month."""
 
-    #: Day of the month (1-28).
+    #: Day of the month (1-28; 0 only with is_last).
     date: NotRequired[pulumi.Input[int]]
     #: The last day of the month.
     is_last: NotRequired[pulumi.Input[bool]]
@@ -93,9 +93,11 @@ class BackupCriteriaArgs(TypedDict):
 class TaggingCriteriaArgs(TypedDict):
     """Input: tagging criteria."""
 
+    #: Tag name: Default for the default tag, else any name (Daily, Weekly, Monthly, Yearly are the usual ones; a
+    #: retention rule of the same name says how long tagged backups are kept).
     tag_name: pulumi.Input[str]
-    #: Priority when a backup matches several tags (lower wins); defaults to Azure's value for the tag. When not set,
-    #: derived from the other inputs.
+    #: Priority when a backup matches several tags (lower wins); defaults to Azure's value for Daily, Weekly, Monthly
+    #: and Yearly, required for other tag names. When not set, derived from the other inputs.
     tagging_priority: NotRequired[pulumi.Input[int]]
     #: True for the Default tag. When not set, derived from the other inputs.
     is_default: NotRequired[pulumi.Input[bool]]
@@ -186,7 +188,7 @@ if TYPE_CHECKING:
     class DayOfTheMonth(TypedDict):
         """Output: a day of the month."""
 
-        #: Day of the month (1-28).
+        #: Day of the month (1-28; 0 only with is_last).
         date: NotRequired[float]
         #: The last day of the month.
         is_last: NotRequired[bool]
@@ -210,12 +212,15 @@ if TYPE_CHECKING:
     class TaggingCriteria(TypedDict):
         """Output: tagging criteria."""
 
+        #: Tag name: Default for the default tag, else any name (Daily, Weekly, Monthly, Yearly are the usual ones; a
+        #: retention rule of the same name says how long tagged backups are kept).
         tag_name: str
         #: Tag id Azure assigns (tag name + '_'). Set by Azure.
         tag_id: NotRequired[str]
         #: Tag entity tag. Set by Azure.
         tag_etag: NotRequired[str]
-        #: Priority when a backup matches several tags (lower wins); defaults to Azure's value for the tag.
+        #: Priority when a backup matches several tags (lower wins); defaults to Azure's value for Daily, Weekly,
+        #: Monthly and Yearly, required for other tag names.
         tagging_priority: NotRequired[float]
         #: True for the Default tag.
         is_default: NotRequired[bool]

@@ -1,5 +1,9 @@
 """The declarative schema of a Backup Policy (``backupVaults/backupPolicies``, api-version 2025-09-01), the
-per-datasource validation of what Azure rejects, the content-addressed policy name and a one-line summary."""
+per-datasource validation of what Azure rejects, the content-addressed policy name and a one-line summary.
+
+Each rule names its evidence beside it: "CLI" is the az dataprotection extension's manifest or policy helpers (not
+contradicted by any recording or by a configuration Azure accepted), "TF" Terraform azurerm's acceptance
+configurations (run against real Azure), "recordings" the recorded Azure exchanges. docs/emulator.md lists them."""
 
 from __future__ import annotations
 
@@ -48,21 +52,23 @@ TIME_ZONE = StringType(
     description="a time zone name such as UTC or W. Europe Standard Time",
 )
 
+
+def _check_day(v: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Either a date (1-28) or is_last; date 0 only beside is_last=true, the way Terraform writes the last day
+    (its blob vaultBackup acceptance test sends ``{"date": 0, "isLast": true}`` and Azure accepted it)."""
+    date, last = v.get("date"), bool(v.get("is_last"))
+    if (date is None and not last) or (date not in (None, 0) and last) or (date == 0 and not last):
+        return [("date", "give either date (1-28) or is_last=true for a day of the month")]
+    return []
+
+
 DAY = ObjectType(
     [
-        Field("date", IntType(minimum=1, maximum=28), "date", "Day of the month (1-28)."),
+        # 1-28: the az CLI's limit (not contradicted by any recording or accepted configuration).
+        Field("date", IntType(minimum=0, maximum=28), "date", "Day of the month (1-28; 0 only with is_last)."),
         Field("is_last", BoolType(), "isLast", "The last day of the month."),
     ],
-    rules=[
-        Rule(
-            ("date", "is_last"),
-            lambda v: (
-                [("date", "give either date (1-28) or is_last=true for a day of the month")]
-                if (v.get("date") is None) == (not v.get("is_last"))
-                else []
-            ),
-        )
-    ],
+    rules=[Rule(("date", "is_last"), _check_day)],
     description="a day of the month",
 )
 
@@ -136,11 +142,12 @@ TAGGING = ObjectType(
     [
         Field(
             "tag_name",
-            StringType(
-                pattern=r"^[A-Za-z][A-Za-z0-9_]*$",
-                pattern_hint="a tag name such as Default, Daily, Weekly, Monthly or Yearly",
-            ),
+            # Any non-empty name: Terraform's acceptance tests tag "weekly", "thursday" and "monthly" and Azure
+            # accepted them (its own schema checks only that the name is not empty).
+            StringType(min_length=1),
             "tagInfo.tagName",
+            "Tag name: Default for the default tag, else any name (Daily, Weekly, Monthly, Yearly are the usual ones; "
+            "a retention rule of the same name says how long tagged backups are kept).",
             required=True,
         ),
         Field("tag_id", StringType(), "tagInfo.id", "Tag id Azure assigns (tag name + '_').", mutability=OUTPUT_ONLY),
@@ -149,7 +156,8 @@ TAGGING = ObjectType(
             "tagging_priority",
             IntType(minimum=0, maximum=99),
             "taggingPriority",
-            "Priority when a backup matches several tags (lower wins); defaults to Azure's value for the tag.",
+            "Priority when a backup matches several tags (lower wins); defaults to Azure's value for Daily, Weekly, "
+            "Monthly and Yearly, required for other tag names.",
             required=True,
             default=lambda v: TAG_PRIORITIES.get(v.get("tag_name") or ""),
         ),
@@ -274,16 +282,12 @@ def _check_policy(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     if kind is None:
         return
     rules = _rules(values)
-    seen: dict[str, int] = {}
-    for i, rule in rules:
-        name = str(rule.get("name"))
-        if name in seen:
-            yield f"policy_rules[{i}].name", f"policy_rules[{i}].name {name!r} repeats policy_rules[{seen[name]}].name"
-        seen.setdefault(name, i)
     backups = [(i, r) for i, r in rules if r.get("object_type") == "AzureBackupRule"]
     retentions = [(i, r) for i, r in rules if r.get("object_type") == "AzureRetentionRule"]
+    # CLI manifests; every recorded and TF policy of a scheduled kind holds a backup rule.
     if not backups and not kind.backup_rule_optional:
         yield "policy_rules", f"policy_rules needs a backup rule (AzureBackupRule): {kind.title} policies are scheduled"
+    # CLI; no recording or TF configuration holds two.
     if len(backups) > 1:
         yield "policy_rules", f"policy_rules may hold one backup rule; got {len(backups)}"
     tags: set[str] = set()
@@ -300,6 +304,7 @@ def _must(prop: str, allowed: tuple[str, ...], kind: DatasourceKind, got: Any) -
 def _check_backup_rule(kind: DatasourceKind, i: int, rule: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     where = f"policy_rules[{i}]"
     store = rule.get("data_store")
+    # Datastores, backup types and periods: CLI manifests, widened where TF's accepted tests differ (datasources.py).
     if store not in kind.backup_datastores:
         yield _must(f"{where}.data_store", kind.backup_datastores, kind, store)
     backup_type = rule.get("backup_type")
@@ -318,6 +323,7 @@ def _check_backup_rule(kind: DatasourceKind, i: int, rule: Mapping[str, Any]) ->
 
 def _check_tags(kind: DatasourceKind, where: str, tags: list[Mapping[str, Any]]) -> Iterable[tuple[str, str]]:
     defaults = [t for t in tags if t.get("is_default")]
+    # One Default tag, priority 99, no criteria: every recorded and TF policy; the spec examples.
     if len(defaults) != 1 or defaults[0].get("tag_name") != "Default":
         yield (
             f"{where}.tagging_criteria",
@@ -333,12 +339,7 @@ def _check_tags(kind: DatasourceKind, where: str, tags: list[Mapping[str, Any]])
             if tag.get("criteria"):
                 yield f"{prop}.criteria", f"{prop}.criteria must be empty for the Default tag (it matches every backup)"
             continue
-        if name not in kind.retention_tags:
-            allowed = ", ".join(kind.retention_tags) or "none"
-            yield (
-                f"{prop}.tag_name",
-                f"{prop}.tag_name {name!r} is not allowed for {kind.title} policies; allowed: {allowed}",
-            )
+        # Criteria on every other tag, priorities distinct: CLI (every recorded and TF policy follows them).
         if not tag.get("criteria"):
             yield f"{prop}.criteria", f"{prop}.criteria must say which backups get the {name} tag"
         priority = tag.get("tagging_priority")
@@ -355,6 +356,7 @@ def _check_criteria(prop: str, criteria: Mapping[str, Any]) -> Iterable[tuple[st
     generic = [
         k for k in ("days_of_month", "days_of_the_week", "months_of_year", "weeks_of_the_month") if criteria.get(k)
     ]
+    # CLI's create-absolute-criteria / create-generic-criteria; TF sends an empty absoluteCriteria beside generic ones.
     if criteria.get("absolute_criteria") and generic:
         yield prop, f"{prop} mixes absolute_criteria with {', '.join(generic)}; use one kind of criteria"
     if not criteria.get("absolute_criteria") and not generic:
@@ -368,9 +370,11 @@ def _check_retentions(
 ) -> Iterable[tuple[str, str]]:
     if not any(r.get("is_default") for _, r in retentions):
         yield "policy_rules", "policy_rules needs a default retention rule (AzureRetentionRule with is_default=true)"
+    yield from _check_default_names(kind, retentions)
     for i, rule in retentions:
         where = f"policy_rules[{i}]"
         name = rule.get("name")
+        # Spec examples, recordings and TF: a retention rule keeps the backups of the tag of its name.
         if not rule.get("is_default") and name not in tags:
             yield (
                 f"{where}.name",
@@ -384,10 +388,35 @@ def _check_retentions(
                 yield from _check_lifecycle(kind, f"{where}.lifecycles[{j}]", life, has_backup=has_backup)
 
 
+BLOB_DEFAULT_NAMES = {"OperationalStore": "Default_OperationalStore", "VaultStore": "Default"}
+"""Names Azure requires for the two default retention rules of a blob policy holding both (operational and vaulted
+backup): since 2026-09 it refuses other names with 400 BMSUserErrorInvalidInput "Input provided for the call is
+invalid" (hashicorp/terraform-provider-azurerm#33470 and #33493, fixed by #33473/#33485); the az CLI's recorded hybrid
+policy (test_dataprotection_backup_policy_create_and_delete.yaml, interaction 3) uses these names and was accepted."""
+
+
+def _check_default_names(
+    kind: DatasourceKind, retentions: list[tuple[int, Mapping[str, Any]]]
+) -> Iterable[tuple[str, str]]:
+    defaults = [(i, r, _source(r)) for i, r in retentions if r.get("is_default")]
+    if kind.key != "blob" or {s for _, _, s in defaults} != set(BLOB_DEFAULT_NAMES):
+        return
+    for i, rule, source in defaults:
+        wanted = BLOB_DEFAULT_NAMES.get(str(source))
+        if wanted is not None and rule.get("name") != wanted:
+            yield (
+                f"policy_rules[{i}].name",
+                f"policy_rules[{i}].name must be {wanted!r}: a blob policy with both operational and vaulted "
+                f"backup names its {source} default retention rule {wanted} (Azure refuses other names with "
+                "BMSUserErrorInvalidInput)",
+            )
+
+
 def _check_lifecycle(
     kind: DatasourceKind, where: str, life: Mapping[str, Any], *, has_backup: bool
 ) -> Iterable[tuple[str, str]]:
     source = life.get("source_data_store")
+    # Datastores and copies per kind: CLI manifests (the recorded and TF policies stay inside them).
     if source not in kind.retention_datastores:
         yield _must(f"{where}.source_data_store", kind.retention_datastores, kind, source)
     elif source == "VaultStore" and not has_backup and kind.backup_rule_optional:

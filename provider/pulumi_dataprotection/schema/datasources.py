@@ -1,8 +1,13 @@
 """The catalog of datasource kinds Azure Data Protection backs up: the type strings with the casing Azure uses,
-how instances describe the datasource, and what each kind's policies may contain (datastores, schedules, tags).
+how instances describe the datasource, and what each kind's policies may contain (datastores, schedules).
 
-Sources: the 2025-09-01 spec examples, real Azure exchanges (``../shared/reference/recordings``) and the
-per-datasource manifests of the az ``dataprotection`` CLI extension that the recordings were made with.
+Sources: the 2025-09-01 spec examples, real Azure exchanges (the azure-cli-extensions recordings), the
+per-datasource manifests of the az ``dataprotection`` CLI extension that the recordings were made with, and the
+Terraform azurerm acceptance configurations (``internal/services/dataprotection/*_test.go``, run by HashiCorp against
+real Azure). Where a configuration Azure accepted contradicts a manifest, the catalog follows Azure: retention tag
+names are free (Terraform's ADLS and PostgreSQL flexible tests tag ``weekly``, ``thursday`` and ``monthly``, its disk
+test ``Monthly`` and ``Yearly``, its vaulted blob test ``Daily``), and AKS schedules may be weekly (its AKS tests
+back up every ``P1W``). docs/emulator.md ("Validation rules and their evidence") lists every rule with its source.
 """
 
 from __future__ import annotations
@@ -38,9 +43,8 @@ class DatasourceKind:
     """Allowed lifecycle copies: source datastore -> target datastores."""
     backup_types: tuple[str, ...] = ()
     periods: tuple[str, ...] = ()
-    """Allowed schedule periods of repeating intervals (``PT4H``, ``P1D``, ``P1W``)."""
-    retention_tags: tuple[str, ...] = ()
-    """Tag names (besides ``Default``) a policy may use."""
+    """Allowed schedule periods of repeating intervals (``PT4H``, ``P1D``, ``P1W``): the CLI manifest's, widened by
+    what Azure accepted from Terraform's acceptance tests."""
     backup_rule_optional: bool = False
     """True when a policy may hold retention only (operational blob backup is continuous)."""
     needs_snapshot_resource_group: bool = False
@@ -67,7 +71,6 @@ def _weekly_database_rules() -> dict[str, Any]:
         "copy_targets": {"VaultStore": ("ArchiveStore",)},
         "backup_types": ("Full",),
         "periods": ("P1W",),
-        "retention_tags": ("Weekly", "Monthly", "Yearly"),
     }
 
 
@@ -85,8 +88,8 @@ KINDS: dict[str, DatasourceKind] = {
             retention_datastores=("OperationalStore", "VaultStore"),
             copy_targets={"OperationalStore": ("VaultStore",)},
             backup_types=("Incremental",),
-            periods=("PT4H", "PT6H", "PT8H", "PT12H", "P1D"),
-            retention_tags=("Daily", "Weekly"),
+            # P1W: Terraform's AKS policy tests (basic, complete) back up every P1W and Azure accepted them.
+            periods=("PT4H", "PT6H", "PT8H", "PT12H", "P1D", "P1W"),
             needs_snapshot_resource_group=True,
         ),
         DatasourceKind(
@@ -99,7 +102,6 @@ KINDS: dict[str, DatasourceKind] = {
             retention_datastores=("OperationalStore",),
             backup_types=("Incremental",),
             periods=(*_HOURS, "P1D"),
-            retention_tags=("Daily", "Weekly"),
             needs_snapshot_resource_group=True,
         ),
         DatasourceKind(
@@ -113,7 +115,6 @@ KINDS: dict[str, DatasourceKind] = {
             retention_datastores=("OperationalStore", "VaultStore"),
             backup_types=("Discrete",),
             periods=("P1D", "P1W"),
-            retention_tags=("Weekly", "Monthly", "Yearly"),
             backup_rule_optional=True,
             container_parameters="BlobBackupDatasourceParameters",
         ),
@@ -128,7 +129,6 @@ KINDS: dict[str, DatasourceKind] = {
             retention_datastores=("VaultStore",),
             backup_types=("Discrete",),
             periods=("P1D", "P1W"),
-            retention_tags=("Weekly", "Monthly", "Yearly"),
             container_parameters="AdlsBlobBackupDatasourceParameters",
             needs_containers=True,
         ),
@@ -169,7 +169,8 @@ DATASOURCE_TYPE_NAMES: tuple[str, ...] = tuple(name for kind in KINDS.values() f
 """Every datasource type string of the catalog (primary spellings and aliases)."""
 
 TAG_PRIORITIES: dict[str, int] = {"Default": 99, "Daily": 25, "Weekly": 20, "Monthly": 15, "Yearly": 10}
-"""Tagging priorities Azure's own tooling assigns to each retention tag (lower wins when a backup matches two)."""
+"""Tagging priorities Azure's own tooling assigns to the usual retention tags (lower wins when a backup matches two):
+defaults only; any other tag name needs its priority given."""
 
 
 def kind_of_type(datasource_type: str) -> DatasourceKind | None:

@@ -1,6 +1,10 @@
 """Azure's naming rules for the parts of resource ids: subscription ids, resource group names, the names of the
 resource types this provider meets (vaults, policies, instances, identities, datasources) and ARM's rule for any
-other name. Name inputs and id inputs both use them, so a bad name fails at preview wherever it is written."""
+other name. Name inputs and id inputs both use them, so a bad name fails at preview wherever it is written.
+
+Evidence: vault names from the 2025-09-01 spec's ``vaultName`` parameter; resource groups, subscriptions and other
+names from ARM's naming rules (learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules);
+the datasource names from the same page; docs/emulator.md ("Validation rules and their evidence") lists them."""
 
 from __future__ import annotations
 
@@ -57,6 +61,7 @@ RESOURCE_GROUP = NameRule(
     "1-90 letters, digits, underscores, hyphens, periods or parentheses, not ending with a period",
 )
 ARM_NAME = NameRule("resource name", 1, 260, _ARM, _ARM_TEXT)
+# The spec's vaultName pattern (2025-09-01), enforced by Azure and by the emulator.
 VAULT = NameRule(
     "backup vault name",
     2,
@@ -64,6 +69,7 @@ VAULT = NameRule(
     r"[A-Za-z][-A-Za-z0-9]*[A-Za-z0-9]",
     "2-50 letters, digits or hyphens, starting with a letter and not ending with a hyphen",
 )
+# The names this provider gives policies; the spec has no pattern (Terraform also stops at 150 characters).
 POLICY = NameRule(
     "backup policy name",
     1,

@@ -162,6 +162,32 @@ class VaultProvider(SchemaProvider):
             names.extend(f"{item.get('name')}{suffix}" for item in found)
         return names
 
+    @staticmethod
+    def _refused_for_soft_deleted(ctx: Context, rid: ResourceId, refusal: ArmError) -> None:
+        """Raise what to do when Azure refused the vault's deletion because it still holds soft-deleted backup
+        instances (Azure keeps a vault with backup data until they are purged: terraform-provider-azurerm#25142,
+        #33289); return when it holds none."""
+        try:
+            deleted = ctx.client.list(
+                rid.collection(DELETED_BACKUP_INSTANCES), operation="list deleted backup instances", resource=str(rid)
+            )
+        except ArmError:
+            return
+        if not deleted:
+            return
+        purges = [
+            str(((item.get("properties") or {}).get("deletionInfo") or {}).get("scheduledPurgeTime") or "")
+            for item in deleted
+        ]
+        last = max(purges) or "the end of the vault's soft delete retention"
+        names = ", ".join(sorted(str(item.get("name")) for item in deleted))
+        raise ResourceFailure(
+            f"{ctx.label}: Azure refuses to delete the vault while it holds soft-deleted backup instances ({names}), "
+            f"which it keeps until {last}.\n{refusal}\nWhat to do: run the destroy again after {last}, when Azure "
+            "has purged them; or set on_delete='Retain' on the vault (then pulumi up and destroy) to leave it in "
+            "Azure and forget it; to keep their backups, undelete the instances instead."
+        ) from refusal
+
     def _result_body(self, ctx: Context, rid: ResourceId, result: OperationResult) -> dict[str, Any]:
         body = result.body
         props = body.get("properties") if isinstance(body, dict) else None
@@ -245,9 +271,15 @@ class VaultProvider(SchemaProvider):
         return self._result_body(ctx, rid, result)
 
     def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
-        ctx.client.execute(
-            "DELETE", rid.path, operation="delete backup vault", resource=str(rid), timeout=ctx.timeout("delete")
-        )
+        try:
+            ctx.client.execute(
+                "DELETE", rid.path, operation="delete backup vault", resource=str(rid), timeout=ctx.timeout("delete")
+            )
+        except ArmError as exc:
+            if exc.status != 400:
+                raise
+            self._refused_for_soft_deleted(ctx, rid, exc)
+            raise
 
         def gone() -> tuple[bool, str]:
             body = ctx.client.get(rid.path, operation="check backup vault deletion", resource=str(rid))
