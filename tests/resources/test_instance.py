@@ -243,13 +243,16 @@ def test_delete_modes(env: Env, mode: str, after: str | None) -> None:
     env.provider.delete(id_, outs)
 
 
-def test_an_instance_deleted_outside_pulumi_is_undeleted_by_its_next_create(env: Env) -> None:
+ADOPT = {"adopt_existing": True, "on_delete": "Delete"}
+
+
+def test_an_instance_deleted_outside_pulumi_is_undeleted_by_a_create_that_adopts_it(env: Env) -> None:
     id_, outs = up(env.provider, env.inputs())
     env.provider.delete(id_, outs)
     assert env.provider.read(id_, outs).id == ""
 
     since = env.since()
-    again, outs = up(env.provider, env.inputs())
+    again, outs = up(env.provider, env.inputs(**ADOPT))
 
     calls = env.calls(since)
     assert again == id_
@@ -267,7 +270,7 @@ def test_a_soft_deleted_instance_under_another_name_is_never_taken_over(env: Env
     assert [c for c in env.calls(since) if not c.startswith("GET")] == []
 
     since = env.since()
-    _, outs = up(env.provider, env.inputs())
+    _, outs = up(env.provider, env.inputs(**ADOPT))
     assert "POST undelete" in env.calls(since)
     assert outs["protection_state"] == "ProtectionConfigured"
 
@@ -444,7 +447,7 @@ def test_an_ambiguous_undelete_is_confirmed_from_the_instance(env: Env, monkeypa
     id_, outs = up(env.provider, env.inputs())
     env.provider.delete(id_, outs)
     posts = _lose_answers(monkeypatch, "undelete", processed=True)
-    _, outs = up(env.provider, env.inputs())
+    _, outs = up(env.provider, env.inputs(**ADOPT))
     assert len(posts) == 1 and outs["protection_state"] == "ProtectionConfigured"
 
 

@@ -366,14 +366,35 @@ class SchemaProvider(ResourceProvider):
         except (ArmError, ConfigError, ResourceFailure, KeyError, ValueError):
             return []
         if existing is None:
-            return []
+            return self.preview_absent(ctx, rid, inputs)
         plan = self.plan_adoption(ctx, rid, inputs, existing, owner)
         if plan.kind == "refuse":
             return [CheckFailure("adopt_existing", plan.message)]
         if plan.impossible:
             return [CheckFailure(plan.impossible[0].split(":")[0], self._impossible_message(ctx, rid, plan))]
         inputs[adoption.ADOPTION] = plan.summary(inputs.get("on_delete"))
+        if plan.kind == "resume":
+            warn_take_over(
+                f"{ctx.label} ({rid}) exists in Azure although this stack's state does not hold it: `up` "
+                f"{inputs[adoption.ADOPTION]}"
+            )
         return []
+
+    def preview_absent(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> list[CheckFailure]:
+        """Preview of a create where nothing live exists yet: failures, or a note in ``inputs[ADOPTION]`` (and a
+        warning) when the create takes something over anyway (e.g. undeletes a soft-deleted instance)."""
+        return []
+
+    def mark(self, owner: Any, rid: ResourceId) -> str | None:
+        """This stack's keyed ownership mark of the resource ``owner`` at ``rid`` (None: the stack has no
+        ``dataprotection:ownerKey``, so nothing is marked and nothing resumes)."""
+        if not self.marks_owner:
+            return None
+        try:
+            key = config_module.current().owner_key
+        except ConfigError:
+            return None
+        return adoption.stack_mark(key.reveal() if key is not None else None, owner, rid.path)
 
     @staticmethod
     def probe_context(ctx: Context) -> Context:
@@ -390,15 +411,16 @@ class SchemaProvider(ResourceProvider):
     ) -> adoption.Plan:
         """What creating ``inputs`` over the ``existing`` resource does: resume our own create, adopt it (listing
         what differs, field by field), or refuse."""
-        if self.marks_owner and adoption.owned_by(existing, owner):
+        if self.marks_owner and adoption.owned_by(existing, self.mark(owner, rid)):
             return adoption.Plan("resume")
         if not inputs.get("adopt_existing"):
+            tagged = adoption.foreign_mark(existing)
             return adoption.Plan(
                 "refuse",
                 f"{ctx.label} already exists in Azure ({rid}) and was not created by this stack, so it is not taken "
-                "over. To manage it from this stack set adopt_existing=True and on_delete ('Retain' leaves it in "
-                "Azure on destroy, 'Delete' deletes it), or generate the program with `pulumi-dataprotection "
-                "import`; otherwise choose another name.",
+                f"over.{' ' + tagged if tagged else ''} To manage it from this stack set adopt_existing=True and "
+                "on_delete ('Retain' leaves it in Azure on destroy, 'Delete' deletes it), or generate the program "
+                "with `pulumi-dataprotection import`; otherwise choose another name.",
             )
         found = self.outputs(ctx, rid, inputs, existing)
         diff = self.schema.diff(found, inputs)
@@ -486,11 +508,13 @@ class SchemaProvider(ResourceProvider):
         ctx = self.context(inputs)
         rid = self.resource_id(inputs)
         owner = props.get(adoption.OWNER_KEY) if self.marks_owner else None
+        mark = self.mark(owner, rid)
         summary = None
         with bounded(ctx.timeout("create")):
             existing = self.read_resource(ctx, rid, inputs) if self.adoptable else None
             if existing is None:
-                body = self.create_resource(ctx, rid, adoption.with_marker(inputs, owner))
+                body = self.create_resource(ctx, rid, adoption.with_marker(inputs, mark))
+                summary = props.get(adoption.ADOPTION)  # planned by preview_absent (e.g. an undelete)
             else:
                 plan = self.plan_adoption(ctx, rid, inputs, existing, owner)
                 if plan.kind == "refuse":
@@ -498,7 +522,7 @@ class SchemaProvider(ResourceProvider):
                 if plan.impossible:
                     raise ResourceFailure(self._impossible_message(ctx, rid, plan))
                 if plan.kind == "resume":
-                    body = self.resume_create(ctx, rid, adoption.with_marker(inputs, owner), existing)
+                    body = self.resume_create(ctx, rid, adoption.with_marker(inputs, mark), existing)
                 elif plan.changed:
                     found = self.outputs(ctx, rid, inputs, existing)
                     body = self.update_resource(ctx, rid, found, inputs, plan.changed)
@@ -574,6 +598,14 @@ class SchemaProvider(ResourceProvider):
         ctx = self.context(base)
         with bounded(ctx.timeout("delete")):
             self.delete_resource(ctx, self.read_id(id_, self.schema.inputs_of(base)), base)
+
+
+def warn_take_over(message: str) -> None:
+    """A preview warning that a create takes over something that exists (resume, undelete): shown in the preview's
+    diagnostics and kept in the planned ``adoption`` value that ``pulumi-dataprotection review`` reads."""
+    import pulumi
+
+    pulumi.log.warn(f"dataprotection: {message}")
 
 
 _reported_endpoints: set[str] = set()

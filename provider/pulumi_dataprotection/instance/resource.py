@@ -45,7 +45,8 @@ from pulumi_dataprotection.dynamic import (
     resource_props,
     wait_until,
 )
-from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT
+from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION, ADOPTION_OUTPUT
+from pulumi_dataprotection.dynamic.engine import warn_take_over
 from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api
 from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
@@ -405,15 +406,7 @@ class InstanceProvider(SchemaProvider):
                 f"{ctx.label}: the datasource {datasource} is already protected by backup instance "
                 f"{item.get('name')!r} in {where} (state {state}); {hint}."
             )
-        deleted = ctx.client.list(
-            vault.collection(DELETED_BACKUP_INSTANCES),
-            operation="list soft-deleted backup instances",
-            resource=str(vault),
-        )
-        for item in deleted:
-            info = ((item.get("properties") or {}).get("dataSourceInfo") or {}).get("resourceID") or ""
-            if str(info).lower() != datasource.lower():
-                continue
+        for item in self._soft_deleted(ctx, vault, datasource):
             deletion = (item.get("properties") or {}).get("deletionInfo") or {}
             if item.get("name") != name:
                 raise ResourceFailure(
@@ -423,11 +416,60 @@ class InstanceProvider(SchemaProvider):
                     f"set name={item.get('name')!r} to undelete it and keep its recovery points, or wait until it is "
                     "purged."
                 )
+            if not inputs.get("adopt_existing") and not program.is_own(str(rid)):
+                raise ResourceFailure(self._undelete_refusal(ctx, rid, item))
             gone = vault.child(DELETED_BACKUP_INSTANCES, name)
             self._act(ctx, rid, gone.action("undelete"), "undelete backup instance", ctx.timeout("create"))
             self._act(ctx, rid, rid.action("resumeProtection"), "resume protection", ctx.timeout("create"))
             return True
         return False
+
+    @staticmethod
+    def _soft_deleted(ctx: Context, vault: ResourceId, datasource: str) -> list[dict[str, Any]]:
+        """The vault's soft-deleted instances of ``datasource``."""
+        deleted = ctx.client.list(
+            vault.collection(DELETED_BACKUP_INSTANCES),
+            operation="list soft-deleted backup instances",
+            resource=str(vault),
+        )
+        return [
+            item
+            for item in deleted
+            if str(((item.get("properties") or {}).get("dataSourceInfo") or {}).get("resourceID") or "").lower()
+            == datasource.lower()
+        ]
+
+    @staticmethod
+    def _undelete_refusal(ctx: Context, rid: ResourceId, item: Mapping[str, Any]) -> str:
+        deletion = (item.get("properties") or {}).get("deletionInfo") or {}
+        return (
+            f"{ctx.label}: the vault holds a soft-deleted backup instance of this name and datasource ({rid}, "
+            f"deleted {deletion.get('deletionTime', '?')}); creating it would undelete it and take over its "
+            "recovery points, and nothing shows that this stack created it (a soft-deleted instance carries no "
+            "ownership mark). Set adopt_existing=True and on_delete to undelete and manage it from this stack, or "
+            "choose another name (after it is purged the datasource can be protected again)."
+        )
+
+    def preview_absent(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> list[CheckFailure]:
+        """A create over a soft-deleted instance of this name and datasource undeletes it: refused without
+        ``adopt_existing``, else planned (the ``adoption`` value) and warned about."""
+        try:
+            body = SCHEMA.to_rest(SCHEMA.inputs_of(inputs))
+            datasource = str(body["properties"]["dataSourceInfo"]["resourceID"])
+            found = [i for i in self._soft_deleted(ctx, self._vault(inputs), datasource) if i.get("name") == rid.name]
+        except (ArmError, KeyError, ValueError):
+            return []
+        if not found:
+            return []
+        if not inputs.get("adopt_existing"):
+            return [CheckFailure("adopt_existing", self._undelete_refusal(ctx, rid, found[0]))]
+        deletion = (found[0].get("properties") or {}).get("deletionInfo") or {}
+        inputs[ADOPTION] = (
+            f"undeletes the soft-deleted instance (deleted {deletion.get('deletionTime', '?')}) and takes over its "
+            f"recovery points (destroy: {inputs.get('on_delete')})"
+        )
+        warn_take_over(f"{ctx.label} ({rid}): `up` {inputs[ADOPTION]}")
+        return []
 
     def _act(
         self,
