@@ -284,6 +284,14 @@ class SchemaProvider(ResourceProvider):
             out.setdefault(name, None)
         return out
 
+    def retained(self, props: Mapping[str, Any]) -> bool:
+        """Whether destroy only forgets the resource: ``on_delete`` is Retain, or a state from before the resource
+        had ``on_delete`` holds it as adopted (adopted resources default to Retain)."""
+        if "on_delete" not in self.input_names():
+            return False
+        mode = props.get("on_delete")
+        return mode == "Retain" or (mode is None and props.get("adopt_existing") is True and not self.adoptable)
+
     def body_fields(self) -> set[str]:
         """Inputs that are part of the REST body (a change to any other input needs no request)."""
         root = self.schema.root
@@ -593,7 +601,7 @@ class SchemaProvider(ResourceProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the resource the way the resource type (and its inputs) asks."""
         base = clean(props)
-        if self.adoptable and base.get("on_delete") == "Retain":
+        if self.retained(base):
             return
         ctx = self.context(base)
         with bounded(ctx.timeout("delete")):
