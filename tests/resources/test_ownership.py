@@ -28,10 +28,10 @@ IDENTITY = owner_marker("proj", "prod", "BackupVault", "vault")
 def warnings(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The preview warnings the provider logs."""
     seen: list[str] = []
-    monkeypatch.setattr(engine, "warn_take_over", lambda message: seen.append(message), raising=False)
+    monkeypatch.setattr(engine, "preview_warning", lambda message: seen.append(message), raising=False)
     import pulumi_dataprotection.instance.resource as instance_resource
 
-    monkeypatch.setattr(instance_resource, "warn_take_over", lambda message: seen.append(message), raising=False)
+    monkeypatch.setattr(instance_resource, "preview_warning", lambda message: seen.append(message), raising=False)
     yield seen
 
 

@@ -140,8 +140,10 @@ class SchemaProvider(ResourceProvider):
     :meth:`audit`, declared as output fields), ``named_by`` (inputs that name the resource: when a program sets
     none of them, the first defaults to the Pulumi resource name), ``description`` (the resource class's
     docstring, for the generated API), ``adoptable`` (an existing resource is taken over only with
-    ``adopt_existing``, see :mod:`pulumi_dataprotection.dynamic.adoption`) and ``marks_owner`` (creates tag the
-    resource with its owner marker, so an interrupted create of the same resource resumes).
+    ``adopt_existing``, see :mod:`pulumi_dataprotection.dynamic.adoption`), ``marks_owner`` (creates tag the
+    resource with its owner marker, so an interrupted create of the same resource resumes) and
+    ``cleared_when_removed`` (optional inputs sent as the given empty value when the program stops setting them;
+    any other optional input left out keeps Azure's value, with a preview warning).
     """
 
     schema: ClassVar[ResourceSchema]
@@ -153,6 +155,7 @@ class SchemaProvider(ResourceProvider):
     named_by: ClassVar[tuple[str, ...]] = ()
     adoptable: ClassVar[bool] = False
     marks_owner: ClassVar[bool] = False
+    cleared_when_removed: ClassVar[Mapping[str, Any]] = {}
 
     # -- declared names ----------------------------------------------------------------------------------------
 
@@ -337,6 +340,7 @@ class SchemaProvider(ResourceProvider):
                 failures.append(CheckFailure("", str(exc)))
         if not failures:
             inputs.update(self.known_outputs(inputs))
+            self._removed_inputs(clean(olds), raw, inputs)
         owner = news.get(adoption.OWNER_KEY)
         if self.adoptable and not failures:
             if clean(olds):
@@ -348,6 +352,30 @@ class SchemaProvider(ResourceProvider):
         if isinstance(owner, str):
             inputs[adoption.OWNER_KEY] = owner
         return CheckResult(inputs, failures)
+
+    def _removed_inputs(self, olds: Mapping[str, Any], raw: Mapping[str, Any], inputs: dict[str, Any]) -> None:
+        """An optional input the program set before (``managed_inputs`` of the state) and no longer sets, where an
+        unset input means "Azure's value": never a removal that silently does not happen. Inputs named in
+        ``cleared_when_removed`` are sent as their empty value (the diff shows the change); any other keeps Azure's
+        value, in the checked inputs (so the preview shows no removal) and in a warning that says so."""
+        before = olds.get(MANAGED)
+        if not isinstance(before, list):
+            return
+        for f in self.schema.root.input_leaves:
+            if not f.computed or f.plan_only or not f.diff or f.name not in before or raw.get(f.name) is not None:
+                continue
+            old = olds.get(f.name)
+            if old is None or old == [] or old == {}:
+                continue
+            if f.name in self.cleared_when_removed:
+                inputs[f.name] = self.cleared_when_removed[f.name]
+                continue
+            inputs[f.name] = old
+            preview_warning(
+                f"{self.title} {olds.get('name')!r}: {f.name} was removed from the program, but an unset {f.name} "
+                f"means Azure's value, so it is kept as Azure has it ({adoption.show(old)}); set it explicitly to "
+                "change it"
+            )
 
     def _remember_own(self, old_inputs: Mapping[str, Any]) -> None:
         """Note the Azure resource this stack already manages under ``old_inputs`` (see :mod:`.program`)."""
@@ -382,7 +410,7 @@ class SchemaProvider(ResourceProvider):
             return [CheckFailure(plan.impossible[0].split(":")[0], self._impossible_message(ctx, rid, plan))]
         inputs[adoption.ADOPTION] = plan.summary(inputs.get("on_delete"))
         if plan.kind == "resume":
-            warn_take_over(
+            preview_warning(
                 f"{ctx.label} ({rid}) exists in Azure although this stack's state does not hold it: `up` "
                 f"{inputs[adoption.ADOPTION]}"
             )
@@ -608,9 +636,9 @@ class SchemaProvider(ResourceProvider):
             self.delete_resource(ctx, self.read_id(id_, self.schema.inputs_of(base)), base)
 
 
-def warn_take_over(message: str) -> None:
-    """A preview warning that a create takes over something that exists (resume, undelete): shown in the preview's
-    diagnostics and kept in the planned ``adoption`` value that ``pulumi-dataprotection review`` reads."""
+def preview_warning(message: str) -> None:
+    """A preview warning (a create that takes over something that exists, an input kept as Azure has it), shown in
+    the preview's diagnostics; a take-over is also in the planned ``adoption`` value that the review reads."""
     import pulumi
 
     pulumi.log.warn(f"dataprotection: {message}")

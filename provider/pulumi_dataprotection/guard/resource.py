@@ -85,6 +85,7 @@ class ResourceGuardProvider(SchemaProvider):
     )
     named_by = ("name",)
     identity_fields = ("subscription_id", "resource_group_name", "name")
+    cleared_when_removed = {"excluded_operations": []}  # removing the exclusions puts them under MUA again
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
         if news.get("subscription_id") is None:

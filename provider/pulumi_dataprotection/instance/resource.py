@@ -46,7 +46,7 @@ from pulumi_dataprotection.dynamic import (
     wait_until,
 )
 from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION, ADOPTION_OUTPUT
-from pulumi_dataprotection.dynamic.engine import warn_take_over
+from pulumi_dataprotection.dynamic.engine import preview_warning
 from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api
 from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
@@ -468,7 +468,7 @@ class InstanceProvider(SchemaProvider):
             f"undeletes the soft-deleted instance (deleted {deletion.get('deletionTime', '?')}) and takes over its "
             f"recovery points (destroy: {inputs.get('on_delete')})"
         )
-        warn_take_over(f"{ctx.label} ({rid}): `up` {inputs[ADOPTION]}")
+        preview_warning(f"{ctx.label} ({rid}): `up` {inputs[ADOPTION]}")
         return []
 
     def _act(
