@@ -498,3 +498,31 @@ def test_an_instance_made_by_another_tool_is_not_overwritten_and_is_adopted_only
     env.provider.delete(id_, outs)
     assert env.handle.writes(since) == [] and _state(env) == "ProtectionConfigured"
     assert made["tags"] == {"by": "cli"}, "the owner marker never shows in the outputs"
+
+
+IMMUTABLE = "UserErrorOperationNotAllowedOnImmutableVault"
+
+
+def test_deleting_an_instance_of_an_immutable_vault_says_what_to_do(configured: EmulatorHandle) -> None:
+    """Issue 24: destroy failed with UserErrorOperationNotAllowedOnImmutableVault and no hint."""
+    vault_id, _ = up(VaultProvider(), vault_inputs(immutability_state="Unlocked"))
+    policy_id, _ = up(PolicyProvider(), policy_inputs(vault_id))
+    provider = InstanceProvider()
+    id_, outs = up(provider, instance_inputs(vault_id, policy_id))
+    refusal = "The operation to delete the backup instance bi-1 is not allowed because the backup vault is immutable"
+    configured.inject_fault(
+        "error", method="DELETE", path="/backupInstances/bi-1", status=400, code=IMMUTABLE, message=refusal, count=1
+    )
+    with pytest.raises(ResourceFailure, match=r"(?s)vault is immutable.*set on_delete='StopProtectionRetainData'"):
+        provider.delete(id_, outs)
+    provider.delete(id_, {**outs, "on_delete": "Retain"})
+
+
+def test_a_policy_still_used_by_retained_instances_says_how_to_retain_it(configured: EmulatorHandle) -> None:
+    vault_id, _ = up(VaultProvider(), vault_inputs())
+    policy, instances = PolicyProvider(), InstanceProvider()
+    policy_id, policy_outs = up(policy, policy_inputs(vault_id))
+    id_, outs = up(instances, instance_inputs(vault_id, policy_id, on_delete="Retain"))
+    instances.delete(id_, outs)
+    with pytest.raises(ResourceFailure, match=r"on_delete='Retain' on the policy"):
+        policy.delete(policy_id, policy_outs)

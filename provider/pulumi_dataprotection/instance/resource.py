@@ -152,6 +152,10 @@ def protection_error(details: Any) -> dict[str, Any] | None:
     }
 
 
+IMMUTABLE_REFUSAL = "UserErrorOperationNotAllowedOnImmutableVault"
+"""Azure's code for a delete that an immutable vault refuses."""
+
+
 class InstanceProvider(SchemaProvider):
     """Lifecycle of ``Microsoft.DataProtection/backupVaults/backupInstances``."""
 
@@ -601,6 +605,16 @@ class InstanceProvider(SchemaProvider):
         except NotFoundError as exc:
             if not exc.gone:
                 raise
+        except ArmError as exc:
+            if exc.code != IMMUTABLE_REFUSAL:
+                raise
+            raise ResourceFailure(
+                f"{ctx.label} cannot be deleted: its vault is immutable and keeps its recovery points until they "
+                f"expire.\n{exc}\nWhat to do: set on_delete='StopProtectionRetainData' (stop backups, keep the "
+                "recovery points until their retention ends) or on_delete='Retain' on the instance, run `pulumi up`, "
+                "then destroy again; the vault and the instance's policy must then be retained too (on_delete="
+                "'Retain')."
+            ) from exc
 
     def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:
         kind = KINDS.get(str(values.get("datasource_kind")))
