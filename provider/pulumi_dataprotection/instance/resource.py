@@ -154,6 +154,31 @@ def protection_error(details: Any) -> dict[str, Any] | None:
 
 IMMUTABLE_REFUSAL = "UserErrorOperationNotAllowedOnImmutableVault"
 """Azure's code for a delete that an immutable vault refuses."""
+IMMUTABLE_STATES = ("Unlocked", "Locked")
+"""Vault immutability states in which Azure refuses to delete an instance that holds recovery points."""
+
+
+VAULTED_STORES = ("VaultStore", "ArchiveStore")
+"""Datastores whose recovery points an immutable vault protects from deletion."""
+
+
+def keeps_vaulted_points(value: Any) -> bool:
+    """Whether policy inputs (or any part of them) name a vaulted datastore (:data:`VAULTED_STORES`)."""
+    if isinstance(value, Mapping):
+        return any(keeps_vaulted_points(v) for v in value.values())
+    if isinstance(value, list):
+        return any(keeps_vaulted_points(v) for v in value)
+    return value in VAULTED_STORES
+
+
+def immutable_delete_warning(name: str, state: str | None) -> str:
+    """The warning for an instance with on_delete Delete in an immutable vault (preview, review and audit)."""
+    return (
+        f"BackupInstance {name!r}: on_delete is Delete but its vault is immutable ({state}): Azure refuses to "
+        "delete an instance whose recovery points it keeps, so `pulumi destroy` (or removing the instance) will "
+        "fail with UserErrorOperationNotAllowedOnImmutableVault; set on_delete='StopProtectionRetainData' (or "
+        "'Retain') on the instance, and on_delete='Retain' on its policy and vault"
+    )
 
 
 class InstanceProvider(SchemaProvider):
@@ -245,6 +270,7 @@ class InstanceProvider(SchemaProvider):
         )
 
     def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        self._warn_immutable_delete(inputs)
         failures: list[CheckFailure] = []
         policy_id = inputs.get("policy_id")
         policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
@@ -264,6 +290,20 @@ class InstanceProvider(SchemaProvider):
                     )
                 )
         return failures
+
+    @staticmethod
+    def _warn_immutable_delete(inputs: Mapping[str, Any]) -> None:
+        """Warn when destroy would delete the instance (on_delete Delete) from a vault of the program that is
+        immutable: Azure refuses that delete (UserErrorOperationNotAllowedOnImmutableVault) while recovery points
+        are kept, so the destroy would fail."""
+        vault, mode = inputs.get("vault_id"), inputs.get("on_delete") or "Delete"
+        if mode != "Delete" or not isinstance(vault, str) or has_unknown(vault):
+            return
+        state = program.vault_immutability(vault)
+        policy_id = inputs.get("policy_id")
+        policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
+        if state in IMMUTABLE_STATES and (policy is None or keeps_vaulted_points(policy)):
+            preview_warning(immutable_delete_warning(str(inputs.get("name")), state))
 
     def validate_in_preview(self, ctx: Context, olds: Mapping[str, Any], inputs: dict[str, Any]) -> list[CheckFailure]:
         failures: list[CheckFailure] = []
