@@ -136,3 +136,22 @@ def test_a_soft_deleted_instance_is_undeleted_only_with_adopt_existing_and_a_war
     assert len(warnings) == 1 and "undeletes" in warnings[0]
     outs = provider.create(planned.inputs).outs
     assert outs["protection_state"] == "ProtectionConfigured" and outs[ADOPTION] == planned.inputs[ADOPTION]
+
+
+def test_a_resource_of_the_state_with_the_pre_key_tag_keeps_working(configured: EmulatorHandle) -> None:
+    """Migration: the old tag (the bare identity hash) on a resource this state holds is stripped from outputs, so
+    nothing shows as a change, and a change of tags drops it; it never resumes anything (see above)."""
+    config_module.set_stack_config({**stack_config(configured), "dataprotection:ownerKey": None})
+    provider = VaultProvider()
+    id_ = create(provider, vault_inputs(tags={"team": "a"})).id
+    client = get_client(config_module.current().arm_settings())
+    client.execute("PATCH", id_, {"tags": {"team": "a", OWNER_TAG: IDENTITY}}, operation="old tag", resource=id_)
+    config_module.set_stack_config(stack_config(configured))
+    outs = provider.read(id_, {**check(provider, vault_inputs(tags={"team": "a"})).inputs}).outs
+    assert outs is not None and outs["tags"] == {"team": "a"}
+    news = provider.check(outs, {**vault_inputs(tags={"team": "a"}), OWNER_KEY: IDENTITY}).inputs
+    assert not provider.diff(id_, outs, news).changes
+    since = configured.request_log()[-1]["seq"]
+    changed = provider.check(outs, {**vault_inputs(tags={"team": "b"}), OWNER_KEY: IDENTITY}).inputs
+    provider.update(id_, outs, changed)
+    assert configured.writes(since)[0]["body"]["tags"] == {"team": "b"}
