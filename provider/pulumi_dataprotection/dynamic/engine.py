@@ -362,7 +362,9 @@ class SchemaProvider(ResourceProvider):
         if not isinstance(before, list):
             return
         for f in self.schema.root.input_leaves:
-            if not f.computed or f.plan_only or not f.diff or f.name not in before or raw.get(f.name) is not None:
+            if not f.computed or f.plan_only or not f.diff or f.name not in before:
+                continue
+            if raw.get(f.name) is not None or inputs.get(f.name) is not None:  # set, or its default applies
                 continue
             old = olds.get(f.name)
             if old is None or old == [] or old == {}:
