@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
+from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
 from pulumi_dataprotection.dynamic import SchemaProvider, engine
 from pulumi_dataprotection.dynamic.engine import MANAGED
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.guard.resource import ResourceGuardProvider
+from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.schema import ListType, MapType
@@ -24,6 +26,7 @@ from tests.support.emulator import SUBSCRIPTION
 VAULT = (
     f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-backup/providers/Microsoft.DataProtection/backupVaults/vault-1"
 )
+GUARDS = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-security/providers/Microsoft.DataProtection/resourceGuards"
 
 
 @pytest.fixture
@@ -75,6 +78,8 @@ PROGRAMS: dict[type[SchemaProvider], Any] = {
     PolicyProvider: lambda: policy_inputs(VAULT),
     InstanceProvider: lambda: instance_inputs(VAULT, f"{VAULT}/backupPolicies/p"),
     ResourceGuardProvider: guard_inputs,
+    GuardLinkProvider: lambda: {"vault_id": VAULT, "resource_guard_id": f"{GUARDS}/guard-1"},
+    AdhocBackupProvider: lambda: {"backup_instance_id": f"{VAULT}/backupInstances/bi-1"},
 }
 
 
