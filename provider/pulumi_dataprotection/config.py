@@ -183,6 +183,8 @@ class ProviderConfig(BaseModel):
         (), "auxiliaryTokens", None, "DATAPROTECTION_AUXILIARY_TOKENS"
     )
     """Fixed tokens for ``x-ms-authorization-auxiliary`` (static credentials, the emulator)."""
+    owner_key: Annotated[Secret | None, BeforeValidator(_secret)] = _setting(None, "ownerKey")
+    """The stack's secret for the keyed ownership mark (see :mod:`pulumi_dataprotection.dynamic.adoption`)."""
 
     @property
     def credential(self) -> CredentialMode:

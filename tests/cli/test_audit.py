@@ -367,3 +367,27 @@ def test_instance_rules(state, on_delete, expected):
     inst = ex.instance("bi1", "v1", policy, fields, protection_state=state, on_delete=on_delete)
     report = build_report(parse_export(ex.stack_export(vault, policy, inst)))
     assert {(f.code, f.severity.value) for f in report.findings} == expected
+
+
+AKS = "/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-1"
+
+
+def test_an_instance_whose_delete_an_immutable_vault_refuses_is_a_finding() -> None:
+    """Issue 24: instances with on_delete=Delete failed at destroy in an immutable vault; audit said nothing."""
+    from pulumi_dataprotection.policy.builders import Retention, Schedule, aks_policy
+
+    vault = ex.vault(BASE_VAULT)
+    vaulted = aks_policy(Schedule.hourly(4), Retention("P7D", vault_copy_keep_for="P30D"))
+    policy = ex.policy("aks-vaulted", "v1", dict(vaulted))
+    fields = {
+        "datasource_kind": "aks",
+        "datasource_id": DISK_ID.split("/resourceGroups/")[0] + AKS,
+        "snapshot_resource_group_id": ex.SNAPSHOT_RG,
+    }
+    codes = {}
+    for on_delete in ("Delete", "StopProtectionRetainData"):
+        inst = ex.instance("bi1", "v1", policy, fields, protection_state="ProtectionConfigured", on_delete=on_delete)
+        report = build_report(parse_export(ex.stack_export(vault, policy, inst)))
+        codes[on_delete] = {f.code for f in report.findings}
+    assert "instance-delete-immutable" in codes["Delete"]
+    assert "instance-delete-immutable" not in codes["StopProtectionRetainData"]

@@ -65,3 +65,26 @@ def test_input_that_is_not_a_preview_is_a_usage_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]", encoding="utf-8")
     assert main(["review", str(bad)]) == 2
+
+
+def test_a_destroy_an_immutable_vault_refuses_is_warned(tmp_path: Path) -> None:
+    """Issue 24: instances with on_delete=Delete failed at destroy in an immutable vault; review said nothing."""
+    vault = {**BASE, "arm_id": VAULT, "immutability_state": "Locked"}
+    old = {"name": "bi", "vault_id": VAULT, "on_delete": "Delete", "datasource_kind": "aks"}
+    steps = [step("delete", "BackupInstance", "bi", old, None), step("delete", "BackupVault", "vault", vault, None)]
+    code, document = run(tmp_path, steps)
+    warned = [w for w in document["warnings"] if w["code"] == "immutable-delete"]
+    assert code == 1 and len(warned) == 1 and "its vault is immutable (Locked)" in warned[0]["message"]
+    kept = {**old, "on_delete": "StopProtectionRetainData"}
+    _, document = run(tmp_path, [step("delete", "BackupInstance", "bi", kept, None), steps[1]])
+    assert "immutable-delete" not in [w["code"] for w in document["warnings"]]
+
+
+def test_a_create_that_resumes_or_undeletes_is_warned(tmp_path: Path) -> None:
+    new = {"name": "bi", "vault_id": VAULT, "on_delete": "Retain", "datasource_kind": "aks"}
+    for taken in ("resumes the interrupted create of this resource", "undeletes the soft-deleted instance"):
+        _, document = run(tmp_path, [step("create", "BackupInstance", "bi", None, {**new, "adoption": taken})])
+        warned = [w for w in document["warnings"] if w["code"] == "take-over"]
+        assert len(warned) == 1 and taken in warned[0]["message"]
+    _, document = run(tmp_path, [step("create", "BackupInstance", "bi", None, new)])
+    assert document["warnings"] == []

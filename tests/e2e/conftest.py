@@ -75,7 +75,10 @@ def new_stack(
     env = {**clean_env(bin_dir, state_dir), **(env_extra or {})}
     stack = Stack(project, env, name)
     run_pulumi(["stack", "init", name], cwd=project, env=env)
-    stack.write_config({**config, **emulator_config(handle)}, secrets={"dataprotection:token": handle.token})
+    owner_key = {"dataprotection:ownerKey": f"e2e-owner-key-of-{name}"}  # lets interrupted creates resume
+    stack.write_config(
+        {**config, **emulator_config(handle), **owner_key}, secrets={"dataprotection:token": handle.token}
+    )
     return stack
 
 

@@ -2,8 +2,8 @@
 
 Config (namespace ``e2e-small``): ``instances`` (how many, default 1), ``retention`` (of the policy, default P7D),
 ``onDelete`` (a list: the ``on_delete`` of instance i, missing entries use the default), ``retainVault`` (keep
-the vault and the policy in Azure on destroy, via Pulumi's ``retain_on_delete``) and ``timeouts`` (of every
-resource).
+the vault and the policy in Azure on destroy, via Pulumi's ``retain_on_delete``), ``adoptInstances``
+(``adopt_existing`` of every instance) and ``timeouts`` (of every resource).
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ instances = {
         + (config.get("snapshotResourceGroup") or "rg-aks-snapshots"),
         on_delete=on_delete[index] if index < len(on_delete) else None,
         allow_replace_with_data=config.get_bool("allowReplace"),
+        adopt_existing=config.get_bool("adoptInstances"),
         timeouts=timeouts,
     )
     for index in range(count)

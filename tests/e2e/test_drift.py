@@ -91,8 +91,11 @@ def deleted_instance(
     assert refresh.step("BackupInstance", "aks-0").op == "delete", refresh
     assert dp.writes() == [], short(dp.writes())
     assert not [r for r in stack.resources() if r["type"].endswith(":BackupInstance")]
-    preview = stack.preview()
-    assert preview.changes() == {"create": 1}, preview
+    # the soft-deleted instance carries no ownership mark: recreating it would undelete it, so the preview refuses
+    refused = stack.preview(check=False)
+    assert not refused.ok and "adopt_existing" in refused.output and "would undelete it" in refused.output, refused
+    stack.set_config("e2e-small:adoptInstances", True)
+    stack.set_config("e2e-small:onDelete", ["Delete"])
     return stack
 
 
@@ -104,7 +107,7 @@ def test_refresh_drops_an_instance_deleted_out_of_band_and_up_recreates_it(
     up = stack.up(check=False)
 
     assert up.ok and up.changes() == {"create": 1}, up
-    # the soft-deleted instance is this resource's own: it is undeleted (its recovery points kept), not duplicated
+    # adopted: the soft-deleted instance is undeleted (its recovery points kept), not duplicated
     writes = [(e["method"], resource_type(e["path"])) for e in dp.writes()]
     assert ("POST", "undelete") in writes and ("POST", "resumeProtection") in writes, short(dp.writes())
     held = inventory(arm, SUBSCRIPTION)[vault_path()]

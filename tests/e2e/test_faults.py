@@ -181,6 +181,7 @@ def test_provider_killed_during_the_vault_create_the_next_up_converges(
     # once each, the vault by taking over the empty leftover of the interrupted create.
     assert again.ok and again.summary == {"create": 3, "same": 1}, again
     assert again.step("BackupVault", "vault").op == "create", again
+    assert "resumes the interrupted create of this resource" in again.output, again  # a warning, via the owner key
     assert protection_states(arm) == {"aks-0": "ProtectionConfigured"}
     converged(stack, 4)
 

@@ -17,6 +17,8 @@ from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from tests.support.emulator import SUBSCRIPTION, fresh
 
 LRO_SECONDS = 0.05
+OWNER_KEY_SECRET = "test-stack-owner-key"
+"""The stack's ``dataprotection:ownerKey`` in the resource tests (the keyed ownership mark)."""
 
 
 def stack_config(handle: EmulatorHandle, **extra: Any) -> dict[str, Any]:
@@ -27,6 +29,7 @@ def stack_config(handle: EmulatorHandle, **extra: Any) -> dict[str, Any]:
         "dataprotection:token": handle.token,
         "dataprotection:pollMinInterval": "0.02",
         "dataprotection:pollMaxInterval": "0.03",
+        "dataprotection:ownerKey": OWNER_KEY_SECRET,
         **extra,
     }
 

@@ -59,6 +59,7 @@ def test_up_then_preview_has_no_changes(
         ("dataprotection:endpoint", subprocess_emulator.url),
         ("dataprotection:pollMinInterval", "0.05"),
         ("dataprotection:pollMaxInterval", "0.2"),
+        ("dataprotection:ownerKey", "smoke-owner-key"),
     ):
         run_pulumi(["config", "set", key, value], cwd=project, env=pulumi_env)
     run_pulumi(

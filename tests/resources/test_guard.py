@@ -184,3 +184,26 @@ def test_replacing_the_link_is_refused_at_preview_unless_allowed(env: Env) -> No
     assert not provider.diff(env.link_id, env.link, same).changes, "the opt-in is no change by itself"
     outs = provider.update(env.link_id, env.link, same).outs
     assert outs is not None and outs["allow_replace"] is None, "the opt-in is never kept in the state"
+
+
+def test_adopted_guard_and_link_are_retained_on_destroy_unless_on_delete_says_delete(env: Env) -> None:
+    """Issue 24: destroy deleted an adopted guard; guards and links now have on_delete (Retain for adopted ones)."""
+    guards, links = ResourceGuardProvider(), GuardLinkProvider()
+    link_inputs = {"vault_id": env.vault_id, "resource_guard_id": env.guard_id}
+    guard_id, guard = up(guards, guard_inputs(adopt_existing=True))
+    link_id, link = up(links, {**link_inputs, "adopt_existing": True})
+    assert guard["on_delete"] == "Retain" == link["on_delete"]
+    since = int(env.handle.request_log()[-1]["seq"])
+    links.delete(link_id, link)
+    guards.delete(guard_id, guard)
+    assert env.handle.writes(since) == []
+
+    own = checked(guards, guard_inputs(name="guard-2"))
+    assert own["on_delete"] == "Delete"
+    legacy = {k: v for k, v in guard.items() if k != "on_delete"}  # a state from before on_delete existed
+    guards.delete(guard_id, legacy)
+    assert env.handle.writes(since) == [], "an adopted guard of an older state is retained too"
+
+    _, link = up(links, {**link_inputs, "adopt_existing": True, "on_delete": "Delete"})
+    with pytest.raises(ResourceFailure, match="refused the protected operation"):
+        links.delete(link_id, link)  # on_delete=Delete: the removal goes ahead (and needs the guard's approval)

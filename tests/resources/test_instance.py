@@ -243,13 +243,16 @@ def test_delete_modes(env: Env, mode: str, after: str | None) -> None:
     env.provider.delete(id_, outs)
 
 
-def test_an_instance_deleted_outside_pulumi_is_undeleted_by_its_next_create(env: Env) -> None:
+ADOPT = {"adopt_existing": True, "on_delete": "Delete"}
+
+
+def test_an_instance_deleted_outside_pulumi_is_undeleted_by_a_create_that_adopts_it(env: Env) -> None:
     id_, outs = up(env.provider, env.inputs())
     env.provider.delete(id_, outs)
     assert env.provider.read(id_, outs).id == ""
 
     since = env.since()
-    again, outs = up(env.provider, env.inputs())
+    again, outs = up(env.provider, env.inputs(**ADOPT))
 
     calls = env.calls(since)
     assert again == id_
@@ -267,7 +270,7 @@ def test_a_soft_deleted_instance_under_another_name_is_never_taken_over(env: Env
     assert [c for c in env.calls(since) if not c.startswith("GET")] == []
 
     since = env.since()
-    _, outs = up(env.provider, env.inputs())
+    _, outs = up(env.provider, env.inputs(**ADOPT))
     assert "POST undelete" in env.calls(since)
     assert outs["protection_state"] == "ProtectionConfigured"
 
@@ -444,7 +447,7 @@ def test_an_ambiguous_undelete_is_confirmed_from_the_instance(env: Env, monkeypa
     id_, outs = up(env.provider, env.inputs())
     env.provider.delete(id_, outs)
     posts = _lose_answers(monkeypatch, "undelete", processed=True)
-    _, outs = up(env.provider, env.inputs())
+    _, outs = up(env.provider, env.inputs(**ADOPT))
     assert len(posts) == 1 and outs["protection_state"] == "ProtectionConfigured"
 
 
@@ -495,3 +498,31 @@ def test_an_instance_made_by_another_tool_is_not_overwritten_and_is_adopted_only
     env.provider.delete(id_, outs)
     assert env.handle.writes(since) == [] and _state(env) == "ProtectionConfigured"
     assert made["tags"] == {"by": "cli"}, "the owner marker never shows in the outputs"
+
+
+IMMUTABLE = "UserErrorOperationNotAllowedOnImmutableVault"
+
+
+def test_deleting_an_instance_of_an_immutable_vault_says_what_to_do(configured: EmulatorHandle) -> None:
+    """Issue 24: destroy failed with UserErrorOperationNotAllowedOnImmutableVault and no hint."""
+    vault_id, _ = up(VaultProvider(), vault_inputs(immutability_state="Unlocked"))
+    policy_id, _ = up(PolicyProvider(), policy_inputs(vault_id))
+    provider = InstanceProvider()
+    id_, outs = up(provider, instance_inputs(vault_id, policy_id))
+    refusal = "The operation to delete the backup instance bi-1 is not allowed because the backup vault is immutable"
+    configured.inject_fault(
+        "error", method="DELETE", path="/backupInstances/bi-1", status=400, code=IMMUTABLE, message=refusal, count=1
+    )
+    with pytest.raises(ResourceFailure, match=r"(?s)vault is immutable.*set on_delete='StopProtectionRetainData'"):
+        provider.delete(id_, outs)
+    provider.delete(id_, {**outs, "on_delete": "Retain"})
+
+
+def test_a_policy_still_used_by_retained_instances_says_how_to_retain_it(configured: EmulatorHandle) -> None:
+    vault_id, _ = up(VaultProvider(), vault_inputs())
+    policy, instances = PolicyProvider(), InstanceProvider()
+    policy_id, policy_outs = up(policy, policy_inputs(vault_id))
+    id_, outs = up(instances, instance_inputs(vault_id, policy_id, on_delete="Retain"))
+    instances.delete(id_, outs)
+    with pytest.raises(ResourceFailure, match=r"on_delete='Retain' on the policy"):
+        policy.delete(policy_id, policy_outs)

@@ -12,7 +12,7 @@ from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.dynamic import program
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.instance.resource import InstanceProvider
-from pulumi_dataprotection.policy.builders import Retention, Schedule, blob_vaulted_policy
+from pulumi_dataprotection.policy.builders import Retention, Schedule, aks_policy, blob_vaulted_policy
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import stack_config
@@ -102,3 +102,28 @@ def test_what_a_replacement_of_the_stack_s_own_resource_covers() -> None:
     assert program.is_own(f"{vault2}/backupPolicies/kept")
     assert not program.is_own(f"{vault2}/backupPolicies/other")
     assert not program.is_own(f"{VAULT}-old/backupPolicies/p")
+
+
+def test_an_instance_destroy_would_delete_from_an_immutable_vault_is_warned_at_preview(
+    configured: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 24: three instances with on_delete=Delete failed at destroy in an immutable vault; the preview said
+    nothing."""
+    from pulumi_dataprotection.instance import resource as instance_resource
+
+    seen: list[str] = []
+    monkeypatch.setattr(instance_resource, "preview_warning", seen.append)
+    program.forget()
+    vault = checked(VaultProvider(), vault_inputs(immutability_state="Locked"))
+    operational = checked(PolicyProvider(), policy_inputs(vault["arm_id"]))
+    checked(InstanceProvider(), instance_inputs(vault["arm_id"], operational["arm_id"], name="bi-0", cluster="aks-0"))
+    assert seen == [], "operational recovery points are not kept by immutability"
+    vaulted = aks_policy(Schedule.hourly(4), Retention("P7D", vault_copy_keep_for="P30D"))
+    policy = checked(PolicyProvider(), {"vault_id": vault["arm_id"], "name_prefix": "vaulted", **vaulted})
+    instance = InstanceProvider()
+    checked(instance, instance_inputs(vault["arm_id"], policy["arm_id"], on_delete="StopProtectionRetainData"))
+    assert seen == []
+    checked(instance, instance_inputs(vault["arm_id"], policy["arm_id"], name="bi-2", cluster="aks-2"))
+    assert len(seen) == 1 and "its vault is immutable (Locked)" in seen[0]
+    assert "on_delete='StopProtectionRetainData'" in seen[0]
+    program.forget()

@@ -51,6 +51,14 @@ RULES: dict[str, Rule] = {
             "Enable immutability, then lock it when the policy is final.",
         ),
         Rule(
+            "instance-delete-immutable",
+            Severity.MEDIUM,
+            "instance",
+            "on_delete is Delete in an immutable vault: Azure refuses the delete, so `pulumi destroy` fails",
+            "Set on_delete='StopProtectionRetainData' (or 'Retain') on the instance and on_delete='Retain' on its "
+            "policy and vault.",
+        ),
+        Rule(
             "vault-immutability-unlocked",
             Severity.LOW,
             "vault",
@@ -338,6 +346,14 @@ def instance_findings(
         )
     vault = vaults.get(_lower(instance.vault_id))
     if _lower(instance.on_delete) == "delete":
+        policy = policies.get(_lower(instance.policy_id))
+        vaulted = policy is None or bool({"VaultStore", "ArchiveStore"} & set(policy.data_stores))
+        if vault is not None and _lower(vault.immutability_state) in ("unlocked", "locked") and vaulted:
+            message = (
+                f"on_delete Delete in vault {vault.name}, whose immutability is {vault.immutability_state}: Azure "
+                "refuses that delete, so destroy fails"
+            )
+            yield finding("instance-delete-immutable", "instance", name, iid, message)
         if vault is not None and _lower(vault.soft_delete_state) == "off":
             message = f"on_delete Delete in vault {vault.name}, whose soft delete is Off"
             yield finding("instance-delete-unrecoverable", "instance", name, iid, message)

@@ -3,14 +3,18 @@ does to it (``on_delete``), the owner marker that lets a create interrupted by t
 by field) for a resource found in Azure before this stack created it.
 
 Nothing that exists is taken over without ``adopt_existing``, except the leftover of this very resource's own
-interrupted create: resources with tags are created with the tag ``OWNER_TAG`` whose value is a hash of the Pulumi
-project, stack, type and resource name (``__owner``, set by the resource class), so only the same resource of the same
-stack recognizes it. The marker is stripped from outputs and dropped by the next tag change.
+interrupted create: when the stack sets the secret ``dataprotection:ownerKey``, resources with tags are created with
+the tag ``OWNER_TAG`` whose value is an HMAC, keyed with that secret, of the resource's identity (``__owner``: a hash of
+the Pulumi project, stack, type and resource name, set by the resource class) and its ARM id. Names alone cannot
+reproduce it: another backend with the same project and stack names, or anyone who copies a tag, has no key. Tags
+written before the key existed (the bare identity hash, :func:`owner_marker`) are still stripped from outputs but never
+resume anything. The marker is stripped from outputs and dropped by the next tag change.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,10 +60,24 @@ def on_delete_field(what: str) -> Field:
     )
 
 
+MARK_PREFIX = "k1-"
+"""Prefix of keyed marks (a tag value without it is a pre-key identity hash, which never resumes anything)."""
+
+
 def owner_marker(project: str, stack: str, type_name: str, resource_name: str) -> str:
-    """The owner marker of one resource of one stack (a hash: the tag value reveals nothing)."""
+    """The identity of one resource of one stack (a hash of names: anyone who knows the names can compute it, so
+    it is only the message of the keyed mark, see :func:`stack_mark`)."""
     text = "\0".join((project, stack, type_name, resource_name))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def stack_mark(key: str | None, identity: Any, arm_id: str) -> str | None:
+    """The owner tag value of the resource ``identity`` at ``arm_id`` for the stack holding the secret ``key``;
+    None without a key or identity (then nothing is marked and nothing resumes)."""
+    if not key or not isinstance(identity, str) or not identity:
+        return None
+    message = f"{identity}\0{arm_id.lower()}".encode()
+    return MARK_PREFIX + hmac.new(key.encode(), message, hashlib.sha256).hexdigest()[:40]
 
 
 def with_marker(inputs: dict[str, Any], owner: Any) -> dict[str, Any]:
@@ -83,10 +101,24 @@ def strip_marker(body: Mapping[str, Any]) -> Mapping[str, Any]:
     return out
 
 
-def owned_by(body: Mapping[str, Any], owner: Any) -> bool:
-    """Whether ``body`` carries the owner marker ``owner``."""
+def owned_by(body: Mapping[str, Any], mark: str | None) -> bool:
+    """Whether ``body`` carries the keyed mark ``mark`` (compared in constant time)."""
     tags = body.get("tags")
-    return isinstance(owner, str) and bool(owner) and isinstance(tags, Mapping) and tags.get(OWNER_TAG) == owner
+    found = tags.get(OWNER_TAG) if isinstance(tags, Mapping) else None
+    return bool(mark) and isinstance(found, str) and hmac.compare_digest(found, str(mark))
+
+
+def foreign_mark(body: Mapping[str, Any]) -> str | None:
+    """A sentence about the owner tag ``body`` carries when it is not this stack's mark (for refusal messages)."""
+    tags = body.get("tags")
+    found = tags.get(OWNER_TAG) if isinstance(tags, Mapping) else None
+    if not isinstance(found, str):
+        return None
+    return (
+        f"It carries the ownership tag {OWNER_TAG} of another stack, of another backend with the same project and "
+        "stack names, or of this stack from before dataprotection:ownerKey was set (a tag is never proof enough "
+        "to take a resource over)."
+    )
 
 
 def missing_on_delete(raw: Mapping[str, Any]) -> str | None:
@@ -123,7 +155,7 @@ class Plan:
     def summary(self, on_delete: Any) -> str:
         """The ``adoption`` output: what the create does, and what destroy will do."""
         if self.kind == "resume":
-            return "resumes the interrupted create of this resource"
+            return "resumes the interrupted create of this resource (it carries this stack's keyed ownership mark)"
         head = f"adopts the existing resource (destroy: {on_delete or 'Delete'})"
         if not self.differences:
             return f"{head}; it matches the program: nothing is written"

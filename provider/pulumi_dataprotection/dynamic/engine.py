@@ -140,8 +140,10 @@ class SchemaProvider(ResourceProvider):
     :meth:`audit`, declared as output fields), ``named_by`` (inputs that name the resource: when a program sets
     none of them, the first defaults to the Pulumi resource name), ``description`` (the resource class's
     docstring, for the generated API), ``adoptable`` (an existing resource is taken over only with
-    ``adopt_existing``, see :mod:`pulumi_dataprotection.dynamic.adoption`) and ``marks_owner`` (creates tag the
-    resource with its owner marker, so an interrupted create of the same resource resumes).
+    ``adopt_existing``, see :mod:`pulumi_dataprotection.dynamic.adoption`), ``marks_owner`` (creates tag the
+    resource with its owner marker, so an interrupted create of the same resource resumes) and
+    ``cleared_when_removed`` (optional inputs sent as the given empty value when the program stops setting them;
+    any other optional input left out keeps Azure's value, with a preview warning).
     """
 
     schema: ClassVar[ResourceSchema]
@@ -153,6 +155,7 @@ class SchemaProvider(ResourceProvider):
     named_by: ClassVar[tuple[str, ...]] = ()
     adoptable: ClassVar[bool] = False
     marks_owner: ClassVar[bool] = False
+    cleared_when_removed: ClassVar[Mapping[str, Any]] = {}
 
     # -- declared names ----------------------------------------------------------------------------------------
 
@@ -284,6 +287,14 @@ class SchemaProvider(ResourceProvider):
             out.setdefault(name, None)
         return out
 
+    def retained(self, props: Mapping[str, Any]) -> bool:
+        """Whether destroy only forgets the resource: ``on_delete`` is Retain, or a state from before the resource
+        had ``on_delete`` holds it as adopted (adopted resources default to Retain)."""
+        if "on_delete" not in self.input_names():
+            return False
+        mode = props.get("on_delete")
+        return mode == "Retain" or (mode is None and props.get("adopt_existing") is True and not self.adoptable)
+
     def body_fields(self) -> set[str]:
         """Inputs that are part of the REST body (a change to any other input needs no request)."""
         root = self.schema.root
@@ -329,6 +340,7 @@ class SchemaProvider(ResourceProvider):
                 failures.append(CheckFailure("", str(exc)))
         if not failures:
             inputs.update(self.known_outputs(inputs))
+            self._removed_inputs(clean(olds), raw, inputs)
         owner = news.get(adoption.OWNER_KEY)
         if self.adoptable and not failures:
             if clean(olds):
@@ -340,6 +352,32 @@ class SchemaProvider(ResourceProvider):
         if isinstance(owner, str):
             inputs[adoption.OWNER_KEY] = owner
         return CheckResult(inputs, failures)
+
+    def _removed_inputs(self, olds: Mapping[str, Any], raw: Mapping[str, Any], inputs: dict[str, Any]) -> None:
+        """An optional input the program set before (``managed_inputs`` of the state) and no longer sets, where an
+        unset input means "Azure's value": never a removal that silently does not happen. Inputs named in
+        ``cleared_when_removed`` are sent as their empty value (the diff shows the change); any other keeps Azure's
+        value, in the checked inputs (so the preview shows no removal) and in a warning that says so."""
+        before = olds.get(MANAGED)
+        if not isinstance(before, list):
+            return
+        for f in self.schema.root.input_leaves:
+            if not f.computed or f.plan_only or not f.diff or f.name not in before:
+                continue
+            if raw.get(f.name) is not None or inputs.get(f.name) is not None:  # set, or its default applies
+                continue
+            old = olds.get(f.name)
+            if old is None or old == [] or old == {}:
+                continue
+            if f.name in self.cleared_when_removed:
+                inputs[f.name] = self.cleared_when_removed[f.name]
+                continue
+            inputs[f.name] = old
+            preview_warning(
+                f"{self.title} {olds.get('name')!r}: {f.name} was removed from the program, but an unset {f.name} "
+                f"means Azure's value, so it is kept as Azure has it ({adoption.show(old)}); set it explicitly to "
+                "change it"
+            )
 
     def _remember_own(self, old_inputs: Mapping[str, Any]) -> None:
         """Note the Azure resource this stack already manages under ``old_inputs`` (see :mod:`.program`)."""
@@ -366,14 +404,35 @@ class SchemaProvider(ResourceProvider):
         except (ArmError, ConfigError, ResourceFailure, KeyError, ValueError):
             return []
         if existing is None:
-            return []
+            return self.preview_absent(ctx, rid, inputs)
         plan = self.plan_adoption(ctx, rid, inputs, existing, owner)
         if plan.kind == "refuse":
             return [CheckFailure("adopt_existing", plan.message)]
         if plan.impossible:
             return [CheckFailure(plan.impossible[0].split(":")[0], self._impossible_message(ctx, rid, plan))]
         inputs[adoption.ADOPTION] = plan.summary(inputs.get("on_delete"))
+        if plan.kind == "resume":
+            preview_warning(
+                f"{ctx.label} ({rid}) exists in Azure although this stack's state does not hold it: `up` "
+                f"{inputs[adoption.ADOPTION]}"
+            )
         return []
+
+    def preview_absent(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> list[CheckFailure]:
+        """Preview of a create where nothing live exists yet: failures, or a note in ``inputs[ADOPTION]`` (and a
+        warning) when the create takes something over anyway (e.g. undeletes a soft-deleted instance)."""
+        return []
+
+    def mark(self, owner: Any, rid: ResourceId) -> str | None:
+        """This stack's keyed ownership mark of the resource ``owner`` at ``rid`` (None: the stack has no
+        ``dataprotection:ownerKey``, so nothing is marked and nothing resumes)."""
+        if not self.marks_owner:
+            return None
+        try:
+            key = config_module.current().owner_key
+        except ConfigError:
+            return None
+        return adoption.stack_mark(key.reveal() if key is not None else None, owner, rid.path)
 
     @staticmethod
     def probe_context(ctx: Context) -> Context:
@@ -390,15 +449,16 @@ class SchemaProvider(ResourceProvider):
     ) -> adoption.Plan:
         """What creating ``inputs`` over the ``existing`` resource does: resume our own create, adopt it (listing
         what differs, field by field), or refuse."""
-        if self.marks_owner and adoption.owned_by(existing, owner):
+        if self.marks_owner and adoption.owned_by(existing, self.mark(owner, rid)):
             return adoption.Plan("resume")
         if not inputs.get("adopt_existing"):
+            tagged = adoption.foreign_mark(existing)
             return adoption.Plan(
                 "refuse",
                 f"{ctx.label} already exists in Azure ({rid}) and was not created by this stack, so it is not taken "
-                "over. To manage it from this stack set adopt_existing=True and on_delete ('Retain' leaves it in "
-                "Azure on destroy, 'Delete' deletes it), or generate the program with `pulumi-dataprotection "
-                "import`; otherwise choose another name.",
+                f"over.{' ' + tagged if tagged else ''} To manage it from this stack set adopt_existing=True and "
+                "on_delete ('Retain' leaves it in Azure on destroy, 'Delete' deletes it), or generate the program "
+                "with `pulumi-dataprotection import`; otherwise choose another name.",
             )
         found = self.outputs(ctx, rid, inputs, existing)
         diff = self.schema.diff(found, inputs)
@@ -486,11 +546,13 @@ class SchemaProvider(ResourceProvider):
         ctx = self.context(inputs)
         rid = self.resource_id(inputs)
         owner = props.get(adoption.OWNER_KEY) if self.marks_owner else None
+        mark = self.mark(owner, rid)
         summary = None
         with bounded(ctx.timeout("create")):
             existing = self.read_resource(ctx, rid, inputs) if self.adoptable else None
             if existing is None:
-                body = self.create_resource(ctx, rid, adoption.with_marker(inputs, owner))
+                body = self.create_resource(ctx, rid, adoption.with_marker(inputs, mark))
+                summary = props.get(adoption.ADOPTION)  # planned by preview_absent (e.g. an undelete)
             else:
                 plan = self.plan_adoption(ctx, rid, inputs, existing, owner)
                 if plan.kind == "refuse":
@@ -498,7 +560,7 @@ class SchemaProvider(ResourceProvider):
                 if plan.impossible:
                     raise ResourceFailure(self._impossible_message(ctx, rid, plan))
                 if plan.kind == "resume":
-                    body = self.resume_create(ctx, rid, adoption.with_marker(inputs, owner), existing)
+                    body = self.resume_create(ctx, rid, adoption.with_marker(inputs, mark), existing)
                 elif plan.changed:
                     found = self.outputs(ctx, rid, inputs, existing)
                     body = self.update_resource(ctx, rid, found, inputs, plan.changed)
@@ -569,11 +631,19 @@ class SchemaProvider(ResourceProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the resource the way the resource type (and its inputs) asks."""
         base = clean(props)
-        if self.adoptable and base.get("on_delete") == "Retain":
+        if self.retained(base):
             return
         ctx = self.context(base)
         with bounded(ctx.timeout("delete")):
             self.delete_resource(ctx, self.read_id(id_, self.schema.inputs_of(base)), base)
+
+
+def preview_warning(message: str) -> None:
+    """A preview warning (a create that takes over something that exists, an input kept as Azure has it), shown in
+    the preview's diagnostics; a take-over is also in the planned ``adoption`` value that the review reads."""
+    import pulumi
+
+    pulumi.log.warn(f"dataprotection: {message}")
 
 
 _reported_endpoints: set[str] = set()

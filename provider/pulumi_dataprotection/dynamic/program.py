@@ -4,9 +4,11 @@ Pulumi starts one dynamic-provider process for a program and sends it the check 
 after the resources whose outputs it uses: an instance is checked after the policy its ``policy_id`` comes from. So
 when a policy of the program is checked, its content is remembered by ARM id, and an instance's check can tell that
 the policy protects another kind of datasource before anything exists in Azure. Datasources are remembered with the
-instance protecting them, so a second instance of the same datasource fails its check. Resources checked with old
-inputs are this stack's own, and so is what lies inside one whose diff plans a replacement: when Pulumi checks them
-again without old inputs to replace them, the copies still in Azure are not mistaken for somebody else's resources.
+instance protecting them, so a second instance of the same datasource fails its check; vaults with their
+immutability state, so an instance that destroy would delete from an immutable vault is warned about. Resources
+checked with old inputs are this stack's own, and so is what lies inside one whose diff plans a replacement: when
+Pulumi checks them again without old inputs to replace them, the copies still in Azure are not mistaken for somebody
+else's resources.
 Only known values are remembered; nothing here is pickled into state (the provider objects stay stateless).
 """
 
@@ -21,6 +23,20 @@ _policies: dict[str, dict[str, Any]] = {}
 _datasources: dict[tuple[str, str], str] = {}
 _own: set[str] = set()
 _replaced: set[str] = set()
+_immutability: dict[str, str] = {}
+
+
+def remember_vault(arm_id: str, immutability: Any) -> None:
+    """Record the immutability state of the program's vault ``arm_id`` (from its inputs, else its state)."""
+    if isinstance(immutability, str):
+        with _lock:
+            _immutability[arm_id.lower()] = immutability
+
+
+def vault_immutability(arm_id: str) -> str | None:
+    """The immutability state of the program's vault ``arm_id``, if this process has checked it."""
+    with _lock:
+        return _immutability.get(arm_id.lower())
 
 
 def remember_own(arm_id: str) -> None:
@@ -72,3 +88,4 @@ def forget() -> None:
         _datasources.clear()
         _own.clear()
         _replaced.clear()
+        _immutability.clear()

@@ -21,6 +21,12 @@ rs_security_pin); disabling soft delete and removing a vault's guard link are al
 """
 
 
+OnDelete = Literal["Delete", "Retain"]
+"""What destroying the resource does: Delete (delete it in Azure) or Retain (leave it untouched and only forget it).
+Default: Retain when adopt_existing is set (it was made outside this stack), else Delete.
+"""
+
+
 ExcludedOperationInput: TypeAlias = (
     ExcludedOperation
     | Literal[

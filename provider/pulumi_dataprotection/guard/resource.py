@@ -26,7 +26,7 @@ from pulumi_dataprotection.dynamic import (
 from pulumi_dataprotection.guard import api
 from pulumi_dataprotection.guard.operations import GUARD_TYPE
 from pulumi_dataprotection.guard.schema import RESOURCE_GUARD
-from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Field, IdPart, names
+from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, EnumType, Field, IdPart, names
 from pulumi_dataprotection.schema.types import name_type
 
 ADOPT = Field(
@@ -35,6 +35,13 @@ ADOPT = Field(
     doc="Manage an existing resource of this name instead of failing (its settings are set to the inputs).",
     default=False,
     diff=False,
+)
+ON_DELETE = Field(
+    "on_delete",
+    EnumType(["Delete", "Retain"]),
+    doc="What destroying the resource does: Delete (delete it in Azure) or Retain (leave it untouched and only "
+    "forget it). Default: Retain when adopt_existing is set (it was made outside this stack), else Delete.",
+    default=lambda values: "Retain" if values.get("adopt_existing") else "Delete",
 )
 
 GUARD_SCHEMA = extend(
@@ -49,6 +56,7 @@ GUARD_SCHEMA = extend(
             id_part=IdPart("after", "subscriptions"),
         ),
         ADOPT,
+        ON_DELETE,
         TIMEOUTS,
     ],
     [TIMEOUT_RULE],
@@ -77,6 +85,7 @@ class ResourceGuardProvider(SchemaProvider):
     )
     named_by = ("name",)
     identity_fields = ("subscription_id", "resource_group_name", "name")
+    cleared_when_removed = {"excluded_operations": []}  # removing the exclusions puts them under MUA again
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
         if news.get("subscription_id") is None:
@@ -168,6 +177,11 @@ class ResourceGuard(ArmResource, module=MODULE, name="ResourceGuard"):
     adopt_existing: pulumi.Output[bool]
     """Manage an existing resource of this name instead of failing (its settings are set to the inputs)."""
 
+    on_delete: pulumi.Output[api.OnDelete | None]
+    """What destroying the resource does: Delete (delete it in Azure) or Retain (leave it untouched and only forget it).
+    Default: Retain when adopt_existing is set (it was made outside this stack), else Delete.
+    """
+
     timeouts: pulumi.Output[dict[str, str] | None]
     """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
     providers); defaults come from dataprotection:timeouts.
@@ -202,6 +216,7 @@ class ResourceGuard(ArmResource, module=MODULE, name="ResourceGuard"):
         excluded_operations: pulumi.Input[Sequence[pulumi.Input[api.ExcludedOperationInput]]] | None = None,
         subscription_id: pulumi.Input[str] | None = None,
         adopt_existing: pulumi.Input[bool] | None = None,
+        on_delete: pulumi.Input[api.OnDelete] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -223,6 +238,9 @@ class ResourceGuard(ArmResource, module=MODULE, name="ResourceGuard"):
             team's. Changing it replaces the resource. When not set, Azure's value is kept.
         :param adopt_existing: Manage an existing resource of this name instead of failing (its settings are set to
             the inputs). Default: false. A change of it alone is no change of the resource.
+        :param on_delete: What destroying the resource does: Delete (delete it in Azure) or Retain (leave it
+            untouched and only forget it). Default: Retain when adopt_existing is set (it was made outside this
+            stack), else Delete. When not set, derived from the other inputs.
         :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
             not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
             change of the resource.
@@ -236,6 +254,7 @@ class ResourceGuard(ArmResource, module=MODULE, name="ResourceGuard"):
             "excluded_operations": excluded_operations,
             "subscription_id": subscription_id,
             "adopt_existing": adopt_existing,
+            "on_delete": on_delete,
             "timeouts": timeouts,
         }
         super().__init__(

@@ -25,8 +25,9 @@ from pulumi_dataprotection.dynamic import (
 )
 from pulumi_dataprotection.guard import mua
 from pulumi_dataprotection.guard.operations import REMOVE_GUARD
-from pulumi_dataprotection.guard.resource import ADOPT
+from pulumi_dataprotection.guard.resource import ADOPT, ON_DELETE
 from pulumi_dataprotection.guard.schema import GUARD_LINK
+from pulumi_dataprotection.guardlink import api
 from pulumi_dataprotection.schema import BoolType, Field
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 
@@ -34,6 +35,7 @@ LINK_SCHEMA = extend(
     GUARD_LINK,
     [
         ADOPT,
+        ON_DELETE,
         Field(
             "allow_replace",
             BoolType(),
@@ -130,7 +132,8 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
     """A backup vault's link to a resource guard (``backupVaults/{vault}/backupResourceGuardProxies``): while it exists,
     the vault's critical operations need the guard's authorization; removing it needs it too.
 
-    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    Typed nested inputs and enumerations: ``pulumi_dataprotection.guardlink.api``; common outputs: ``arm_id``,
+    ``api_version``, ``provisioning_state``, ``managed_inputs``.
     """
 
     name: pulumi.Output[str]
@@ -146,6 +149,11 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
 
     adopt_existing: pulumi.Output[bool]
     """Manage an existing resource of this name instead of failing (its settings are set to the inputs)."""
+
+    on_delete: pulumi.Output[api.OnDelete | None]
+    """What destroying the resource does: Delete (delete it in Azure) or Retain (leave it untouched and only forget it).
+    Default: Retain when adopt_existing is set (it was made outside this stack), else Delete.
+    """
 
     allow_replace: pulumi.Output[bool]
     """Allow a planned replacement of the link (another guard, vault or name): the vault is without multi-user
@@ -180,6 +188,7 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
         resource_guard_id: pulumi.Input[str],
         name: pulumi.Input[str] | None = None,
         adopt_existing: pulumi.Input[bool] | None = None,
+        on_delete: pulumi.Input[api.OnDelete] | None = None,
         allow_replace: pulumi.Input[bool] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
@@ -195,6 +204,9 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
             replaces the resource. Default: "DppResourceGuardProxy".
         :param adopt_existing: Manage an existing resource of this name instead of failing (its settings are set to
             the inputs). Default: false. A change of it alone is no change of the resource.
+        :param on_delete: What destroying the resource does: Delete (delete it in Azure) or Retain (leave it
+            untouched and only forget it). Default: Retain when adopt_existing is set (it was made outside this
+            stack), else Delete. When not set, derived from the other inputs.
         :param allow_replace: Allow a planned replacement of the link (another guard, vault or name): the vault is
             without multi-user authorization from the removal of the old link until the new one exists. Default:
             false. A change of it alone is no change of the resource.
@@ -208,6 +220,7 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
             "resource_guard_id": resource_guard_id,
             "name": name,
             "adopt_existing": adopt_existing,
+            "on_delete": on_delete,
             "allow_replace": allow_replace,
             "timeouts": timeouts,
         }

@@ -45,7 +45,8 @@ from pulumi_dataprotection.dynamic import (
     resource_props,
     wait_until,
 )
-from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT
+from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION, ADOPTION_OUTPUT
+from pulumi_dataprotection.dynamic.engine import preview_warning
 from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api
 from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
@@ -151,6 +152,35 @@ def protection_error(details: Any) -> dict[str, Any] | None:
     }
 
 
+IMMUTABLE_REFUSAL = "UserErrorOperationNotAllowedOnImmutableVault"
+"""Azure's code for a delete that an immutable vault refuses."""
+IMMUTABLE_STATES = ("Unlocked", "Locked")
+"""Vault immutability states in which Azure refuses to delete an instance that holds recovery points."""
+
+
+VAULTED_STORES = ("VaultStore", "ArchiveStore")
+"""Datastores whose recovery points an immutable vault protects from deletion."""
+
+
+def keeps_vaulted_points(value: Any) -> bool:
+    """Whether policy inputs (or any part of them) name a vaulted datastore (:data:`VAULTED_STORES`)."""
+    if isinstance(value, Mapping):
+        return any(keeps_vaulted_points(v) for v in value.values())
+    if isinstance(value, list):
+        return any(keeps_vaulted_points(v) for v in value)
+    return value in VAULTED_STORES
+
+
+def immutable_delete_warning(name: str, state: str | None) -> str:
+    """The warning for an instance with on_delete Delete in an immutable vault (preview, review and audit)."""
+    return (
+        f"BackupInstance {name!r}: on_delete is Delete but its vault is immutable ({state}): Azure refuses to "
+        "delete an instance whose recovery points it keeps, so `pulumi destroy` (or removing the instance) will "
+        "fail with UserErrorOperationNotAllowedOnImmutableVault; set on_delete='StopProtectionRetainData' (or "
+        "'Retain') on the instance, and on_delete='Retain' on its policy and vault"
+    )
+
+
 class InstanceProvider(SchemaProvider):
     """Lifecycle of ``Microsoft.DataProtection/backupVaults/backupInstances``."""
 
@@ -240,6 +270,7 @@ class InstanceProvider(SchemaProvider):
         )
 
     def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        self._warn_immutable_delete(inputs)
         failures: list[CheckFailure] = []
         policy_id = inputs.get("policy_id")
         policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
@@ -259,6 +290,20 @@ class InstanceProvider(SchemaProvider):
                     )
                 )
         return failures
+
+    @staticmethod
+    def _warn_immutable_delete(inputs: Mapping[str, Any]) -> None:
+        """Warn when destroy would delete the instance (on_delete Delete) from a vault of the program that is
+        immutable: Azure refuses that delete (UserErrorOperationNotAllowedOnImmutableVault) while recovery points
+        are kept, so the destroy would fail."""
+        vault, mode = inputs.get("vault_id"), inputs.get("on_delete") or "Delete"
+        if mode != "Delete" or not isinstance(vault, str) or has_unknown(vault):
+            return
+        state = program.vault_immutability(vault)
+        policy_id = inputs.get("policy_id")
+        policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
+        if state in IMMUTABLE_STATES and (policy is None or keeps_vaulted_points(policy)):
+            preview_warning(immutable_delete_warning(str(inputs.get("name")), state))
 
     def validate_in_preview(self, ctx: Context, olds: Mapping[str, Any], inputs: dict[str, Any]) -> list[CheckFailure]:
         failures: list[CheckFailure] = []
@@ -405,15 +450,7 @@ class InstanceProvider(SchemaProvider):
                 f"{ctx.label}: the datasource {datasource} is already protected by backup instance "
                 f"{item.get('name')!r} in {where} (state {state}); {hint}."
             )
-        deleted = ctx.client.list(
-            vault.collection(DELETED_BACKUP_INSTANCES),
-            operation="list soft-deleted backup instances",
-            resource=str(vault),
-        )
-        for item in deleted:
-            info = ((item.get("properties") or {}).get("dataSourceInfo") or {}).get("resourceID") or ""
-            if str(info).lower() != datasource.lower():
-                continue
+        for item in self._soft_deleted(ctx, vault, datasource):
             deletion = (item.get("properties") or {}).get("deletionInfo") or {}
             if item.get("name") != name:
                 raise ResourceFailure(
@@ -423,11 +460,60 @@ class InstanceProvider(SchemaProvider):
                     f"set name={item.get('name')!r} to undelete it and keep its recovery points, or wait until it is "
                     "purged."
                 )
+            if not inputs.get("adopt_existing") and not program.is_own(str(rid)):
+                raise ResourceFailure(self._undelete_refusal(ctx, rid, item))
             gone = vault.child(DELETED_BACKUP_INSTANCES, name)
             self._act(ctx, rid, gone.action("undelete"), "undelete backup instance", ctx.timeout("create"))
             self._act(ctx, rid, rid.action("resumeProtection"), "resume protection", ctx.timeout("create"))
             return True
         return False
+
+    @staticmethod
+    def _soft_deleted(ctx: Context, vault: ResourceId, datasource: str) -> list[dict[str, Any]]:
+        """The vault's soft-deleted instances of ``datasource``."""
+        deleted = ctx.client.list(
+            vault.collection(DELETED_BACKUP_INSTANCES),
+            operation="list soft-deleted backup instances",
+            resource=str(vault),
+        )
+        return [
+            item
+            for item in deleted
+            if str(((item.get("properties") or {}).get("dataSourceInfo") or {}).get("resourceID") or "").lower()
+            == datasource.lower()
+        ]
+
+    @staticmethod
+    def _undelete_refusal(ctx: Context, rid: ResourceId, item: Mapping[str, Any]) -> str:
+        deletion = (item.get("properties") or {}).get("deletionInfo") or {}
+        return (
+            f"{ctx.label}: the vault holds a soft-deleted backup instance of this name and datasource ({rid}, "
+            f"deleted {deletion.get('deletionTime', '?')}); creating it would undelete it and take over its "
+            "recovery points, and nothing shows that this stack created it (a soft-deleted instance carries no "
+            "ownership mark). Set adopt_existing=True and on_delete to undelete and manage it from this stack, or "
+            "choose another name (after it is purged the datasource can be protected again)."
+        )
+
+    def preview_absent(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> list[CheckFailure]:
+        """A create over a soft-deleted instance of this name and datasource undeletes it: refused without
+        ``adopt_existing``, else planned (the ``adoption`` value) and warned about."""
+        try:
+            body = SCHEMA.to_rest(SCHEMA.inputs_of(inputs))
+            datasource = str(body["properties"]["dataSourceInfo"]["resourceID"])
+            found = [i for i in self._soft_deleted(ctx, self._vault(inputs), datasource) if i.get("name") == rid.name]
+        except (ArmError, KeyError, ValueError):
+            return []
+        if not found:
+            return []
+        if not inputs.get("adopt_existing"):
+            return [CheckFailure("adopt_existing", self._undelete_refusal(ctx, rid, found[0]))]
+        deletion = (found[0].get("properties") or {}).get("deletionInfo") or {}
+        inputs[ADOPTION] = (
+            f"undeletes the soft-deleted instance (deleted {deletion.get('deletionTime', '?')}) and takes over its "
+            f"recovery points (destroy: {inputs.get('on_delete')})"
+        )
+        preview_warning(f"{ctx.label} ({rid}): `up` {inputs[ADOPTION]}")
+        return []
 
     def _act(
         self,
@@ -559,6 +645,16 @@ class InstanceProvider(SchemaProvider):
         except NotFoundError as exc:
             if not exc.gone:
                 raise
+        except ArmError as exc:
+            if exc.code != IMMUTABLE_REFUSAL:
+                raise
+            raise ResourceFailure(
+                f"{ctx.label} cannot be deleted: its vault is immutable and keeps its recovery points until they "
+                f"expire.\n{exc}\nWhat to do: set on_delete='StopProtectionRetainData' (stop backups, keep the "
+                "recovery points until their retention ends) or on_delete='Retain' on the instance, run `pulumi up`, "
+                "then destroy again; the vault and the instance's policy must then be retained too (on_delete="
+                "'Retain')."
+            ) from exc
 
     def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:
         kind = KINDS.get(str(values.get("datasource_kind")))

@@ -188,7 +188,9 @@ class PolicyProvider(SchemaProvider):
             raise ResourceFailure(
                 f"{ctx.label} cannot be deleted: backup instances still use it.\n{exc}\n"
                 "Instances managed by this stack are re-pointed before an old policy version is deleted; point any "
-                "other instance (managed elsewhere) to another policy, then run `pulumi up` again."
+                "other instance (managed elsewhere) to another policy, then run `pulumi up` again. When this is a "
+                "destroy that retains its backup instances (on_delete Retain, StopProtectionRetainData or Suspend), "
+                "the policy must stay too: set on_delete='Retain' on the policy, `pulumi up`, then destroy again."
             ) from exc
 
     def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:

@@ -103,6 +103,22 @@ class Review:
         return not self.gating()
 
 
+def _immutability(preview: Preview, export: StackExport | None) -> dict[str, str]:
+    """The immutability state of each vault the preview or the export shows, by lower-cased ARM id."""
+    out: dict[str, str] = {}
+    if export is not None:
+        for vault in export.of_kind("vault"):
+            state = vault.get("immutability_state")
+            if isinstance(state, str):
+                out[_lower(vault.get("arm_id"))] = state
+    for change in preview.changes:
+        if change.kind == "vault":
+            state = change.new_inputs.get("immutability_state") or _old(change).get("immutability_state")
+            if isinstance(state, str):
+                out[_lower(_old(change).get("arm_id") or change.new_inputs.get("arm_id"))] = state
+    return out
+
+
 def _providers() -> dict[ResourceKind, type[SchemaProvider]]:
     from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
     from pulumi_dataprotection.instance.resource import InstanceProvider
@@ -136,9 +152,10 @@ def build_review(preview: Preview, export: StackExport | None = None, *, fail_on
     changes = [c for c in preview.changes if c.action != "same"]
     vaults = {_lower(_old(c).get("arm_id")): c for c in changes if c.kind == "vault" and c.action != "create"}
     gone_vaults = {k: c for k, c in vaults.items() if c.action in ("replace", "delete")}
+    immutability = _immutability(preview, export)
     resources: list[ReviewedResource] = []
     for change in changes:
-        reviewed = _review(change, providers[change.kind], gone_vaults)
+        reviewed = _review(change, providers[change.kind], gone_vaults, immutability)
         resources.append(reviewed)
         if change.kind == "vault" and change.action in ("replace", "delete"):
             reviewed.warnings.extend(_vault_loss(change, changes, export))
@@ -158,7 +175,10 @@ def build_review(preview: Preview, export: StackExport | None = None, *, fail_on
 
 
 def _review(
-    change: ResourceChange, provider: type[SchemaProvider], gone_vaults: Mapping[str, ResourceChange]
+    change: ResourceChange,
+    provider: type[SchemaProvider],
+    gone_vaults: Mapping[str, ResourceChange],
+    immutability: Mapping[str, str],
 ) -> ReviewedResource:
     reviewed = ReviewedResource(change.kind, change.name, change.action)
     schema = provider.schema
@@ -174,6 +194,17 @@ def _review(
             for name, value in sorted(inputs.items())
             if name not in ("policy_rules", schema.raw_field) and not schema.field(name).plan_only
         ]
+        taken = new.get("adoption")
+        if isinstance(taken, str) and taken.startswith(("resumes", "undeletes")):
+            reviewed.warnings.append(
+                Warning(
+                    Severity.MEDIUM,
+                    "take-over",
+                    reviewed.title,
+                    f"this create takes over what exists in Azure although the stack's state does not hold it: "
+                    f"`up` {taken}",
+                )
+            )
         if change.kind == "instance" and inputs.get("on_delete") == "Delete":
             reviewed.warnings.append(
                 Warning(
@@ -187,6 +218,7 @@ def _review(
         return reviewed
     if change.action == "delete":
         reviewed.warnings.extend(_instance_loss(change, reviewed.title, "deleted"))
+        reviewed.warnings.extend(_immutable_delete(change, reviewed.title, immutability))
         return reviewed
     diff = schema.diff(old, new)
     reviewed.fields = [
@@ -243,6 +275,17 @@ def _reason(change: ResourceChange, replaces: list[str], gone_vaults: Mapping[st
             f"it, then {old.get('name')!r} is deleted"
         )
     return f"{', '.join(forced)} cannot change in place" if forced else "the engine replaces it"
+
+
+def _immutable_delete(change: ResourceChange, title: str, immutability: Mapping[str, str]) -> list[Warning]:
+    """A delete of an instance (on_delete Delete) that its immutable vault will refuse."""
+    from pulumi_dataprotection.instance.resource import IMMUTABLE_STATES, immutable_delete_warning
+
+    old = _old(change)
+    state = immutability.get(_lower(old.get("vault_id")))
+    if change.kind != "instance" or old.get("on_delete") not in ("Delete", None) or state not in IMMUTABLE_STATES:
+        return []
+    return [Warning(Severity.HIGH, "immutable-delete", title, immutable_delete_warning(change.name, state))]
 
 
 def _instance_loss(change: ResourceChange, title: str, how: str) -> list[Warning]:

@@ -23,6 +23,7 @@ from pulumi_dataprotection.dynamic import (
     ResourceFailure,
     SchemaProvider,
     extend,
+    program,
     resource_options,
     resource_props,
     wait_until,
@@ -91,6 +92,9 @@ class VaultProvider(SchemaProvider):
         return []
 
     def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        arm_id = self.known_outputs(inputs).get("arm_id")
+        if isinstance(arm_id, str):
+            program.remember_vault(arm_id, inputs.get("immutability_state") or olds.get("immutability_state"))
         state = inputs.get("soft_delete_state")
         if olds.get("name") is not None or not isinstance(state, str) or state == "AlwaysOn":
             return []
