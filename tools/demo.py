@@ -136,7 +136,8 @@ def sample_config() -> dict[str, Any]:
 def prepare_stack(pulumi: Pulumi, token: str) -> None:
     """Create or select the demo stack and complete its config: sample values for the keys it lacks (values set
     with ``pulumi config set`` stay) and the emulator's token, as a secret (given on stdin, never on a command
-    line).
+    line), and a random ownership key (``dataprotection:ownerKey``) the first time, so an interrupted create of the
+    demo resumes as it would in a real stack.
 
     The emulator's endpoint is not stack config: its port changes with every run, and ``refresh`` and ``destroy``
     configure the provider from the config saved by the last update, so it comes from ``DATAPROTECTION_ENDPOINT``.
@@ -152,6 +153,9 @@ def prepare_stack(pulumi: Pulumi, token: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
     pulumi.run("config", "set", "--secret", "dataprotection:token", "--stack", STACK, capture=True, stdin=token)
+    if "dataprotection:ownerKey" not in config:
+        key = secrets.token_urlsafe(32)
+        pulumi.run("config", "set", "--secret", "dataprotection:ownerKey", "--stack", STACK, capture=True, stdin=key)
 
 
 def demo_token(path: Path) -> str:
