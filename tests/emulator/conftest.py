@@ -77,9 +77,9 @@ class CheckedArm(ArmClient):
             errors = self.spec.validate("CloudError", body, "response")
             assert not errors, f"{method} {path} -> {response.status_code} is not a CloudError:\n" + "\n".join(errors)
             return
-        # Azure reports protectionStatus.status "UpdatingProtection" (recorded), a value of the extensible
-        # (modelAsString) enum that the spec does not list; every other enum value must be listed.
-        lenient = "UpdatingProtection" in response.text
+        # Azure reports protectionStatus.status "UpdatingProtection" and both states "BackupsSuspended" (recorded),
+        # values of the extensible (modelAsString) enums that the spec does not list; every other value must be listed.
+        lenient = any(value in response.text for value in ('"UpdatingProtection"', '"BackupsSuspended"'))
         errors = self.spec.validate_response(op, response.status_code, body, lenient_enums=lenient)
         assert not errors, f"{method} {path} -> {response.status_code} does not conform to {op}:\n" + "\n".join(errors)
         if body is not None:
