@@ -323,7 +323,8 @@ class BackupRun:
             text += Text(f" in {duration}" if duration else "")
             if point.get("recoveryPointID"):
                 text += Text(f": recovery point {point['recoveryPointID']}")
-                if point.get("recoveryPointTime"):
+                # Azure sends 0001-01-01T00:00:00Z here (19/19 recorded completed backups): no time, not printed.
+                if point.get("recoveryPointTime") and not str(point["recoveryPointTime"]).startswith("0001-"):
                     text += Text(f" at {point['recoveryPointTime']}")
             self.out.print(text)
             for line in error_lines(extended.get("warningDetails")):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, ids, recovery, render
+from pulumi_dataprotection.emulator import datasources, ids, jobs, recovery, render
 from pulumi_dataprotection.emulator import schema as s
 from pulumi_dataprotection.emulator.errors import ArmError, invalid_input, resource_not_found
 from pulumi_dataprotection.emulator.service import INSTANCE, JOB, POLICY, VAULT, Call, Reply, Service
@@ -251,8 +251,10 @@ def _check_target(svc: Service, instance: JSON, request: JSON, region: str) -> T
         if details.get("targetResourceArmId"):
             account = details["targetResourceArmId"].split("/blobServices/")[0]
             _check_parent(svc, account, "Microsoft.Storage/storageAccounts/blobServices")
+        # The job's recoveryDestination is the container URL, without the prefix (recorded:
+        # azure-cli-extensions@d195c728/test_dataprotection_backup_and_restore_oss.yaml, the restore job's polls).
         files = f"{details['url'].rstrip('/')}/{details['filePrefix']}"
-        return Target(files, "ALR", [files])
+        return Target(details["url"], "ALR", [files])
     info = target["datasourceInfo"]
     target_kind = datasources.kind_of(info.get("datasourceType") or kind)
     if target_kind is None or target_kind.datasource_type != kind:
@@ -424,8 +426,9 @@ def _record_job(
         operation="Restore",
         category="Restore",
         task="Trigger Restore",
-        restore_type=target.restore_type,
         destination=target.destination,
+        source_datastore=request["sourceDataStoreType"],
+        file_prefix=(request["restoreTargetInfo"].get("targetDetails") or {}).get("filePrefix"),
         source_point={"id": point["id"], "time": point["time"]},
         cross_region=cross_region,
     )
@@ -542,7 +545,7 @@ def crr_job(svc: Service, call: Call) -> Reply:
     wanted = request["jobId"].rstrip("/").rsplit("/", 1)[-1].lower()
     for job in _crr_jobs(svc, request["sourceBackupVaultId"]):
         if job["name"].lower() == wanted:
-            return Reply(200, render.job(job, svc.now()))
+            return Reply(200, jobs.render(job, svc.now()))
     raise _error(
         "UserErrorJobNotFound",
         f"The cross region restore job {request['jobId']} was not found.",
@@ -554,7 +557,9 @@ def crr_jobs(svc: Service, call: Call) -> Reply:
     """POST locations/{location}/fetchCrossRegionRestoreJobs."""
     request = s.parse(CRR_JOBS, call.body)
     now = svc.now()
-    return Reply(200, {"value": [render.job(j, now) for j in _crr_jobs(svc, request["sourceBackupVaultId"])]})
+    return Reply(
+        200, {"value": [jobs.render(j, now, listed=True) for j in _crr_jobs(svc, request["sourceBackupVaultId"])]}
+    )
 
 
 # -- what restores created -------------------------------------------------------------------------------------

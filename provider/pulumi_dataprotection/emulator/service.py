@@ -123,6 +123,7 @@ class Service:
             "datasource_name": source.get("resourceName") or parts[-1],
             "datasource_location": source.get("resourceLocation") or vault["location"],
             "datasource_type": source["datasourceType"],
+            "datasource_set": (instance["properties"].get("dataSourceSetInfo") or {}).get("resourceName"),
             **fields,
             "start": now,
             "end": now + 2 * self.config.lro_seconds,
