@@ -177,8 +177,9 @@ def put(svc: Service, call: Call) -> Reply:
     requested, requests = guards.strip_requests(parsed["properties"])
     props = _merge(existing["properties"], requested) if existing else _with_defaults(svc, requested)
     check_rules(svc, existing["properties"] if existing else None, props)
-    if existing is not None and guards.reduces_security(existing["properties"], props):
-        guards.require(svc, call, existing, guards.DISABLE_SECURITY, requests)
+    if existing is not None:
+        for critical in guards.reduced_security(existing["properties"], props):
+            guards.require(svc, call, existing, critical, requests)
     identity = _identity(svc, parsed.get("identity"), existing.get("identity") if existing else None)
     tags = parsed.get("tags", existing.get("tags") if existing else None)
     if (
@@ -212,8 +213,8 @@ def patch(svc: Service, call: Call) -> Reply:
     requested, requests = guards.strip_requests(parsed.get("properties", {}))
     props = _merge(doc["properties"], requested)
     check_rules(svc, doc["properties"], props)
-    if guards.reduces_security(doc["properties"], props):
-        guards.require(svc, call, doc, guards.DISABLE_SECURITY, requests)
+    for critical in guards.reduced_security(doc["properties"], props):
+        guards.require(svc, call, doc, critical, requests)
     identity = _identity(svc, parsed.get("identity"), doc.get("identity"))
     tags = parsed.get("tags", doc.get("tags"))
     if (props, identity, tags) == (doc["properties"], doc.get("identity"), doc.get("tags")):
