@@ -1,0 +1,163 @@
+"""Seeder: the resources a recording uses but does not create (the az CLI tests run against long-lived vaults,
+policies and backup instances), found from the recording's requests and created in the emulator from bodies Azure
+returned for them (in the same recording, else anywhere in the corpus) before the replay starts.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from tests.fidelity.recordings import Exchange, Recording, load_all
+
+_DP = r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.DataProtection"
+# Seeded in this order (parents first); each pattern captures the resource id from a request path.
+KINDS = (
+    ("vault", re.compile(rf"^({_DP}/backupVaults/[^/]+)", re.I)),
+    ("guard", re.compile(rf"^({_DP}/resourceGuards/[^/]+)", re.I)),
+    ("policy", re.compile(rf"^({_DP}/backupVaults/[^/]+/backupPolicies/[^/]+)", re.I)),
+    ("instance", re.compile(rf"^({_DP}/backupVaults/[^/]+/backupInstances/[^/]+)", re.I)),
+)
+# Read-only properties Azure returns that a PUT does not take.
+_READ_ONLY = frozenset(
+    {
+        "provisioningState",
+        "secureScore",
+        "bcdrSecurityLevel",
+        "isVaultProtectedByResourceGuard",
+        "resourceMoveState",
+        "resourceMoveDetails",
+        "protectionStatus",
+        "currentProtectionState",
+        "protectionErrorDetails",
+        "policyVersion",
+        "replicatedRegions",
+    }
+)
+_TOP_LEVEL = ("location", "tags", "identity", "properties")
+
+
+def _resources(path: str) -> list[tuple[str, str]]:
+    return [(kind, m.group(1)) for kind, pattern in KINDS if (m := pattern.match(path))]
+
+
+@cache
+def _bodies() -> dict[str, dict[str, Any]]:
+    """The first full body Azure returned for each resource id, over the whole corpus (GETs, PUTs and lists)."""
+    found: dict[str, dict[str, Any]] = {}
+    for recording in load_all():
+        for e in recording.dataprotection:
+            if e.status != 200 or not isinstance(e.body, dict):
+                continue
+            items = e.body["value"] if isinstance(e.body.get("value"), list) else [e.body]
+            for item in items:
+                if isinstance(item, dict) and isinstance(item.get("id"), str) and "properties" in item:
+                    found.setdefault(item["id"].lower(), item)
+    return found
+
+
+def _body_in(recording: Recording, rid: str) -> dict[str, Any] | None:
+    for e in recording.dataprotection:
+        if e.status == 200 and e.method == "GET" and e.path.lower() == rid.lower() and isinstance(e.body, dict):
+            return e.body
+    return _bodies().get(rid.lower())
+
+
+def _policy_ids(value: Any) -> list[str]:
+    """Policy ids a request body names (``policyInfo.policyId``, wherever it is nested)."""
+    if isinstance(value, dict):
+        found = [v for k, v in value.items() if k == "policyId" and isinstance(v, str)]
+        return found + [p for v in value.values() for p in _policy_ids(v)]
+    if isinstance(value, list):
+        return [p for v in value for p in _policy_ids(v)]
+    return []
+
+
+def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """(kind, id, body) of each resource the recording assumes exists, parents first.
+
+    A resource is assumed when the first request touching it (its path, a child's path, or a body naming it) is
+    not its creation and Azure did not answer 404.
+    """
+    first: dict[str, tuple[str, str, Exchange]] = {}
+    for e in recording.dataprotection:
+        for kind, rid in _resources(e.path):
+            first.setdefault(rid.lower(), (kind, rid, e))
+        for pid in _policy_ids(e.request_body):
+            for kind, rid in _resources(pid):
+                first.setdefault(rid.lower(), (kind, rid, e))
+    out = []
+    for kind, _ in KINDS:
+        for rid_lower, (k, rid, e) in first.items():
+            if k != kind or e.status == 404 or e.status >= 500:
+                continue
+            if e.method == "DELETE" and e.status == 204 and e.path.lower() == rid_lower:
+                continue  # deleting what does not exist
+            exact = e.path.lower() == rid_lower
+            if exact and e.method == "PUT" and not _is_update(e):
+                continue
+            body = _body_in(recording, rid)
+            if body is None and kind == "policy":
+                body = _policy_like(rid, _datasource_types(recording))
+            out.append((kind, rid, body))
+    return out
+
+
+def _is_update(e: Exchange) -> bool:
+    """A recorded PUT that changed an existing resource (a synchronous 200 or a body saying ``Updating``)."""
+    state = ((e.body or {}).get("properties") or {}).get("provisioningState") if isinstance(e.body, dict) else None
+    return state == "Updating" or (
+        e.status == 200 and "/backupPolicies/" not in e.path and "/resourceGuards/" not in e.path
+    )
+
+
+def _datasource_types(recording: Recording) -> set[str]:
+    out = set()
+    for e in recording.dataprotection:
+        body = e.request_body if isinstance(e.request_body, dict) else {}
+        props = body.get("properties") or body.get("backupInstance") or {}
+        info = (props.get("properties") or props).get("dataSourceInfo") if isinstance(props, dict) else None
+        if isinstance(info, dict) and isinstance(info.get("datasourceType"), str):
+            out.add(info["datasourceType"].lower())
+    return out
+
+
+def _policy_like(rid: str, datasource_types: set[str]) -> dict[str, Any] | None:
+    """A recorded policy to stand in for one the corpus has no body of: same name, else same datasource type."""
+    name = rid.rsplit("/", 1)[1].lower()
+    policies = [b for k, b in _bodies().items() if "/backuppolicies/" in k]
+    for body in policies:
+        if str(body.get("name", "")).lower() == name:
+            return body
+    for body in policies:
+        kinds = {str(t).lower() for t in (body.get("properties") or {}).get("datasourceTypes", [])}
+        if kinds & datasource_types:
+            return body
+    return None
+
+
+def put_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The create request for a resource from a body Azure returned for it (read-only properties removed)."""
+    out = {k: body[k] for k in _TOP_LEVEL if k in body}
+    props = out.get("properties")
+    if isinstance(props, dict):
+        out["properties"] = {k: v for k, v in props.items() if k not in _READ_ONLY}
+    identity = out.get("identity")
+    if isinstance(identity, dict):
+        out["identity"] = {k: v for k, v in identity.items() if k not in ("principalId", "tenantId")}
+        if isinstance(identity.get("userAssignedIdentities"), dict):
+            out["identity"]["userAssignedIdentities"] = {k: {} for k in identity["userAssignedIdentities"]}
+    if kind == "instance" and isinstance(props, dict):
+        info = out["properties"].get("policyInfo")
+        if isinstance(info, dict):
+            out["properties"]["policyInfo"] = {k: v for k, v in info.items() if k != "policyVersion"}
+    return out
+
+
+def policy_of(body: dict[str, Any] | None) -> str | None:
+    """The policy id an instance body names."""
+    props = (body or {}).get("properties") or {}
+    info = props.get("policyInfo") or {}
+    pid = info.get("policyId")
+    return pid if isinstance(pid, str) else None
