@@ -135,6 +135,8 @@ def classify(
     if want != got:
         return Verdict("differs", f"LRO headers {sorted(want)} -> {sorted(got)}")
     diffs = body_differences(body, got_body)
+    if diffs and _error_code(got_body) and not _error_code(body):
+        diffs.insert(0, f"emulator error {_error_code(got_body)}")
     if diffs:
         return Verdict("differs", "; ".join(diffs[:3]) + (f" (+{len(diffs) - 3})" if len(diffs) > 3 else ""))
     return Verdict("same")

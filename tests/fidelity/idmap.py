@@ -27,11 +27,25 @@ class IdMap:
     def __init__(self) -> None:
         self.segments: dict[str, str] = {}
         self.urls: dict[str, tuple[str, dict[str, str]]] = {}
+        # Recorded job ids announced by an operation Azure had finished while the emulator's had not yet: the
+        # emulator's operation URL to read the job id from once a later request needs it.
+        self.pending: dict[str, tuple[str, dict[str, str]]] = {}
 
     # -- learning ------------------------------------------------------------------------------------------------
 
-    def learn(self, recorded_headers: dict[str, str], recorded_body: Any, headers: dict[str, str], body: Any) -> None:
-        """Remember the translations an answer shows (its LRO URLs and the generated ids in its body)."""
+    def learn(
+        self,
+        recorded_headers: dict[str, str],
+        recorded_body: Any,
+        headers: dict[str, str],
+        body: Any,
+        sent: tuple[str, dict[str, str]] | None = None,
+    ) -> None:
+        """Remember the translations an answer shows (its LRO URLs and the generated ids in its body); ``sent`` is
+        the emulator URL the request went to."""
+        job = _job_id(recorded_body)
+        if sent is not None and job and not _job_id(body):
+            self.pending[job.rsplit("/", 1)[-1].lower()] = sent
         for name in LRO_HEADERS:
             if name in recorded_headers and name in headers:
                 ours = urlsplit(headers[name])
@@ -63,6 +77,21 @@ class IdMap:
             if r.lower() != o.lower() and _GENERATED.match(r) and _GENERATED.match(o):
                 self.segments.setdefault(r.lower(), o)
 
+    def unresolved(self, path: str) -> list[tuple[str, str, dict[str, str]]]:
+        """(recorded id, emulator operation URL) of each pending job id the path names."""
+        found = []
+        for part in path.split("/"):
+            key = part.lower()
+            if key in self.pending and key not in self.segments:
+                found.append((part, *self.pending.pop(key)))
+        return found
+
+    def learn_job(self, recorded: str, body: Any) -> None:
+        """Map a recorded job id to the one the emulator's operation now reports."""
+        job = _job_id(body)
+        if job:
+            self._pair(recorded, job.rsplit("/", 1)[-1])
+
     # -- translating ---------------------------------------------------------------------------------------------
 
     def polling(self, path: str) -> tuple[str, dict[str, str]] | None:
@@ -82,3 +111,11 @@ class IdMap:
         if isinstance(value, str):
             return self.text(value)
         return value
+
+
+def _job_id(body: Any) -> str | None:
+    props = body.get("properties") if isinstance(body, dict) else None
+    job = props.get("jobId") if isinstance(props, dict) else None
+    if job is None and isinstance(body, dict):
+        job = body.get("jobId")
+    return job if isinstance(job, str) else None

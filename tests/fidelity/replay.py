@@ -26,7 +26,7 @@ from tests.fidelity.recordings import Exchange, Recording
 from tests.support.spec import Spec
 
 UNDATED_STEP = 10.0
-SEED_WINDOW = 3600.0
+SEED_WINDOW = 2 * 86400.0  # seeded instances take their scheduled backups (recovery points) before the replay
 _DEFAULT_START = 1_700_000_000.0
 _TOKEN = "fidelity"
 _HEADERS = {"Authorization": f"Bearer {_TOKEN}"}
@@ -83,6 +83,7 @@ class Emulator:
         config = EmulatorConfig(token=_TOKEN, accept_any_token=True)
         self.app = EmulatorApp(config, FrozenStore(start))
         self.client = AsgiClient(self.app.app)
+        self.seed_errors: list[str] = []
         health = json.loads(self.client.request("GET", "/_emulator/health", {}, headers=_HEADERS)[2])
         self.versions: list[str] = sorted(health.get("apiVersions") or [health["apiVersion"]])
         if not versions <= set(self.versions):
@@ -114,22 +115,20 @@ class Emulator:
 
 
 def _seed(emulator: Emulator, recording: Recording, version: str) -> None:
-    wanted = seed.needed(recording)
-    seeded = {rid.lower() for _, rid, _ in wanted}
-    extra = []
-    for kind, _, body in wanted:
-        pid = seed.policy_of(body) if kind == "instance" else None
-        if pid and pid.lower() not in seeded:
-            seeded.add(pid.lower())
-            extra.append(("policy", pid, seed._bodies().get(pid.lower())))
-    order = {kind: i for i, (kind, _) in enumerate(seed.KINDS)}
-    for kind, rid, body in sorted(wanted + extra, key=lambda w: order[w[0]]):
+    for kind, rid, body in seed.needed(recording):
         if body is None and kind != "vault":
             continue
-        data = seed.put_body(kind, body) if body else _DEFAULT_VAULT
-        emulator.send("PUT", rid, {"api-version": version}, data)
+        data = seed.put_body(kind, body) if body else {**_DEFAULT_VAULT, "location": seed.location_of(recording)}
+        status, _, answer = emulator.send("PUT", rid, {"api-version": version}, data)
+        if status >= 400:
+            emulator.seed_errors.append(f"seeding {kind} {rid.rsplit('/', 1)[1]}: {status} {_error_text(answer)}")
         if kind in ("vault", "instance"):
             emulator.advance(600)
+
+
+def _error_text(body: Any) -> str:
+    error = body.get("error") if isinstance(body, dict) else None
+    return f"{error.get('code')}: {error.get('message')}" if isinstance(error, dict) else str(body)[:200]
 
 
 _DEFAULT_VAULT = {
@@ -173,7 +172,9 @@ def _exchange(emulator: Emulator, ids: IdMap, recording: Recording, e: Exchange)
         path = ids.text(e.path)
         query = {k: ids.text(v) for k, v in e.query.items()}
         query["api-version"] = emulator.version(e.api_version)
-    status, headers, body = emulator.send(e.method, path, query, ids.body(e.request_body))
-    ids.learn(e.headers, e.body, headers, body)
+    for recorded, op_path, op_query in ids.unresolved(e.path):
+        ids.learn_job(recorded, emulator.send("GET", op_path, op_query, None)[2])
+    status, headers, body = emulator.send(e.method, ids.text(path), query, ids.body(e.request_body))
+    ids.learn(e.headers, e.body, headers, body, (path, query))
     verdict = classify(e.status, e.headers, e.body, status, headers, body)
     return Outcome(recording.source, recording.name, e.index, operation_name(e.method, e.path), verdict)

@@ -89,7 +89,7 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
                 first.setdefault(rid.lower(), (kind, rid, e))
     out = []
     for kind, _ in KINDS:
-        for rid_lower, (k, rid, e) in first.items():
+        for rid_lower, (k, rid, e) in list(first.items()):
             if k != kind or e.status == 404 or e.status >= 500:
                 continue
             if e.method == "DELETE" and e.status == 204 and e.path.lower() == rid_lower:
@@ -101,7 +101,14 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
             if body is None and kind == "policy":
                 body = _policy_like(rid, _datasource_types(recording))
             out.append((kind, rid, body))
-    return out
+            pid = policy_of(body) if kind == "instance" else None
+            if pid and pid.lower() not in first:
+                first[pid.lower()] = ("policy", pid, e)
+                types = {str(((body or {}).get("properties") or {}).get("dataSourceInfo", {}).get("datasourceType"))}
+                out.insert(
+                    0, ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}))
+                )
+    return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
 
 
 def _is_update(e: Exchange) -> bool:
@@ -112,14 +119,14 @@ def _is_update(e: Exchange) -> bool:
     )
 
 
-def _datasource_types(recording: Recording) -> set[str]:
+def _datasource_types(recording: Recording, keep_case: bool = False) -> set[str]:
     out = set()
     for e in recording.dataprotection:
         body = e.request_body if isinstance(e.request_body, dict) else {}
         props = body.get("properties") or body.get("backupInstance") or {}
         info = (props.get("properties") or props).get("dataSourceInfo") if isinstance(props, dict) else None
         if isinstance(info, dict) and isinstance(info.get("datasourceType"), str):
-            out.add(info["datasourceType"].lower())
+            out.add(info["datasourceType"] if keep_case else info["datasourceType"].lower())
     return out
 
 
@@ -134,7 +141,42 @@ def _policy_like(rid: str, datasource_types: set[str]) -> dict[str, Any] | None:
         kinds = {str(t).lower() for t in (body.get("properties") or {}).get("datasourceTypes", [])}
         if kinds & datasource_types:
             return body
+    # No body of a MySQL policy was recorded: a PostgreSQL one (same vault-store daily backup rules) stands in.
+    databases = sorted(t for t in datasource_types if "/microsoft.dbfor" in f"/{t}")
+    for body in policies:
+        kinds = {str(t).lower() for t in (body.get("properties") or {}).get("datasourceTypes", [])}
+        if databases and any("dbforpostgresql" in k for k in kinds):
+            recorded = next(e for e in _corpus_types() if e.lower() == databases[0])
+            return {**body, "properties": {**body["properties"], "datasourceTypes": [recorded]}}
     return None
+
+
+@cache
+def _corpus_types() -> list[str]:
+    """Every datasource type named in the corpus's request bodies, with Azure's casing."""
+    return sorted({t for r in load_all() for t in _datasource_types(r, keep_case=True)})
+
+
+def location_of(recording: Recording) -> str:
+    """Where the recording's vaults live: a vault body's location, else the region of an operation URL Azure
+    returned (``.../locations/{region}/operationResults/...``), else the first datasource location."""
+    for e in recording.dataprotection:
+        if isinstance(e.body, dict) and isinstance(e.body.get("location"), str) and "/backupVaults/" in e.path:
+            return e.body["location"]
+    for e in recording.dataprotection:
+        for url in (e.headers.get("location", ""), e.headers.get("azure-asyncoperation", "")):
+            m = re.search(r"/locations/([^/]+)/operation", url, re.I)
+            if m:
+                return m.group(1)
+    for e in recording.dataprotection:
+        for body in (e.body, e.request_body):
+            props = body.get("properties") if isinstance(body, dict) else None
+            if isinstance(body, dict) and isinstance(body.get("location"), str) and "/backupVaults/" in e.path:
+                return body["location"]
+            info = props.get("dataSourceInfo") if isinstance(props, dict) else None
+            if isinstance(info, dict) and isinstance(info.get("resourceLocation"), str):
+                return info["resourceLocation"]
+    return "eastus"
 
 
 def put_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
