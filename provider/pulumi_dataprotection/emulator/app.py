@@ -36,7 +36,7 @@ from starlette.routing import Route
 
 from pulumi_dataprotection.emulator import ids, recovery, restore, routes
 from pulumi_dataprotection.emulator.access import Access, is_loopback
-from pulumi_dataprotection.emulator.config import API_VERSION, EmulatorConfig
+from pulumi_dataprotection.emulator.config import API_VERSION, API_VERSIONS, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
 from pulumi_dataprotection.emulator.errors import ArmError, gateway
 from pulumi_dataprotection.emulator.faults import REQUEST_KINDS, Fault, Faults
@@ -51,6 +51,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 _METHODS = ["GET", "PUT", "PATCH", "DELETE", "POST", "HEAD", "OPTIONS"]
 _WRITE_METHODS = ("PUT", "PATCH", "POST")
 _API_VERSION_FORMAT = r"^\d{4}-\d{2}-\d{2}(-preview|-privatepreview|-beta|-alpha)?$"
+_SERVED = frozenset(v.lower() for v in API_VERSIONS)
 _INTERNAL_ERROR = "Microsoft Azure Backup encountered an internal error."
 
 
@@ -247,20 +248,21 @@ class EmulatorApp:
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
-        if version == API_VERSION:
+        if version.lower() in _SERVED:
             return
+        supported = ", ".join(API_VERSIONS)
         if not re.match(_API_VERSION_FORMAT, version):
             raise gateway(
                 400,
                 "InvalidApiVersionParameter",
-                f"The api-version '{version}' is invalid. The supported versions are '{API_VERSION}'.",
+                f"The api-version '{version}' is invalid. The supported versions are '{supported}'.",
             )
         location = params.get("location") or self._location_of(params) or "global"
         raise gateway(
             400,
             "NoRegisteredProviderFound",
             f"No registered resource provider found for location '{location}' and API version '{version}' for "
-            f"type '{resource_type}'. The supported api-versions are '{API_VERSION}'. The supported locations are "
+            f"type '{resource_type}'. The supported api-versions are '{supported}'. The supported locations are "
             "'all locations (emulated)'.",
         )
 
@@ -345,6 +347,7 @@ class EmulatorApp:
             {
                 "status": "ok",
                 "apiVersion": API_VERSION,
+                "apiVersions": list(API_VERSIONS),
                 "lroSeconds": self.config.lro_seconds,
                 "retryAfter": self.config.retry_after,
                 "strictDatasources": self.registry.strict,

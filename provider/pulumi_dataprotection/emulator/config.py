@@ -10,6 +10,22 @@ from pathlib import Path
 from typing import Any
 
 API_VERSION = "2025-09-01"
+"""The version the emulator's own links default to (the provider's)."""
+API_VERSIONS = (
+    "2022-11-01-preview",
+    "2023-01-01",
+    "2023-05-01",
+    "2023-11-01",
+    "2024-04-01",
+    "2025-01-01",
+    "2025-07-01",
+    "2025-09-01",
+    "2026-03-01",
+    "2026-06-01",
+)
+"""Every api-version served: those the recorded clients sent (2022-11-01-preview to 2025-07-01), the spec's 2025-09-01,
+2026-03-01 and 2026-06-01 (azure-mgmt-dataprotection 2.2.0's default). Where versions behave differently the rule
+names the version (e.g. soft delete AlwaysOn from 2025-09-01, ``vaults.ALWAYS_ON_SINCE``)."""
 DEFAULT_TOKEN = "dp-emulator-token"
 ENV_TOKEN = "DP_EMULATOR_TOKEN"
 ENV_FAULTS = "DP_EMULATOR_FAULTS"
@@ -63,7 +79,8 @@ def parser() -> argparse.ArgumentParser:
     """The command-line interface of ``python -m pulumi_dataprotection.emulator``."""
     p = argparse.ArgumentParser(
         prog="python -m pulumi_dataprotection.emulator",
-        description=f"Local emulator of Azure Microsoft.DataProtection (api-version {API_VERSION}). "
+        description=f"Local emulator of Azure Microsoft.DataProtection (api-versions {API_VERSIONS[0]} to "
+        f"{API_VERSIONS[-1]}). "
         "Prints its base URL on stdout when it is ready.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
