@@ -115,6 +115,9 @@ class Emulator:
 
 
 def _seed(emulator: Emulator, recording: Recording, version: str) -> None:
+    for sub, rg, location in seed.groups(recording):
+        payload = {"subscriptionId": sub, "name": rg, "location": location}
+        emulator.client.request("POST", "/_emulator/resource-groups", {}, payload, _HEADERS)
     for kind, rid, body in seed.needed(recording):
         if body is None and kind != "vault":
             continue

@@ -157,6 +157,18 @@ def _corpus_types() -> list[str]:
     return sorted({t for r in load_all() for t in _datasource_types(r, keep_case=True)})
 
 
+def groups(recording: Recording) -> list[tuple[str, str, str]]:
+    """(subscription, name, location) of the resource groups the recording uses, but for those Azure said do not
+    exist (so the emulator checks groups strictly, as Azure does)."""
+    found: dict[tuple[str, str], bool] = {}
+    for e in recording.dataprotection:
+        m = re.match(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)/", e.path, re.I)
+        if m:
+            missing = isinstance(e.body, dict) and (e.body.get("error") or {}).get("code") == "ResourceGroupNotFound"
+            found[(m.group(1), m.group(2).lower())] = found.get((m.group(1), m.group(2).lower()), False) or missing
+    return [(sub, rg, location_of(recording)) for (sub, rg), missing in found.items() if not missing]
+
+
 def location_of(recording: Recording) -> str:
     """Where the recording's vaults live: a vault body's location, else the region of an operation URL Azure
     returned (``.../locations/{region}/operationResults/...``), else the first datasource location."""

@@ -10,6 +10,8 @@ body; bad input is a 400 naming the problem; see ``access`` for who may call at 
 - ``POST /_emulator/reset``                  forget all state, the request log and the faults
 - ``GET  /_emulator/clock``                  emulator time; ``POST {"advanceSeconds": N}`` moves it forward
 - ``POST /_emulator/datasources``            register ``{"id", "location"}`` as an existing datasource (strict mode)
+- ``POST /_emulator/resource-groups``        register ``{"subscriptionId", "name", "location"}`` as an existing
+  resource group (then only registered groups exist; see ``groups``)
 - ``GET  /_emulator/restored``               what restores created (``{"id", "job", "created"}`` each)
 - ``GET  /_emulator/guard-access``           who may pass ARM's access check on which resource guard; ``POST
   {"resourceGuardId", "seconds"}`` grants it (what an approved PIM request gives), ``DELETE`` revokes all
@@ -34,7 +36,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pulumi_dataprotection.emulator import ids, recovery, restore, routes
+from pulumi_dataprotection.emulator import groups, ids, recovery, restore, routes
 from pulumi_dataprotection.emulator.access import Access, is_loopback
 from pulumi_dataprotection.emulator.config import API_VERSION, API_VERSIONS, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
@@ -130,6 +132,7 @@ class EmulatorApp:
                 _admin_route("/_emulator/reset", self.admin_reset, ["POST"]),
                 _admin_route("/_emulator/clock", self.admin_clock, ["GET", "POST"]),
                 _admin_route("/_emulator/datasources", self.admin_datasources, ["POST"]),
+                _admin_route("/_emulator/resource-groups", self.admin_resource_groups, ["POST"]),
                 _admin_route("/_emulator/restored", self.admin_restored, ["GET"]),
                 _admin_route("/_emulator/guard-access", self.admin_guard_access, ["GET", "POST", "DELETE"]),
                 _admin_route("/_emulator/tenants", self.admin_tenants, ["GET", "POST"]),
@@ -187,8 +190,10 @@ class EmulatorApp:
         ids.check_subscription(params["sub"])
         if "rg" in params:
             ids.check_resource_group(params["rg"])
-        if route.resource_type != routes.RESTORED_RESOURCES:
+        if route.resource_type not in (routes.RESTORED_RESOURCES, routes.RESOURCE_GROUPS):
             self._check_api_version(request, route.resource_type, params)
+        if "rg" in params and route.resource_type != routes.RESOURCE_GROUPS:
+            groups.require(self.service, params["sub"], params["rg"])
         handler = route.methods.get(method)
         if handler is None:
             raise gateway(405, "MethodNotAllowed", f"The requested resource does not support http method '{method}'.")
@@ -351,6 +356,7 @@ class EmulatorApp:
                 "lroSeconds": self.config.lro_seconds,
                 "retryAfter": self.config.retry_after,
                 "strictDatasources": self.registry.strict,
+                "strictResourceGroups": groups.strict(self.service),
                 "database": self.store.path,
             }
         )
@@ -417,6 +423,19 @@ class EmulatorApp:
                 "InvalidDatasource", 'POST {"id": "/subscriptions/...", "location": "<region>"} (location optional)'
             )
         self.registry.add(rid, location)
+        return Response(status_code=204)
+
+    async def admin_resource_groups(self, request: Request) -> Response:
+        """Register an existing resource group (switches the group check to strict)."""
+        data = await _json_body(request, "InvalidResourceGroup")
+        fields = [data.get(k) if isinstance(data, dict) else None for k in ("subscriptionId", "name", "location")]
+        if not all(isinstance(f, str) and f for f in fields):
+            raise AdminInputError(
+                "InvalidResourceGroup", 'POST {"subscriptionId": "<guid>", "name": "<group>", "location": "<region>"}'
+            )
+        sub, name, location = (str(f) for f in fields)
+        with self.store.transaction():
+            groups.register(self.service, sub, name, location)
         return Response(status_code=204)
 
     async def admin_restored(self, request: Request) -> Response:

@@ -48,6 +48,7 @@ class EmulatorConfig:
     accept_any_token: bool = False
     allow_reversible_soft_delete: bool = False
     strict_vault_writes: bool = False
+    resource_groups: list[str] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
 
     def to_args(self) -> list[str]:
@@ -70,6 +71,8 @@ class EmulatorConfig:
             args.append("--allow-reversible-soft-delete")
         if self.strict_vault_writes:
             args.append("--strict-vault-writes")
+        for group in self.resource_groups:
+            args += ["--resource-group", group]
         for fault in self.faults:
             args += ["--fault", json.dumps(fault)]
         return args
@@ -108,6 +111,14 @@ def parser() -> argparse.ArgumentParser:
         "--strict-vault-writes",
         action="store_true",
         help="also refuse (409) instance writes in a vault while any of its instances is configuring protection",
+    )
+    p.add_argument(
+        "--resource-group",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a resource group that exists (repeatable); with any, requests under other groups get ARM's 404 "
+        "ResourceGroupNotFound (default: every group exists until one is registered)",
     )
     p.add_argument(
         "--fault",
@@ -149,5 +160,6 @@ def from_args(argv: list[str] | None = None, env: dict[str, str] | None = None) 
         accept_any_token=ns.accept_any_token,
         allow_reversible_soft_delete=ns.allow_reversible_soft_delete,
         strict_vault_writes=ns.strict_vault_writes,
+        resource_groups=ns.resource_group,
         faults=faults,
     )
