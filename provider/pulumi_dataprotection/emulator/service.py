@@ -213,7 +213,8 @@ class Service:
         c = _b64(hashlib.sha256(key + path.encode()).digest())
         s = _b64(hmac.new(key, f"{path}|{t}".encode(), hashlib.sha256).digest())
         h = _b64(hashlib.sha256(f"{s}{c}".encode()).digest())
-        return f"{call.base_url}{path}?{urlencode({'api-version': API_VERSION, 't': t, 'c': c, 's': s, 'h': h})}"
+        version = call.query.get("api-version") or API_VERSION  # Azure's links carry the request's version
+        return f"{call.base_url}{path}?{urlencode({'api-version': version, 't': t, 'c': c, 's': s, 'h': h})}"
 
     def lro_reply(
         self,
