@@ -48,6 +48,7 @@ class EmulatorConfig:
     accept_any_token: bool = False
     allow_reversible_soft_delete: bool = False
     strict_vault_writes: bool = False
+    azure_job_durations: bool = False
     resource_groups: list[str] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
 
@@ -71,6 +72,8 @@ class EmulatorConfig:
             args.append("--allow-reversible-soft-delete")
         if self.strict_vault_writes:
             args.append("--strict-vault-writes")
+        if self.azure_job_durations:
+            args.append("--azure-job-durations")
         for group in self.resource_groups:
             args += ["--resource-group", group]
         for fault in self.faults:
@@ -111,6 +114,12 @@ def parser() -> argparse.ArgumentParser:
         "--strict-vault-writes",
         action="store_true",
         help="also refuse (409) instance writes in a vault while any of its instances is configuring protection",
+    )
+    p.add_argument(
+        "--azure-job-durations",
+        action="store_true",
+        help="backup and restore jobs last as long as Azure's recorded ones of their kind (minutes), not two "
+        "--lro-seconds periods",
     )
     p.add_argument(
         "--resource-group",
@@ -158,6 +167,7 @@ def from_args(argv: list[str] | None = None, env: dict[str, str] | None = None) 
         datasources_file=ns.datasources,
         token=ns.token or environ.get(ENV_TOKEN) or DEFAULT_TOKEN,
         accept_any_token=ns.accept_any_token,
+        azure_job_durations=ns.azure_job_durations,
         allow_reversible_soft_delete=ns.allow_reversible_soft_delete,
         strict_vault_writes=ns.strict_vault_writes,
         resource_groups=ns.resource_group,

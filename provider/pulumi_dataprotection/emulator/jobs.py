@@ -49,6 +49,30 @@ _BACKUP_DESTINATION = {
 """The ``destinationDataStoreName`` of a completed backup job, per datasource type (else null)."""
 
 
+AZURE_SECONDS: dict[tuple[str, str], float] = {
+    ("Microsoft.Compute/disks", "Backup"): 186.0,
+    ("Microsoft.Compute/disks", "Restore"): 214.0,
+    ("Microsoft.ContainerService/managedClusters", "Backup"): 216.0,
+    ("Microsoft.ContainerService/managedClusters", "Restore"): 214.0,
+    ("Microsoft.DBforPostgreSQL/flexibleServers", "Backup"): 125.0,
+    ("Microsoft.DBforPostgreSQL/flexibleServers", "Restore"): 95.0,
+    ("Microsoft.DBforMySQL/flexibleServers", "Backup"): 125.0,
+    ("Microsoft.DBforMySQL/flexibleServers", "Restore"): 95.0,
+    ("Microsoft.DBforPostgreSQL/servers/databases", "Backup"): 96.0,
+    ("Microsoft.DBforPostgreSQL/servers/databases", "Restore"): 104.0,
+    ("Microsoft.Storage/storageAccounts/adlsBlobServices", "Restore"): 383.0,
+}
+"""How long Azure's jobs ran (the median ``duration`` of the recorded finished jobs per datasource type and
+operation), for ``azure_job_durations``; a kind without a recorded job takes the longest."""
+
+
+def seconds(datasource_type: str, operation: str, *, azure: bool, lro_seconds: float) -> float:
+    """How long a job runs: Azure's recorded duration with ``azure``, else two long-running-operation periods."""
+    if not azure:
+        return 2 * lro_seconds
+    return AZURE_SECONDS.get((datasource_type, operation), max(AZURE_SECONDS.values()))
+
+
 def status(doc: JSON, now: float) -> str:
     """``InProgress`` until the job's end time, then ``Completed`` or ``Failed``."""
     if now < doc["end"]:
@@ -60,7 +84,12 @@ def _etag(at: float) -> str:
     return "W/\"datetime'" + iso(at).replace(":", "%3A") + "'\""
 
 
-def _extended(doc: JSON, state: str, done: bool) -> JSON:
+WARNINGS_SINCE = "2023-11-01"
+"""The first api-version whose jobs carry ``extendedInfo.warningDetails`` (recorded: absent in all 100 job answers
+at 2023-01-01 and 2023-05-01, present in all 427 from 2023-11-01 on)."""
+
+
+def _extended(doc: JSON, state: str, done: bool, version: str) -> JSON:
     backup = doc["operation"] == "Backup"
     task_details: JSON | None = None
     if done:
@@ -80,7 +109,7 @@ def _extended(doc: JSON, state: str, done: bool) -> JSON:
         details = {"RetentionTag": doc["retention_tag"]}
     elif doc.get("file_prefix"):
         details = {"Restore File Prefix": doc["file_prefix"]}
-    return {
+    extended: JSON = {
         "backupInstanceState": None,
         # A number once a database backup completed (6/6, the datasource's size; the emulator's have none), else null.
         "dataTransferredInBytes": 0.0 if backup and done and doc["datasource_type"] in _DATABASES else None,
@@ -97,12 +126,15 @@ def _extended(doc: JSON, state: str, done: bool) -> JSON:
             }
         ],
         "additionalDetails": details,
-        "warningDetails": None,
     }
+    if version >= WARNINGS_SINCE:
+        extended["warningDetails"] = None
+    return extended
 
 
-def render(doc: JSON, now: float, *, listed: bool = False) -> JSON:
-    """An AzureBackupJobResource; ``listed``: as an item of a job list (``extendedInfo`` null)."""
+def render(doc: JSON, now: float, *, listed: bool = False, version: str = WARNINGS_SINCE) -> JSON:
+    """An AzureBackupJobResource at api-version ``version``; ``listed``: as an item of a job list (``extendedInfo``
+    null)."""
     state = status(doc, now)
     done = state != "InProgress"
     backup = doc["operation"] == "Backup"
@@ -140,6 +172,6 @@ def render(doc: JSON, now: float, *, listed: bool = False) -> JSON:
         "progressUrl": None,
         "isCrossRegionRestore": True if doc.get("cross_region") else None,
         "errorDetails": [doc["error"]] if done and doc.get("error") else None,
-        "extendedInfo": None if listed else _extended(doc, state, done),
+        "extendedInfo": None if listed else _extended(doc, state, done, version),
     }
     return {"properties": props, "id": doc["id"], "name": doc["name"], "type": ids.JOB_TYPE}

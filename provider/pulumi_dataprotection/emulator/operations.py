@@ -67,7 +67,7 @@ def get_job(svc: Service, call: Call) -> Reply:
     doc = svc.store.get(JOB, ids.child_id(vault["id"], "backupJobs", call.params["job"]))
     if doc is None:
         raise generic_not_found()
-    return Reply(200, jobs.render(doc, svc.now()))
+    return Reply(200, jobs.render(doc, svc.now(), version=call.query.get("api-version") or jobs.WARNINGS_SINCE))
 
 
 def list_jobs(svc: Service, call: Call) -> Reply:

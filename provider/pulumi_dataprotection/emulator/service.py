@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from pulumi_dataprotection.emulator import ids, render
+from pulumi_dataprotection.emulator import ids, jobs, render
 from pulumi_dataprotection.emulator.config import API_VERSION, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, resource_not_found
@@ -103,8 +103,7 @@ class Service:
 
     def record_job(self, vault: JSON, instance: JSON, policy: JSON, job_id: str, now: float, **fields: Any) -> JSON:
         """Store and return the job ``job_id`` of ``instance`` (its datasource, vault and policy as jobs report them)
-        with ``fields`` (the operation and what is particular to it), ending two long-running-operation periods after
-        ``now``."""
+        with ``fields`` (the operation and what is particular to it), ending after ``jobs.seconds``."""
         source = instance["properties"]["dataSourceInfo"]
         parts = [p for p in source["resourceID"].split("/") if p]
         job = {
@@ -126,8 +125,13 @@ class Service:
             "datasource_set": (instance["properties"].get("dataSourceSetInfo") or {}).get("resourceName"),
             **fields,
             "start": now,
-            "end": now + 2 * self.config.lro_seconds,
         }
+        job["end"] = now + jobs.seconds(
+            job["datasource_type"],
+            job["operation"],
+            azure=self.config.azure_job_durations,
+            lro_seconds=self.config.lro_seconds,
+        )
         self.store.put(JOB, job_id, job, parent=vault["id"])
         return job
 
