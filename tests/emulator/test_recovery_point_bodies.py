@@ -49,3 +49,13 @@ def test_recovery_points_have_azures_shape(api: CheckedArm, emulator: EmulatorHa
         assert all(d["metaData"] is None for d in props["recoveryPointDataStoresDetails"])
     versions = {p["properties"]["retentionTagVersion"] for p in points}
     assert len(versions) == 1, "one version per policy (Azure's is the same on every point of a policy)"
+
+
+def test_the_recovery_point_state_comes_with_api_version_2023_11_01(api: CheckedArm, emulator: EmulatorHandle) -> None:
+    """Azure's points have no ``recoveryPointState`` at 2023-01-01 and 2023-05-01 (57 recorded), one from 2023-11-01."""
+    instance = protect(emulator, ("disk",)).instances["disk"]
+    emulator.advance_clock(DAY)
+    old = api.get(f"{emulator.url}{instance}/recoveryPoints?api-version=2023-05-01").json()["value"]
+    new = api.get(f"{emulator.url}{instance}/recoveryPoints?api-version=2025-07-01").json()["value"]
+    assert old and all("recoveryPointState" not in p["properties"] for p in old)
+    assert all(p["properties"]["recoveryPointState"] == "Completed" for p in new)

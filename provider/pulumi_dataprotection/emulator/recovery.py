@@ -294,7 +294,12 @@ def points(svc: Service, instance: JSON, now: float) -> list[JSON]:
     return sorted(found, key=lambda p: p["time"], reverse=True)
 
 
-def render_point(point: JSON, now: float) -> JSON:
+STATE_SINCE = "2023-11-01"
+"""The first api-version whose recovery points carry ``recoveryPointState`` (recorded: absent in all 57 answers at
+2023-01-01 and 2023-05-01, present from 2023-11-01 on)."""
+
+
+def render_point(point: JSON, now: float, version: str = STATE_SINCE) -> JSON:
     """An AzureBackupRecoveryPointResource as Azure writes it: every property, unset ones null (``metaData`` of
     every datastore, ``rehydration*``, ``policyVersion``, an absent ``expiryTime``), ``retentionTagVersion`` set
     (recorded: every recovery point answer, e.g. corpus/azure-cli-extensions-head/
@@ -328,8 +333,9 @@ def render_point(point: JSON, now: float) -> JSON:
         "policyName": point["policy_name"],
         "policyVersion": None,
         "expiryTime": iso(max(expiries)) if expiries and len(expiries) == len(shown) else None,
-        "recoveryPointState": "Completed",
     }
+    if version >= STATE_SINCE:
+        props["recoveryPointState"] = "Completed"
     return {"properties": props, "id": point["id"], "name": point["name"], "type": POINT_TYPE}
 
 
@@ -357,7 +363,8 @@ def list_points(svc: Service, call: Call) -> Reply:
             )
         after = key.lower() == "startdate"
         found = [p for p in found if (p["time"] >= bound if after else p["time"] <= bound)]
-    return Reply(200, {"value": [render_point(p, now) for p in found]})
+    version = call.query.get("api-version") or STATE_SINCE
+    return Reply(200, {"value": [render_point(p, now, version) for p in found]})
 
 
 def get_point(svc: Service, call: Call) -> Reply:
@@ -367,7 +374,7 @@ def get_point(svc: Service, call: Call) -> Reply:
     now = svc.now()
     if doc is None or not visible_copies(doc, now):
         raise generic_not_found()
-    return Reply(200, render_point(doc, now))
+    return Reply(200, render_point(doc, now, call.query.get("api-version") or STATE_SINCE))
 
 
 def restorable_ranges(svc: Service, instance: JSON, store: str, now: float) -> list[tuple[float, float]]:
