@@ -355,7 +355,7 @@ def test_each_vault_rule_fires_on_its_setting(changes, provisioning_state, expec
     ("state", "on_delete", "expected"),
     [
         ("ProtectionStopped", "Retain", {("instance-not-protected", "high")}),
-        ("BackupSchedulesSuspended", "Suspend", {("instance-not-protected", "high")}),
+        ("BackupsSuspended", "Suspend", {("instance-not-protected", "high")}),
         ("UpdatingProtection", "StopProtectionRetainData", {("instance-protection-pending", "medium")}),
         ("ProtectionConfigured", "Delete", {("instance-delete-on-destroy", "low")}),
     ],

@@ -260,7 +260,7 @@ def test_destroy_respects_on_delete_and_retained_resources(
     assert states == {
         "aks-0": "ProtectionStopped",
         "aks-1": "ProtectionConfigured",
-        "aks-2": "BackupSchedulesSuspended",
+        "aks-2": "BackupsSuspended",
     }
 
 

@@ -77,13 +77,30 @@ class CheckedArm(ArmClient):
             errors = self.spec.validate("CloudError", body, "response")
             assert not errors, f"{method} {path} -> {response.status_code} is not a CloudError:\n" + "\n".join(errors)
             return
-        # Azure reports protectionStatus.status "UpdatingProtection" (recorded), a value of the extensible
-        # (modelAsString) enum that the spec does not list; every other enum value must be listed.
-        lenient = "UpdatingProtection" in response.text
-        errors = self.spec.validate_response(op, response.status_code, body, lenient_enums=lenient)
+        # Azure reports protectionStatus.status "UpdatingProtection" and both states "BackupsSuspended" (recorded),
+        # values of the extensible (modelAsString) enums that the spec does not list; every other value must be listed.
+        lenient = any(value in response.text for value in ('"UpdatingProtection"', '"BackupsSuspended"'))
+        errors = self.spec.validate_response(
+            op, response.status_code, as_the_spec_declares(body), lenient_enums=lenient
+        )
         assert not errors, f"{method} {path} -> {response.status_code} does not conform to {op}:\n" + "\n".join(errors)
         if body is not None:
             assert response.headers["Content-Type"].startswith("application/json")
+
+
+_RECORDED_UNDECLARED = frozenset({"sourceDataStoreType", "isCrossRegionRestore"})
+"""Properties Azure sends that the 2025-09-01 spec does not declare: both on every recorded backup job, e.g.
+``azure-cli-extensions@8e1899ee/test_dataprotection_backup_and_restore_aks.yaml`` #50."""
+
+
+def as_the_spec_declares(body: Any) -> Any:
+    """``body`` without Azure's explicit nulls (the spec marks no property nullable, Azure sends null for every unset
+    one, e.g. in the backup jobs of every recording) and without the recorded properties the spec leaves out."""
+    if isinstance(body, dict):
+        return {k: as_the_spec_declares(v) for k, v in body.items() if v is not None and k not in _RECORDED_UNDECLARED}
+    if isinstance(body, list):
+        return [as_the_spec_declares(v) for v in body]
+    return body
 
 
 @pytest.fixture

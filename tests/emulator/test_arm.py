@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 import requests
 
 from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator.config import API_VERSIONS
 from tests.emulator import helpers
 from tests.emulator.conftest import CheckedArm
 
@@ -36,10 +38,23 @@ def test_api_versions_are_checked_like_arm(api: CheckedArm) -> None:
     base = f"{api.handle.url}{path}"
     assert _error(api.get(base)) == (400, "MissingApiVersionParameter")
     assert _error(api.get(f"{base}?api-version=latest")) == (400, "InvalidApiVersionParameter")
-    old = api.get(f"{base}?api-version=2024-04-01")
+    old = api.get(f"{base}?api-version=2021-02-01")
     assert _error(old) == (400, "NoRegisteredProviderFound")
-    assert "API version '2024-04-01' for type 'backupVaults'" in old.json()["error"]["message"]
+    message = old.json()["error"]["message"]
+    assert "API version '2021-02-01' for type 'backupVaults'" in message
+    assert f"The supported api-versions are '{', '.join(API_VERSIONS)}'." in message
     assert old.headers["x-ms-failure-cause"] == "gateway"
+
+
+@pytest.mark.parametrize("version", ["2022-11-01-preview", "2023-01-01", "2024-04-01", "2025-07-01", "2026-06-01"])
+def test_every_version_clients_send_is_served(api: CheckedArm, version: str) -> None:
+    """The recordings send 2022-11-01-preview to 2025-07-01; azure-mgmt-dataprotection 2.2.0 sends 2026-06-01."""
+    assert version in API_VERSIONS
+    response = api.get(f"{api.handle.url}{helpers.vault_path()}?api-version={version}")
+    assert _error(response) == (404, "ResourceNotFound")
+    created = api.put(f"{api.handle.url}{helpers.vault_path()}?api-version={version}", helpers.vault_body())
+    assert created.status_code == 201, created.text
+    assert f"api-version={version}" in created.headers["Azure-AsyncOperation"]
 
 
 def test_response_headers_look_like_arm(api: CheckedArm, vault: str) -> None:

@@ -26,7 +26,7 @@ def request_id(request_type: str, guard: str = GUARD) -> str:
 @pytest.fixture
 def guard(api: CheckedArm) -> str:
     created = api.put(GUARD, {"location": helpers.LOCATION, "tags": {"owner": "security"}})
-    assert created.status_code == 201, created.text
+    assert created.status_code == 200, created.text  # Azure creates a guard with 200 (recorded)
     return GUARD
 
 
@@ -56,8 +56,9 @@ def test_guard_lifecycle_lists_and_request_objects(api: CheckedArm, guard: str) 
     operations = {
         o["vaultCriticalOperation"]: o["requestResourceType"] for o in body["properties"]["resourceGuardOperations"]
     }
-    assert operations["Microsoft.DataProtection/backupVaults/backupInstances/delete"].endswith(
-        "/deleteBackupInstanceRequests"
+    # Azure lists a Backup vault operation as its own request resource type (recorded, see test_guard_bodies)
+    assert operations["Microsoft.DataProtection/backupVaults/backupInstances/delete"] == (
+        "Microsoft.DataProtection/backupVaults/backupInstances/delete"
     )
     assert body["properties"]["vaultCriticalOperationExclusionList"] == []
     assert api.put(guard, {"location": helpers.LOCATION}).status_code == 200
@@ -81,7 +82,7 @@ def test_guard_lifecycle_lists_and_request_objects(api: CheckedArm, guard: str) 
 def test_official_example_requests_are_accepted(api: CheckedArm, spec: Spec, vault: str) -> None:
     examples = {e.operation_id: e for e in spec.examples()}
     put_guard = examples["ResourceGuards_Put"].request_body
-    assert api.put(GUARD, put_guard).status_code == 201
+    assert api.put(GUARD, put_guard).status_code == 200
     assert api.get(GUARD).json()["location"] == put_guard["location"]
     put_proxy = examples["DppResourceGuardProxy_CreateOrUpdate"].request_body
     put_proxy["properties"]["resourceGuardResourceId"] = GUARD
@@ -118,9 +119,9 @@ def test_link_rules_and_vault_reports_the_guard(api: CheckedArm, vault: str, gua
     assert code(other) == (409, "UserErrorResourceGuardProxyAlreadyExists")
     assert code(api.delete(guard)) == (409, "UserErrorResourceGuardInUse")
     far = GUARD.replace("guard1", "far")
-    assert api.put(far, {"location": "eastus"}).status_code == 201
+    assert api.put(far, {"location": "eastus"}).status_code == 200
     near = GUARD.replace("guard1", "near")
-    assert api.put(near, {"location": helpers.LOCATION}).status_code == 201
+    assert api.put(near, {"location": helpers.LOCATION}).status_code == 200
     moved = api.put(linked, {"properties": {"resourceGuardResourceId": near}})
     assert code(moved) == (400, "UserErrorResourceGuardProxyUpdateNotAllowed")
     vault2 = helpers.vault_path("vault2")
@@ -200,7 +201,7 @@ def test_reducing_soft_delete_retention_needs_the_guard(
     with_request = {
         "properties": {
             **shorter["properties"],
-            "resourceGuardOperationRequests": [request_id("disableSoftDeleteRequests")],
+            "resourceGuardOperationRequests": [request_id("dppReduceSoftDeleteSecurityRequests")],
         }
     }
     assert code(api.patch(vault, with_request)) == (403, "LinkedAuthorizationFailed")

@@ -113,7 +113,7 @@ def test_aks_restore_runs_a_job_and_a_second_restore_onto_its_namespace_fails(
     job = api.get(job_id).json()["properties"]
     assert (job["operationCategory"], job["operation"], job["status"]) == ("Restore", "Restore", "InProgress")
     assert job["extendedInfo"]["sourceRecoverPoint"]["recoveryPointID"] == point["recoveryPointId"]
-    assert job["extendedInfo"]["recoveryDestination"] == CLUSTER and job["restoreType"] == "OLR"
+    assert job["extendedInfo"]["recoveryDestination"] == CLUSTER and job["restoreType"] is None  # Azure: null 284/284
     assert job["extendedInfo"]["subTasks"][0]["taskName"] == "Trigger Restore"
     emulator.advance_clock(5)
     done = api.get(job_id).json()["properties"]
@@ -321,3 +321,19 @@ def test_the_official_examples_are_accepted_as_they_are(spec: Spec, operation_id
         model.check(example.request_body, "body", problems)
         assert problems == [], example.path.name
         emulator_schema.parse(model, example.request_body)
+
+
+def test_a_restore_may_run_in_the_targets_region(api: CheckedArm, emulator: EmulatorHandle) -> None:
+    """Issue 23: Azure restored an ADLS backup of a centraluseuap vault into an eastus account with restoreLocation
+    eastus, the target's region (corpus/azure-cli-extensions-head/
+    test_dataprotection_backup_instance_restore_adls_recovery_point.yaml #2 validateRestore, #6 restore: 202 and
+    Succeeded); the emulator refused every restoreLocation but the vault's."""
+    pg = protect(emulator, ("postgresql",)).instances["postgresql"]
+    emulator.advance_clock(8 * DAY)
+    request = pg_request(_latest(api, pg, "VaultStore")["recoveryPointId"], "orders-east")
+    request["restoreTargetInfo"]["datasourceInfo"]["resourceLocation"] = "eastus"
+    request["restoreTargetInfo"]["restoreLocation"] = "eastus"
+    validated = api.post(f"{pg}/validateRestore", {"restoreRequestObject": request})
+    assert validated.status_code == 202 and api.wait(validated)["status"] == "Succeeded"
+    request["restoreTargetInfo"]["restoreLocation"] = "northeurope"  # neither the vault's nor the target's region
+    assert _code(api.post(f"{pg}/restore", request)) == (400, "UserErrorInvalidRestoreLocation")

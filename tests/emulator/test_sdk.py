@@ -11,6 +11,7 @@ from azure.mgmt.dataprotection import DataProtectionMgmtClient
 from azure.mgmt.dataprotection import models as m
 
 from pulumi_dataprotection.emulator import EmulatorCredential, EmulatorHandle
+from pulumi_dataprotection.emulator.config import API_VERSIONS
 from tests.emulator import helpers
 from tests.support.emulator import SUBSCRIPTION
 
@@ -138,3 +139,27 @@ def test_sdk_receives_azure_error_codes(client: DataProtectionMgmtClient) -> Non
     with pytest.raises(HttpResponseError) as vault_in_use:
         client.backup_vaults.begin_delete(RG, VAULT).result()
     assert _code(vault_in_use) == "UserErrorBackupVaultHasBackupInstances"
+
+
+def test_sdk_at_its_default_api_version(emulator_tls: EmulatorHandle) -> None:
+    """azure-mgmt-dataprotection as users construct it (no api_version): its default (2026-06-01 in 2.2.0) is served,
+    its pollers follow the emulator's links at that version, and every request it sent carried that version."""
+    client = DataProtectionMgmtClient(
+        EmulatorCredential(emulator_tls.token),
+        SUBSCRIPTION,
+        base_url=emulator_tls.url,
+        connection_verify=str(some(emulator_tls.ca_cert)),
+        polling_interval=0.05,
+    )
+    default = client._config.api_version
+    assert default in API_VERSIONS
+    assert some(_vault(client).properties).provisioning_state == "Succeeded"
+    disk_policy = _policy(client, "diskpolicy", helpers.disk_policy())
+    disk = _instance(client, "disk-bi", helpers.disk_instance(disk_policy))
+    assert some(disk.properties).provisioning_state == "Succeeded"
+    assert [v.name for v in client.backup_vaults.get_in_resource_group(RG)] == [VAULT]
+    _wait_configured(client, "disk-bi")
+    client.backup_instances.begin_delete(RG, VAULT, "disk-bi").result()
+    client.backup_vaults.begin_delete(RG, VAULT).result()
+    sent = {e["query"] for e in emulator_tls.request_log()}
+    assert sent and all(f"api-version={default}" in q for q in sent), sent

@@ -123,7 +123,7 @@ def test_stop_protection_on_delete_sends_the_guard_request(env: Env) -> None:
 def test_reducing_soft_delete_retention_asks_the_guard(env: Env) -> None:
     provider = VaultProvider()
     longer = update(provider, env.vault_id, env.vault, vault_inputs(soft_delete_retention_days=30))
-    with pytest.raises(ResourceFailure, match="disableSoftDeleteRequests/default"):
+    with pytest.raises(ResourceFailure, match="dppReduceSoftDeleteSecurityRequests/default"):
         update(provider, env.vault_id, longer, vault_inputs(soft_delete_retention_days=14))
     env.handle.grant_guard_access(env.guard_id)
     shorter = update(provider, env.vault_id, longer, vault_inputs(soft_delete_retention_days=14))
@@ -207,3 +207,29 @@ def test_adopted_guard_and_link_are_retained_on_destroy_unless_on_delete_says_de
     _, link = up(links, {**link_inputs, "adopt_existing": True, "on_delete": "Delete"})
     with pytest.raises(ResourceFailure, match="refused the protected operation"):
         links.delete(link_id, link)  # on_delete=Delete: the removal goes ahead (and needs the guard's approval)
+
+
+def _azure_operations() -> list[str]:
+    """The critical operations of the newest recorded guard (19 at 2025-07-01), read from ../shared."""
+    from tests.support.recordings import exchanges
+
+    guards = [x for x in exchanges() if x.method == "PUT" and "/resourceGuards/" in x.path and x.status == 200]
+    newest = max(guards, key=lambda x: (x.api_version or "", x.file))
+    return [o["vaultCriticalOperation"] for o in newest.body["properties"]["resourceGuardOperations"]]
+
+
+def test_the_provider_knows_every_operation_azure_lists() -> None:
+    """Issue 23: the catalogue came from the spec examples (12 operations); Azure lists 19."""
+    from pulumi_dataprotection.guard import operations
+
+    assert sorted(op.action for op in operations.ALL) == sorted(_azure_operations())
+
+
+def test_every_optional_operation_azure_lists_can_be_excluded(env: Env) -> None:
+    """Issue 23: exclusions outside our 8 operations were refused (Terraform's acceptance configurations use them)."""
+    from pulumi_dataprotection.guard import operations
+
+    optional = [a for a in _azure_operations() if not (op := operations.by_action(a)) or not op.mandatory]
+    assert len(optional) >= 15
+    excluded = update(ResourceGuardProvider(), env.guard_id, env.guard, guard_inputs(excluded_operations=optional))
+    assert sorted(excluded["excluded_operations"]) == sorted(optional)

@@ -232,7 +232,8 @@ def _state(env: Env, name: str = "bi-1") -> str | None:
     [
         ("Delete", None),
         ("StopProtectionRetainData", "ProtectionStopped"),
-        ("Suspend", "BackupSchedulesSuspended"),
+        # Azure's value: corpus/azure-cli-extensions-head/test_dataprotection_backup_instance_update_protection.yaml #18
+        ("Suspend", "BackupsSuspended"),
         ("Retain", "ProtectionConfigured"),
     ],
 )
@@ -417,7 +418,13 @@ def test_a_create_waits_for_the_vault_lock_only_within_its_timeout(env: Env) -> 
 
 @pytest.mark.parametrize(
     ("mode", "action", "after"),
-    [("StopProtectionRetainData", "stopProtection", "ProtectionStopped"), ("Suspend", "suspendBackups", None)],
+    [
+        ("StopProtectionRetainData", "stopProtection", "ProtectionStopped"),
+        # Issue 23: Azure says BackupsSuspended (9 of 9 recorded suspend flows); the provider looked for the spec's
+        # BackupSchedulesSuspended, so a suspend whose answer was lost failed after CONFIRM_FOR although it worked.
+        ("Suspend", "suspendBackups", "BackupsSuspended"),
+        ("Suspend", "suspendBackups", None),
+    ],
 )
 def test_an_ambiguous_protection_action_is_confirmed_from_the_instance_not_resent(
     env: Env, monkeypatch: pytest.MonkeyPatch, mode: str, action: str, after: str | None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from pulumi_dataprotection.arm import Deadline, ResourceId
 from pulumi_dataprotection.arm.paths import BACKUP_JOBS
@@ -15,6 +15,17 @@ CLOCK_SKEW = 120.0
 """Seconds a job's startTime may precede our own clock's send time (clocks differ between us and Azure)."""
 LOOK_FOR = 60.0
 """How long to keep looking for the job (it may take a moment to be listed), within the caller's deadline."""
+
+
+_COMPLETED = frozenset({"completed", "completedwithwarnings"})
+_FAILED = frozenset({"failed", "cancelled", "canceled"})
+
+
+def job_outcome(status: object) -> Literal["completed", "failed", "running"]:
+    """What a backup job's ``properties.status`` says, case-insensitively (Azure records ``InProgress``,
+    ``Completed`` and ``Failed``; any other value, or none yet, means still running)."""
+    lowered = str(status or "").lower()
+    return "completed" if lowered in _COMPLETED else "failed" if lowered in _FAILED else "running"
 
 
 class JobLister(Protocol):

@@ -9,7 +9,7 @@ from typing import Any
 
 import pulumi
 
-from pulumi_dataprotection.adhoc.jobs import find_started_job
+from pulumi_dataprotection.adhoc.jobs import find_started_job, job_outcome
 from pulumi_dataprotection.arm import AmbiguousActionError, NotFoundError, ResourceId
 from pulumi_dataprotection.dynamic import (
     MODULE,
@@ -34,9 +34,6 @@ from pulumi_dataprotection.schema import (
     ResourceSchema,
     StringType,
 )
-
-DONE = ("Completed", "CompletedWithWarnings")
-FAILED = ("Failed", "Cancelled", "Canceled")
 
 
 def _output(name: str, path: str, doc: str, value: Any = None) -> Field:
@@ -145,13 +142,13 @@ class AdhocBackupProvider(SchemaProvider):
                 last.clear()
                 last.update(found)
             status = str((last.get("properties") or {}).get("status") or "")
-            if status in FAILED:
+            if job_outcome(status) == "failed":
                 details = (last.get("properties") or {}).get("errorDetails")
                 raise ResourceFailure(
                     f"{ctx.label}: the backup job {job_id} ended {status}: {details}; fix the cause and run "
                     "`pulumi up` again (a new backup is triggered)"
                 )
-            return status in DONE or not inputs.get("wait_for_completion", True), status
+            return job_outcome(status) == "completed" or not inputs.get("wait_for_completion", True), status
 
         wait_until(ctx, what=f"backup job of {ctx.label}", probe=probe, timeout=ctx.timeout("create"))
         return last

@@ -214,9 +214,9 @@ class OperationWaiter:
                 self._last_status = f"unreadable status body {' '.join(response.text.split())[:80]!r}"
                 continue
             self._last_status = status
-            if status.lower() in _SUCCEEDED:
+            if outcome(status) == "succeeded":
                 return body
-            if status.lower() in _FAILED:
+            if outcome(status) == "failed":
                 raise self._failed(body, status, status_url, response)
 
     def _failed(self, body: JsonObject, status: str, status_url: str, response: ArmResponse) -> OperationFailedError:
@@ -311,5 +311,12 @@ class OperationWaiter:
             last = response
 
 
+def outcome(status: str) -> Literal["succeeded", "failed", "running"]:
+    """What an operation status or provisioningState says (case-insensitive; any other value, such as
+    DataProtection's ``Inprogress`` or ``Provisioning``, means still running)."""
+    lowered = status.lower()
+    return "succeeded" if lowered in _SUCCEEDED else "failed" if lowered in _FAILED else "running"
+
+
 def _terminal(state: str | None) -> bool:
-    return state is None or state.lower() in _SUCCEEDED | _FAILED
+    return state is None or outcome(state) != "running"

@@ -27,7 +27,7 @@ def _show(value: Cell) -> str:
 def _soft_delete(v: VaultRow) -> str:
     if v.soft_delete_state is None:
         return UNKNOWN
-    if v.soft_delete_state == "Off" or v.soft_delete_retention_days is None:
+    if v.soft_delete_state.lower() == "off" or v.soft_delete_retention_days is None:
         return v.soft_delete_state
     return f"{v.soft_delete_state}, {v.soft_delete_retention_days} days"
 

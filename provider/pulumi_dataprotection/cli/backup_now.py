@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from pulumi_dataprotection.adhoc.jobs import find_started_job
+from pulumi_dataprotection.adhoc.jobs import find_started_job, job_outcome
 from pulumi_dataprotection.arm import (
     AmbiguousActionError,
     ArmError,
@@ -44,8 +44,6 @@ INSTANCE_TYPE = "microsoft.dataprotection/backupvaults/backupinstances"
 DEFAULT_TIMEOUT = 3600.0
 DEFAULT_POLL_INTERVAL = 10.0
 DEFAULT_RETENTION_TAG = "Default"
-_SUCCEEDED = ("completed", "completedwithwarnings")
-_FAILED = ("failed", "cancelled", "canceled")
 
 
 class ArmApi(Protocol):
@@ -299,7 +297,7 @@ class BackupRun:
                     self.out.print(f"{time.strftime('%H:%M:%S')} job {short}: {line}")
                     last = line
                 progress.update(task, description=f"job {short}: {line}")
-                if status.lower() in _SUCCEEDED + _FAILED:
+                if job_outcome(status) != "running":
                     break
                 if self.clock() + self.poll_interval > deadline:
                     print_error(
@@ -323,14 +321,15 @@ class BackupRun:
 
     def _report(self, props: Mapping[str, Any], status: str, short: str, path: str) -> int:
         duration = props.get("duration")
-        if status.lower() in _SUCCEEDED:
+        if job_outcome(status) == "completed":
             extended = _map(props.get("extendedInfo"))
             point = _map(extended.get("targetRecoverPoint"))
             text = Text(f"Backup {status}", style="bold green")
             text += Text(f" in {duration}" if duration else "")
             if point.get("recoveryPointID"):
                 text += Text(f": recovery point {point['recoveryPointID']}")
-                if point.get("recoveryPointTime"):
+                # Azure sends 0001-01-01T00:00:00Z here (19/19 recorded completed backups): no time, not printed.
+                if point.get("recoveryPointTime") and not str(point["recoveryPointTime"]).startswith("0001-"):
                     text += Text(f" at {point['recoveryPointTime']}")
             self.out.print(text)
             for line in error_lines(extended.get("warningDetails")):

@@ -10,6 +10,8 @@ body; bad input is a 400 naming the problem; see ``access`` for who may call at 
 - ``POST /_emulator/reset``                  forget all state, the request log and the faults
 - ``GET  /_emulator/clock``                  emulator time; ``POST {"advanceSeconds": N}`` moves it forward
 - ``POST /_emulator/datasources``            register ``{"id", "location"}`` as an existing datasource (strict mode)
+- ``POST /_emulator/resource-groups``        register ``{"subscriptionId", "name", "location"}`` as an existing
+  resource group (then only registered groups exist; see ``groups``)
 - ``GET  /_emulator/restored``               what restores created (``{"id", "job", "created"}`` each)
 - ``GET  /_emulator/guard-access``           who may pass ARM's access check on which resource guard; ``POST
   {"resourceGuardId", "seconds"}`` grants it (what an approved PIM request gives), ``DELETE`` revokes all
@@ -34,9 +36,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pulumi_dataprotection.emulator import ids, recovery, restore, routes
+from pulumi_dataprotection.emulator import groups, ids, recovery, restore, routes
 from pulumi_dataprotection.emulator.access import Access, is_loopback
-from pulumi_dataprotection.emulator.config import API_VERSION, EmulatorConfig
+from pulumi_dataprotection.emulator.config import API_VERSION, API_VERSIONS, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
 from pulumi_dataprotection.emulator.errors import ArmError, gateway
 from pulumi_dataprotection.emulator.faults import REQUEST_KINDS, Fault, Faults
@@ -51,6 +53,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 _METHODS = ["GET", "PUT", "PATCH", "DELETE", "POST", "HEAD", "OPTIONS"]
 _WRITE_METHODS = ("PUT", "PATCH", "POST")
 _API_VERSION_FORMAT = r"^\d{4}-\d{2}-\d{2}(-preview|-privatepreview|-beta|-alpha)?$"
+_SERVED = frozenset(v.lower() for v in API_VERSIONS)
 _INTERNAL_ERROR = "Microsoft Azure Backup encountered an internal error."
 
 
@@ -129,6 +132,7 @@ class EmulatorApp:
                 _admin_route("/_emulator/reset", self.admin_reset, ["POST"]),
                 _admin_route("/_emulator/clock", self.admin_clock, ["GET", "POST"]),
                 _admin_route("/_emulator/datasources", self.admin_datasources, ["POST"]),
+                _admin_route("/_emulator/resource-groups", self.admin_resource_groups, ["POST"]),
                 _admin_route("/_emulator/restored", self.admin_restored, ["GET"]),
                 _admin_route("/_emulator/guard-access", self.admin_guard_access, ["GET", "POST", "DELETE"]),
                 _admin_route("/_emulator/tenants", self.admin_tenants, ["GET", "POST"]),
@@ -186,8 +190,10 @@ class EmulatorApp:
         ids.check_subscription(params["sub"])
         if "rg" in params:
             ids.check_resource_group(params["rg"])
-        if route.resource_type != routes.RESTORED_RESOURCES:
+        if route.resource_type not in (routes.RESTORED_RESOURCES, routes.RESOURCE_GROUPS):
             self._check_api_version(request, route.resource_type, params)
+        if "rg" in params and route.resource_type != routes.RESOURCE_GROUPS:
+            groups.require(self.service, params["sub"], params["rg"])
         handler = route.methods.get(method)
         if handler is None:
             raise gateway(405, "MethodNotAllowed", f"The requested resource does not support http method '{method}'.")
@@ -247,20 +253,21 @@ class EmulatorApp:
                 "MissingApiVersionParameter",
                 "The api-version query parameter (?api-version=) is required for all requests.",
             )
-        if version == API_VERSION:
+        if version.lower() in _SERVED:
             return
+        supported = ", ".join(API_VERSIONS)
         if not re.match(_API_VERSION_FORMAT, version):
             raise gateway(
                 400,
                 "InvalidApiVersionParameter",
-                f"The api-version '{version}' is invalid. The supported versions are '{API_VERSION}'.",
+                f"The api-version '{version}' is invalid. The supported versions are '{supported}'.",
             )
         location = params.get("location") or self._location_of(params) or "global"
         raise gateway(
             400,
             "NoRegisteredProviderFound",
             f"No registered resource provider found for location '{location}' and API version '{version}' for "
-            f"type '{resource_type}'. The supported api-versions are '{API_VERSION}'. The supported locations are "
+            f"type '{resource_type}'. The supported api-versions are '{supported}'. The supported locations are "
             "'all locations (emulated)'.",
         )
 
@@ -345,9 +352,11 @@ class EmulatorApp:
             {
                 "status": "ok",
                 "apiVersion": API_VERSION,
+                "apiVersions": list(API_VERSIONS),
                 "lroSeconds": self.config.lro_seconds,
                 "retryAfter": self.config.retry_after,
                 "strictDatasources": self.registry.strict,
+                "strictResourceGroups": groups.strict(self.service),
                 "database": self.store.path,
             }
         )
@@ -414,6 +423,19 @@ class EmulatorApp:
                 "InvalidDatasource", 'POST {"id": "/subscriptions/...", "location": "<region>"} (location optional)'
             )
         self.registry.add(rid, location)
+        return Response(status_code=204)
+
+    async def admin_resource_groups(self, request: Request) -> Response:
+        """Register an existing resource group (switches the group check to strict)."""
+        data = await _json_body(request, "InvalidResourceGroup")
+        fields = [data.get(k) if isinstance(data, dict) else None for k in ("subscriptionId", "name", "location")]
+        if not all(isinstance(f, str) and f for f in fields):
+            raise AdminInputError(
+                "InvalidResourceGroup", 'POST {"subscriptionId": "<guid>", "name": "<group>", "location": "<region>"}'
+            )
+        sub, name, location = (str(f) for f in fields)
+        with self.store.transaction():
+            groups.register(self.service, sub, name, location)
         return Response(status_code=204)
 
     async def admin_restored(self, request: Request) -> Response:

@@ -16,6 +16,22 @@ from pathlib import Path
 from typing import Any
 
 API_VERSION = "2025-09-01"
+"""The version the emulator's own links default to (the provider's)."""
+API_VERSIONS = (
+    "2022-11-01-preview",
+    "2023-01-01",
+    "2023-05-01",
+    "2023-11-01",
+    "2024-04-01",
+    "2025-01-01",
+    "2025-07-01",
+    "2025-09-01",
+    "2026-03-01",
+    "2026-06-01",
+)
+"""Every api-version served: those the recorded clients sent (2022-11-01-preview to 2025-07-01), the spec's 2025-09-01,
+2026-03-01 and 2026-06-01 (azure-mgmt-dataprotection 2.2.0's default). Where versions behave differently the rule
+names the version (e.g. soft delete AlwaysOn from 2025-09-01, ``vaults.ALWAYS_ON_SINCE``)."""
 DEFAULT_TOKEN = "dp-emulator-token"
 """The published token of an emulator started without one: only for a loopback emulator (see `--allow-remote`)."""
 ENV_TOKEN = "DP_EMULATOR_TOKEN"
@@ -39,6 +55,8 @@ class EmulatorConfig:
     accept_any_token: bool = False
     allow_reversible_soft_delete: bool = False
     strict_vault_writes: bool = False
+    azure_job_durations: bool = False
+    resource_groups: list[str] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
 
     def to_args(self) -> list[str]:
@@ -61,6 +79,10 @@ class EmulatorConfig:
             args.append("--allow-reversible-soft-delete")
         if self.strict_vault_writes:
             args.append("--strict-vault-writes")
+        if self.azure_job_durations:
+            args.append("--azure-job-durations")
+        for group in self.resource_groups:
+            args += ["--resource-group", group]
         for fault in self.faults:
             args += ["--fault", json.dumps(fault)]
         return args
@@ -74,7 +96,8 @@ def parser() -> argparse.ArgumentParser:
     """The command-line interface of ``python -m pulumi_dataprotection.emulator``."""
     p = argparse.ArgumentParser(
         prog="python -m pulumi_dataprotection.emulator",
-        description=f"Local emulator of Azure Microsoft.DataProtection (api-version {API_VERSION}). "
+        description=f"Local emulator of Azure Microsoft.DataProtection (api-versions {API_VERSIONS[0]} to "
+        f"{API_VERSIONS[-1]}). "
         "Prints its base URL on stdout when it is ready.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
@@ -109,6 +132,20 @@ def parser() -> argparse.ArgumentParser:
         "--strict-vault-writes",
         action="store_true",
         help="also refuse (409) instance writes in a vault while any of its instances is configuring protection",
+    )
+    p.add_argument(
+        "--azure-job-durations",
+        action="store_true",
+        help="backup and restore jobs last as long as Azure's recorded ones of their kind (minutes), not two "
+        "--lro-seconds periods",
+    )
+    p.add_argument(
+        "--resource-group",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a resource group that exists (repeatable); with any, requests under other groups get ARM's 404 "
+        "ResourceGroupNotFound (default: every group exists until one is registered)",
     )
     p.add_argument(
         "--fault",
@@ -148,8 +185,10 @@ def from_args(argv: list[str] | None = None, env: dict[str, str] | None = None) 
         datasources_file=ns.datasources,
         token=_token(ns, environ),
         accept_any_token=ns.accept_any_token,
+        azure_job_durations=ns.azure_job_durations,
         allow_reversible_soft_delete=ns.allow_reversible_soft_delete,
         strict_vault_writes=ns.strict_vault_writes,
+        resource_groups=ns.resource_group,
         faults=faults,
     )
 

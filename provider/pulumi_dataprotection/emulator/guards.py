@@ -34,7 +34,6 @@ JSON = dict[str, Any]
 
 GUARD_TYPE = f"{ids.NAMESPACE}/resourceGuards"
 PROXY_TYPE = f"{ids.NAMESPACE}/vaults/backupResourceGuardProxies"  # as the service spells it (official examples)
-DESCRIPTION = "Please take JIT access before performing any of the critical operation"
 UNLOCK_SECONDS = 600.0
 """How long an unlockDelete stays valid (the emulator's choice; Azure returns the expiry time)."""
 _DP_VAULT = f"{ids.NAMESPACE}/backupVaults"
@@ -53,17 +52,21 @@ class Critical:
 
     @property
     def request_resource_type(self) -> str:
-        """The ``requestResourceType`` a guard lists for this operation."""
+        """The ``requestResourceType`` a guard lists for this operation: the operation itself for Backup vault
+        operations, the guard's request type for Recovery Services ones (both as recorded)."""
+        if self.operation.startswith(_DP_VAULT):
+            return self.operation
         return f"{GUARD_TYPE}/{self.request_type}"
 
 
-# Backup vault (Microsoft.DataProtection) operations the emulator enforces.
-DISABLE_SECURITY = Critical(
-    "disable-security",
-    f"{_DP_VAULT}/write",
-    "disableSoftDeleteRequests",
-    True,
-    "disable soft delete or reduce the vault's security settings",
+# Backup vault (Microsoft.DataProtection) operations, their default requests and their order as Azure lists them in
+# a guard link (recorded: corpus/azure-cli-extensions-head/test_dataprotection_resource_guard_mapping.yaml #4).
+DELETE_INSTANCE = Critical(
+    "delete-instance",
+    f"{_DP_VAULT}/backupInstances/delete",
+    "deleteBackupInstanceRequests",
+    False,
+    "delete a backup instance (stop protection and delete its data)",
 )
 REMOVE_GUARD = Critical(
     "remove-guard",
@@ -72,19 +75,26 @@ REMOVE_GUARD = Critical(
     True,
     "remove the vault's resource guard link (disable MUA)",
 )
-DELETE_INSTANCE = Critical(
-    "delete-instance",
-    f"{_DP_VAULT}/backupInstances/delete",
-    "deleteBackupInstanceRequests",
+REDUCE_IMMUTABILITY = Critical(
+    "reduce-immutability",
+    f"{_DP_VAULT}/write#reduceImmutabilityState",
+    "dppReduceImmutabilityStateRequests",
     False,
-    "delete a backup instance (stop protection and delete its data)",
+    "reduce the vault's immutability state",
 )
-MODIFY_PROTECTION = Critical(
-    "modify-protection",
-    f"{_DP_VAULT}/backupInstances/write",
-    "dppModifyPolicy",
+DISABLE_SECURITY = Critical(
+    "disable-security",
+    f"{_DP_VAULT}/write#reduceSoftDeleteSecurity",
+    "dppReduceSoftDeleteSecurityRequests",
+    True,
+    "disable soft delete or shorten its retention",
+)
+MODIFY_ENCRYPTION = Critical(
+    "modify-encryption",
+    f"{_DP_VAULT}/write#modifyEncryptionSettings",
+    "dppModifyEncryptionSettingsRequests",
     False,
-    "modify protection of a backup instance to reduce its retention",
+    "modify the vault's encryption settings",
 )
 STOP_PROTECTION = Critical(
     "stop-protection",
@@ -100,20 +110,37 @@ SUSPEND_BACKUPS = Critical(
     False,
     "suspend the backups of a backup instance",
 )
+MODIFY_PROTECTION = Critical(
+    "modify-protection",
+    f"{_DP_VAULT}/backupInstances/write",
+    "dppModifyPolicy",
+    False,
+    "modify protection of a backup instance to reduce its retention",
+)
+TRIGGER_RESTORE = Critical(
+    "trigger-restore",
+    f"{_DP_VAULT}/backupInstances/restore/action",
+    "dppTriggerRestoreRequests",
+    False,
+    "restore a backup instance",
+)
 BACKUP_VAULT_OPERATIONS = (
-    DISABLE_SECURITY,
-    REMOVE_GUARD,
     DELETE_INSTANCE,
-    MODIFY_PROTECTION,
+    REMOVE_GUARD,
+    REDUCE_IMMUTABILITY,
+    DISABLE_SECURITY,
+    MODIFY_ENCRYPTION,
     STOP_PROTECTION,
     SUSPEND_BACKUPS,
+    MODIFY_PROTECTION,
+    TRIGGER_RESTORE,
 )
-# Recovery Services vault operations a guard also lists (no Recovery Services vaults are emulated).
+# Recovery Services vault operations a guard also lists (no Recovery Services vaults are emulated), in Azure's order
+# (recorded: corpus/azure-cli-extensions-head/test_dataprotection_resource_guard_create_and_delete.yaml #1).
+_RS_ITEMS = f"{_RS_VAULT}/backupFabrics/protectionContainers/protectedItems"
 RECOVERY_SERVICES_OPERATIONS = (
-    Critical("rs-delete-item", f"{_RS_VAULT}/backupFabrics/protectionContainers/protectedItems/delete",
-             "deleteProtectedItemRequests", False, "delete protected item"),
-    Critical("rs-update-item", f"{_RS_VAULT}/backupFabrics/protectionContainers/protectedItems/write",
-             "updateProtectedItemRequests", False, "modify protection"),
+    Critical("rs-delete-item", f"{_RS_ITEMS}/delete", "deleteProtectedItemRequests", False, "delete protected item"),
+    Critical("rs-update-item", f"{_RS_ITEMS}/write", "updateProtectedItemRequests", False, "modify protection"),
     Critical("rs-update-policy", f"{_RS_VAULT}/backupPolicies/write", "updateProtectionPolicyRequests", False,
              "modify backup policy"),
     Critical("rs-remove-guard", f"{_RS_VAULT}/backupResourceGuardProxies/delete", "deleteResourceGuardProxyRequests",
@@ -122,17 +149,20 @@ RECOVERY_SERVICES_OPERATIONS = (
              "get security PIN"),
     Critical("rs-disable-soft-delete", f"{_RS_VAULT}/backupconfig/write", "disableSoftDeleteRequests", True,
              "disable soft delete"),
+    Critical("rs-stop-retain", f"{_RS_ITEMS}/write#stopProtectionWithRetainData",
+             "stopProtectionWithRetainDataRequests", False, "stop protection and retain data"),
+    Critical("rs-reduce-immutability", f"{_RS_VAULT}/write#reduceImmutabilityState",
+             "reduceImmutabilityStateRequests", False, "reduce immutability"),
+    Critical("rs-restore", f"{_RS_ITEMS}/recoveryPoints/restore/action", "triggerRestoreRequests", False, "restore"),
+    Critical("rs-delete-mab-identity", f"{_RS_VAULT}/registeredIdentities/delete", "deleteMABIdentityRequests",
+             False, "unregister a MARS/MABS server"),
 )  # fmt: skip
 ALL_OPERATIONS = RECOVERY_SERVICES_OPERATIONS + BACKUP_VAULT_OPERATIONS
-REQUEST_TYPES = (
-    "deleteProtectedItemRequests",
-    "deleteResourceGuardProxyRequests",
-    "disableSoftDeleteRequests",
-    "getBackupSecurityPINRequests",
-    "updateProtectedItemRequests",
-    "updateProtectionPolicyRequests",
-)
+"""Every operation a guard lists, in Azure's order (19 at api-version 2025-07-01)."""
+REQUEST_TYPES = tuple(dict.fromkeys(c.request_type for c in ALL_OPERATIONS))
 """Request types whose objects the API lists (``{guard}/{requestType}`` and ``.../default``)."""
+_UNLOCKS = (REMOVE_GUARD, DELETE_INSTANCE)
+"""The critical deletes an unlockDelete authorizes."""
 
 GUARD_RESOURCE = Obj(
     "ResourceGuardResource",
@@ -249,15 +279,15 @@ def render_guard(doc: JSON) -> JSON:
     body: JSON = {"location": doc["location"]}
     if doc.get("tags") is not None:
         body["tags"] = doc["tags"]
+    # As recorded (resource_guard_create_and_delete.yaml #1): no description, allowAutoApprovals true.
     body["properties"] = {
         "provisioningState": "Succeeded",
-        "allowAutoApprovals": False,
         "resourceGuardOperations": [
             {"vaultCriticalOperation": c.operation, "requestResourceType": c.request_resource_type}
             for c in ALL_OPERATIONS
         ],
         "vaultCriticalOperationExclusionList": list(doc["exclusions"]),
-        "description": DESCRIPTION,
+        "allowAutoApprovals": True,
     }
     body.update({"id": doc["id"], "name": doc["name"], "type": GUARD_TYPE})
     return body
@@ -277,7 +307,8 @@ def _guard_of(svc: Service, call: Call) -> JSON:
 
 
 def put_guard(svc: Service, call: Call) -> Reply:
-    """PUT a resource guard (synchronous): 201 when created, 200 when updated."""
+    """PUT a resource guard (synchronous): 200 whether created or updated (recorded: every guard PUT, e.g.
+    resource_guard_create_and_delete.yaml #1 creates with 200)."""
     p = call.params
     ids.check_child_name("resource guard", p["guard"])
     parsed = schema.parse(GUARD_RESOURCE, call.body)
@@ -304,7 +335,7 @@ def put_guard(svc: Service, call: Call) -> Reply:
         "exclusions": exclusions,
     }
     svc.store.put(GUARD, key, doc)
-    return Reply(200 if existing else 201, render_guard(doc))
+    return Reply(200, render_guard(doc))
 
 
 def get_guard(svc: Service, call: Call) -> Reply:
@@ -403,7 +434,6 @@ def render_proxy(svc: Service, doc: JSON) -> JSON:
             "resourceGuardResourceId": doc["guard"],
             "resourceGuardOperationDetails": details,
             "lastUpdatedTime": iso(doc["updated"]),
-            "description": DESCRIPTION,
         },
         "id": doc["id"],
         "name": doc["name"],
@@ -509,8 +539,19 @@ def unlock_delete(svc: Service, call: Call) -> Reply:
     vault, doc = _proxy_named(svc, call)
     body = schema.parse(UNLOCK_REQUEST, call.body if call.body is not None else {})
     target = body.get("resourceToBeDeleted")
+    requests = body.get("resourceGuardOperationRequests") or []
     if not target:
-        raise invalid_input(["body.resourceToBeDeleted: required property is missing"])
+        # Azure's CLI names only the request (resource_guard_mapping.yaml #7: 200): the unlock then covers the
+        # vault's deletes of that request's operation.
+        named = {r.rstrip("/").split("/")[-2].lower() for r in requests if r.count("/") > 2}
+        critical = next((c for c in _UNLOCKS if c.request_type.lower() in named), None)
+        if critical is None:
+            raise invalid_input(
+                ["body.resourceGuardOperationRequests: name the deleteResourceGuardProxyRequests or "
+                 "deleteBackupInstanceRequests request of the vault's resource guard"]
+            )  # fmt: skip
+        check_requests(svc, call, vault, doc["guard"], critical, requests)
+        return _unlocked(svc, vault, f"{vault['id']}#{critical.request_type}", critical)
     if target.lower() == doc["id"].lower():
         critical = REMOVE_GUARD
     elif ids.parse_vault_child(target, "backupInstances") and target.lower().startswith(vault["id"].lower() + "/"):
@@ -522,11 +563,13 @@ def unlock_delete(svc: Service, call: Call) -> Reply:
                 "its resource guard link"
             ]
         )
-    check_requests(svc, call, vault, doc["guard"], critical, body.get("resourceGuardOperationRequests") or [])
+    check_requests(svc, call, vault, doc["guard"], critical, requests)
+    return _unlocked(svc, vault, target, critical)
+
+
+def _unlocked(svc: Service, vault: JSON, key: str, critical: Critical) -> Reply:
     expiry = svc.now() + UNLOCK_SECONDS
-    svc.store.put(
-        UNLOCK, target, {"key": target, "request_type": critical.request_type, "until": expiry}, parent=vault["id"]
-    )
+    svc.store.put(UNLOCK, key, {"key": key, "request_type": critical.request_type, "until": expiry}, parent=vault["id"])
     return Reply(200, {"unlockDeleteExpiryTime": iso(expiry)})
 
 
@@ -594,9 +637,11 @@ def require_unlock(svc: Service, vault: JSON, critical: Critical, resource: str)
     guard = _protecting_guard(svc, vault, critical)
     if guard is None:
         return
+    for key in (resource, f"{vault['id']}#{critical.request_type}"):
+        found = svc.store.get(UNLOCK, key)
+        if found is not None and found["until"] > svc.now() and found["request_type"] == critical.request_type:
+            return
     unlock = svc.store.get(UNLOCK, resource)
-    if unlock is not None and unlock["until"] > svc.now() and unlock["request_type"] == critical.request_type:
-        return
     proxy = proxy_of(svc, vault)
     assert proxy is not None
     state = "its unlock has expired" if unlock is not None else "it has not been unlocked"
@@ -609,8 +654,21 @@ def require_unlock(svc: Service, vault: JSON, critical: Critical, resource: str)
     )
 
 
-def reduces_security(old: JSON, new: JSON) -> bool:
-    """Whether a vault update turns soft delete off, shortens its retention or disables immutability."""
+def reduced_security(old: JSON, new: JSON) -> list[Critical]:
+    """The critical operations a vault update is: turning soft delete down or shortening its retention
+    (``write#reduceSoftDeleteSecurity``), lowering immutability (``write#reduceImmutabilityState``)."""
+    out = []
+    if _reduces_soft_delete(old, new):
+        out.append(DISABLE_SECURITY)
+    immutable = {"Disabled": 0, "Unlocked": 1, "Locked": 2}
+    state_before = old.get("securitySettings", {}).get("immutabilitySettings", {}).get("state", "Disabled")
+    state_after = new.get("securitySettings", {}).get("immutabilitySettings", {}).get("state", "Disabled")
+    if immutable.get(state_after, 0) < immutable.get(state_before, 0):
+        out.append(REDUCE_IMMUTABILITY)
+    return out
+
+
+def _reduces_soft_delete(old: JSON, new: JSON) -> bool:
     before = old.get("securitySettings", {})
     after = new.get("securitySettings", {})
     soft_before = before.get("softDeleteSettings", {})
@@ -620,12 +678,7 @@ def reduces_security(old: JSON, new: JSON) -> bool:
         return True
     days_before = soft_before.get("retentionDurationInDays")
     days_after = soft_after.get("retentionDurationInDays")
-    if days_before is not None and days_after is not None and float(days_after) < float(days_before):
-        return True
-    immutable = {"Disabled": 0, "Unlocked": 1, "Locked": 2}
-    state_before = before.get("immutabilitySettings", {}).get("state", "Disabled")
-    state_after = after.get("immutabilitySettings", {}).get("state", "Disabled")
-    return immutable.get(state_after, 0) < immutable.get(state_before, 0)
+    return days_before is not None and days_after is not None and float(days_after) < float(days_before)
 
 
 def strip_requests(props: JSON) -> tuple[JSON, list[str]]:

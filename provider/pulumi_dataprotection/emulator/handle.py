@@ -121,6 +121,12 @@ class EmulatorHandle:
         """Register an existing datasource (turns on the strict datasource registry)."""
         self._admin("POST", "datasources", {"id": resource_id, "location": location})
 
+    def add_resource_group(self, subscription_id: str, name: str, location: str = "eastus") -> None:
+        """Register an existing resource group (then requests under unregistered groups get 404
+        ResourceGroupNotFound)."""
+        payload = {"subscriptionId": subscription_id, "name": name, "location": location}
+        self._admin("POST", "resource-groups", payload)
+
     def restored(self) -> list[dict[str, Any]]:
         """The resources restores created (``{"id", "job", "created"}`` each)."""
         body = self._admin("GET", "restored")
@@ -162,7 +168,8 @@ def start_emulator(
 
     ``settings`` override fields of ``EmulatorConfig`` (``port``, ``db_path``, ``lro_seconds``, ``retry_after``,
     ``tls``, ``cert_dir``, ``datasources_file``, ``token``, ``accept_any_token``, ``allow_reversible_soft_delete``,
-    ``strict_vault_writes``, ``faults``). A fresh temporary database is used unless ``db_path`` is given (pass the
+    ``strict_vault_writes``, ``azure_job_durations``, ``resource_groups``, ``faults``).
+    A fresh temporary database is used unless ``db_path`` is given (pass the
     same path to a new emulator to continue from its state). ``in_process=True`` runs it on a thread of this process
     (faster to start); otherwise it is ``python -m pulumi_dataprotection.emulator`` in a subprocess, which gets
     the token in its environment, never on its command line. Without a ``config`` or ``token``, each run accepts a

@@ -388,7 +388,7 @@ def stop_protection(svc: Service, call: Call) -> Reply:
 
 
 def suspend_backups(svc: Service, call: Call) -> Reply:
-    """POST suspendBackups: BackupSchedulesSuspended when the operation ends."""
+    """POST suspendBackups: BackupsSuspended (Azure's value, see render.protection) when the operation ends."""
     return _protection_action(svc, call, "instance-suspend", ("suspended",), guards.SUSPEND_BACKUPS)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulumi_dataprotection.emulator import ids, render
+from pulumi_dataprotection.emulator import ids, jobs, render
 from pulumi_dataprotection.emulator.errors import generic_not_found
 from pulumi_dataprotection.emulator.service import INSTANCE, JOB, Call, Reply, Service, error_from_json
 
@@ -67,11 +67,11 @@ def get_job(svc: Service, call: Call) -> Reply:
     doc = svc.store.get(JOB, ids.child_id(vault["id"], "backupJobs", call.params["job"]))
     if doc is None:
         raise generic_not_found()
-    return Reply(200, render.job(doc, svc.now()))
+    return Reply(200, jobs.render(doc, svc.now(), version=call.query.get("api-version") or jobs.WARNINGS_SINCE))
 
 
 def list_jobs(svc: Service, call: Call) -> Reply:
     """GET the backup jobs of a vault."""
     vault = svc.vault_of(call)
     now = svc.now()
-    return Reply(200, {"value": [render.job(d, now) for d in svc.store.select(JOB, parent=vault["id"])]})
+    return Reply(200, {"value": [jobs.render(d, now, listed=True) for d in svc.store.select(JOB, parent=vault["id"])]})

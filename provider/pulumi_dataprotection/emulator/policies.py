@@ -7,6 +7,7 @@ from typing import Any
 from pulumi_dataprotection.emulator import datasources, ids, render, schema
 from pulumi_dataprotection.emulator.errors import ArmError, invalid_input
 from pulumi_dataprotection.emulator.service import INSTANCE, POLICY, Call, Reply, Service
+from pulumi_dataprotection.emulator.timeutil import ticks
 
 JSON = dict[str, Any]
 
@@ -76,7 +77,9 @@ def put(svc: Service, call: Call) -> Reply:
                 recommended=["Please create a new policy."],
             )
         return Reply(200, render.policy(existing))
-    doc = {"id": policy_id, "name": name, "properties": props}
+    # Policies cannot change, so the version of their retention tags is their creation time (.NET ticks, as Azure's
+    # recovery points show it: retentionTagVersion, the same on every point of a policy).
+    doc = {"id": policy_id, "name": name, "properties": props, "tag_version": str(ticks(svc.now()))}
     svc.store.put(POLICY, policy_id, doc, parent=vault["id"])
     return Reply(200, render.policy(doc))
 

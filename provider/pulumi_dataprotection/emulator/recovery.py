@@ -22,7 +22,7 @@ from typing import Any
 from pulumi_dataprotection.emulator import ids, render, schema
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
-from pulumi_dataprotection.emulator.timeutil import duration_seconds, iso
+from pulumi_dataprotection.emulator.timeutil import duration_seconds, iso, ticks
 
 JSON = dict[str, Any]
 
@@ -195,6 +195,7 @@ def add_point(
         "time": at,
         "tag": tag,
         "policy_name": policy["name"],
+        "tag_version": policy.get("tag_version") or str(ticks(at)),
         "kind": "Incremental" if backup_type.lower() == "incremental" else "Full",
         "copies": [{**c, "id": str(uuid.uuid4())} for c in copies(policy, tag, store, at)],
     }
@@ -293,17 +294,33 @@ def points(svc: Service, instance: JSON, now: float) -> list[JSON]:
     return sorted(found, key=lambda p: p["time"], reverse=True)
 
 
-def render_point(point: JSON, now: float) -> JSON:
-    """An AzureBackupRecoveryPointResource."""
+STATE_SINCE = "2023-11-01"
+"""The first api-version whose recovery points carry ``recoveryPointState`` (recorded: absent in all 57 answers at
+2023-01-01 and 2023-05-01, present from 2023-11-01 on)."""
+
+
+def render_point(point: JSON, now: float, version: str = STATE_SINCE) -> JSON:
+    """An AzureBackupRecoveryPointResource as Azure writes it: every property, unset ones null (``metaData`` of
+    every datastore, ``rehydration*``, ``policyVersion``, an absent ``expiryTime``), ``retentionTagVersion`` set
+    (recorded: every recovery point answer, e.g. corpus/azure-cli-extensions-head/
+    test_dataprotection_backup_instance_ilr_restore_adls_recovery_point.yaml #0 and
+    azure-cli-extensions@8e1899ee/test_dataprotection_backup_and_restore_aks.yaml #40)."""
     shown = visible_copies(point, now)
     expiries = [c["expiry"] for c in shown if c["expiry"] is not None]
-    details = []
-    for c in shown:
-        detail: JSON = {"id": c["id"], "type": c["type"], "creationTime": iso(c["created"])}
-        if c["expiry"] is not None:
-            detail["expiryTime"] = iso(c["expiry"])
-        detail.update({"visible": True, "state": "COMMITTED"})
-        details.append(detail)
+    details = [
+        {
+            "id": c["id"],
+            "type": c["type"],
+            "creationTime": iso(c["created"]),
+            "expiryTime": iso(c["expiry"]) if c["expiry"] is not None else None,
+            "metaData": None,
+            "visible": True,
+            "state": "COMMITTED",
+            "rehydrationExpiryTime": None,
+            "rehydrationStatus": None,
+        }
+        for c in shown
+    ]
     props: JSON = {
         "objectType": "AzureBackupDiscreteRecoveryPoint",
         "recoveryPointId": point["name"],
@@ -312,11 +329,13 @@ def render_point(point: JSON, now: float) -> JSON:
         "friendlyName": point["name"],
         "recoveryPointDataStoresDetails": details,
         "retentionTagName": point["tag"],
+        "retentionTagVersion": point.get("tag_version") or str(ticks(point["time"])),
         "policyName": point["policy_name"],
+        "policyVersion": None,
+        "expiryTime": iso(max(expiries)) if expiries and len(expiries) == len(shown) else None,
     }
-    if expiries and len(expiries) == len(shown):
-        props["expiryTime"] = iso(max(expiries))
-    props["recoveryPointState"] = "Completed"
+    if version >= STATE_SINCE:
+        props["recoveryPointState"] = "Completed"
     return {"properties": props, "id": point["id"], "name": point["name"], "type": POINT_TYPE}
 
 
@@ -344,7 +363,8 @@ def list_points(svc: Service, call: Call) -> Reply:
             )
         after = key.lower() == "startdate"
         found = [p for p in found if (p["time"] >= bound if after else p["time"] <= bound)]
-    return Reply(200, {"value": [render_point(p, now) for p in found]})
+    version = call.query.get("api-version") or STATE_SINCE
+    return Reply(200, {"value": [render_point(p, now, version) for p in found]})
 
 
 def get_point(svc: Service, call: Call) -> Reply:
@@ -354,7 +374,7 @@ def get_point(svc: Service, call: Call) -> Reply:
     now = svc.now()
     if doc is None or not visible_copies(doc, now):
         raise generic_not_found()
-    return Reply(200, render_point(doc, now))
+    return Reply(200, render_point(doc, now, call.query.get("api-version") or STATE_SINCE))
 
 
 def restorable_ranges(svc: Service, instance: JSON, store: str, now: float) -> list[tuple[float, float]]:

@@ -11,9 +11,9 @@ Target rules (error codes named in the service's ``UserError`` style; the emulat
 shows Azure's): the target's datasource type must be the instance's; a PostgreSQL/MySQL database, disk or blob
 container that already exists fails ``UserErrorRestoreTargetAlreadyExists``; the server, cluster or storage account
 restored into must exist (strict datasources: the registry's missing-datasource error); restore as files only for
-database kinds; AKS vault-tier restores need staging resources; ``restoreLocation`` must be the vault's region
-(``UserErrorInvalidRestoreLocation``), and cross-region restores need a geo-redundant vault with cross region
-restore enabled, restored in its paired region from the vault tier.
+database kinds; AKS vault-tier restores need staging resources; ``restoreLocation`` must be the vault's region or
+the restore target's (``UserErrorInvalidRestoreLocation``), and cross-region restores need a geo-redundant vault
+with cross region restore enabled, restored in its paired region from the vault tier.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, ids, recovery, render
+from pulumi_dataprotection.emulator import datasources, ids, jobs, recovery, render
 from pulumi_dataprotection.emulator import schema as s
 from pulumi_dataprotection.emulator.errors import ArmError, invalid_input, resource_not_found
 from pulumi_dataprotection.emulator.service import INSTANCE, JOB, POLICY, VAULT, Call, Reply, Service
@@ -229,11 +229,18 @@ def _check_target(svc: Service, instance: JSON, request: JSON, region: str) -> T
     kind = source_kind.datasource_type if source_kind else source["datasourceType"]
     target = request["restoreTargetInfo"]
     location = target.get("restoreLocation")
-    if location and render.region(location) != render.region(region):
+    # The vault's region, or the restore target's: Azure restored a centraluseuap vault's ADLS backup into an eastus
+    # account with restoreLocation eastus (corpus/azure-cli-extensions-head/
+    # test_dataprotection_backup_instance_restore_adls_recovery_point.yaml #2, #6). Refusing any other region is a
+    # guess: no recorded request names one.
+    target_region = (target.get("datasourceInfo") or {}).get("resourceLocation")
+    allowed = {render.region(r) for r in (region, target_region) if r}
+    if location and render.region(location) not in allowed:
         raise _error(
             "UserErrorInvalidRestoreLocation",
-            f"The restore location {location} is not the region of the backup vault ({region}).",
-            "Restore in the vault's region, or use cross region restore from the paired region.",
+            f"The restore location {location} is neither the region of the backup vault ({region}) nor the restore "
+            f"target's ({target_region or 'not given'}).",
+            "Restore in the target's or the vault's region, or use cross region restore from the paired region.",
         )
     if request.get("sourceResourceId") and request["sourceResourceId"].lower() != source["resourceID"].lower():
         raise invalid_input(
@@ -251,8 +258,10 @@ def _check_target(svc: Service, instance: JSON, request: JSON, region: str) -> T
         if details.get("targetResourceArmId"):
             account = details["targetResourceArmId"].split("/blobServices/")[0]
             _check_parent(svc, account, "Microsoft.Storage/storageAccounts/blobServices")
+        # The job's recoveryDestination is the container URL, without the prefix (recorded:
+        # azure-cli-extensions@d195c728/test_dataprotection_backup_and_restore_oss.yaml, the restore job's polls).
         files = f"{details['url'].rstrip('/')}/{details['filePrefix']}"
-        return Target(files, "ALR", [files])
+        return Target(details["url"], "ALR", [files])
     info = target["datasourceInfo"]
     target_kind = datasources.kind_of(info.get("datasourceType") or kind)
     if target_kind is None or target_kind.datasource_type != kind:
@@ -424,8 +433,9 @@ def _record_job(
         operation="Restore",
         category="Restore",
         task="Trigger Restore",
-        restore_type=target.restore_type,
         destination=target.destination,
+        source_datastore=request["sourceDataStoreType"],
+        file_prefix=(request["restoreTargetInfo"].get("targetDetails") or {}).get("filePrefix"),
         source_point={"id": point["id"], "time": point["time"]},
         cross_region=cross_region,
     )
@@ -542,7 +552,7 @@ def crr_job(svc: Service, call: Call) -> Reply:
     wanted = request["jobId"].rstrip("/").rsplit("/", 1)[-1].lower()
     for job in _crr_jobs(svc, request["sourceBackupVaultId"]):
         if job["name"].lower() == wanted:
-            return Reply(200, render.job(job, svc.now()))
+            return Reply(200, jobs.render(job, svc.now()))
     raise _error(
         "UserErrorJobNotFound",
         f"The cross region restore job {request['jobId']} was not found.",
@@ -554,7 +564,9 @@ def crr_jobs(svc: Service, call: Call) -> Reply:
     """POST locations/{location}/fetchCrossRegionRestoreJobs."""
     request = s.parse(CRR_JOBS, call.body)
     now = svc.now()
-    return Reply(200, {"value": [render.job(j, now) for j in _crr_jobs(svc, request["sourceBackupVaultId"])]})
+    return Reply(
+        200, {"value": [jobs.render(j, now, listed=True) for j in _crr_jobs(svc, request["sourceBackupVaultId"])]}
+    )
 
 
 # -- what restores created -------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pulumi_dataprotection.emulator import guards, instances, operations, policies, recovery, restore, vaults
+from pulumi_dataprotection.emulator import groups, guards, instances, operations, policies, recovery, restore, vaults
 from pulumi_dataprotection.emulator.service import Call, Reply, Service
 
 Handler = Callable[[Service, Call], Reply]
@@ -166,7 +166,18 @@ ROUTES: tuple[Route, ...] = (
 # What restores create in other resource providers (databases, containers, disks): GET/DELETE for drill clean-up.
 # Those providers have their own api-versions, so the emulator does not check the api-version on this route.
 RESTORED_RESOURCES = "restoredResources"
+# ARM's own resource groups (Microsoft.Resources, its own api-versions, not checked either; see ``groups``).
+RESOURCE_GROUPS = "resourceGroups"
 ROUTES += (
+    _route(f"{_SUB}/resourcegroups", RESOURCE_GROUPS, GET=groups.list_groups),
+    _route(
+        rf"{_SUB}/resourcegroups/(?P<rg>{_SEG})",
+        RESOURCE_GROUPS,
+        GET=groups.get_group,
+        HEAD=groups.get_group,
+        PUT=groups.put_group,
+        DELETE=groups.delete_group,
+    ),
     _route(
         rf"(?P<target>{_RG}/providers/(?!Microsoft\.DataProtection/)[^/]+(?:/{_SEG}/{_SEG})+)",
         RESTORED_RESOURCES,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from pulumi_dataprotection.emulator import ids, render
+from pulumi_dataprotection.emulator import ids, jobs, render
 from pulumi_dataprotection.emulator.config import API_VERSION, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, resource_not_found
@@ -103,8 +103,7 @@ class Service:
 
     def record_job(self, vault: JSON, instance: JSON, policy: JSON, job_id: str, now: float, **fields: Any) -> JSON:
         """Store and return the job ``job_id`` of ``instance`` (its datasource, vault and policy as jobs report them)
-        with ``fields`` (the operation and what is particular to it), ending two long-running-operation periods after
-        ``now``."""
+        with ``fields`` (the operation and what is particular to it), ending after ``jobs.seconds``."""
         source = instance["properties"]["dataSourceInfo"]
         parts = [p for p in source["resourceID"].split("/") if p]
         job = {
@@ -123,10 +122,16 @@ class Service:
             "datasource_name": source.get("resourceName") or parts[-1],
             "datasource_location": source.get("resourceLocation") or vault["location"],
             "datasource_type": source["datasourceType"],
+            "datasource_set": (instance["properties"].get("dataSourceSetInfo") or {}).get("resourceName"),
             **fields,
             "start": now,
-            "end": now + 2 * self.config.lro_seconds,
         }
+        job["end"] = now + jobs.seconds(
+            job["datasource_type"],
+            job["operation"],
+            azure=self.config.azure_job_durations,
+            lro_seconds=self.config.lro_seconds,
+        )
         self.store.put(JOB, job_id, job, parent=vault["id"])
         return job
 
@@ -212,7 +217,8 @@ class Service:
         c = _b64(hashlib.sha256(key + path.encode()).digest())
         s = _b64(hmac.new(key, f"{path}|{t}".encode(), hashlib.sha256).digest())
         h = _b64(hashlib.sha256(f"{s}{c}".encode()).digest())
-        return f"{call.base_url}{path}?{urlencode({'api-version': API_VERSION, 't': t, 'c': c, 's': s, 'h': h})}"
+        version = call.query.get("api-version") or API_VERSION  # Azure's links carry the request's version
+        return f"{call.base_url}{path}?{urlencode({'api-version': version, 't': t, 'c': c, 's': s, 'h': h})}"
 
     def lro_reply(
         self,

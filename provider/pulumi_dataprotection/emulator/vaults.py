@@ -194,8 +194,9 @@ def put(svc: Service, call: Call) -> Reply:
     always_on = always_on_required(svc, call)
     props = _merge(existing["properties"], requested) if existing else _with_defaults(requested, always_on=always_on)
     check_rules(existing["properties"] if existing else None, props, always_on=always_on)
-    if existing is not None and guards.reduces_security(existing["properties"], props):
-        guards.require(svc, call, existing, guards.DISABLE_SECURITY, requests)
+    if existing is not None:
+        for critical in guards.reduced_security(existing["properties"], props):
+            guards.require(svc, call, existing, critical, requests)
     identity = _identity(svc, parsed.get("identity"), existing.get("identity") if existing else None)
     tags = parsed.get("tags", existing.get("tags") if existing else None)
     if (
@@ -229,8 +230,8 @@ def patch(svc: Service, call: Call) -> Reply:
     requested, requests = guards.strip_requests(parsed.get("properties", {}))
     props = _merge(doc["properties"], requested)
     check_rules(doc["properties"], props, always_on=always_on_required(svc, call))
-    if guards.reduces_security(doc["properties"], props):
-        guards.require(svc, call, doc, guards.DISABLE_SECURITY, requests)
+    for critical in guards.reduced_security(doc["properties"], props):
+        guards.require(svc, call, doc, critical, requests)
     identity = _identity(svc, parsed.get("identity"), doc.get("identity"))
     tags = parsed.get("tags", doc.get("tags"))
     if (props, identity, tags) == (doc["properties"], doc.get("identity"), doc.get("tags")):

@@ -83,7 +83,7 @@ def unlock_delete(ctx: Context, link: GuardLink, op: CriticalOperation, target: 
 
 def run_guarded(
     ctx: Context,
-    op: CriticalOperation,
+    op: CriticalOperation | tuple[CriticalOperation, ...],
     vault: ResourceId,
     call: Callable[[list[str]], T],
     *,
@@ -91,7 +91,10 @@ def run_guarded(
 ) -> T:
     """Run ``call`` (given the resource guard operation requests to send, none at first); when a guard refuses it,
     authorize it the way Azure asks (unlock ``unlock_target`` for a delete, else send the guard's request) and run it
-    once more. A refusal that remains is explained (which guard, which operation, what to request)."""
+    once more. A refusal that remains is explained (which guard, which operation, what to request). With several
+    operations (a vault update may be any of them) the requests of all are sent; the first names the refusal."""
+    ops = op if isinstance(op, tuple) else (op,)
+    op = ops[0]
     try:
         return call([])
     except ArmError as exc:
@@ -103,7 +106,7 @@ def run_guarded(
     if unlock_target is not None:
         unlock_delete(ctx, link, op, unlock_target, str(vault))
     try:
-        return call([op.request_id(link.guard_id)])
+        return call([o.request_id(link.guard_id) for o in ops])
     except ArmError as exc:
         if is_refusal(exc):
             raise refusal(ctx, exc, op, str(vault), link.guard_id) from exc

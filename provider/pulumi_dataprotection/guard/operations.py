@@ -1,9 +1,10 @@
 """The critical operations a resource guard protects, as Azure names them, with the request each one needs.
 
-Sources: the official 2025-09-01 spec examples (request types ``deleteBackupInstanceRequests``,
-``deleteResourceGuardProxyRequests``, ``dppModifyPolicy``, ``dppDisableStopProtectionRequests``,
-``dppDisableSuspendBackupsRequests``, the Recovery Services request types of the ResourceGuards paths) and Azure's
-MUA documentation (which operations are mandatory, i.e. cannot be excluded).
+Sources: Azure's answers, not the spec examples. The 19 operations a guard lists are those of the newest recorded
+guard (``corpus/azure-cli-extensions-head/test_dataprotection_resource_guard_create_and_delete.yaml`` #1, api-version
+2025-07-01); the request type of each Backup vault operation is the one its guard link names as the default request
+(``test_dataprotection_resource_guard_mapping.yaml`` #4); the Recovery Services request types are the guard's
+``requestResourceType``. Which operations are mandatory (cannot be excluded) comes from Azure's MUA documentation.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ class CriticalOperation:
         return f"{guard_id}/{self.request_type}/default"
 
 
-DISABLE_SECURITY = CriticalOperation(
-    "disable_soft_delete",
-    f"{_DP_VAULT}/write",
-    "disableSoftDeleteRequests",
-    True,
-    "disable soft delete or reduce the vault's security settings",
+DELETE_INSTANCE = CriticalOperation(
+    "delete_backup_instance",
+    f"{_DP_VAULT}/backupInstances/delete",
+    "deleteBackupInstanceRequests",
+    False,
+    "delete a backup instance and its backups",
 )
 REMOVE_GUARD = CriticalOperation(
     "remove_guard",
@@ -46,19 +47,26 @@ REMOVE_GUARD = CriticalOperation(
     True,
     "remove the vault's resource guard link (disable MUA)",
 )
-DELETE_INSTANCE = CriticalOperation(
-    "delete_backup_instance",
-    f"{_DP_VAULT}/backupInstances/delete",
-    "deleteBackupInstanceRequests",
+REDUCE_IMMUTABILITY = CriticalOperation(
+    "reduce_immutability",
+    f"{_DP_VAULT}/write#reduceImmutabilityState",
+    "dppReduceImmutabilityStateRequests",
     False,
-    "delete a backup instance and its backups",
+    "reduce the vault's immutability",
 )
-MODIFY_PROTECTION = CriticalOperation(
-    "modify_protection",
-    f"{_DP_VAULT}/backupInstances/write",
-    "dppModifyPolicy",
+DISABLE_SECURITY = CriticalOperation(
+    "disable_soft_delete",
+    f"{_DP_VAULT}/write#reduceSoftDeleteSecurity",
+    "dppReduceSoftDeleteSecurityRequests",
+    True,
+    "disable soft delete or shorten its retention",
+)
+MODIFY_ENCRYPTION = CriticalOperation(
+    "modify_encryption",
+    f"{_DP_VAULT}/write#modifyEncryptionSettings",
+    "dppModifyEncryptionSettingsRequests",
     False,
-    "move a backup instance to a policy with shorter retention",
+    "modify the vault's encryption settings",
 )
 STOP_PROTECTION = CriticalOperation(
     "stop_protection",
@@ -74,8 +82,34 @@ SUSPEND_BACKUPS = CriticalOperation(
     False,
     "suspend the backups of a backup instance",
 )
-BACKUP_VAULT = (DISABLE_SECURITY, REMOVE_GUARD, DELETE_INSTANCE, MODIFY_PROTECTION, STOP_PROTECTION, SUSPEND_BACKUPS)
-"""Backup vault operations."""
+MODIFY_PROTECTION = CriticalOperation(
+    "modify_protection",
+    f"{_DP_VAULT}/backupInstances/write",
+    "dppModifyPolicy",
+    False,
+    "move a backup instance to a policy with shorter retention",
+)
+TRIGGER_RESTORE = CriticalOperation(
+    "trigger_restore",
+    f"{_DP_VAULT}/backupInstances/restore/action",
+    "dppTriggerRestoreRequests",
+    False,
+    "restore a backup instance",
+)
+BACKUP_VAULT = (
+    DELETE_INSTANCE,
+    REMOVE_GUARD,
+    REDUCE_IMMUTABILITY,
+    DISABLE_SECURITY,
+    MODIFY_ENCRYPTION,
+    STOP_PROTECTION,
+    SUSPEND_BACKUPS,
+    MODIFY_PROTECTION,
+    TRIGGER_RESTORE,
+)
+"""Backup vault operations, in the order Azure lists them in a guard link."""
+VAULT_SECURITY = (DISABLE_SECURITY, REDUCE_IMMUTABILITY)
+"""The critical operations a vault update may be (lowering soft delete or immutability)."""
 
 RECOVERY_SERVICES = (
     CriticalOperation("rs_delete_protected_item", f"{_RS_ITEMS}/delete",
@@ -90,6 +124,14 @@ RECOVERY_SERVICES = (
                       "get the security PIN"),
     CriticalOperation("rs_disable_soft_delete", f"{_RS_VAULT}/backupconfig/write", "disableSoftDeleteRequests", True,
                       "disable soft delete"),
+    CriticalOperation("rs_stop_protection_retain_data", f"{_RS_ITEMS}/write#stopProtectionWithRetainData",
+                      "stopProtectionWithRetainDataRequests", False, "stop protection and retain data"),
+    CriticalOperation("rs_reduce_immutability", f"{_RS_VAULT}/write#reduceImmutabilityState",
+                      "reduceImmutabilityStateRequests", False, "reduce immutability"),
+    CriticalOperation("rs_restore", f"{_RS_ITEMS}/recoveryPoints/restore/action", "triggerRestoreRequests", False,
+                      "restore"),
+    CriticalOperation("rs_delete_mab_identity", f"{_RS_VAULT}/registeredIdentities/delete",
+                      "deleteMABIdentityRequests", False, "unregister a MARS/MABS server"),
 )  # fmt: skip
 """Recovery Services vault operations (a guard protects both kinds of vault)."""
 

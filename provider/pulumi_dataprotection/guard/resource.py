@@ -167,8 +167,10 @@ class ResourceGuard(ArmResource, module=MODULE, name="ResourceGuard"):
 
     excluded_operations: pulumi.Output[list[api.ExcludedOperation] | None]
     """Critical operations this guard does not protect, by action or short name (delete_backup_instance,
-    modify_protection, stop_protection, suspend_backups, rs_delete_protected_item, rs_update_protected_item,
-    rs_update_policy, rs_security_pin); disabling soft delete and removing a vault's guard link are always protected.
+    reduce_immutability, modify_encryption, stop_protection, suspend_backups, modify_protection, trigger_restore,
+    rs_delete_protected_item, rs_update_protected_item, rs_update_policy, rs_security_pin,
+    rs_stop_protection_retain_data, rs_reduce_immutability, rs_restore, rs_delete_mab_identity); disabling soft
+    delete and removing a vault's guard link are always protected.
     """
 
     subscription_id: pulumi.Output[str | None]
@@ -231,9 +233,11 @@ class ResourceGuard(ArmResource, module=MODULE, name="ResourceGuard"):
             name.
         :param tags: Resource tags.
         :param excluded_operations: Critical operations this guard does not protect, by action or short name
-            (delete_backup_instance, modify_protection, stop_protection, suspend_backups, rs_delete_protected_item,
-            rs_update_protected_item, rs_update_policy, rs_security_pin); disabling soft delete and removing a
-            vault's guard link are always protected. When not set, Azure's value is kept.
+            (delete_backup_instance, reduce_immutability, modify_encryption, stop_protection, suspend_backups,
+            modify_protection, trigger_restore, rs_delete_protected_item, rs_update_protected_item, rs_update_policy,
+            rs_security_pin, rs_stop_protection_retain_data, rs_reduce_immutability, rs_restore,
+            rs_delete_mab_identity); disabling soft delete and removing a vault's guard link are always protected.
+            When not set, Azure's value is kept.
         :param subscription_id: Subscription of the guard (default: the provider's subscription); often the security
             team's. Changing it replaces the resource. When not set, Azure's value is kept.
         :param adopt_existing: Manage an existing resource of this name instead of failing (its settings are set to

@@ -48,7 +48,7 @@ from pulumi_dataprotection.dynamic import (
 from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION, ADOPTION_OUTPUT
 from pulumi_dataprotection.dynamic.engine import preview_warning
 from pulumi_dataprotection.guard import mua, operations
-from pulumi_dataprotection.instance import api
+from pulumi_dataprotection.instance import api, states
 from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
 from pulumi_dataprotection.policy.resource import SCHEMA as POLICY_SCHEMA
 from pulumi_dataprotection.schema import (
@@ -65,9 +65,6 @@ from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.datasources import KINDS
 
 ON_DELETE = ("Delete", "StopProtectionRetainData", "Suspend", "Retain")
-CONFIGURED = "ProtectionConfigured"
-FAILED = "ProtectionError"
-BUSY = ("ConfiguringProtection", "UpdatingProtection")
 
 SCHEMA = extend(
     INSTANCE,
@@ -114,9 +111,9 @@ _DELETE_CALLS: dict[str, Callable[[ResourceId], tuple[str, str, str]]] = {
 CONFIRM_FOR = 60.0
 """How long the state an ambiguous action should have produced is looked for (within the operation's deadline)."""
 _TOOK_EFFECT: dict[str, Callable[[str], bool]] = {
-    "stopProtection": lambda state: state == "ProtectionStopped",
-    "suspendBackups": lambda state: state == "BackupSchedulesSuspended",
-    "resumeProtection": lambda state: state in (CONFIGURED, *BUSY),
+    "stopProtection": lambda state: states.meaning(state) == "stopped",
+    "suspendBackups": lambda state: states.meaning(state) == "suspended",
+    "resumeProtection": lambda state: states.meaning(state) in ("configured", "busy"),
 }
 """Per instance action, whether the instance's currentProtectionState shows the action took effect."""
 _GUARDED_DELETES = {
@@ -385,10 +382,10 @@ class InstanceProvider(SchemaProvider):
             props = body.get("properties") or {}
             state = str(props.get("currentProtectionState") or "")
             if settled:
-                return state not in BUSY, state
-            if state == FAILED:
+                return not states.is_busy(state), state
+            if states.meaning(state) == "failed":
                 raise ResourceFailure(self._protection_message(ctx, rid, props))
-            return state == CONFIGURED or not inputs.get("wait_for_protection", True), state
+            return states.meaning(state) == "configured" or not inputs.get("wait_for_protection", True), state
 
         wait_until(ctx, what=f"protection of {ctx.label}", probe=probe, timeout=timeout, cadence=cadence)
         return dict(last)
@@ -398,7 +395,8 @@ class InstanceProvider(SchemaProvider):
         error = protection_error(props.get("protectionErrorDetails")) or protection_error(
             (props.get("protectionStatus") or {}).get("errorDetails")
         )
-        lines = [f"{ctx.label}: Azure could not configure protection (currentProtectionState {FAILED})"]
+        state = props.get("currentProtectionState")
+        lines = [f"{ctx.label}: Azure could not configure protection (currentProtectionState {state})"]
         if error:
             lines.append(f"  {error['code']}: {error['message']}")
             lines.extend(f"  recommended action: {a}" for a in error["recommended_action"])

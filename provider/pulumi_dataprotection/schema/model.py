@@ -59,6 +59,8 @@ class When:
         current = values.get(self.field)
         if ctx.unknown(current):
             return None
+        if isinstance(current, str):  # read-back values keep Azure's casing (e.g. soft delete "OFF")
+            return current.lower() in {v.lower() if isinstance(v, str) else v for v in self.values}
         return isinstance(current, Hashable) and current in self.values
 
     def describe(self) -> str:

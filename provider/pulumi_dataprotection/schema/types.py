@@ -258,6 +258,10 @@ class EnumType(ValueType):
         return resolved
 
     def parse(self, raw: Any) -> Any:
+        # Azure's own spelling of a declared value is kept (it writes soft delete ``OFF`` for some vaults), so
+        # outputs say what Azure says; ``canonical`` compares it equal to ``Off``. Aliases still become the value.
+        if isinstance(raw, str) and raw.strip().lower() in self._by_lower:
+            return raw
         return self.lookup(raw) or raw
 
 

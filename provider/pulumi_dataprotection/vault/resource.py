@@ -271,7 +271,7 @@ class VaultProvider(SchemaProvider):
                 auxiliary=bool(requests),
             )
 
-        result = mua.run_guarded(ctx, operations.DISABLE_SECURITY, rid, send)
+        result = mua.run_guarded(ctx, operations.VAULT_SECURITY, rid, send)
         return self._result_body(ctx, rid, result)
 
     def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:

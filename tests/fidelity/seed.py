@@ -1,0 +1,217 @@
+"""Seeder: the resources a recording uses but does not create (the az CLI tests run against long-lived vaults,
+policies and backup instances), found from the recording's requests and created in the emulator from bodies Azure
+returned for them (in the same recording, else anywhere in the corpus) before the replay starts.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from tests.fidelity.recordings import Exchange, Recording, load_all
+
+_DP = r"/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.DataProtection"
+# Seeded in this order (parents first); each pattern captures the resource id from a request path.
+KINDS = (
+    ("vault", re.compile(rf"^({_DP}/backupVaults/[^/]+)", re.I)),
+    ("guard", re.compile(rf"^({_DP}/resourceGuards/[^/]+)", re.I)),
+    ("policy", re.compile(rf"^({_DP}/backupVaults/[^/]+/backupPolicies/[^/]+)", re.I)),
+    ("instance", re.compile(rf"^({_DP}/backupVaults/[^/]+/backupInstances/[^/]+)", re.I)),
+)
+# Read-only properties Azure returns that a PUT does not take.
+_READ_ONLY = frozenset(
+    {
+        "provisioningState",
+        "secureScore",
+        "bcdrSecurityLevel",
+        "isVaultProtectedByResourceGuard",
+        "resourceMoveState",
+        "resourceMoveDetails",
+        "protectionStatus",
+        "currentProtectionState",
+        "protectionErrorDetails",
+        "policyVersion",
+        "replicatedRegions",
+    }
+)
+_TOP_LEVEL = ("location", "tags", "identity", "properties")
+
+
+def _resources(path: str) -> list[tuple[str, str]]:
+    return [(kind, m.group(1)) for kind, pattern in KINDS if (m := pattern.match(path))]
+
+
+@cache
+def _bodies() -> dict[str, dict[str, Any]]:
+    """The first full body Azure returned for each resource id, over the whole corpus (GETs, PUTs and lists)."""
+    found: dict[str, dict[str, Any]] = {}
+    for recording in load_all():
+        for e in recording.dataprotection:
+            if e.status != 200 or not isinstance(e.body, dict):
+                continue
+            items = e.body["value"] if isinstance(e.body.get("value"), list) else [e.body]
+            for item in items:
+                if isinstance(item, dict) and isinstance(item.get("id"), str) and "properties" in item:
+                    found.setdefault(item["id"].lower(), item)
+    return found
+
+
+def _body_in(recording: Recording, rid: str) -> dict[str, Any] | None:
+    for e in recording.dataprotection:
+        if e.status == 200 and e.method == "GET" and e.path.lower() == rid.lower() and isinstance(e.body, dict):
+            return e.body
+    return _bodies().get(rid.lower())
+
+
+def _policy_ids(value: Any) -> list[str]:
+    """Policy ids a request body names (``policyInfo.policyId``, wherever it is nested)."""
+    if isinstance(value, dict):
+        found = [v for k, v in value.items() if k == "policyId" and isinstance(v, str)]
+        return found + [p for v in value.values() for p in _policy_ids(v)]
+    if isinstance(value, list):
+        return [p for v in value for p in _policy_ids(v)]
+    return []
+
+
+def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """(kind, id, body) of each resource the recording assumes exists, parents first.
+
+    A resource is assumed when the first request touching it (its path, a child's path, or a body naming it) is
+    not its creation and Azure did not answer 404.
+    """
+    first: dict[str, tuple[str, str, Exchange]] = {}
+    for e in recording.dataprotection:
+        for kind, rid in _resources(e.path):
+            first.setdefault(rid.lower(), (kind, rid, e))
+        for pid in _policy_ids(e.request_body):
+            for kind, rid in _resources(pid):
+                first.setdefault(rid.lower(), (kind, rid, e))
+    out = []
+    for kind, _ in KINDS:
+        for rid_lower, (k, rid, e) in list(first.items()):
+            if k != kind or e.status == 404 or e.status >= 500:
+                continue
+            if e.method == "DELETE" and e.status == 204 and e.path.lower() == rid_lower:
+                continue  # deleting what does not exist
+            exact = e.path.lower() == rid_lower
+            if exact and e.method == "PUT" and not _is_update(e):
+                continue
+            body = _body_in(recording, rid)
+            if body is None and kind == "policy":
+                body = _policy_like(rid, _datasource_types(recording))
+            out.append((kind, rid, body))
+            pid = policy_of(body) if kind == "instance" else None
+            if pid and pid.lower() not in first:
+                first[pid.lower()] = ("policy", pid, e)
+                types = {str(((body or {}).get("properties") or {}).get("dataSourceInfo", {}).get("datasourceType"))}
+                out.insert(
+                    0, ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}))
+                )
+    return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
+
+
+def _is_update(e: Exchange) -> bool:
+    """A recorded PUT that changed an existing resource (a synchronous 200 or a body saying ``Updating``)."""
+    state = ((e.body or {}).get("properties") or {}).get("provisioningState") if isinstance(e.body, dict) else None
+    return state == "Updating" or (
+        e.status == 200 and "/backupPolicies/" not in e.path and "/resourceGuards/" not in e.path
+    )
+
+
+def _datasource_types(recording: Recording, keep_case: bool = False) -> set[str]:
+    out = set()
+    for e in recording.dataprotection:
+        body = e.request_body if isinstance(e.request_body, dict) else {}
+        props = body.get("properties") or body.get("backupInstance") or {}
+        info = (props.get("properties") or props).get("dataSourceInfo") if isinstance(props, dict) else None
+        if isinstance(info, dict) and isinstance(info.get("datasourceType"), str):
+            out.add(info["datasourceType"] if keep_case else info["datasourceType"].lower())
+    return out
+
+
+def _policy_like(rid: str, datasource_types: set[str]) -> dict[str, Any] | None:
+    """A recorded policy to stand in for one the corpus has no body of: same name, else same datasource type."""
+    name = rid.rsplit("/", 1)[1].lower()
+    policies = [b for k, b in _bodies().items() if "/backuppolicies/" in k]
+    for body in policies:
+        if str(body.get("name", "")).lower() == name:
+            return body
+    for body in policies:
+        kinds = {str(t).lower() for t in (body.get("properties") or {}).get("datasourceTypes", [])}
+        if kinds & datasource_types:
+            return body
+    # No body of a MySQL policy was recorded: a PostgreSQL one (same vault-store daily backup rules) stands in.
+    databases = sorted(t for t in datasource_types if "/microsoft.dbfor" in f"/{t}")
+    for body in policies:
+        kinds = {str(t).lower() for t in (body.get("properties") or {}).get("datasourceTypes", [])}
+        if databases and any("dbforpostgresql" in k for k in kinds):
+            recorded = next(e for e in _corpus_types() if e.lower() == databases[0])
+            return {**body, "properties": {**body["properties"], "datasourceTypes": [recorded]}}
+    return None
+
+
+@cache
+def _corpus_types() -> list[str]:
+    """Every datasource type named in the corpus's request bodies, with Azure's casing."""
+    return sorted({t for r in load_all() for t in _datasource_types(r, keep_case=True)})
+
+
+def groups(recording: Recording) -> list[tuple[str, str, str]]:
+    """(subscription, name, location) of the resource groups the recording uses, but for those Azure said do not
+    exist (so the emulator checks groups strictly, as Azure does)."""
+    found: dict[tuple[str, str], bool] = {}
+    for e in recording.dataprotection:
+        m = re.match(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)/", e.path, re.I)
+        if m:
+            missing = isinstance(e.body, dict) and (e.body.get("error") or {}).get("code") == "ResourceGroupNotFound"
+            found[(m.group(1), m.group(2).lower())] = found.get((m.group(1), m.group(2).lower()), False) or missing
+    return [(sub, rg, location_of(recording)) for (sub, rg), missing in found.items() if not missing]
+
+
+def location_of(recording: Recording) -> str:
+    """Where the recording's vaults live: a vault body's location, else the region of an operation URL Azure
+    returned (``.../locations/{region}/operationResults/...``), else the first datasource location."""
+    for e in recording.dataprotection:
+        if isinstance(e.body, dict) and isinstance(e.body.get("location"), str) and "/backupVaults/" in e.path:
+            return e.body["location"]
+    for e in recording.dataprotection:
+        for url in (e.headers.get("location", ""), e.headers.get("azure-asyncoperation", "")):
+            m = re.search(r"/locations/([^/]+)/operation", url, re.I)
+            if m:
+                return m.group(1)
+    for e in recording.dataprotection:
+        for body in (e.body, e.request_body):
+            props = body.get("properties") if isinstance(body, dict) else None
+            if isinstance(body, dict) and isinstance(body.get("location"), str) and "/backupVaults/" in e.path:
+                return body["location"]
+            info = props.get("dataSourceInfo") if isinstance(props, dict) else None
+            if isinstance(info, dict) and isinstance(info.get("resourceLocation"), str):
+                return info["resourceLocation"]
+    return "eastus"
+
+
+def put_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    """The create request for a resource from a body Azure returned for it (read-only properties removed)."""
+    out = {k: body[k] for k in _TOP_LEVEL if k in body}
+    props = out.get("properties")
+    if isinstance(props, dict):
+        out["properties"] = {k: v for k, v in props.items() if k not in _READ_ONLY}
+    identity = out.get("identity")
+    if isinstance(identity, dict):
+        out["identity"] = {k: v for k, v in identity.items() if k not in ("principalId", "tenantId")}
+        if isinstance(identity.get("userAssignedIdentities"), dict):
+            out["identity"]["userAssignedIdentities"] = {k: {} for k in identity["userAssignedIdentities"]}
+    if kind == "instance" and isinstance(props, dict):
+        info = out["properties"].get("policyInfo")
+        if isinstance(info, dict):
+            out["properties"]["policyInfo"] = {k: v for k, v in info.items() if k != "policyVersion"}
+    return out
+
+
+def policy_of(body: dict[str, Any] | None) -> str | None:
+    """The policy id an instance body names."""
+    props = (body or {}).get("properties") or {}
+    info = props.get("policyInfo") or {}
+    pid = info.get("policyId")
+    return pid if isinstance(pid, str) else None

@@ -1,0 +1,35 @@
+"""The fidelity tier: every recorded Microsoft.DataProtection exchange replayed against the emulator.
+
+Prints the per-operation table (run ``python -m tests.fidelity --each`` for every difference) and fails when the
+share of exchanges the emulator answers as Azure did falls under ``THRESHOLD``; raise it as fidelity improves.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.fidelity.recordings import RECORDINGS, load_all
+from tests.fidelity.replay import Outcome, replay
+from tests.fidelity.report import same_ratio, table
+
+THRESHOLD = 0.47  # 1006/2057 (48.9 %) with Azure-shaped jobs, recovery points and guards
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> list[Outcome]:
+    if not RECORDINGS.is_dir():
+        pytest.skip(f"the recordings are not at {RECORDINGS}")
+    return [o for recording in load_all() for o in replay(recording)]
+
+
+def test_every_recording_is_replayed(outcomes: list[Outcome]) -> None:
+    files = {f"{r.source}/{r.name}" for r in load_all() if r.dataprotection}
+    assert {f"{o.source}/{o.file}" for o in outcomes} == files
+    assert len(files) >= 110 and len(outcomes) >= 2000
+
+
+def test_fidelity_meets_threshold(outcomes: list[Outcome], capsys: pytest.CaptureFixture[str]) -> None:
+    report = table(outcomes)
+    with capsys.disabled():
+        print("\n" + report)
+    assert same_ratio(outcomes) >= THRESHOLD, report
