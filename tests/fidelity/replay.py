@@ -80,7 +80,7 @@ class Emulator:
     """A fresh emulator for one recording, driven through its ASGI application."""
 
     def __init__(self, start: float, versions: set[str]) -> None:
-        config = EmulatorConfig(token=_TOKEN, accept_any_token=True)
+        config = EmulatorConfig(token=_TOKEN, accept_any_token=True, lro_profile="azure")
         self.app = EmulatorApp(config, FrozenStore(start))
         self.client = AsgiClient(self.app.app)
         self.seed_errors: list[str] = []

@@ -13,7 +13,7 @@ import copy
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, guards, ids, immutability, recovery, render, schema
+from pulumi_dataprotection.emulator import datasources, guards, ids, immutability, recovery, render, schema, timing
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
 from pulumi_dataprotection.schema.regions import region_name
@@ -198,7 +198,7 @@ def put(svc: Service, call: Call) -> Reply:
         "provisioningState": existing["provisioningState"] if existing else "Provisioning",
         "protection": {
             "mode": "update" if existing else "configure",
-            "ready_at": op["end"] + svc.config.lro_seconds if op["end"] is not None else None,
+            "ready_at": op["end"] + timing.protection_seconds(svc.config) if op["end"] is not None else None,
             "error": op["data"].get("protection_error"),
         },
         "op": op["id"],
@@ -349,7 +349,7 @@ def _protection_action(
     if action == "instance-resume":
         doc["protection"] = {
             "mode": "configure",
-            "ready_at": op["end"] + svc.config.lro_seconds if op["end"] is not None else None,
+            "ready_at": op["end"] + timing.protection_seconds(svc.config) if op["end"] is not None else None,
             "error": op["data"].get("protection_error"),
         }
     svc.store.put(INSTANCE, doc["id"], doc, parent=vault["id"])
