@@ -180,4 +180,6 @@ def _exchange(emulator: Emulator, ids: IdMap, recording: Recording, e: Exchange)
     status, headers, body = emulator.send(e.method, ids.text(path), query, ids.body(e.request_body))
     ids.learn(e.headers, e.body, headers, body, (path, query))
     verdict = classify(e.status, e.headers, e.body, status, headers, body)
+    if verdict.kind == "differs" and ids.orphan(e.path):
+        verdict = Verdict("differs", "polls an operation the emulator did not start (an earlier answer differed)")
     return Outcome(recording.source, recording.name, e.index, operation_name(e.method, e.path), verdict)

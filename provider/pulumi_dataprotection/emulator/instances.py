@@ -198,7 +198,9 @@ def put(svc: Service, call: Call) -> Reply:
         "provisioningState": existing["provisioningState"] if existing else "Provisioning",
         "protection": {
             "mode": "update" if existing else "configure",
-            "ready_at": op["end"] + timing.protection_seconds(svc.config) if op["end"] is not None else None,
+            "ready_at": op["end"] + timing.protection_seconds(svc.config, op["action"])
+            if op["end"] is not None
+            else None,
             "error": op["data"].get("protection_error"),
         },
         "op": op["id"],
@@ -349,7 +351,7 @@ def _protection_action(
     if action == "instance-resume":
         doc["protection"] = {
             "mode": "configure",
-            "ready_at": op["end"] + timing.protection_seconds(svc.config) if op["end"] is not None else None,
+            "ready_at": op["end"] + timing.protection_seconds(svc.config, action) if op["end"] is not None else None,
             "error": op["data"].get("protection_error"),
         }
     svc.store.put(INSTANCE, doc["id"], doc, parent=vault["id"])

@@ -40,9 +40,13 @@ def operation_seconds(config: EmulatorConfig, action: str) -> float:
     return config.lro_seconds
 
 
-def protection_seconds(config: EmulatorConfig) -> float:
-    """How long protection stays ``ConfiguringProtection`` after the operation that started it ends."""
-    return _AZURE_PROTECTION if config.lro_profile == "azure" else config.lro_seconds
+def protection_seconds(config: EmulatorConfig, action: str) -> float:
+    """How long protection stays ``ConfiguringProtection`` after the operation that started it ends (a resume is
+    configured when its operation ends: recorded, corpus/azure-cli-extensions-head/
+    test_dataprotection_backup_instance_update_protection.yaml #12)."""
+    if config.lro_profile != "azure":
+        return config.lro_seconds
+    return 0.0 if action == "instance-resume" else _AZURE_PROTECTION
 
 
 def job_seconds(config: EmulatorConfig, operation: str | None) -> float:
