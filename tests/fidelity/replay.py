@@ -127,6 +127,13 @@ def _seed(emulator: Emulator, recording: Recording, version: str) -> None:
             emulator.seed_errors.append(f"seeding {kind} {rid.rsplit('/', 1)[1]}: {status} {_error_text(answer)}")
         if kind in ("vault", "instance"):
             emulator.advance(600)
+        action = _STATE_ACTIONS.get(seed.protection_state(body)) if kind == "instance" else None
+        if action:  # the recording found it stopped or suspended
+            emulator.send("POST", f"{rid}/{action}", {"api-version": version}, {})
+            emulator.advance(600)
+
+
+_STATE_ACTIONS = {"ProtectionStopped": "stopProtection", "BackupsSuspended": "suspendBackups"}
 
 
 def _error_text(body: Any) -> str:

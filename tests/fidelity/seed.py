@@ -209,6 +209,12 @@ def put_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def protection_state(body: dict[str, Any] | None) -> str | None:
+    """The ``currentProtectionState`` a recorded instance body shows."""
+    state = ((body or {}).get("properties") or {}).get("currentProtectionState")
+    return state if isinstance(state, str) else None
+
+
 def policy_of(body: dict[str, Any] | None) -> str | None:
     """The policy id an instance body names."""
     props = (body or {}).get("properties") or {}
