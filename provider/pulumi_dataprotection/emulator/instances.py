@@ -207,9 +207,19 @@ def put(svc: Service, call: Call) -> Reply:
     }
     svc.store.put(INSTANCE, instance_id, doc, parent=vault["id"])
     status_path = f"{vault['id']}/operationStatus"
-    if existing is None and datasources.same_type(props["dataSourceInfo"]["datasourceType"], "Microsoft.Compute/disks"):
+    # A new instance is answered 201 with its body and Azure-AsyncOperation only (recorded for disks, PostgreSQL,
+    # PostgreSQL flexible, MySQL flexible and AKS, 2023-01-01 to 2025-07-01); blobs and ADLS 202 with a Location
+    # (recorded at 2025-07-01: test_dataprotection_backup_instance_create_and_delete_blob.yaml #11).
+    kind = props["dataSourceInfo"]["datasourceType"]
+    if existing is None and not any(datasources.same_type(kind, t) for t in _ACCEPTED_KINDS):
         return svc.lro_reply(call, 201, op, status_path=status_path, body=render.instance(doc, svc.now()))
     return svc.lro_reply(call, 202, op, status_path=status_path, location_path=f"{doc['id']}/operationResults")
+
+
+_ACCEPTED_KINDS = (
+    "Microsoft.Storage/storageAccounts/blobServices",
+    "Microsoft.Storage/storageAccounts/adlsBlobServices",
+)
 
 
 def get(svc: Service, call: Call) -> Reply:
