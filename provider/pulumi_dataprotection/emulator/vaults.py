@@ -142,17 +142,14 @@ def _version(call: Call) -> str:
     return call.query.get("api-version", "")
 
 
-def _attaching(body: JSON, before: JSON | None) -> None:
-    """The create/update answer lists the user-assigned identities it attaches as ``{}`` (recorded: corpus/
-    azure-cli-extensions-head/test_dataprotection_backup_vault_create_with_uami_update_and_delete.yaml #0); reads
-    show their client and principal ids."""
+def _attaching(body: JSON) -> None:
+    """A PUT's answer lists the user-assigned identities as ``{}``; reads show their client and principal ids.
+
+    Recorded in corpus/azure-cli-extensions-head: on create (test_dataprotection_backup_vault_create_with_uami_update_
+    and_delete.yaml #0) and on update (test_dataprotection_backup_instance_uami_create_update.yaml #4)."""
     attached = (body.get("identity") or {}).get("userAssignedIdentities")
-    known = (before or {}).get("userAssignedIdentities") or {}
     if isinstance(attached, dict):
-        body["identity"] = {
-            **body["identity"],
-            "userAssignedIdentities": {k: (v if k in known else {}) for k, v in attached.items()},
-        }
+        body["identity"] = {**body["identity"], "userAssignedIdentities": {k: {} for k in attached}}
 
 
 def _without_derived(props: JSON, location: str) -> JSON:
@@ -234,7 +231,7 @@ def put(svc: Service, call: Call) -> Reply:
     }
     svc.store.put(VAULT, vault_id, doc)
     body = render.vault(doc, _version(call))
-    _attaching(body, existing.get("identity") if existing else None)
+    _attaching(body)
     return svc.lro_reply(call, 201, op, status_path=f"{doc['id']}/operationStatus", body=body)
 
 
