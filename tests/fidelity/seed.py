@@ -92,8 +92,13 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
         for rid_lower, (k, rid, e) in list(first.items()):
             if k != kind or e.status == 404 or e.status >= 500:
                 continue
-            if e.method == "DELETE" and e.status == 204 and e.path.lower() == rid_lower:
-                continue  # deleting what does not exist
+            if (
+                e.method == "DELETE"
+                and e.status == 204
+                and e.path.lower() == rid_lower
+                and _created_later(recording, e)
+            ):
+                continue  # a clean-up of what the recording then creates
             exact = e.path.lower() == rid_lower
             if exact and e.method == "PUT" and not _is_update(e):
                 continue
@@ -109,6 +114,13 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
                     0, ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}))
                 )
     return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
+
+
+def _created_later(recording: Recording, first: Exchange) -> bool:
+    return any(
+        e.method == "PUT" and e.path.lower() == first.path.lower() and e.index > first.index
+        for e in recording.dataprotection
+    )
 
 
 def _is_update(e: Exchange) -> bool:
