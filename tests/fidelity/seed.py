@@ -109,6 +109,10 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
             pid = policy_of(body) if kind == "instance" else None
             if pid and pid.lower() not in first:
                 first[pid.lower()] = ("policy", pid, e)
+                vault = _resources(pid)[0][1]
+                if vault.lower() not in first:
+                    first[vault.lower()] = ("vault", vault, e)
+                    out.insert(0, ("vault", vault, _body_in(recording, vault)))
                 types = {str(((body or {}).get("properties") or {}).get("dataSourceInfo", {}).get("datasourceType"))}
                 out.insert(
                     0, ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}))
