@@ -90,7 +90,7 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
     out = []
     for kind, _ in KINDS:
         for rid_lower, (k, rid, e) in list(first.items()):
-            if k != kind or e.status == 404 or e.status >= 500:
+            if k != kind or e.status >= 500 or (e.status == 404 and _absent(e, rid_lower)):
                 continue
             if (
                 e.method == "DELETE"
@@ -118,6 +118,13 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
                     0, ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}))
                 )
     return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
+
+
+def _absent(e: Exchange, rid_lower: str) -> bool:
+    """Whether a 404 says this resource is missing (not only a child of it, which the service words
+    ``UserErrorGenericResourceNotFound``)."""
+    code = (e.body.get("error") or {}).get("code") if isinstance(e.body, dict) else None
+    return e.path.lower() == rid_lower or code != "UserErrorGenericResourceNotFound"
 
 
 def _created_later(recording: Recording, first: Exchange) -> bool:
