@@ -12,7 +12,7 @@ from tests.fidelity.recordings import RECORDINGS, load_all
 from tests.fidelity.replay import Outcome, replay
 from tests.fidelity.report import same_ratio, table
 
-THRESHOLD = 0.34
+THRESHOLD = 0.35
 
 
 @pytest.fixture(scope="module")
