@@ -115,7 +115,8 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
                     out.insert(0, ("vault", vault, _body_in(recording, vault)))
                 types = {str(((body or {}).get("properties") or {}).get("dataSourceInfo", {}).get("datasourceType"))}
                 out.insert(
-                    0, ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}))
+                    0,
+                    ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}, body)),
                 )
     return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
 
@@ -153,10 +154,19 @@ def _datasource_types(recording: Recording, keep_case: bool = False) -> set[str]
     return out
 
 
-def _policy_like(rid: str, datasource_types: set[str]) -> dict[str, Any] | None:
-    """A recorded policy to stand in for one the corpus has no body of: same name, else same datasource type."""
+def _stores(policy: dict[str, Any]) -> set[str]:
+    rules = (policy.get("properties") or {}).get("policyRules") or []
+    return {str((r.get("dataStore") or {}).get("dataStoreType")) for r in rules if isinstance(r, dict)}
+
+
+def _policy_like(rid: str, datasource_types: set[str], instance: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """A recorded policy to stand in for one the corpus has no body of: same name, else same datasource type (an
+    operational-store-only one for an instance without datasource parameters, such as an operational blob one)."""
     name = rid.rsplit("/", 1)[1].lower()
     policies = [b for k, b in _bodies().items() if "/backuppolicies/" in k]
+    params = ((((instance or {}).get("properties") or {}).get("policyInfo") or {}).get("policyParameters")) or {}
+    if instance is not None and not params.get("backupDatasourceParametersList"):
+        policies.sort(key=lambda b: _stores(b) != {"OperationalStore"})
     for body in policies:
         if str(body.get("name", "")).lower() == name:
             return body
