@@ -104,7 +104,7 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
                 continue
             body = _body_in(recording, rid)
             if body is None and kind == "policy":
-                body = _policy_like(rid, _datasource_types(recording))
+                body = _policy_like(rid, _datasource_types(recording), _instance_naming(recording, rid))
             out.append((kind, rid, body))
             pid = policy_of(body) if kind == "instance" else None
             if pid and pid.lower() not in first:
@@ -154,6 +154,16 @@ def _datasource_types(recording: Recording, keep_case: bool = False) -> set[str]
     return out
 
 
+def _instance_naming(recording: Recording, policy_id: str) -> dict[str, Any] | None:
+    """A recorded instance body of the recording that names this policy."""
+    for e in recording.dataprotection:
+        if "/backupInstances/" in e.path and isinstance(e.body, dict):
+            pid = policy_of(e.body)
+            if pid and pid.lower() == policy_id.lower():
+                return e.body
+    return None
+
+
 def _stores(policy: dict[str, Any]) -> set[str]:
     rules = (policy.get("properties") or {}).get("policyRules") or []
     return {str((r.get("dataStore") or {}).get("dataStoreType")) for r in rules if isinstance(r, dict)}
@@ -166,7 +176,7 @@ def _policy_like(rid: str, datasource_types: set[str], instance: dict[str, Any] 
     policies = [b for k, b in _bodies().items() if "/backuppolicies/" in k]
     params = ((((instance or {}).get("properties") or {}).get("policyInfo") or {}).get("policyParameters")) or {}
     if instance is not None and not params.get("backupDatasourceParametersList"):
-        policies.sort(key=lambda b: _stores(b) != {"OperationalStore"})
+        policies = [b for b in policies if _stores(b) == {"OperationalStore"}]
     for body in policies:
         if str(body.get("name", "")).lower() == name:
             return body
