@@ -175,8 +175,9 @@ def _policy_like(rid: str, datasource_types: set[str], instance: dict[str, Any] 
     name = rid.rsplit("/", 1)[1].lower()
     policies = [b for k, b in _bodies().items() if "/backuppolicies/" in k]
     params = ((((instance or {}).get("properties") or {}).get("policyInfo") or {}).get("policyParameters")) or {}
-    if instance is not None and not params.get("backupDatasourceParametersList"):
-        policies = [b for b in policies if _stores(b) == {"OperationalStore"}]
+    kind = str((((instance or {}).get("properties") or {}).get("dataSourceInfo") or {}).get("datasourceType"))
+    if kind.lower().endswith("/blobservices") and not params.get("backupDatasourceParametersList"):
+        policies = [b for b in policies if _stores(b) == {"OperationalStore"}]  # operational blob backup
     for body in policies:
         if str(body.get("name", "")).lower() == name:
             return body
