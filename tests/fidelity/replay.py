@@ -148,8 +148,9 @@ _DEFAULT_VAULT = {
 }
 
 
-def replay(recording: Recording) -> list[Outcome]:
-    """Replay one recording against a fresh emulator and classify every Microsoft.DataProtection exchange."""
+def replay(recording: Recording, seed_errors: list[str] | None = None) -> list[Outcome]:
+    """Replay one recording against a fresh emulator and classify every Microsoft.DataProtection exchange; the
+    seeds the emulator refused are added to ``seed_errors``."""
     exchanges = recording.dataprotection
     if not exchanges:
         return []
@@ -157,6 +158,8 @@ def replay(recording: Recording) -> list[Outcome]:
     emulator = Emulator(start - SEED_WINDOW, {e.api_version for e in exchanges})
     try:
         _seed(emulator, recording, emulator.version(exchanges[0].api_version))
+        if seed_errors is not None:
+            seed_errors += [f"{recording.source}/{recording.name}: {text}" for text in emulator.seed_errors]
         clock = emulator.app.store.now()
         emulator.advance(start - clock)
         ids = IdMap()
