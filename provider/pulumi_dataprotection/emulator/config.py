@@ -101,8 +101,8 @@ def parser() -> argparse.ArgumentParser:
         "--lro-profile",
         choices=("fixed", "azure"),
         default="fixed",
-        help="fixed: every operation, protection setup and job lasts --lro-seconds (jobs twice that); azure: each "
-        "lasts as long as Azure's recorded ones (validations 35 s, protection 50 s, backup jobs 3 min, ...)",
+        help="fixed: every operation and protection setup lasts --lro-seconds; azure: each lasts as long as Azure's "
+        "recorded ones (validations 35 s, protection 50 s after a create, ...)",
     )
     p.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds on LRO responses (default 1)")
     p.add_argument("--tls", action="store_true", help="serve HTTPS with a self-signed certificate")

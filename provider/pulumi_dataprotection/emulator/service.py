@@ -125,7 +125,7 @@ class Service:
             "datasource_type": source["datasourceType"],
             **fields,
             "start": now,
-            "end": now + timing.job_seconds(self.config, fields.get("operation")),
+            "end": now + 2 * self.config.lro_seconds,
         }
         self.store.put(JOB, job_id, job, parent=vault["id"])
         return job

@@ -1,5 +1,5 @@
-"""How long the emulator's long-running work takes: ``lro_seconds`` for everything (the default, fast for tests), or
-Azure's durations as the recordings show them (``--lro-profile azure``).
+"""How long the emulator's long-running operations and protection setup take: ``lro_seconds`` (the default, fast for
+tests), or Azure's durations as the recordings show them (``--lro-profile azure``).
 
 The ``azure`` figures are, for each kind of work, the duration that best separates the recorded "still running" from
 "done" answers over all the recordings in ``../shared/reference/recordings`` (the fidelity suite's corpus; e.g.
@@ -30,7 +30,6 @@ _AZURE_OPERATIONS = {
 }
 # ConfiguringProtection -> ProtectionConfigured 50 s after a create (94/95 recorded reads): 48 s after its operation.
 _AZURE_PROTECTION = 48.0
-_AZURE_JOBS = {"Backup": 185.0, "Restore": 380.0}  # InProgress -> Completed: 227/243 and 267/284 recorded reads
 
 
 def operation_seconds(config: EmulatorConfig, action: str) -> float:
@@ -47,10 +46,3 @@ def protection_seconds(config: EmulatorConfig, action: str) -> float:
     if config.lro_profile != "azure":
         return config.lro_seconds
     return 0.0 if action == "instance-resume" else _AZURE_PROTECTION
-
-
-def job_seconds(config: EmulatorConfig, operation: str | None) -> float:
-    """Duration of a backup job (``Backup``, ``Restore``, ...)."""
-    if config.lro_profile == "azure":
-        return _AZURE_JOBS.get(operation or "", 2 * config.lro_seconds)
-    return 2 * config.lro_seconds
