@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
+from pulumi_dataprotection.emulator.config import from_args
 from tests.emulator import helpers
 from tests.emulator.conftest import CheckedArm
 from tests.support.spec import Spec
@@ -161,5 +162,38 @@ def test_any_token_can_be_accepted(spec: Spec) -> None:
             timeout=10,
         )
         assert response.status_code == 404
+    finally:
+        handle.stop()
+
+
+def test_azure_lro_profile_takes_as_long_as_azure(spec: Spec) -> None:
+    """``--lro-profile azure``: validateForBackup runs 35 s, protection configures 50 s after a create (the recorded
+    durations, see emulator/timing.py); the default profile ends everything after --lro-seconds."""
+    assert from_args(["--lro-profile", "azure"], env={}).lro_profile == "azure"
+    handle = start_emulator(in_process=True, lro_profile="azure")
+    try:
+        api = CheckedArm(handle, spec)
+        handle.advance_clock(2)
+        api.wait(api.put(helpers.vault_path(), helpers.vault_body()))
+        api.put(helpers.policy_path(), helpers.disk_policy())
+        validation = api.post(
+            f"{helpers.vault_path()}/validateForBackup",
+            {"backupInstance": helpers.disk_instance(helpers.policy_path())},
+        )
+        status = validation.headers["Azure-AsyncOperation"]
+        handle.advance_clock(30)
+        assert api.get(status).json()["status"] == "Inprogress"
+        handle.advance_clock(6)
+        assert api.get(status).json()["status"] == "Succeeded"
+        created = api.put(helpers.instance_path(), {"properties": helpers.disk_instance(helpers.policy_path())})
+        handle.advance_clock(40)
+        assert api.get(created.headers["Azure-AsyncOperation"]).json()["status"] == "Succeeded"
+        assert api.get(helpers.instance_path()).json()["properties"]["currentProtectionState"] == (
+            "ConfiguringProtection"
+        )
+        handle.advance_clock(15)
+        assert api.get(helpers.instance_path()).json()["properties"]["currentProtectionState"] == (
+            "ProtectionConfigured"
+        )
     finally:
         handle.stop()

@@ -30,6 +30,7 @@ class IdMap:
         # Recorded job ids announced by an operation Azure had finished while the emulator's had not yet: the
         # emulator's operation URL to read the job id from once a later request needs it.
         self.pending: dict[str, tuple[str, dict[str, str]]] = {}
+        self.orphans: set[str] = set()  # recorded LRO URLs the emulator gave no counterpart for
 
     # -- learning ------------------------------------------------------------------------------------------------
 
@@ -47,6 +48,8 @@ class IdMap:
         if sent is not None and job and not _job_id(body):
             self.pending[job.rsplit("/", 1)[-1].lower()] = sent
         for name in LRO_HEADERS:
+            if name in recorded_headers and name not in headers:
+                self.orphans.add(urlsplit(recorded_headers[name]).path.lower())
             if name in recorded_headers and name in headers:
                 ours = urlsplit(headers[name])
                 self.urls[urlsplit(recorded_headers[name]).path.lower()] = (
@@ -93,6 +96,10 @@ class IdMap:
             self._pair(recorded, job.rsplit("/", 1)[-1])
 
     # -- translating ---------------------------------------------------------------------------------------------
+
+    def orphan(self, path: str) -> bool:
+        """Whether a recorded URL polls an operation the emulator did not start (its answer differed earlier)."""
+        return path.lower() in self.orphans and path.lower() not in self.urls
 
     def polling(self, path: str) -> tuple[str, dict[str, str]] | None:
         """The emulator's URL (path, query) for a recorded LRO URL, when the emulator returned one."""

@@ -80,7 +80,7 @@ class Emulator:
     """A fresh emulator for one recording, driven through its ASGI application."""
 
     def __init__(self, start: float, versions: set[str]) -> None:
-        config = EmulatorConfig(token=_TOKEN, accept_any_token=True, azure_job_durations=True)
+        config = EmulatorConfig(token=_TOKEN, accept_any_token=True, lro_profile="azure", azure_job_durations=True)
         self.app = EmulatorApp(config, FrozenStore(start))
         self.client = AsgiClient(self.app.app)
         self.seed_errors: list[str] = []
@@ -127,6 +127,13 @@ def _seed(emulator: Emulator, recording: Recording, version: str) -> None:
             emulator.seed_errors.append(f"seeding {kind} {rid.rsplit('/', 1)[1]}: {status} {_error_text(answer)}")
         if kind in ("vault", "instance"):
             emulator.advance(600)
+        action = _STATE_ACTIONS.get(seed.protection_state(body)) if kind == "instance" else None
+        if action:  # the recording found it stopped or suspended
+            emulator.send("POST", f"{rid}/{action}", {"api-version": version}, {})
+            emulator.advance(600)
+
+
+_STATE_ACTIONS = {"ProtectionStopped": "stopProtection", "BackupsSuspended": "suspendBackups"}
 
 
 def _error_text(body: Any) -> str:
@@ -141,8 +148,9 @@ _DEFAULT_VAULT = {
 }
 
 
-def replay(recording: Recording) -> list[Outcome]:
-    """Replay one recording against a fresh emulator and classify every Microsoft.DataProtection exchange."""
+def replay(recording: Recording, seed_errors: list[str] | None = None) -> list[Outcome]:
+    """Replay one recording against a fresh emulator and classify every Microsoft.DataProtection exchange; the
+    seeds the emulator refused are added to ``seed_errors``."""
     exchanges = recording.dataprotection
     if not exchanges:
         return []
@@ -150,6 +158,8 @@ def replay(recording: Recording) -> list[Outcome]:
     emulator = Emulator(start - SEED_WINDOW, {e.api_version for e in exchanges})
     try:
         _seed(emulator, recording, emulator.version(exchanges[0].api_version))
+        if seed_errors is not None:
+            seed_errors += [f"{recording.source}/{recording.name}: {text}" for text in emulator.seed_errors]
         clock = emulator.app.store.now()
         emulator.advance(start - clock)
         ids = IdMap()
@@ -180,4 +190,6 @@ def _exchange(emulator: Emulator, ids: IdMap, recording: Recording, e: Exchange)
     status, headers, body = emulator.send(e.method, ids.text(path), query, ids.body(e.request_body))
     ids.learn(e.headers, e.body, headers, body, (path, query))
     verdict = classify(e.status, e.headers, e.body, status, headers, body)
+    if verdict.kind == "differs" and ids.orphan(e.path):
+        verdict = Verdict("differs", "polls an operation the emulator did not start (an earlier answer differed)")
     return Outcome(recording.source, recording.name, e.index, operation_name(e.method, e.path), verdict)

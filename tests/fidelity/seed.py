@@ -90,25 +90,49 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
     out = []
     for kind, _ in KINDS:
         for rid_lower, (k, rid, e) in list(first.items()):
-            if k != kind or e.status == 404 or e.status >= 500:
+            if k != kind or e.status >= 500 or (e.status == 404 and _absent(e, rid_lower)):
                 continue
-            if e.method == "DELETE" and e.status == 204 and e.path.lower() == rid_lower:
-                continue  # deleting what does not exist
+            if (
+                e.method == "DELETE"
+                and e.status == 204
+                and e.path.lower() == rid_lower
+                and _created_later(recording, e)
+            ):
+                continue  # a clean-up of what the recording then creates
             exact = e.path.lower() == rid_lower
             if exact and e.method == "PUT" and not _is_update(e):
                 continue
             body = _body_in(recording, rid)
             if body is None and kind == "policy":
-                body = _policy_like(rid, _datasource_types(recording))
+                body = _policy_like(rid, _datasource_types(recording), _instance_naming(recording, rid))
             out.append((kind, rid, body))
             pid = policy_of(body) if kind == "instance" else None
             if pid and pid.lower() not in first:
                 first[pid.lower()] = ("policy", pid, e)
+                vault = _resources(pid)[0][1]
+                if vault.lower() not in first:
+                    first[vault.lower()] = ("vault", vault, e)
+                    out.insert(0, ("vault", vault, _body_in(recording, vault)))
                 types = {str(((body or {}).get("properties") or {}).get("dataSourceInfo", {}).get("datasourceType"))}
                 out.insert(
-                    0, ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}))
+                    0,
+                    ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}, body)),
                 )
     return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
+
+
+def _absent(e: Exchange, rid_lower: str) -> bool:
+    """Whether a 404 says this resource is missing (not only a child of it, which the service words
+    ``UserErrorGenericResourceNotFound``)."""
+    code = (e.body.get("error") or {}).get("code") if isinstance(e.body, dict) else None
+    return e.path.lower() == rid_lower or code != "UserErrorGenericResourceNotFound"
+
+
+def _created_later(recording: Recording, first: Exchange) -> bool:
+    return any(
+        e.method == "PUT" and e.path.lower() == first.path.lower() and e.index > first.index
+        for e in recording.dataprotection
+    )
 
 
 def _is_update(e: Exchange) -> bool:
@@ -130,10 +154,30 @@ def _datasource_types(recording: Recording, keep_case: bool = False) -> set[str]
     return out
 
 
-def _policy_like(rid: str, datasource_types: set[str]) -> dict[str, Any] | None:
-    """A recorded policy to stand in for one the corpus has no body of: same name, else same datasource type."""
+def _instance_naming(recording: Recording, policy_id: str) -> dict[str, Any] | None:
+    """A recorded instance body of the recording that names this policy."""
+    for e in recording.dataprotection:
+        if "/backupInstances/" in e.path and isinstance(e.body, dict):
+            pid = policy_of(e.body)
+            if pid and pid.lower() == policy_id.lower():
+                return e.body
+    return None
+
+
+def _stores(policy: dict[str, Any]) -> set[str]:
+    rules = (policy.get("properties") or {}).get("policyRules") or []
+    return {str((r.get("dataStore") or {}).get("dataStoreType")) for r in rules if isinstance(r, dict)}
+
+
+def _policy_like(rid: str, datasource_types: set[str], instance: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """A recorded policy to stand in for one the corpus has no body of: same name, else same datasource type (an
+    operational-store-only one for an instance without datasource parameters, such as an operational blob one)."""
     name = rid.rsplit("/", 1)[1].lower()
     policies = [b for k, b in _bodies().items() if "/backuppolicies/" in k]
+    params = ((((instance or {}).get("properties") or {}).get("policyInfo") or {}).get("policyParameters")) or {}
+    kind = str((((instance or {}).get("properties") or {}).get("dataSourceInfo") or {}).get("datasourceType"))
+    if kind.lower().endswith("/blobservices") and not params.get("backupDatasourceParametersList"):
+        policies = [b for b in policies if _stores(b) == {"OperationalStore"}]  # operational blob backup
     for body in policies:
         if str(body.get("name", "")).lower() == name:
             return body
@@ -207,6 +251,12 @@ def put_body(kind: str, body: dict[str, Any]) -> dict[str, Any]:
         if isinstance(info, dict):
             out["properties"]["policyInfo"] = {k: v for k, v in info.items() if k != "policyVersion"}
     return out
+
+
+def protection_state(body: dict[str, Any] | None) -> str | None:
+    """The ``currentProtectionState`` a recorded instance body shows."""
+    state = ((body or {}).get("properties") or {}).get("currentProtectionState")
+    return state if isinstance(state, str) else None
 
 
 def policy_of(body: dict[str, Any] | None) -> str | None:

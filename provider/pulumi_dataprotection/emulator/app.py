@@ -354,6 +354,7 @@ class EmulatorApp:
                 "apiVersion": API_VERSION,
                 "apiVersions": list(API_VERSIONS),
                 "lroSeconds": self.config.lro_seconds,
+                "lroProfile": self.config.lro_profile,
                 "retryAfter": self.config.retry_after,
                 "strictDatasources": self.registry.strict,
                 "strictResourceGroups": groups.strict(self.service),

@@ -47,6 +47,7 @@ class EmulatorConfig:
     allow_remote: bool = False
     db_path: Path | None = None
     lro_seconds: float = 3.0
+    lro_profile: str = "fixed"
     retry_after: int = 1
     tls: bool = False
     cert_dir: Path | None = None
@@ -62,7 +63,7 @@ class EmulatorConfig:
     def to_args(self) -> list[str]:
         """The command-line flags that reproduce this configuration, but the token (see `to_env`)."""
         args = ["--host", self.host, "--port", str(self.port), "--lro-seconds", repr(self.lro_seconds)]
-        args += ["--retry-after", str(self.retry_after)]
+        args += ["--retry-after", str(self.retry_after), "--lro-profile", self.lro_profile]
         if self.allow_remote:
             args.append("--allow-remote")
         if self.db_path is not None:
@@ -110,6 +111,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=0, help="port to bind; 0 picks a free one (default 0)")
     p.add_argument("--db", type=Path, help="SQLite file holding the state (default: a new temporary file)")
     p.add_argument("--lro-seconds", type=float, default=3.0, help="duration of long-running operations (default 3)")
+    p.add_argument(
+        "--lro-profile",
+        choices=("fixed", "azure"),
+        default="fixed",
+        help="fixed: every operation and protection setup lasts --lro-seconds; azure: each lasts as long as Azure's "
+        "recorded ones (validations 35 s, protection 50 s after a create, ...)",
+    )
     p.add_argument("--retry-after", type=int, default=1, help="Retry-After seconds on LRO responses (default 1)")
     p.add_argument("--tls", action="store_true", help="serve HTTPS with a self-signed certificate")
     p.add_argument("--cert-dir", type=Path, help="where --tls writes cert.pem and key.pem (default: a temp dir)")
@@ -179,6 +187,7 @@ def from_args(argv: list[str] | None = None, env: dict[str, str] | None = None) 
         allow_remote=ns.allow_remote,
         db_path=ns.db,
         lro_seconds=ns.lro_seconds,
+        lro_profile=ns.lro_profile,
         retry_after=ns.retry_after,
         tls=ns.tls,
         cert_dir=ns.cert_dir,

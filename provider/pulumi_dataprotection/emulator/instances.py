@@ -14,7 +14,7 @@ import re
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, guards, ids, immutability, recovery, render, schema
+from pulumi_dataprotection.emulator import datasources, guards, ids, immutability, recovery, render, schema, timing
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
 from pulumi_dataprotection.schema.regions import region_name
@@ -222,16 +222,28 @@ def put(svc: Service, call: Call) -> Reply:
         "provisioningState": existing["provisioningState"] if existing else "Provisioning",
         "protection": {
             "mode": "update" if existing else "configure",
-            "ready_at": op["end"] + svc.config.lro_seconds if op["end"] is not None else None,
+            "ready_at": op["end"] + timing.protection_seconds(svc.config, op["action"])
+            if op["end"] is not None
+            else None,
             "error": op["data"].get("protection_error"),
         },
         "op": op["id"],
     }
     svc.store.put(INSTANCE, instance_id, doc, parent=vault["id"])
     status_path = f"{vault['id']}/operationStatus"
-    if existing is None and datasources.same_type(props["dataSourceInfo"]["datasourceType"], "Microsoft.Compute/disks"):
+    # A new instance is answered 201 with its body and Azure-AsyncOperation only (recorded for disks, PostgreSQL,
+    # PostgreSQL flexible, MySQL flexible and AKS, 2023-01-01 to 2025-07-01); blobs and ADLS 202 with a Location
+    # (recorded at 2025-07-01: test_dataprotection_backup_instance_create_and_delete_blob.yaml #11).
+    kind = props["dataSourceInfo"]["datasourceType"]
+    if existing is None and not any(datasources.same_type(kind, t) for t in _ACCEPTED_KINDS):
         return svc.lro_reply(call, 201, op, status_path=status_path, body=render.instance(doc, svc.now()))
     return svc.lro_reply(call, 202, op, status_path=status_path, location_path=f"{doc['id']}/operationResults")
+
+
+_ACCEPTED_KINDS = (
+    "Microsoft.Storage/storageAccounts/blobServices",
+    "Microsoft.Storage/storageAccounts/adlsBlobServices",
+)
 
 
 def get(svc: Service, call: Call) -> Reply:
@@ -373,7 +385,7 @@ def _protection_action(
     if action == "instance-resume":
         doc["protection"] = {
             "mode": "configure",
-            "ready_at": op["end"] + svc.config.lro_seconds if op["end"] is not None else None,
+            "ready_at": op["end"] + timing.protection_seconds(svc.config, action) if op["end"] is not None else None,
             "error": op["data"].get("protection_error"),
         }
     svc.store.put(INSTANCE, doc["id"], doc, parent=vault["id"])

@@ -45,7 +45,7 @@ def vault_result(svc: Service, call: Call) -> Reply:
         return _running(svc, call, None)
     if state == "Failed":
         raise error_from_json(op["error"]["arm"])
-    return Reply(200, render.vault(svc.vault_of(call)))
+    return Reply(200, render.vault(svc.vault_of(call), call.query.get("api-version", "")))
 
 
 def instance_result(svc: Service, call: Call) -> Reply:

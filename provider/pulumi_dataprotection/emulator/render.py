@@ -62,38 +62,59 @@ def strip_none(value: Any) -> Any:
 
 
 def secure_score(properties: JSON, guarded: bool = False) -> tuple[str, str]:
-    """``(secureScore, bcdrSecurityLevel)`` of a vault, as the service grades its security settings (``guarded``:
-    linked to a resource guard)."""
+    """``(secureScore, bcdrSecurityLevel)`` of a vault (``guarded``: linked to a resource guard).
+
+    As the recorded vault bodies grade them (every soft delete / immutability pair they show): an irreversible
+    protection (soft delete AlwaysOn, or immutability Locked) is Adequate/Good; soft delete On with immutability
+    Unlocked is Minimum/Fair; anything less is None/Poor. Maximum/Excellent (AlwaysOn, Locked, and a customer-managed
+    key or a resource guard) follows Azure's documentation of the levels; no recording shows it.
+    """
     security = properties.get("securitySettings", {})
     soft = security.get("softDeleteSettings", {}).get("state", "Off")
     immutability = security.get("immutabilitySettings", {}).get("state", "Disabled")
-    points = {"Off": 0, "On": 1, "AlwaysOn": 2}.get(soft, 0) + (1 if immutability == "Locked" else 0)
     cmk = security.get("encryptionSettings", {}).get("state") == "Enabled"
     if soft == "AlwaysOn" and immutability == "Locked" and (cmk or guarded):
         return "Maximum", "Excellent"
-    if points >= 2:
+    if soft == "AlwaysOn" or immutability == "Locked":
         return "Adequate", "Good"
-    if points == 1:
+    if soft == "On" and immutability == "Unlocked":
         return "Minimum", "Fair"
     return "None", "Poor"
 
 
-def vault(doc: JSON) -> JSON:
-    """A BackupVaultResource."""
+# Read-only vault properties and the first api-version whose answers carry them (recorded vault bodies: none of
+# the 27 at 2022-11-01-preview/2023-01-01 has secureScore, the 12 at 2023-05-01 have it but not replicatedRegions,
+# the 12 at 2023-11-01 have both, bcdrSecurityLevel appears at 2024-04-01 in all 60).
+_VAULT_FIELDS_SINCE = {
+    "secureScore": "2023-05-01",
+    "replicatedRegions": "2023-11-01",
+    "bcdrSecurityLevel": "2024-04-01",
+}
+
+
+def replicated_regions(props: JSON, location: str) -> list[str]:
+    """The regions a vault's backups are replicated to: its paired region when geo-redundant."""
+    if props.get("replicatedRegions") is not None:
+        return list(props["replicatedRegions"])
+    geo = any(s.get("type") == "GeoRedundant" for s in props.get("storageSettings", []))
+    pair = _PAIRED_REGIONS.get(region(location))
+    return [pair] if geo and pair else []
+
+
+def vault(doc: JSON, version: str = "") -> JSON:
+    """A BackupVaultResource as answered at api-version ``version`` (the newest when empty)."""
     props = copy.deepcopy(doc["properties"])
     guarded = bool(doc.get("resource_guard"))
     score, bcdr = secure_score(props, guarded)
-    replicated = props.pop("replicatedRegions", None)
-    if replicated is None:
-        geo = any(s.get("type") == "GeoRedundant" for s in props.get("storageSettings", []))
-        pair = _PAIRED_REGIONS.get(region(doc["location"]))
-        replicated = [pair] if geo and pair else []
+    replicated = replicated_regions(props, doc["location"])
+    props.pop("replicatedRegions", None)
     rendered: JSON = {"provisioningState": doc["provisioningState"], "storageSettings": props.pop("storageSettings")}
     rendered["isVaultProtectedByResourceGuard"] = guarded
     for key in ("monitoringSettings", "securitySettings", "featureSettings"):
         if key in props:
             rendered[key] = props.pop(key)
-    rendered.update({"secureScore": score, "bcdrSecurityLevel": bcdr, "replicatedRegions": replicated})
+    read_only = {"secureScore": score, "bcdrSecurityLevel": bcdr, "replicatedRegions": replicated}
+    rendered.update({k: v for k, v in read_only.items() if not version or version >= _VAULT_FIELDS_SINCE[k]})
     rendered.update(props)
     body: JSON = {"location": doc["location"]}
     if doc.get("tags") is not None:

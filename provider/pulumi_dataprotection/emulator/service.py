@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from pulumi_dataprotection.emulator import ids, jobs, render
+from pulumi_dataprotection.emulator import ids, jobs, render, timing
 from pulumi_dataprotection.emulator.config import API_VERSION, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, resource_not_found
@@ -165,12 +165,12 @@ class Service:
         job_id: str | None = None,
         error: ArmError | None = None,
     ) -> JSON:
-        """Record an operation that ends ``lro_seconds`` from now, as shaped by any injected operation faults.
+        """Record an operation that ends after its ``timing`` duration, as shaped by any injected operation faults.
 
         ``error`` makes it end Failed (a service-side check that fails asynchronously, like validateForBackup).
         """
         now = self.now()
-        end: float | None = now + self.config.lro_seconds
+        end: float | None = now + timing.operation_seconds(self.config, action)
         data = dict(data or {})
         for fault in self.faults.take(call.method, call.path, OPERATION_KINDS):
             if fault.kind == "lro_stuck":

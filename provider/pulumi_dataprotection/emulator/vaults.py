@@ -145,6 +145,7 @@ def _identity(svc: Service, requested: JSON | None, existing: JSON | None) -> JS
         out["principalId"] = existing["principalId"] if keep and existing else str(uuid.uuid4())
         out["tenantId"] = svc.tenant_id()
     if "UserAssigned" in kind:
+        out["tenantId"] = svc.tenant_id()  # recorded for user-assigned-only vaults too
         before = (existing or {}).get("userAssignedIdentities", {})
         out["userAssignedIdentities"] = {
             key: before.get(key) or {"principalId": str(uuid.uuid4()), "clientId": str(uuid.uuid4())}
@@ -153,8 +154,34 @@ def _identity(svc: Service, requested: JSON | None, existing: JSON | None) -> JS
     return out
 
 
+def _version(call: Call) -> str:
+    return call.query.get("api-version", "")
+
+
+def _attaching(body: JSON) -> None:
+    """A PUT's answer lists the user-assigned identities as ``{}``; reads show their client and principal ids.
+
+    Recorded in corpus/azure-cli-extensions-head: on create (test_dataprotection_backup_vault_create_with_uami_update_
+    and_delete.yaml #0) and on update (test_dataprotection_backup_instance_uami_create_update.yaml #4)."""
+    attached = (body.get("identity") or {}).get("userAssignedIdentities")
+    if isinstance(attached, dict):
+        body["identity"] = {**body["identity"], "userAssignedIdentities": {k: {} for k in attached}}
+
+
+def _without_derived(props: JSON, location: str) -> JSON:
+    """Settings without a ``replicatedRegions`` that only repeats what the vault reports anyway (a client sending
+    back what it read changes nothing)."""
+    if "replicatedRegions" not in props:
+        return props
+    derived = render.replicated_regions({k: v for k, v in props.items() if k != "replicatedRegions"}, location)
+    if props["replicatedRegions"] != derived:
+        return props
+    return {k: v for k, v in props.items() if k != "replicatedRegions"}
+
+
 def _list(svc: Service, call: Call, *, by_group: bool) -> Reply:
-    return Reply(200, {"value": [render.vault(d) for d in svc.in_scope(VAULT, call, by_group=by_group)]})
+    version = _version(call)
+    return Reply(200, {"value": [render.vault(d, version) for d in svc.in_scope(VAULT, call, by_group=by_group)]})
 
 
 def list_in_group(svc: Service, call: Call) -> Reply:
@@ -169,7 +196,7 @@ def list_in_subscription(svc: Service, call: Call) -> Reply:
 
 def get(svc: Service, call: Call) -> Reply:
     """GET a vault."""
-    return Reply(200, render.vault(svc.vault_of(call)))
+    return Reply(200, render.vault(svc.vault_of(call), _version(call)))
 
 
 def put(svc: Service, call: Call) -> Reply:
@@ -199,12 +226,13 @@ def put(svc: Service, call: Call) -> Reply:
             guards.require(svc, call, existing, critical, requests)
     identity = _identity(svc, parsed.get("identity"), existing.get("identity") if existing else None)
     tags = parsed.get("tags", existing.get("tags") if existing else None)
+    props = _without_derived(props, location)
     if (
         existing is not None
         and existing["provisioningState"] == "Succeeded"
         and (props, identity, tags) == (existing["properties"], existing.get("identity"), existing.get("tags"))
     ):
-        return Reply(200, render.vault(existing))
+        return Reply(200, render.vault(existing, _version(call)))
     op = svc.start_operation(call, "vault-update" if existing else "vault-create", target=vault_id, location=location)
     doc: JSON = {
         "id": existing["id"] if existing else vault_id,
@@ -220,7 +248,9 @@ def put(svc: Service, call: Call) -> Reply:
         "resource_guard": existing.get("resource_guard") if existing else None,
     }
     svc.store.put(VAULT, vault_id, doc)
-    return svc.lro_reply(call, 201, op, status_path=f"{doc['id']}/operationStatus", body=render.vault(doc))
+    body = render.vault(doc, _version(call))
+    _attaching(body)
+    return svc.lro_reply(call, 201, op, status_path=f"{doc['id']}/operationStatus", body=body)
 
 
 def patch(svc: Service, call: Call) -> Reply:
@@ -235,7 +265,7 @@ def patch(svc: Service, call: Call) -> Reply:
     identity = _identity(svc, parsed.get("identity"), doc.get("identity"))
     tags = parsed.get("tags", doc.get("tags"))
     if (props, identity, tags) == (doc["properties"], doc.get("identity"), doc.get("tags")):
-        return Reply(200, render.vault(doc))
+        return Reply(200, render.vault(doc, _version(call)))
     op = svc.start_operation(call, "vault-update", target=doc["id"], location=doc["location"])
     doc.update(properties=props, identity=identity, tags=tags, provisioningState="Updating", op=op["id"])
     svc.store.put(VAULT, doc["id"], doc)
