@@ -27,6 +27,7 @@ from pulumi_dataprotection.cli import (
     review,
 )
 from pulumi_dataprotection.cli.common import EXIT_FAILED, CliError, console, print_error
+from pulumi_dataprotection.lookups import ResourceNotFoundError
 
 COMMANDS = (
     audit,
@@ -73,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except ArmError as exc:
         print_error(err, str(exc))
+        return EXIT_FAILED
+    except ResourceNotFoundError as exc:
+        print_error(err, str(exc), hint="check the id and that you are signed in to the right tenant")
         return EXIT_FAILED
     except KeyboardInterrupt:
         print_error(err, "interrupted")

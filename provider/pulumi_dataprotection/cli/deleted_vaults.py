@@ -54,7 +54,7 @@ def run_list(args: argparse.Namespace, out: Console, err: Console) -> int:
     """List the deleted vaults."""
     ctx = target_context(args, err)
     found = list_deleted_vaults(ctx, subscription_of(args), args.location)
-    emit(args, out, found, COLUMNS, lambda v: v.body, title="deleted backup vaults")
+    emit(args, out, found, COLUMNS, lambda v: v.body, title="deleted backup vaults", table_columns=len(COLUMNS) - 1)
     return EXIT_OK
 
 

@@ -39,6 +39,8 @@ COLUMNS: tuple[Column, ...] = (
     ("vault", lambda j: j.vault_name),
     ("id", lambda j: j.arm_id),
 )
+TABLE_COLUMNS = 9
+"""The table leaves out the vault and the id (in the CSV and JSON)."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -127,7 +129,7 @@ def run_list(args: argparse.Namespace, out: Console, err: Console) -> int:
         statuses=args.status,
         operations=args.operation,
     )
-    emit(args, out, chosen, COLUMNS, lambda j: j.body, title="backup jobs")
+    emit(args, out, chosen, COLUMNS, lambda j: j.body, title="backup jobs", table_columns=TABLE_COLUMNS)
     return EXIT_OK
 
 

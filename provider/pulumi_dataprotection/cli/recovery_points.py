@@ -71,7 +71,7 @@ def run_list(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     if args.datastore:
         points = [p for p in points if args.datastore in p.datastores]
-    emit(args, out, points, COLUMNS, lambda p: p.body, title="recovery points")
+    emit(args, out, points, COLUMNS, lambda p: p.body, title="recovery points", table_columns=len(COLUMNS) - 1)
     return EXIT_OK
 
 

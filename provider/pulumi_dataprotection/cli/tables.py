@@ -118,8 +118,10 @@ def emit(
     body: Callable[[Any], Mapping[str, Any]],
     *,
     title: str,
+    table_columns: int | None = None,
 ) -> None:
-    """Print (or write to ``--output``) the items in the chosen format; JSON holds Azure's bodies unchanged."""
+    """Print (or write to ``--output``) the items in the chosen format; JSON holds Azure's bodies unchanged, CSV every
+    column, the table the first ``table_columns`` (all by default) so that it fits a terminal."""
     if args.format == "json":
         text = json.dumps([dict(body(item)) for item in items], indent=2, sort_keys=True) + "\n"
     elif args.format == "csv":
@@ -134,11 +136,12 @@ def emit(
         if not items:
             out.print(f"no {title}")
             return
+        shown = columns[:table_columns] if table_columns else columns
         table = Table(title=f"{len(items)} {title}", title_justify="left")
-        for header, _ in columns:
+        for header, _ in shown:
             table.add_column(header, overflow="fold")
         for item in items:
-            table.add_row(*(Text(_cell(read(item))) for _, read in columns))
+            table.add_row(*(Text(_cell(read(item))) for _, read in shown))
         out.print(table)
         return
     if args.output:
