@@ -27,6 +27,7 @@ from pulumi_dataprotection.arm.paths import (
     BACKUP_POLICIES,
     DATA_PROTECTION,
     DELETED_BACKUP_INSTANCES,
+    deleted_vaults_path,
 )
 from pulumi_dataprotection.records import (
     DeletedVaultInfo,
@@ -343,11 +344,6 @@ def list_recovery_points(
     )
     found = [recovery_point_info(item) for item in items]
     return sorted(found, key=lambda p: p.time or "", reverse=True)
-
-
-def deleted_vaults_path(subscription_id: str, location: str) -> str:
-    """The collection of the soft-deleted vaults of a subscription in a region."""
-    return ResourceId(subscription_id, None, DATA_PROTECTION, (("locations", location),)).collection("deletedVaults")
 
 
 def read_deleted_vault(ctx: Context, deleted_vault: str) -> DeletedVaultInfo:

@@ -8,6 +8,7 @@ import json
 
 from rich.console import Console
 
+from pulumi_dataprotection.arm.paths import deleted_vaults_path
 from pulumi_dataprotection.cli.common import EXIT_OK, CliError
 from pulumi_dataprotection.cli.tables import (
     Column,
@@ -18,7 +19,7 @@ from pulumi_dataprotection.cli.tables import (
     subscription_of,
     target_context,
 )
-from pulumi_dataprotection.lookups import deleted_vaults_path, list_deleted_vaults, read_deleted_vault
+from pulumi_dataprotection.lookups import list_deleted_vaults, read_deleted_vault
 
 COLUMNS: tuple[Column, ...] = (
     ("name", lambda v: v.name),
