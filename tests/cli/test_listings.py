@@ -36,7 +36,9 @@ def test_jobs_list_filters_and_exports(run_cli, backed_up, tmp_path: Path) -> No
     target = _target(backed_up)
     table = run_cli("jobs", "list", "--vault", backed_up.vault_id, *target)
     assert table.code == 0 and table.err == "", table.err
-    assert table.out.startswith("1 backup jobs\n") and "│ Backup    │ Completed │ disk-cli │" in table.out
+    assert table.out.startswith("1 backup jobs\n")
+    row = next(line.split() for line in table.out.splitlines() if "Completed" in line)
+    assert row[1:4] == ["Backup", "Completed", "disk-cli"] and len(row[0]) == 36  # the job's whole GUID
 
     data = run_cli("jobs", "list", "--vault", backed_up.vault_id, "--format", "json", *target).json()
     assert data and all(job["type"].lower().endswith("/backupjobs") for job in data)

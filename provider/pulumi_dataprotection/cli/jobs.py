@@ -31,16 +31,16 @@ COLUMNS: tuple[Column, ...] = (
     ("operation", lambda j: j.operation),
     ("status", lambda j: j.status),
     ("instance", lambda j: j.backup_instance_name),
-    ("datasource_type", lambda j: j.datasource_type),
     ("start_time", lambda j: j.start_time),
-    ("end_time", lambda j: j.end_time),
     ("duration", lambda j: j.duration),
     ("error_codes", lambda j: j.error_codes),
+    ("end_time", lambda j: j.end_time),
+    ("datasource_type", lambda j: j.datasource_type),
     ("vault", lambda j: j.vault_name),
     ("id", lambda j: j.arm_id),
 )
-TABLE_COLUMNS = 9
-"""The table leaves out the vault and the id (in the CSV and JSON)."""
+TABLE_COLUMNS = 7
+"""The table shows the first columns (the CSV and JSON have them all)."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -158,10 +158,8 @@ def run_show(args: argparse.Namespace, out: Console, err: Console) -> int:
         out.file.write(json.dumps(dict(job.body), indent=2, sort_keys=True) + "\n")
         return EXIT_OK
     rows = [(header, read(job)) for header, read in COLUMNS]
-    rows.insert(4, ("instance_id", job.backup_instance_id))
-    rows.insert(6, ("datasource", job.datasource_name))
-    rows.insert(7, ("policy", job.policy_name))
-    rows.append(("recovery_point", job.recovery_point_id))
+    rows[4:4] = [("instance_id", job.backup_instance_id), ("datasource", job.datasource_name)]
+    rows += [("policy", job.policy_name), ("recovery_point", job.recovery_point_id)]
     errors = [f"error: {line}" for line in error_lines(job.body.get("properties", {}).get("errorDetails"))]
     show(out, rows, errors)
     return EXIT_OK

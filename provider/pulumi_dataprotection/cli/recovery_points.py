@@ -30,8 +30,8 @@ COLUMNS: tuple[Column, ...] = (
     ("type", lambda p: p.recovery_point_type),
     ("datastores", lambda p: p.datastores),
     ("retention_tag", lambda p: p.retention_tag),
-    ("policy", lambda p: p.policy_name),
     ("expiry_time", lambda p: p.expiry_time),
+    ("policy", lambda p: p.policy_name),
     ("id", lambda p: p.arm_id),
 )
 DATASTORES = ("OperationalStore", "VaultStore", "ArchiveStore")
@@ -71,7 +71,7 @@ def run_list(args: argparse.Namespace, out: Console, err: Console) -> int:
     )
     if args.datastore:
         points = [p for p in points if args.datastore in p.datastores]
-    emit(args, out, points, COLUMNS, lambda p: p.body, title="recovery points", table_columns=len(COLUMNS) - 1)
+    emit(args, out, points, COLUMNS, lambda p: p.body, title="recovery points", table_columns=len(COLUMNS) - 2)
     return EXIT_OK
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "csv")
 _AGO = re.compile(r"^(\d+)\s*([mhdw])$", re.IGNORECASE)
 _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+_MAX_MIN_WIDTH = 36
+"""A table column is kept at least as wide as its longest cell up to this (a job's GUID), then folds."""
 
 Column = tuple[str, Callable[[Any], Any]]
 """A header and how to read the cell from an item (None = the field is absent)."""
@@ -137,11 +141,13 @@ def emit(
             out.print(f"no {title}")
             return
         shown = columns[:table_columns] if table_columns else columns
-        table = Table(title=f"{len(items)} {title}", title_justify="left")
-        for header, _ in shown:
-            table.add_column(header, overflow="fold")
-        for item in items:
-            table.add_row(*(Text(_cell(read(item))) for _, read in shown))
+        table = Table(title=f"{len(items)} {title}", title_justify="left", box=box.SIMPLE_HEAD)
+        rows = [[_cell(read(item)) for _, read in shown] for item in items]
+        for index, (header, _) in enumerate(shown):
+            longest = max([len(header), *(len(row[index]) for row in rows)])
+            table.add_column(header, overflow="fold", min_width=min(longest, _MAX_MIN_WIDTH))
+        for row in rows:
+            table.add_row(*(Text(cell) for cell in row))
         out.print(table)
         return
     if args.output:
