@@ -12,10 +12,12 @@ from urllib.parse import parse_qs
 
 import pytest
 
+from pulumi_dataprotection.cli import jobs
 from pulumi_dataprotection.cli.jobs import select
 from pulumi_dataprotection.cli.tables import parse_since
 from pulumi_dataprotection.records import job_info
 from tests.cli.conftest import EMULATOR_SUB
+from tests.cli.test_backup_now import FAILED_JOB, JOB_ID
 
 
 @pytest.fixture
@@ -150,3 +152,16 @@ def test_select_keeps_jobs_without_start_time_only_without_since() -> None:
     assert select([undated]) == [undated]
     assert select([undated], since=datetime(2026, 1, 1, tzinfo=UTC)) == []
     assert json.dumps(dict(undated.body))  # the evidence is the body as Azure sent it
+
+
+def test_show_of_a_recorded_failed_job_prints_azures_errors_and_only_what_it_sent(run_cli, monkeypatch) -> None:
+    monkeypatch.setattr(jobs, "target_context", lambda args, err: None)
+    monkeypatch.setattr(jobs, "read_job", lambda ctx, job_id: job_info(FAILED_JOB))
+    shown = run_cli("jobs", "show", JOB_ID)
+    assert shown.code == 0, shown.err
+    assert "status           Failed\n" in shown.out and "duration         PT1M34.3675268S\n" in shown.out
+    assert "error_codes      PostgreSQLFlexServerError\n" in shown.out
+    assert "error: PostgreSQLFlexServerError: Current operation has failed due to server error." in shown.out
+    assert "error:   InternalServerError: Internal Server Error" in shown.out
+    for absent in ("start_time", "end_time", "operation", "instance", "recovery_point"):
+        assert f"\n{absent} " not in f"\n{shown.out}", absent  # the recorded body has none of these
