@@ -1,5 +1,6 @@
-"""Lookups: read an existing vault, policy or backup instance (or a vault's instances) by ARM id or by name, through
-the provider's ARM client, and return typed results whose fields are inputs of this package's resources.
+"""Lookups: read an existing vault, policy, backup instance (or a vault's instances), resource guard, backup job,
+recovery point or soft-deleted vault by ARM id or by name, through the provider's ARM client, and return typed results
+whose fields are inputs of this package's resources (jobs, points and deleted vaults: what Azure reports).
 
     vault = get_backup_vault(name="bv-prod", resource_group_name="rg-backup")
     policy = get_backup_policy(vault_id=vault.arm_id, name="aks-daily")
@@ -20,7 +21,23 @@ from typing import TYPE_CHECKING, Any
 
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import ResourceId, vault_id
-from pulumi_dataprotection.arm.paths import BACKUP_INSTANCES, BACKUP_POLICIES, DELETED_BACKUP_INSTANCES
+from pulumi_dataprotection.arm.paths import (
+    BACKUP_INSTANCES,
+    BACKUP_JOBS,
+    BACKUP_POLICIES,
+    DATA_PROTECTION,
+    DELETED_BACKUP_INSTANCES,
+    deleted_vaults_path,
+)
+from pulumi_dataprotection.records import (
+    DeletedVaultInfo,
+    JobInfo,
+    RecoveryPointInfo,
+    deleted_vault_info,
+    job_info,
+    point_filter,
+    recovery_point_info,
+)
 
 if TYPE_CHECKING:
     import pulumi
@@ -299,6 +316,48 @@ def list_deleted_instances(ctx: Context, vault: str) -> list[DeletedInstance]:
     return sorted(out, key=lambda d: d.name)
 
 
+def read_job(ctx: Context, job: str) -> JobInfo:
+    """The backup job with ARM id ``job``."""
+    return job_info(_get(ctx, ResourceId.parse(job), "backup job"))
+
+
+def list_jobs(ctx: Context, vault: str) -> list[JobInfo]:
+    """The backup jobs of the vault ``vault`` (an ARM id), newest first (Azure's Jobs_List takes no filter)."""
+    found = [job_info(body) for _, body in _children(ctx, vault, BACKUP_JOBS)]
+    return sorted(found, key=lambda j: j.start_time or "", reverse=True)
+
+
+def read_recovery_point(ctx: Context, point: str) -> RecoveryPointInfo:
+    """The recovery point with ARM id ``point``."""
+    return recovery_point_info(_get(ctx, ResourceId.parse(point), "recovery point"))
+
+
+def list_recovery_points(
+    ctx: Context, instance: str, *, start: str | None = None, end: str | None = None
+) -> list[RecoveryPointInfo]:
+    """The recovery points of the backup instance ``instance`` (an ARM id), newest first; ``start``/``end`` (ISO
+    date-times) narrow them in Azure (``$filter=startDate eq '...' and endDate eq '...'``)."""
+    rid = ResourceId.parse(instance)
+    query = point_filter(start, end)
+    items = ctx.client.list(
+        rid.collection("recoveryPoints"), operation="list recovery points", resource=str(rid), query=query
+    )
+    found = [recovery_point_info(item) for item in items]
+    return sorted(found, key=lambda p: p.time or "", reverse=True)
+
+
+def read_deleted_vault(ctx: Context, deleted_vault: str) -> DeletedVaultInfo:
+    """The soft-deleted vault with ARM id ``deleted_vault`` (``.../locations/<region>/deletedVaults/<name>``)."""
+    return deleted_vault_info(_get(ctx, ResourceId.parse(deleted_vault), "deleted backup vault"))
+
+
+def list_deleted_vaults(ctx: Context, subscription_id: str, location: str) -> list[DeletedVaultInfo]:
+    """The soft-deleted vaults of a subscription in a region, by name."""
+    path = deleted_vaults_path(subscription_id, location)
+    items = ctx.client.list(path, operation="list deleted backup vaults", resource=path)
+    return sorted((deleted_vault_info(item) for item in items), key=lambda v: v.name.lower())
+
+
 def list_vaults(ctx: Context, subscription_id: str, resource_group: str | None = None) -> list[VaultInfo]:
     """The vaults of a subscription (or of one of its resource groups), by name."""
     scope = f"/subscriptions/{subscription_id}" + (f"/resourceGroups/{resource_group}" if resource_group else "")
@@ -374,6 +433,77 @@ def get_backup_instances(vault_id: str) -> list[InstanceInfo]:
     return list_instances(_program_context(), vault_id)
 
 
+def get_resource_guard(
+    id: str | None = None,
+    *,
+    name: str | None = None,
+    resource_group_name: str | None = None,
+    subscription_id: str | None = None,
+) -> GuardInfo:
+    """The existing resource guard with ARM id ``id``, or ``name`` in ``resource_group_name`` (subscription: the
+    stack's)."""
+    ctx = _program_context()
+    if not id:
+        if not name or not resource_group_name:
+            raise ValueError("give the resource guard's id, or its name and resource_group_name")
+        subscription = subscription_id or ctx.config.require_subscription()
+        id = (
+            f"/subscriptions/{subscription}/resourceGroups/{resource_group_name}/providers/{DATA_PROTECTION}"
+            f"/resourceGuards/{name}"
+        )
+    return read_guard(ctx, id)
+
+
+def get_backup_job(id: str | None = None, *, vault_id: str | None = None, name: str | None = None) -> JobInfo:
+    """The backup job with ARM id ``id``, or the job ``name`` (its GUID) of the vault ``vault_id``."""
+    if not id:
+        if not vault_id or not name:
+            raise ValueError("give the job's id, or its vault_id and name")
+        id = ResourceId.parse(vault_id).child(BACKUP_JOBS, name).path
+    return read_job(_program_context(), id)
+
+
+def get_backup_jobs(vault_id: str) -> list[JobInfo]:
+    """The backup jobs of the vault ``vault_id``, newest first."""
+    return list_jobs(_program_context(), vault_id)
+
+
+def get_recovery_point(
+    id: str | None = None, *, backup_instance_id: str | None = None, name: str | None = None
+) -> RecoveryPointInfo:
+    """The recovery point with ARM id ``id``, or ``name`` of the backup instance ``backup_instance_id``."""
+    if not id:
+        if not backup_instance_id or not name:
+            raise ValueError("give the recovery point's id, or its backup_instance_id and name")
+        id = ResourceId.parse(backup_instance_id).child("recoveryPoints", name).path
+    return read_recovery_point(_program_context(), id)
+
+
+def get_recovery_points(
+    backup_instance_id: str, *, start: str | None = None, end: str | None = None
+) -> list[RecoveryPointInfo]:
+    """The recovery points of ``backup_instance_id`` (between ISO date-times ``start`` and ``end``), newest first."""
+    return list_recovery_points(_program_context(), backup_instance_id, start=start, end=end)
+
+
+def get_deleted_backup_vault(
+    id: str | None = None, *, name: str | None = None, location: str | None = None, subscription_id: str | None = None
+) -> DeletedVaultInfo:
+    """The soft-deleted vault with ARM id ``id``, or ``name`` in region ``location`` (subscription: the stack's)."""
+    ctx = _program_context()
+    if not id:
+        if not name or not location:
+            raise ValueError("give the deleted vault's id, or its name and location")
+        id = f"{deleted_vaults_path(subscription_id or ctx.config.require_subscription(), location)}/{name}"
+    return read_deleted_vault(ctx, id)
+
+
+def get_deleted_backup_vaults(location: str, *, subscription_id: str | None = None) -> list[DeletedVaultInfo]:
+    """The soft-deleted vaults in region ``location`` of the subscription (the stack's by default), by name."""
+    ctx = _program_context()
+    return list_deleted_vaults(ctx, subscription_id or ctx.config.require_subscription(), location)
+
+
 def get_backup_vault_output(
     id: pulumi.Input[str] | None = None,
     *,
@@ -418,3 +548,91 @@ def get_backup_instances_output(vault_id: pulumi.Input[str]) -> pulumi.Output[li
     import pulumi
 
     return pulumi.Output.from_input(vault_id).apply(get_backup_instances)
+
+
+def get_resource_guard_output(
+    id: pulumi.Input[str] | None = None,
+    *,
+    name: pulumi.Input[str] | None = None,
+    resource_group_name: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+) -> pulumi.Output[GuardInfo]:
+    """:func:`get_resource_guard` with Pulumi inputs."""
+    import pulumi
+
+    return pulumi.Output.all(id, name, resource_group_name, subscription_id).apply(
+        lambda a: get_resource_guard(a[0], name=a[1], resource_group_name=a[2], subscription_id=a[3])
+    )
+
+
+def get_backup_job_output(
+    id: pulumi.Input[str] | None = None,
+    *,
+    vault_id: pulumi.Input[str] | None = None,
+    name: pulumi.Input[str] | None = None,
+) -> pulumi.Output[JobInfo]:
+    """:func:`get_backup_job` with Pulumi inputs."""
+    import pulumi
+
+    return pulumi.Output.all(id, vault_id, name).apply(lambda a: get_backup_job(a[0], vault_id=a[1], name=a[2]))
+
+
+def get_backup_jobs_output(vault_id: pulumi.Input[str]) -> pulumi.Output[list[JobInfo]]:
+    """:func:`get_backup_jobs` with a Pulumi input."""
+    import pulumi
+
+    return pulumi.Output.from_input(vault_id).apply(get_backup_jobs)
+
+
+def get_recovery_point_output(
+    id: pulumi.Input[str] | None = None,
+    *,
+    backup_instance_id: pulumi.Input[str] | None = None,
+    name: pulumi.Input[str] | None = None,
+) -> pulumi.Output[RecoveryPointInfo]:
+    """:func:`get_recovery_point` with Pulumi inputs."""
+    import pulumi
+
+    return pulumi.Output.all(id, backup_instance_id, name).apply(
+        lambda a: get_recovery_point(a[0], backup_instance_id=a[1], name=a[2])
+    )
+
+
+def get_recovery_points_output(
+    backup_instance_id: pulumi.Input[str],
+    *,
+    start: pulumi.Input[str] | None = None,
+    end: pulumi.Input[str] | None = None,
+) -> pulumi.Output[list[RecoveryPointInfo]]:
+    """:func:`get_recovery_points` with Pulumi inputs."""
+    import pulumi
+
+    return pulumi.Output.all(backup_instance_id, start, end).apply(
+        lambda a: get_recovery_points(a[0], start=a[1], end=a[2])
+    )
+
+
+def get_deleted_backup_vault_output(
+    id: pulumi.Input[str] | None = None,
+    *,
+    name: pulumi.Input[str] | None = None,
+    location: pulumi.Input[str] | None = None,
+    subscription_id: pulumi.Input[str] | None = None,
+) -> pulumi.Output[DeletedVaultInfo]:
+    """:func:`get_deleted_backup_vault` with Pulumi inputs."""
+    import pulumi
+
+    return pulumi.Output.all(id, name, location, subscription_id).apply(
+        lambda a: get_deleted_backup_vault(a[0], name=a[1], location=a[2], subscription_id=a[3])
+    )
+
+
+def get_deleted_backup_vaults_output(
+    location: pulumi.Input[str], *, subscription_id: pulumi.Input[str] | None = None
+) -> pulumi.Output[list[DeletedVaultInfo]]:
+    """:func:`get_deleted_backup_vaults` with Pulumi inputs."""
+    import pulumi
+
+    return pulumi.Output.all(location, subscription_id).apply(
+        lambda a: get_deleted_backup_vaults(a[0], subscription_id=a[1])
+    )

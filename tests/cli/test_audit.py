@@ -263,6 +263,20 @@ def test_usage_errors(run_cli):
     assert bad.code == 2 and "invalid choice" in bad.err
 
 
+def test_benchmark_rules_name_their_control():
+    inputs = {**BASE_VAULT, "cross_subscription_restore_state": "Enabled", "infrastructure_encryption": "Disabled"}
+    report = build_report(parse_export(ex.stack_export(ex.vault(inputs, provisioning_state="Succeeded"))))
+    texts = {f.code: f.recommendation for f in report.findings}
+    assert (
+        "Control: Azure Policy built-in '[Preview]: Disable Cross Subscription Restore for Backup Vaults'"
+        in (texts["vault-cross-subscription-restore"])
+    )
+    assert (
+        "Control: CIS Microsoft Azure Foundations Benchmark v1.5.0 recommendation 3.2"
+        in (texts["vault-infrastructure-encryption-off"])
+    )
+
+
 def test_rule_catalog_lists_every_rule_with_severity(run_cli):
     result = run_cli("audit", "--list-rules")
     assert result.code == 0
@@ -342,6 +356,14 @@ BASE_VAULT = {
             {("vault-geo-without-crr", "info")},
         ),
         ({}, "Failed", {("vault-not-provisioned", "medium")}),
+        (
+            {"cross_subscription_restore_state": "Enabled"},
+            "Succeeded",
+            {("vault-cross-subscription-restore", "medium")},
+        ),
+        ({"cross_subscription_restore_state": "PermanentlyDisabled"}, "Succeeded", set()),
+        ({"infrastructure_encryption": "Disabled"}, "Succeeded", {("vault-infrastructure-encryption-off", "low")}),
+        ({"infrastructure_encryption": "Enabled"}, "Succeeded", set()),
     ],
 )
 def test_each_vault_rule_fires_on_its_setting(changes, provisioning_state, expected):

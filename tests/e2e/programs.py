@@ -3,7 +3,8 @@
 Config (namespace ``e2e-small``): ``instances`` (how many, default 1), ``retention`` (of the policy, default P7D),
 ``onDelete`` (a list: the ``on_delete`` of instance i, missing entries use the default), ``retainVault`` (keep
 the vault and the policy in Azure on destroy, via Pulumi's ``retain_on_delete``), ``adoptInstances``
-(``adopt_existing`` of every instance) and ``timeouts`` (of every resource).
+(``adopt_existing`` of every instance), ``timeouts`` (of every resource) and ``undeleteFrom`` (the vault's
+``undelete_from``).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ vault = BackupVault(
     soft_delete_state="AlwaysOn",
     soft_delete_retention_days=14,
     timeouts=timeouts,
+    undelete_from=config.get("undeleteFrom"),
     opts=retain,
 )
 policy = BackupPolicy(

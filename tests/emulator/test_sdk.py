@@ -160,6 +160,7 @@ def test_sdk_at_its_default_api_version(emulator_tls: EmulatorHandle) -> None:
     assert [v.name for v in client.backup_vaults.get_in_resource_group(RG)] == [VAULT]
     _wait_configured(client, "disk-bi")
     client.backup_instances.begin_delete(RG, VAULT, "disk-bi").result()
+    emulator_tls.advance_clock(15 * 86400)  # past the soft-deleted instance's retention, which holds the vault
     client.backup_vaults.begin_delete(RG, VAULT).result()
     sent = {e["query"] for e in emulator_tls.request_log()}
     assert sent and all(f"api-version={default}" in q for q in sent), sent

@@ -12,7 +12,7 @@ from tests.fidelity.recordings import RECORDINGS, load_all
 from tests.fidelity.replay import Outcome, replay
 from tests.fidelity.report import same_ratio, table
 
-THRESHOLD = 0.83  # 1710/2057 (83.1 %): Azure-shaped jobs, recovery points and guards, rules per api-version, Azure timing
+THRESHOLD = 0.83  # 1710/2057 (83.1 %)
 
 
 @pytest.fixture(scope="module")

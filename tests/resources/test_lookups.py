@@ -1,5 +1,6 @@
 """Lookups: existing vaults, policies and instances read by id or name, as typed results whose ``inputs`` recreate
-them exactly (the program that adopts them then writes nothing)."""
+them exactly (the program that adopts them then writes nothing); jobs, recovery points, resource guards and deleted
+vaults as Azure reports them."""
 
 from __future__ import annotations
 
@@ -9,8 +10,11 @@ import pulumi
 import pytest
 
 from pulumi_dataprotection import lookups
+from pulumi_dataprotection.adhoc.resource import AdhocBackupProvider
 from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.guard.resource import ResourceGuardProvider
 from pulumi_dataprotection.instance.resource import InstanceProvider
+from pulumi_dataprotection.policy.builders import Schedule, aks_policy
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import stack_config
@@ -55,3 +59,36 @@ def test_lookups_by_name_and_id_give_typed_results_that_recreate_the_resources(
         lookups.get_backup_instance(vault_id=vault.arm_id, name="bi-9")
     with pytest.raises(ValueError, match="give the vault's id, or its name and resource_group_name"):
         lookups.get_backup_vault(name="vault-1")
+
+
+def test_job_recovery_point_guard_and_deleted_vault_lookups(program_config: EmulatorHandle) -> None:
+    vault_id, _ = up(VaultProvider(), vault_inputs())
+    policy_id, _ = up(PolicyProvider(), policy_inputs(vault_id, **aks_policy(Schedule.hourly(4))))
+    instance_id, _ = up(InstanceProvider(), instance_inputs(vault_id, policy_id))
+    job_id, job_outs = up(AdhocBackupProvider(), {"backup_instance_id": instance_id, "triggers": 1})
+
+    jobs = lookups.get_backup_jobs(vault_id)
+    job = lookups.get_backup_job(vault_id=vault_id, name=job_id.rsplit("/", 1)[-1])
+    assert job.arm_id in {j.arm_id for j in jobs} and job.arm_id == job_id and job.status == "Completed" and job.operation == "Backup"
+    assert job.recovery_point_id == job_outs["recovery_point_id"]
+    assert job.body["properties"]["backupInstanceId"].lower() == instance_id.lower()
+    points = lookups.get_recovery_points(instance_id)
+    assert job.recovery_point_id in [p.name for p in points]
+    point = lookups.get_recovery_point(backup_instance_id=instance_id, name=job.recovery_point_id)
+    assert point.arm_id.endswith(f"/recoveryPoints/{job.recovery_point_id}") and point.time
+    assert lookups.get_recovery_points(instance_id, start="2999-01-01T00:00:00Z") == []
+
+    guard_id, _ = up(ResourceGuardProvider(), {"name": "guard-1", "resource_group_name": RG, "location": "westeurope"})
+    guard = lookups.get_resource_guard(name="guard-1", resource_group_name=RG)
+    assert guard.arm_id == guard_id and lookups.get_resource_guard(guard_id) == guard
+    with pytest.raises(lookups.ResourceNotFoundError, match="resource guard 'guard-9' does not exist"):
+        lookups.get_resource_guard(name="guard-9", resource_group_name=RG)
+
+    assert lookups.get_deleted_backup_vaults("westeurope") == []
+    program_config.reset()
+    vault_id, vault_outs = up(VaultProvider(), vault_inputs())
+    VaultProvider().delete(vault_id, vault_outs)
+    deleted = lookups.get_deleted_backup_vaults("westeurope")
+    assert [d.original_vault_id for d in deleted] == [vault_id]
+    found = lookups.get_deleted_backup_vault(name="vault-1", location="westeurope")
+    assert found == deleted[0] and found.location == "westeurope" and found.purge_time

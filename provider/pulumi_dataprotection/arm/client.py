@@ -124,6 +124,7 @@ class _Call:
     deadline: float | None = None
     timeout: float | None = None
     auxiliary: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -228,6 +229,7 @@ class ArmClient:
         idempotent: bool | None = None,
         query: Mapping[str, str] | None = None,
         auxiliary: bool = False,
+        headers: Mapping[str, str] | None = None,
     ) -> OperationResult:
         """Send a write (PUT/PATCH/DELETE/POST) and, if Azure runs it asynchronously, wait until it ends.
 
@@ -235,7 +237,8 @@ class ArmClient:
         from `api_version` or the settings. `operation` is a human name ("create backup instance") and `resource`
         the ARM id, both used in errors. A DELETE answered 204/404 returns `already_gone=True`. Writes on backup
         instances hold the vault's lock. `auxiliary` adds the ``x-ms-authorization-auxiliary`` header (tokens of
-        the configured auxiliary tenants, e.g. a resource guard's) when any are configured. Raises ArmError
+        the configured auxiliary tenants, e.g. a resource guard's) when any are configured; `headers` are sent with
+        the request as they are (e.g. ``x-ms-deleted-vault-id`` of a vault undelete). Raises ArmError
         subclasses (OperationFailedError, OperationTimeoutError, RetriesExhaustedError, VaultBusyError,
         NotFoundError, ...).
         """
@@ -259,6 +262,7 @@ class ArmClient:
             deadline=deadline,
             timeout=limit,
             auxiliary=auxiliary,
+            headers=tuple((headers or {}).items()),
         )
         with ExitStack() as held:
             held.enter_context(self._timed_lock(instance_write_vault(method, url), deadline, limit, call))
@@ -500,6 +504,7 @@ class ArmClient:
         }
         if call.body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
+        headers.update(call.headers)
         if call.auxiliary:
             tokens = [t.token(force_refresh=force_refresh) for t in self._auxiliary_tokens()]
             if tokens:

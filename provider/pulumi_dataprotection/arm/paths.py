@@ -14,6 +14,7 @@ BACKUP_POLICIES = "backupPolicies"
 BACKUP_INSTANCES = "backupInstances"
 DELETED_BACKUP_INSTANCES = "deletedBackupInstances"
 BACKUP_JOBS = "backupJobs"
+DELETED_VAULTS = "deletedVaults"
 
 _FORBIDDEN = ("/", "?", "#", "%", "\\", "..")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -216,3 +217,9 @@ def resource_type_candidates(path_or_url: str) -> list[str]:
     namespace = lowered[start + 1]
     types = lowered[start + 2 :: 2]
     return ["/".join([namespace, *types[:n]]) for n in range(len(types), -1, -1)]
+
+
+def deleted_vaults_path(subscription_id: str, location: str) -> str:
+    """The collection of a subscription's soft-deleted vaults in a region (``.../locations/{region}/deletedVaults``,
+    the path of the spec's undelete example)."""
+    return ResourceId(subscription_id, None, DATA_PROTECTION, (("locations", location),)).collection(DELETED_VAULTS)

@@ -87,6 +87,8 @@ def describe_vault(resource: ExportedResource) -> VaultRow:
         immutability_state=text(get("immutability_state")) or absent,
         cross_region_restore_state=text(get("cross_region_restore_state")) or absent,
         encryption_state=text(get("encryption_state")),
+        cross_subscription_restore_state=text(get("cross_subscription_restore_state")),
+        infrastructure_encryption=text(get("infrastructure_encryption")),
         encryption=_encryption_text(resource, recorded=recorded),
         identity=identity,
         principal_id=principal,

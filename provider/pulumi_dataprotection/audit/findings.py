@@ -24,6 +24,8 @@ class Rule:
     applies_to: str
     checks: str
     recommendation: str
+    control: str | None = None
+    """The benchmark control the rule checks, when one applies (named in the finding's recommendation)."""
 
 
 RULES: dict[str, Rule] = {
@@ -92,6 +94,29 @@ RULES: dict[str, Rule] = {
             "vault",
             "backups are encrypted with Microsoft-managed keys only",
             "Use a customer-managed key where key control is required.",
+        ),
+        Rule(
+            "vault-cross-subscription-restore",
+            Severity.MEDIUM,
+            "vault",
+            "cross-subscription restore is Enabled: whoever may restore can restore the vault's data into any "
+            "subscription of the tenant, outside this subscription's access controls",
+            "Set cross_subscription_restore_state to Disabled (or PermanentlyDisabled, irreversible) unless restores "
+            "to other subscriptions are part of the recovery plan.",
+            control="Azure Policy built-in '[Preview]: Disable Cross Subscription Restore for Backup Vaults' "
+            "(category Backup); the storage-account analogue in CIS and Azure Policy restricts copy operations to "
+            "the same Microsoft Entra tenant",
+        ),
+        Rule(
+            "vault-infrastructure-encryption-off",
+            Severity.LOW,
+            "vault",
+            "the vault's customer-managed key encryption has infrastructure (double) encryption Disabled",
+            "Double encryption can only be chosen when the key is first set: create a new vault with "
+            "infrastructure_encryption Enabled and move the backups there if the data requires it.",
+            control="CIS Microsoft Azure Foundations Benchmark v1.5.0 recommendation 3.2, 'Ensure that Enable "
+            "Infrastructure Encryption for Each Storage Account in Azure Storage is Set to enabled' (its "
+            "storage-account form)",
         ),
         Rule(
             "vault-no-identity",
@@ -241,7 +266,7 @@ def finding(code: str, kind: str, name: str, arm_id: str | None, message: str) -
         resource=name,
         resource_id=arm_id,
         message=message,
-        recommendation=rule.recommendation,
+        recommendation=rule.recommendation + (f" Control: {rule.control}." if rule.control else ""),
     )
 
 
@@ -281,6 +306,16 @@ def vault_findings(vault: VaultRow) -> Iterable[Finding]:
         yield finding("vault-geo-without-crr", "vault", name, vid, "GeoRedundant, cross-region restore Disabled")
     if vault.encryption is not None and not vault.encryption.startswith("customer-managed"):
         yield finding("vault-no-cmk", "vault", name, vid, vault.encryption)
+    if _lower(vault.cross_subscription_restore_state) == "enabled":
+        yield finding("vault-cross-subscription-restore", "vault", name, vid, "cross-subscription restore is Enabled")
+    if _lower(vault.infrastructure_encryption) == "disabled":
+        yield finding(
+            "vault-infrastructure-encryption-off",
+            "vault",
+            name,
+            vid,
+            "infrastructure (double) encryption is Disabled",
+        )
     if _lower(vault.identity) == "none":
         yield finding("vault-no-identity", "vault", name, vid, "no managed identity")
     if vault.provisioning_state is not None and _lower(vault.provisioning_state) != "succeeded":

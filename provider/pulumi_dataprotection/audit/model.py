@@ -43,6 +43,8 @@ class VaultRow(_Model):
     immutability_state: str | None
     cross_region_restore_state: str | None
     encryption_state: str | None
+    cross_subscription_restore_state: str | None = None
+    infrastructure_encryption: str | None = None
     encryption: str | None
     """Encryption in words: customer-managed key (key URI, identity) or Microsoft-managed keys."""
     identity: str | None

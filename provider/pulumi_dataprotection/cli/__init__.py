@@ -1,6 +1,6 @@
 """The ``pulumi-dataprotection`` command line (also ``python -m pulumi_dataprotection``):
 audit, review, policy-template, permissions,
-backup-now, restore-test and import, with rich terminal output.
+backup-now, restore-test, import, jobs, recovery-points and deleted-vaults, with rich terminal output.
 
 Exit codes: 0 success; 1 the check failed (audit findings at ``--fail-on``), Azure reported an error, or a backup job
 failed or timed out; 2 the command line or an input file is wrong.
@@ -17,15 +17,30 @@ from pulumi_dataprotection.arm import ArmError
 from pulumi_dataprotection.cli import (
     audit,
     backup_now,
+    deleted_vaults,
     import_estate,
+    jobs,
     permissions,
     policy_template,
+    recovery_points,
     restore_test,
     review,
 )
 from pulumi_dataprotection.cli.common import EXIT_FAILED, CliError, console, print_error
+from pulumi_dataprotection.lookups import ResourceNotFoundError
 
-COMMANDS = (audit, review, policy_template, permissions, backup_now, restore_test, import_estate)
+COMMANDS = (
+    audit,
+    review,
+    policy_template,
+    permissions,
+    backup_now,
+    restore_test,
+    import_estate,
+    jobs,
+    recovery_points,
+    deleted_vaults,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pulumi-dataprotection",
         description="Azure Data Protection tools: compliance audit of stack exports, recommended policies, "
-        "permission plans, on-demand backups, restore drills and import of an existing estate as a program.",
+        "permission plans, on-demand backups, restore drills, import of an existing estate as a program, and listings "
+        "of backup jobs, recovery points and deleted vaults.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -58,6 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except ArmError as exc:
         print_error(err, str(exc))
+        return EXIT_FAILED
+    except ResourceNotFoundError as exc:
+        print_error(err, str(exc), hint="check the id and that you are signed in to the right tenant")
         return EXIT_FAILED
     except KeyboardInterrupt:
         print_error(err, "interrupted")

@@ -116,11 +116,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 def rules_table() -> Table:
     """The rule catalog as a table."""
     table = Table(title="Audit rules", show_lines=False)
-    for column in ("Rule", "Severity", "Applies to", "Checks"):
+    table.add_column("Rule", no_wrap=True, min_width=max(len(code) for code in RULES))
+    for column in ("Severity", "Applies to", "Checks"):
         table.add_column(column)
     for rule in sorted(RULES.values(), key=lambda r: (-r.severity.rank, r.code)):
         table.add_row(
-            rule.code, Text(rule.severity.value, style=_STYLES[rule.severity.value]), rule.applies_to, rule.checks
+            rule.code,
+            Text(rule.severity.value, style=_STYLES[rule.severity.value]),
+            rule.applies_to,
+            rule.checks + (f" (control: {rule.control})" if rule.control else ""),
         )
     return table
 

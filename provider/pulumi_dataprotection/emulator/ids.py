@@ -13,6 +13,7 @@ POLICY_TYPE = f"{VAULT_TYPE}/backupPolicies"
 INSTANCE_TYPE = f"{VAULT_TYPE}/backupInstances"
 DELETED_INSTANCE_TYPE = f"{VAULT_TYPE}/deletedBackupInstances"
 JOB_TYPE = f"{VAULT_TYPE}/backupJobs"
+DELETED_VAULT_TYPE = f"{NAMESPACE}/locations/deletedVaults"
 
 _GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 _VAULT_NAME = re.compile(r"^[A-Za-z][-A-Za-z0-9]*[A-Za-z0-9]$")
@@ -44,6 +45,14 @@ def rg_id(sub: str, rg: str) -> str:
 def vault_id(sub: str, rg: str, vault: str) -> str:
     """The id of a backup vault."""
     return f"{rg_id(sub, rg)}/providers/{NAMESPACE}/backupVaults/{vault}"
+
+
+def deleted_vault_id(sub: str, location: str, name: str) -> str:
+    """The id of a soft-deleted vault, as the spec's undelete example writes it
+    (``/subscriptions/{sub}/providers/Microsoft.DataProtection/locations/{region}/deletedVaults/{name}``)."""
+    return (
+        f"/subscriptions/{sub}/providers/{NAMESPACE}/locations/{region_name(location) or location}/deletedVaults/{name}"
+    )
 
 
 def child_id(vault: str, collection: str, name: str) -> str:

@@ -186,6 +186,39 @@ def instance(doc: JSON, now: float, resource_id: str | None = None) -> JSON:
     return body
 
 
+_DELETED_VAULT_PROPERTIES = (
+    "monitoringSettings",
+    "securitySettings",
+    "storageSettings",
+    "featureSettings",
+    "secureScore",
+    "bcdrSecurityLevel",
+    "isVaultProtectedByResourceGuard",
+    "replicatedRegions",
+)
+
+
+def deleted_vault(doc: JSON) -> JSON:
+    """A DeletedBackupVaultResource (a soft-deleted vault: its settings and when it is purged)."""
+    kept = vault(doc["vault"])
+    props: JSON = {k: kept["properties"][k] for k in _DELETED_VAULT_PROPERTIES if k in kept["properties"]}
+    props["provisioningState"] = "Succeeded"
+    props.update(
+        {
+            "originalBackupVaultId": kept["id"],
+            "originalBackupVaultName": kept["name"],
+            "originalBackupVaultResourcePath": kept["id"],
+            "resourceDeletionInfo": {
+                "deletionTime": iso(doc["deleted_at"]),
+                "scheduledPurgeTime": iso(doc["purge_at"]),
+                "deleteActivityId": doc["activity"],
+            },
+        }
+    )
+    name = doc["key"].rsplit("/", 1)[-1]
+    return {"properties": props, "id": doc["key"], "name": name, "type": ids.DELETED_VAULT_TYPE}
+
+
 def deleted_instance(doc: JSON) -> JSON:
     """A DeletedBackupInstanceResource (a soft-deleted backup instance)."""
     inst = doc["instance"]

@@ -40,6 +40,16 @@ ROUTES: tuple[Route, ...] = (
     _route(f"{_RG}{_DP}/backupVaults", "backupVaults", GET=vaults.list_in_group),
     _route(_VAULT, "backupVaults", GET=vaults.get, PUT=vaults.put, PATCH=vaults.patch, DELETE=vaults.delete),
     _route(
+        rf"{_SUB}{_DP}/locations/(?P<location>{_SEG})/deletedVaults",
+        "locations/deletedVaults",
+        GET=vaults.list_deleted,
+    ),
+    _route(
+        rf"{_SUB}{_DP}/locations/(?P<location>{_SEG})/deletedVaults/(?P<name>{_SEG})",
+        "locations/deletedVaults",
+        GET=vaults.get_deleted,
+    ),
+    _route(
         rf"{_RG}{_DP}/locations/(?P<location>{_SEG})/checkNameAvailability",
         "locations/checkNameAvailability",
         POST=vaults.check_name_availability,

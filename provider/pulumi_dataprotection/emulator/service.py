@@ -28,7 +28,7 @@ from pulumi_dataprotection.emulator.timeutil import ticks
 JSON = dict[str, Any]
 
 # Document kinds in the store.
-VAULT, POLICY, INSTANCE, DELETED, JOB, OPERATION, PENDING = (
+VAULT, POLICY, INSTANCE, DELETED, JOB, OPERATION, PENDING, DELETED_VAULT = (
     "vault",
     "policy",
     "instance",
@@ -36,6 +36,7 @@ VAULT, POLICY, INSTANCE, DELETED, JOB, OPERATION, PENDING = (
     "job",
     "operation",
     "pending-operation",
+    "deleted-vault",
 )
 # Multi-user authorization (see ``guards``): resource guards, vault guard links, open unlocks, access to guards
 # (keyed by guard id) and subscriptions of other tenants (keyed by subscription id).
@@ -253,7 +254,7 @@ class Service:
     # -- settling time-driven effects ------------------------------------------------------------------------------
 
     def settle(self) -> None:
-        """Apply the effects of every operation that has ended and purge expired soft-deleted instances."""
+        """Apply the effects of every operation that has ended and purge expired soft-deleted instances and vaults."""
         now = self.now()
         for pending in self.store.select(PENDING):
             op = self.store.get(OPERATION, pending["id"])
@@ -264,9 +265,10 @@ class Service:
                 continue
             self._apply(op)
             self.store.delete(PENDING, op["id"])
-        for doc in self.store.select(DELETED):
-            if now >= doc["purge_at"]:
-                self.store.delete(DELETED, doc["key"])
+        for kind in (DELETED, DELETED_VAULT):
+            for doc in self.store.select(kind):
+                if now >= doc["purge_at"]:
+                    self.store.delete(kind, doc["key"])
 
     def _apply(self, op: JSON) -> None:
         action, ok = op["action"], op["error"] is None
@@ -281,6 +283,7 @@ class Service:
             return
         if op["action"] == "vault-delete":
             if ok:
+                self.keep_deleted_vault(doc, at=op["end"])
                 self.delete_vault_tree(doc)
             else:
                 doc["op"] = None
@@ -296,6 +299,23 @@ class Service:
             for child in self.store.select(kind, parent=doc["id"]):
                 self.store.delete(kind, child.get("key") or child["id"])
         self.store.delete(VAULT, doc["id"])
+
+    def keep_deleted_vault(self, doc: JSON, *, at: float) -> None:
+        """Keep a deleted vault whose soft delete is On or AlwaysOn as a deleted vault for its retention (the
+        undelete flow restores it); a later deletion of a vault of the same name in the region replaces it."""
+        soft = doc["properties"].get("securitySettings", {}).get("softDeleteSettings", {})
+        if soft.get("state") not in ("On", "AlwaysOn"):
+            return
+        key = ids.deleted_vault_id(doc["sub"], doc["location"], doc["name"])
+        days = float(soft.get("retentionDurationInDays", 14.0))
+        kept = {
+            "key": key,
+            "vault": doc,
+            "deleted_at": at,
+            "purge_at": at + days * 86400,
+            "activity": str(uuid.uuid4()),
+        }
+        self.store.put(DELETED_VAULT, key, kept, parent=f"/subscriptions/{doc['sub']}")
 
     def _apply_instance(self, op: JSON, ok: bool) -> None:
         doc = self.store.get(INSTANCE, op["target"])

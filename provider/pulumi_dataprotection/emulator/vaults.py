@@ -7,8 +7,8 @@ import uuid
 from typing import Any
 
 from pulumi_dataprotection.emulator import guards, ids, render, schema, timeutil
-from pulumi_dataprotection.emulator.errors import ArmError, gateway, invalid_input
-from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, VAULT, Call, Reply, Service
+from pulumi_dataprotection.emulator.errors import ArmError, gateway, generic_not_found, invalid_input
+from pulumi_dataprotection.emulator.service import DELETED, DELETED_VAULT, INSTANCE, VAULT, Call, Reply, Service
 
 JSON = dict[str, Any]
 
@@ -218,15 +218,21 @@ def put(svc: Service, call: Call) -> Reply:
             "Please select a new resource name.",
         )
     requested, requests = guards.strip_requests(parsed["properties"])
+    restored = _undelete_source(svc, call, vault_id, location, existing)
+    if restored is not None:
+        requested = _deep_merge(copy.deepcopy(restored["vault"]["properties"]), requested)
     always_on = always_on_required(svc, call)
     props = _merge(existing["properties"], requested) if existing else _with_defaults(requested, always_on=always_on)
     check_rules(existing["properties"] if existing else None, props, always_on=always_on)
     if existing is not None:
         for critical in guards.reduced_security(existing["properties"], props):
             guards.require(svc, call, existing, critical, requests)
-    identity = _identity(svc, parsed.get("identity"), existing.get("identity") if existing else None)
+    before = existing or (restored["vault"] if restored else None)
+    identity = _identity(svc, parsed.get("identity"), before.get("identity") if before else None)
     tags = parsed.get("tags", existing.get("tags") if existing else None)
     props = _without_derived(props, location)
+    if restored is not None:
+        svc.store.delete(DELETED_VAULT, restored["key"])
     if (
         existing is not None
         and existing["provisioningState"] == "Succeeded"
@@ -251,6 +257,52 @@ def put(svc: Service, call: Call) -> Reply:
     body = render.vault(doc, _version(call))
     _attaching(body)
     return svc.lro_reply(call, 201, op, status_path=f"{doc['id']}/operationStatus", body=body)
+
+
+def _undelete_source(svc: Service, call: Call, vault_id: str, location: str, existing: JSON | None) -> JSON | None:
+    """The soft-deleted vault a PUT's ``x-ms-deleted-vault-id`` header names (the undelete flow), None without the
+    header. Azure's answers to a wrong id are not recorded: the emulator gives DataProtection's generic 404 for an
+    unknown deleted vault and 400 ``BMSUserErrorInvalidInput`` for one of another vault or region, or a vault that
+    exists (docs/emulator.md)."""
+    header = call.headers.get("x-ms-deleted-vault-id")
+    if not header:
+        return None
+    doc = svc.store.get(DELETED_VAULT, header.strip())
+    if doc is None:
+        raise generic_not_found()
+    original = doc["vault"]
+    problems = []
+    if existing is not None:
+        problems.append(f"x-ms-deleted-vault-id: the vault {vault_id} exists; only a deleted vault can be undeleted")
+    if original["id"].lower() != vault_id.lower():
+        problems.append(f"x-ms-deleted-vault-id: {header} is the deleted vault {original['id']}, not {vault_id}")
+    if render.region(original["location"]) != render.region(location):
+        problems.append(f"location: the deleted vault was in {original['location']}, not {location}")
+    if problems:
+        raise invalid_input(problems)
+    return doc
+
+
+def _in_region(svc: Service, call: Call) -> list[JSON]:
+    region = render.region(call.params["location"])
+    return [
+        d
+        for d in svc.store.select(DELETED_VAULT, parent=f"/subscriptions/{call.params['sub']}")
+        if render.region(d["vault"]["location"]) == region
+    ]
+
+
+def list_deleted(svc: Service, call: Call) -> Reply:
+    """GET the soft-deleted vaults of a subscription in a region (DeletedBackupVaultResourceListResult)."""
+    return Reply(200, {"value": [render.deleted_vault(d) for d in _in_region(svc, call)]})
+
+
+def get_deleted(svc: Service, call: Call) -> Reply:
+    """GET one soft-deleted vault."""
+    for doc in _in_region(svc, call):
+        if doc["key"].rsplit("/", 1)[-1].lower() == call.params["name"].lower():
+            return Reply(200, render.deleted_vault(doc))
+    raise generic_not_found()
 
 
 def patch(svc: Service, call: Call) -> Reply:

@@ -12,7 +12,8 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import ArmError, NotFoundError, OperationResult, ResourceId, vault_id
-from pulumi_dataprotection.arm.paths import BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES
+from pulumi_dataprotection.arm.paths import BACKUP_INSTANCES, DELETED_BACKUP_INSTANCES, deleted_vaults_path
+from pulumi_dataprotection.config import ConfigError
 from pulumi_dataprotection.dynamic import (
     MODULE,
     TIMEOUT_RULE,
@@ -30,7 +31,7 @@ from pulumi_dataprotection.dynamic import (
 )
 from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT, on_delete_field
 from pulumi_dataprotection.guard import mua, operations
-from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPart, names
+from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPart, StringType, names
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.types import name_type
 from pulumi_dataprotection.vault import api
@@ -63,6 +64,16 @@ SCHEMA = extend(
             diff=False,
             plan_only=True,
         ),
+        Field(
+            "undelete_from",
+            StringType(),
+            doc="ARM id of a soft-deleted vault of this name to restore on create, with its settings and backups "
+            "(the `x-ms-deleted-vault-id` undelete; `pulumi-dataprotection deleted-vaults list` or "
+            "`get_deleted_backup_vaults` give it). Without it, a create over a soft-deleted name makes a new, empty "
+            "vault and the preview warns. Read only on create.",
+            diff=False,
+            plan_only=True,
+        ),
         TIMEOUTS,
     ],
     [TIMEOUT_RULE],
@@ -72,6 +83,10 @@ SCHEMA = extend(
 def _busy(body: Mapping[str, Any]) -> bool:
     """Whether an operation (a create or an update) is still running on the vault."""
     return (body.get("properties") or {}).get("provisioningState") in ("Provisioning", "Updating")
+
+
+DELETED_VAULT_HEADER = "x-ms-deleted-vault-id"
+"""The header of a vault PUT that undeletes a soft-deleted vault (BackupVaults_CreateOrUpdate)."""
 
 
 class VaultProvider(SchemaProvider):
@@ -95,6 +110,49 @@ class VaultProvider(SchemaProvider):
         arm_id = self.known_outputs(inputs).get("arm_id")
         if isinstance(arm_id, str):
             program.remember_vault(arm_id, inputs.get("immutability_state") or olds.get("immutability_state"))
+        failures = self._soft_delete_failures(olds, inputs)
+        if olds.get("name") is None and not failures:
+            failures.extend(self._undelete_plan(inputs))
+        return failures
+
+    def _undelete_plan(self, inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        """Before a create: say (a preview warning) that it undeletes ``undelete_from``, refuse one that does not
+        exist, or warn that a soft-deleted vault of this name exists and the create makes a new, empty vault. A
+        failing read is not fatal (the create itself says what Azure answers)."""
+        name, location, subscription = (inputs.get(k) for k in ("name", "location", "subscription_id"))
+        if not all(isinstance(v, str) for v in (name, location, subscription)):
+            return []
+        source = inputs.get("undelete_from")
+        path = source if isinstance(source, str) else f"{deleted_vaults_path(str(subscription), str(location))}/{name}"
+        try:
+            ctx = self.probe_context(self.context(dict(inputs)))
+            found = ctx.client.get(
+                ResourceId.parse(path).path, operation="look for a deleted backup vault", resource=path
+            )
+        except (ArmError, ConfigError, ValueError):
+            return []
+        deletion = ((found or {}).get("properties") or {}).get("resourceDeletionInfo") or {}
+        when = f"deleted {deletion.get('deletionTime', '?')}, purged after {deletion.get('scheduledPurgeTime', '?')}"
+        if isinstance(source, str):
+            if found is None:
+                return [
+                    CheckFailure(
+                        "undelete_from",
+                        f"undelete_from names {source}, which does not exist (purged, or another name or region); "
+                        f"list the deleted vaults with `pulumi-dataprotection deleted-vaults list --location "
+                        f"{location}`, or remove undelete_from to create a new vault",
+                    )
+                ]
+            pulumi.log.warn(f"BackupVault {name!r}: the create undeletes the soft-deleted vault {source} ({when})")
+        elif found is not None:
+            pulumi.log.warn(
+                f"BackupVault {name!r}: a soft-deleted vault of this name exists in {location} ({when}); this create "
+                f"makes a new, empty vault and leaves its backups to be purged. To restore it with its backups, set "
+                f"undelete_from={found.get('id', path)!r}."
+            )
+        return []
+
+    def _soft_delete_failures(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
         state = inputs.get("soft_delete_state")
         if olds.get("name") is not None or not isinstance(state, str) or state == "AlwaysOn":
             return []
@@ -203,13 +261,15 @@ class VaultProvider(SchemaProvider):
         return found
 
     def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
+        source = inputs.get("undelete_from")
         result = ctx.client.execute(
             "PUT",
             rid.path,
             SCHEMA.to_rest(inputs),
-            operation="create backup vault",
+            operation="undelete backup vault" if source else "create backup vault",
             resource=str(rid),
             timeout=ctx.timeout("create"),
+            headers={DELETED_VAULT_HEADER: str(source)} if source else None,
         )
         return self._result_body(ctx, rid, result)
 
@@ -241,7 +301,7 @@ class VaultProvider(SchemaProvider):
                 return body is None or not _busy(body), state
 
             wait_until(ctx, what=f"the running operation on {ctx.label}", probe=probe, timeout=ctx.timeout("create"))
-        return self.create_resource(ctx, rid, inputs)
+        return self.create_resource(ctx, rid, {**inputs, "undelete_from": None})  # the vault exists again
 
     def update_resource(
         self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
@@ -387,6 +447,13 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
     replacement deletes every backup in it.
     """
 
+    undelete_from: pulumi.Output[str | None]
+    """ARM id of a soft-deleted vault of this name to restore on create, with its settings and backups (the
+    `x-ms-deleted-vault-id` undelete; `pulumi-dataprotection deleted-vaults list` or `get_deleted_backup_vaults` give
+    it). Without it, a create over a soft-deleted name makes a new, empty vault and the preview warns. Read only on
+    create.
+    """
+
     timeouts: pulumi.Output[dict[str, str] | None]
     """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
     providers); defaults come from dataprotection:timeouts.
@@ -459,6 +526,7 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
         adopt_existing: pulumi.Input[bool] | None = None,
         on_delete: pulumi.Input[api.OnDelete] | None = None,
         allow_replace_with_data: pulumi.Input[bool] | None = None,
+        undelete_from: pulumi.Input[str] | None = None,
         timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
@@ -521,6 +589,10 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
         :param allow_replace_with_data: Allow a planned replacement (or a one-way change that needs one) even when
             the vault holds backup instances: the replacement deletes every backup in it. Default: false. A change of
             it alone is no change of the resource.
+        :param undelete_from: ARM id of a soft-deleted vault of this name to restore on create, with its settings and
+            backups (the `x-ms-deleted-vault-id` undelete; `pulumi-dataprotection deleted-vaults list` or
+            `get_deleted_backup_vaults` give it). Without it, a create over a soft-deleted name makes a new, empty
+            vault and the preview warns. Read only on create. A change of it alone is no change of the resource.
         :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
             not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
             change of the resource.
@@ -552,6 +624,7 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
             "adopt_existing": adopt_existing,
             "on_delete": on_delete,
             "allow_replace_with_data": allow_replace_with_data,
+            "undelete_from": undelete_from,
             "timeouts": timeouts,
         }
         super().__init__(
