@@ -10,8 +10,9 @@ from typing import Any
 
 import grpc
 import pytest
+from pulumi.dynamic import CheckFailure, CheckResult
 
-from pulumi_dataprotection.dynamic.failures import ReadableFailure, readable
+from pulumi_dataprotection.dynamic.failures import ReadableFailure, named_paths, readable
 
 MESSAGE = "create backup vault 'bv' failed: HTTP 400, BadRequest: The vault is odd.\nNothing was changed."
 
@@ -87,3 +88,28 @@ def test_outside_the_provider_process_the_exception_is_unchanged() -> None:
     with pytest.raises(ValueError, match="The vault is odd") as raised:
         failing_create(ValueError(MESSAGE))
     assert not isinstance(raised.value, ReadableFailure)
+
+
+@named_paths
+def failing_check() -> CheckResult:
+    return CheckResult(
+        {},
+        [
+            CheckFailure("policy_rules[1].name", "policy_rules[1].name must be unique"),
+            CheckFailure("tags.owner", "too long"),
+            CheckFailure("location", "location: 'mars' is not an Azure region"),
+        ],
+    )
+
+
+def test_the_engine_gets_a_nested_path_in_the_reason_not_as_the_property() -> None:
+    def rpc_check(request: Any, context: FakeContext) -> CheckResult:
+        return failing_check()
+
+    failures = rpc_check(None, FakeContext()).failures
+    assert [(f.property, f.reason) for f in failures] == [
+        ("", "policy_rules[1].name must be unique"),
+        ("", "tags.owner: too long"),
+        ("location", "location: 'mars' is not an Azure region"),
+    ]
+    assert [f.property for f in failing_check().failures] == ["policy_rules[1].name", "tags.owner", "location"]

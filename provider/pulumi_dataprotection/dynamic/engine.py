@@ -31,7 +31,7 @@ from pulumi_dataprotection.arm import ArmError, Deadline, ResourceId
 from pulumi_dataprotection.arm.deadline import bounded
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
 from pulumi_dataprotection.dynamic import adoption, program
-from pulumi_dataprotection.dynamic.failures import readable
+from pulumi_dataprotection.dynamic.failures import named_paths, readable
 from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ListType, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.unknown import contains_unknown, default_is_unknown
@@ -305,6 +305,7 @@ class SchemaProvider(ResourceProvider):
         """Keep the stack config for this process (all namespaces: ``dataprotection:*``, ``azure-native:*``)."""
         config_module.set_stack_config(getattr(req.config, "_props", {}) or {})
 
+    @named_paths
     @readable(EXPECTED)
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Every schema validation as a check failure; unknown values are skipped, never fatal."""

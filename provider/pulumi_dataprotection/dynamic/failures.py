@@ -20,6 +20,8 @@ import types
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from pulumi.dynamic import CheckFailure, CheckResult
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -105,3 +107,29 @@ def readable(expected: tuple[type[BaseException], ...]) -> Callable[[Callable[P,
         return wrapper
 
     return decorate
+
+
+def _top_level(path: str) -> bool:
+    return "." not in path and "[" not in path
+
+
+def named_paths(check: Callable[P, CheckResult]) -> Callable[P, CheckResult]:
+    """Decorate ``check``: called by the engine, a failure of a nested property (``policy_rules[1].name``) is
+    reported on the resource, its reason led by the path. The engine prints a failure as ``property P value V has a
+    problem``, V being the program's value of the top-level input P: ``{<nil>}`` for a path, which reads as if the
+    value were missing. Called directly, the failures keep their property."""
+
+    @functools.wraps(check)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> CheckResult:
+        result = check(*args, **kwargs)
+        if _rpc_context(sys._getframe(1)) is None:
+            return result
+        failures = [
+            f
+            if not f.property or _top_level(f.property)
+            else CheckFailure("", f.reason if f.reason.startswith(f.property) else f"{f.property}: {f.reason}")
+            for f in result.failures
+        ]
+        return CheckResult(result.inputs, failures)
+
+    return wrapper
