@@ -65,3 +65,23 @@ def test_input_that_is_not_a_preview_is_a_usage_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]", encoding="utf-8")
     assert main(["review", str(bad)]) == 2
+
+
+def test_a_retained_resource_reads_as_forget_not_delete(tmp_path: Path) -> None:
+    old = {**BASE, "arm_id": VAULT, "on_delete": "Retain", "adopt_existing": True}
+    retained = step("delete", "BackupVault", "vault", old, None)
+    by_option = step("delete", "BackupVault", "other", {**old, "on_delete": "Delete"}, None)
+    by_option["oldState"]["retainOnDelete"] = True
+    deleted = step("delete", "BackupVault", "gone", {**old, "on_delete": "Delete"}, None)
+
+    _, document = run(tmp_path, [retained, by_option, deleted])
+
+    actions = {r["name"]: (r["action"], r["reason"]) for r in document["resources"]}
+    assert actions["vault"] == ("forget", "on_delete is Retain: only the stack forgets it")
+    assert actions["other"] == ("forget", "retain_on_delete is set: only the stack forgets it")
+    assert actions["gone"][0] == "delete"
+    assert document["counts"] == {"forget": 2, "delete": 1}
+    assert [w["resource"] for w in document["warnings"] if w["code"] == "backups-deleted"] == ["BackupVault 'gone'"]
+    comment = (tmp_path / "review.md").read_text(encoding="utf-8")
+    assert "2 to forget (kept in Azure)" in comment and "BackupVault 'vault': forget \\(kept in Azure\\)" in comment
+    assert run(tmp_path, [retained])[1]["audit"]["fixed"] == [], "a resource kept in Azure fixes no finding"

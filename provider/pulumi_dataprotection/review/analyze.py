@@ -185,6 +185,9 @@ def _review(
                 )
             )
         return reviewed
+    if change.action == "forget":
+        reviewed.reason = f"{change.kept_by}: only the stack forgets it"
+        return reviewed
     if change.action == "delete":
         reviewed.warnings.extend(_instance_loss(change, reviewed.title, "deleted"))
         return reviewed
@@ -320,6 +323,8 @@ def _audit_delta(changes: list[ResourceChange], export: StackExport | None) -> t
             before[change.urn] = _exported(change, _old(change), change.old_inputs)
     after = dict(before)
     for change in changes:
+        if change.action == "forget":
+            continue  # still in Azure as it was: its findings are not fixed
         if change.action == "delete":
             after.pop(change.urn, None)
             continue
@@ -334,6 +339,7 @@ def _audit_delta(changes: list[ResourceChange], export: StackExport | None) -> t
         return {(f.code, f.resource_kind, logical.get(_lower(f.resource_id), f.resource)): f for f in report.findings}
 
     old, new = findings(before), findings(after)
-    for key in [k for k in new if k[0] in _NOT_PREVIEWABLE]:
-        new.pop(key)
+    for found in (old, new):
+        for key in [k for k in found if k[0] in _NOT_PREVIEWABLE]:
+            found.pop(key)
     return [f for k, f in new.items() if k not in old], [f for k, f in old.items() if k not in new]
