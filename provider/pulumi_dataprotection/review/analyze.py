@@ -192,16 +192,19 @@ def _review(
         reviewed.warnings.extend(_instance_loss(change, reviewed.title, "deleted"))
         return reviewed
     diff = schema.diff(old, new)
-    reviewed.fields = [
-        FieldChange(
-            path,
-            old.get(path, d.old) if path in old else d.old,
-            new.get(path, d.new) if path in new and not d.unknown else d.new,
-            d.replace,
-            not d.unknown,
-        )
-        for path, d in sorted(diff.details.items())
-    ]
+    reviewed.fields = sorted(
+        (
+            FieldChange(
+                schema.program_path(path, new),
+                old.get(path, d.old) if path in old else d.old,
+                new.get(path, d.new) if path in new and not d.unknown else d.new,
+                d.replace,
+                not d.unknown,
+            )
+            for path, d in diff.details.items()
+        ),
+        key=lambda f: f.path,
+    )
     if change.action == "update" and (diff.replaces or diff.one_way_violations):
         what = [v.message for v in diff.one_way_violations] or [
             f"{', '.join(diff.replaces)} cannot change in place (it needs a replacement)"
