@@ -464,7 +464,21 @@ class SchemaProvider(ResourceProvider):
             return DiffResult(changes=True, replaces=[], delete_before_replace=False)
         if plan.replaces and self.adoptable:
             self._remember_replaced(olds)
+            if plan.delete_first is False and olds.get("on_delete") == "Retain":
+                import pulumi
+
+                pulumi.log.warn(f"dataprotection: {self._kept_message(olds)}")
         return DiffResult(changes=changed, replaces=plan.replaces, delete_before_replace=plan.delete_first)
+
+    def _kept_message(self, olds: Mapping[str, Any]) -> str:
+        """The preview warning for the replacement of a resource whose ``on_delete`` is Retain (Pulumi plans the
+        old one's delete without asking the provider, so the diff is the one place to say it is kept)."""
+        what = self.title.removeprefix("Backup").removeprefix("Resource").lower()
+        return (
+            f"{self.title} {olds.get('name')!r} is replaced and on_delete is Retain: the old {what} "
+            f"{olds.get('name')!r} stays in Azure ({olds.get('arm_id')}), only the stack forgets it, although the "
+            "preview lists its delete; delete it in Azure if it is not wanted"
+        )
 
     def _remember_replaced(self, olds: Mapping[str, Any]) -> None:
         """Note that this operation replaces the stack's resource described by the old outputs ``olds``."""
