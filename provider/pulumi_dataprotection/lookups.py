@@ -15,9 +15,9 @@ arguments of the resource class that reproduce it (what ``pulumi-dataprotection 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import ResourceId, vault_id
@@ -62,6 +62,7 @@ _CONFIG_KEYS = {
     ),
     "azure-native": ("subscriptionId", "tenantId", "clientId", "clientSecret", "environment"),
 }
+T = TypeVar("T")
 _NOT_INPUTS = ("adopt_existing", "on_delete", "allow_replace_with_data", "timeouts", "name_prefix")
 
 
@@ -504,6 +505,42 @@ def get_deleted_backup_vaults(location: str, *, subscription_id: str | None = No
     return list_deleted_vaults(ctx, subscription_id or ctx.config.require_subscription(), location)
 
 
+def _lookup_output(args: list[Any], lookup: Callable[[list[Any]], T]) -> pulumi.Output[T]:
+    """``lookup`` of the values of ``args`` as an Output. In a preview, a resource that does not exist yet while an
+    argument comes from a resource of this package in the program (Terraform's data-source pattern: a lookup of a
+    vault the program creates) gives an unknown, resolved by ``up``, instead of failing the preview."""
+    import asyncio
+
+    import pulumi
+
+    from pulumi_dataprotection.dynamic.resource import ArmResource
+
+    combined = pulumi.Output.all(*args)
+
+    def run(values: list[Any]) -> pulumi.Output[T]:
+        async def attempt() -> tuple[bool, T | None]:
+            try:
+                return True, lookup(values)
+            except ResourceNotFoundError:
+                own = any(isinstance(r, ArmResource) for r in await combined.resources())
+                if own and pulumi.runtime.is_dry_run():
+                    return False, None
+                raise
+
+        task = asyncio.ensure_future(attempt())
+
+        async def value() -> T | None:
+            return (await task)[1]
+
+        async def known() -> bool:
+            return (await task)[0]
+
+        future = cast("Awaitable[T]", asyncio.ensure_future(value()))
+        return pulumi.Output(set(), future, asyncio.ensure_future(known()))
+
+    return combined.apply(run)
+
+
 def get_backup_vault_output(
     id: pulumi.Input[str] | None = None,
     *,
@@ -512,10 +549,9 @@ def get_backup_vault_output(
     subscription_id: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[VaultInfo]:
     """:func:`get_backup_vault` with Pulumi inputs."""
-    import pulumi
-
-    return pulumi.Output.all(id, name, resource_group_name, subscription_id).apply(
-        lambda a: get_backup_vault(a[0], name=a[1], resource_group_name=a[2], subscription_id=a[3])
+    return _lookup_output(
+        [id, name, resource_group_name, subscription_id],
+        lambda a: get_backup_vault(a[0], name=a[1], resource_group_name=a[2], subscription_id=a[3]),
     )
 
 
@@ -526,9 +562,7 @@ def get_backup_policy_output(
     name: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[PolicyInfo]:
     """:func:`get_backup_policy` with Pulumi inputs."""
-    import pulumi
-
-    return pulumi.Output.all(id, vault_id, name).apply(lambda a: get_backup_policy(a[0], vault_id=a[1], name=a[2]))
+    return _lookup_output([id, vault_id, name], lambda a: get_backup_policy(a[0], vault_id=a[1], name=a[2]))
 
 
 def get_backup_instance_output(
@@ -538,16 +572,12 @@ def get_backup_instance_output(
     name: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[InstanceInfo]:
     """:func:`get_backup_instance` with Pulumi inputs."""
-    import pulumi
-
-    return pulumi.Output.all(id, vault_id, name).apply(lambda a: get_backup_instance(a[0], vault_id=a[1], name=a[2]))
+    return _lookup_output([id, vault_id, name], lambda a: get_backup_instance(a[0], vault_id=a[1], name=a[2]))
 
 
 def get_backup_instances_output(vault_id: pulumi.Input[str]) -> pulumi.Output[list[InstanceInfo]]:
     """:func:`get_backup_instances` with a Pulumi input."""
-    import pulumi
-
-    return pulumi.Output.from_input(vault_id).apply(get_backup_instances)
+    return _lookup_output([vault_id], lambda a: get_backup_instances(a[0]))
 
 
 def get_resource_guard_output(
@@ -558,10 +588,9 @@ def get_resource_guard_output(
     subscription_id: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[GuardInfo]:
     """:func:`get_resource_guard` with Pulumi inputs."""
-    import pulumi
-
-    return pulumi.Output.all(id, name, resource_group_name, subscription_id).apply(
-        lambda a: get_resource_guard(a[0], name=a[1], resource_group_name=a[2], subscription_id=a[3])
+    return _lookup_output(
+        [id, name, resource_group_name, subscription_id],
+        lambda a: get_resource_guard(a[0], name=a[1], resource_group_name=a[2], subscription_id=a[3]),
     )
 
 
@@ -572,16 +601,12 @@ def get_backup_job_output(
     name: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[JobInfo]:
     """:func:`get_backup_job` with Pulumi inputs."""
-    import pulumi
-
-    return pulumi.Output.all(id, vault_id, name).apply(lambda a: get_backup_job(a[0], vault_id=a[1], name=a[2]))
+    return _lookup_output([id, vault_id, name], lambda a: get_backup_job(a[0], vault_id=a[1], name=a[2]))
 
 
 def get_backup_jobs_output(vault_id: pulumi.Input[str]) -> pulumi.Output[list[JobInfo]]:
     """:func:`get_backup_jobs` with a Pulumi input."""
-    import pulumi
-
-    return pulumi.Output.from_input(vault_id).apply(get_backup_jobs)
+    return _lookup_output([vault_id], lambda a: get_backup_jobs(a[0]))
 
 
 def get_recovery_point_output(
@@ -591,10 +616,8 @@ def get_recovery_point_output(
     name: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[RecoveryPointInfo]:
     """:func:`get_recovery_point` with Pulumi inputs."""
-    import pulumi
-
-    return pulumi.Output.all(id, backup_instance_id, name).apply(
-        lambda a: get_recovery_point(a[0], backup_instance_id=a[1], name=a[2])
+    return _lookup_output(
+        [id, backup_instance_id, name], lambda a: get_recovery_point(a[0], backup_instance_id=a[1], name=a[2])
     )
 
 
@@ -605,11 +628,7 @@ def get_recovery_points_output(
     end: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[list[RecoveryPointInfo]]:
     """:func:`get_recovery_points` with Pulumi inputs."""
-    import pulumi
-
-    return pulumi.Output.all(backup_instance_id, start, end).apply(
-        lambda a: get_recovery_points(a[0], start=a[1], end=a[2])
-    )
+    return _lookup_output([backup_instance_id, start, end], lambda a: get_recovery_points(a[0], start=a[1], end=a[2]))
 
 
 def get_deleted_backup_vault_output(
@@ -620,10 +639,9 @@ def get_deleted_backup_vault_output(
     subscription_id: pulumi.Input[str] | None = None,
 ) -> pulumi.Output[DeletedVaultInfo]:
     """:func:`get_deleted_backup_vault` with Pulumi inputs."""
-    import pulumi
-
-    return pulumi.Output.all(id, name, location, subscription_id).apply(
-        lambda a: get_deleted_backup_vault(a[0], name=a[1], location=a[2], subscription_id=a[3])
+    return _lookup_output(
+        [id, name, location, subscription_id],
+        lambda a: get_deleted_backup_vault(a[0], name=a[1], location=a[2], subscription_id=a[3]),
     )
 
 
@@ -631,8 +649,4 @@ def get_deleted_backup_vaults_output(
     location: pulumi.Input[str], *, subscription_id: pulumi.Input[str] | None = None
 ) -> pulumi.Output[list[DeletedVaultInfo]]:
     """:func:`get_deleted_backup_vaults` with Pulumi inputs."""
-    import pulumi
-
-    return pulumi.Output.all(location, subscription_id).apply(
-        lambda a: get_deleted_backup_vaults(a[0], subscription_id=a[1])
-    )
+    return _lookup_output([location, subscription_id], lambda a: get_deleted_backup_vaults(a[0], subscription_id=a[1]))

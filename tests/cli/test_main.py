@@ -3,6 +3,7 @@ and what they say when an extra is missing."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tomllib
@@ -78,3 +79,16 @@ def test_without_the_emulator_extra_the_emulator_says_what_to_install():
         "ModuleNotFoundError: the emulator needs the [emulator] extra (uvicorn is not installed): "
         "pip install 'pulumi-dataprotection[emulator]'"
     )
+
+
+def test_the_cli_page_lists_every_command_with_the_real_help(run_cli):
+    """docs/cli.md shows `--help` as it is and counts the commands right (it once said five and left out review)."""
+    page = (Path(__file__).parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    shown = page.split("$ pulumi-dataprotection --help\n", 1)[1].split("```", 1)[0]
+    real = run_cli("--help").out
+    commands = re.findall(r"^    ([a-z][a-z-]+)", real, flags=re.MULTILINE)
+    assert len(commands) >= 10, commands
+    headings = re.findall(r"^## (.+)$", page, flags=re.MULTILINE)
+    for command in commands:
+        assert f"\n    {command}" in shown, f"docs/cli.md's --help lacks {command}"
+        assert any(re.search(rf"\b{command}\b", h) for h in headings), f"docs/cli.md has no section on {command}"

@@ -4,11 +4,12 @@ from the job; its targets listed, not deleted), a job that outlives the timeout,
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pulumi_dataprotection.arm import OperationResult, ResourceId
 from pulumi_dataprotection.cli.common import console
-from pulumi_dataprotection.cli.restore_test import DrillRun
+from pulumi_dataprotection.cli.restore_test import SCHEDULE, DrillRun
 from pulumi_dataprotection.restore.api import RestoreApi
 from pulumi_dataprotection.restore.drill import DrillOptions
 
@@ -113,3 +114,39 @@ def test_a_job_outliving_the_timeout_fails_the_drill_and_says_where_to_look() ->
     assert ("DELETE", "orders_drill_1") not in client.writes
     assert record["cleanup"][0]["kept"] == "the restore job did not complete (RestoreTimedOut)"
     assert "check it later: GET " in err and "backupJobs/6f1c5e0a" in err
+
+
+class ScheduledClient(Client):
+    """The same instance whose policy backs up every ``period`` and whose newest point is ``age_days`` old."""
+
+    def __init__(self, period: str, age_days: int) -> None:
+        super().__init__([_job("Completed", duration="PT1M")])
+        self.period, self.age_days = period, age_days
+
+    def get(self, path: str, **extra: Any) -> dict[str, Any] | None:
+        if path == ResourceId.parse(POLICY).path:
+            schedule = {"repeatingTimeIntervals": [f"R/2024-01-01T00:00:00+00:00/{self.period}"]}
+            rule = {"objectType": "AzureBackupRule", "dataStore": {"dataStoreType": "VaultStore"}}
+            return {"properties": {"policyRules": [{**rule, "trigger": {"schedule": schedule}}]}}
+        return super().get(path, **extra)
+
+    def list(self, path: str, **_: Any) -> list[dict[str, Any]]:
+        time = (datetime(2025, 1, 1, 6, tzinfo=UTC) - timedelta(days=self.age_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        props = {"recoveryPointId": "rp1", "recoveryPointTime": time}
+        return [{"properties": {**props, "recoveryPointDataStoresDetails": [{"type": "VaultStore"}]}}]
+
+
+def _scheduled(client: Client) -> dict[str, Any]:
+    runner = DrillRun(RestoreApi(client), console(io.StringIO()), console(io.StringIO()), timeout=30, poll_interval=5)
+    evidence = runner.drill(
+        ResourceId.parse(INSTANCE), DrillOptions(suffix="drill-1"), point_in_time=None, max_age=SCHEDULE, cleanup=False
+    )
+    return evidence.to_json()
+
+
+def test_max_age_schedule_allows_two_periods_of_the_policys_schedule() -> None:
+    weekly = _scheduled(ScheduledClient("P1W", age_days=6))
+    assert weekly["result"] == "succeeded", weekly
+    daily = _scheduled(ScheduledClient("P1D", age_days=3))
+    assert daily["result"] == "failed" and daily["error"]["code"] == "RecoveryPointTooOld", daily
+    assert "two periods of the policy's schedule of 1d: 2d" in daily["error"]["message"]

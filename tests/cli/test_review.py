@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_dataprotection.cli import main
+from pulumi_dataprotection.policy.builders import Retention, Schedule, TaggedRetention, aks_policy, first_of
 
 TYPE = "pulumi-python:dynamic/dataprotection:"
 VAULT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataProtection/backupVaults/bv"
@@ -88,3 +89,38 @@ def test_a_create_that_resumes_or_undeletes_is_warned(tmp_path: Path) -> None:
         assert len(warned) == 1 and taken in warned[0]["message"]
     _, document = run(tmp_path, [step("create", "BackupInstance", "bi", None, new)])
     assert document["warnings"] == []
+
+
+def test_a_retained_resource_reads_as_forget_not_delete(tmp_path: Path) -> None:
+    old = {**BASE, "arm_id": VAULT, "on_delete": "Retain", "adopt_existing": True}
+    retained = step("delete", "BackupVault", "vault", old, None)
+    by_option = step("delete", "BackupVault", "other", {**old, "on_delete": "Delete"}, None)
+    by_option["oldState"]["retainOnDelete"] = True
+    deleted = step("delete", "BackupVault", "gone", {**old, "on_delete": "Delete"}, None)
+
+    _, document = run(tmp_path, [retained, by_option, deleted])
+
+    actions = {r["name"]: (r["action"], r["reason"]) for r in document["resources"]}
+    assert actions["vault"] == ("forget", "on_delete is Retain: only the stack forgets it")
+    assert actions["other"] == ("forget", "retain_on_delete is set: only the stack forgets it")
+    assert actions["gone"][0] == "delete"
+    assert document["counts"] == {"forget": 2, "delete": 1}
+    assert [w["resource"] for w in document["warnings"] if w["code"] == "backups-deleted"] == ["BackupVault 'gone'"]
+    comment = (tmp_path / "review.md").read_text(encoding="utf-8")
+    assert "2 to forget (kept in Azure)" in comment and "BackupVault 'vault': forget \\(kept in Azure\\)" in comment
+    assert run(tmp_path, [retained])[1]["audit"]["fixed"] == [], "a resource kept in Azure fixes no finding"
+
+
+def test_field_paths_index_lists_in_the_programs_order(tmp_path: Path) -> None:
+    """Policy rules are compared as a set (sorted); the review names them by their place in the program."""
+    daily = [TaggedRetention("Daily", "P7D", first_of("day"))]
+    old = {"name": "p", "vault_id": VAULT, **aks_policy(Schedule.hourly(4), Retention("P7D"), tagged=daily)}
+    new = {**old, **aks_policy(Schedule.hourly(4), Retention("P14D"), tagged=daily)}
+    assert [r["name"] for r in new["policy_rules"]] == ["BackupHourly", "Default", "Daily"]
+
+    _, document = run(tmp_path, [step("update", "BackupPolicy", "aks", old, new)])
+
+    fields = document["resources"][0]["fields"]
+    assert [(f["path"], f["old"], f["new"]) for f in fields if f["path"].startswith("policy_rules")] == [
+        ("policy_rules[1].lifecycles[0].delete_after", "P7D", "P14D")
+    ]

@@ -25,7 +25,7 @@ CASES: list[tuple[str, Any, str, str]] = [
         "databaseRetention",
         "3 months",
         "BackupPolicy resource 'postgresql",  # the policy of either PostgreSQL kind, whichever is checked first
-        "property policy_rules[1].lifecycles[0].delete_after ",
+        "has a problem: policy_rules[1].lifecycles[0].delete_after must be",  # a nested path leads the reason
     ),
     ("adlsContainers", [], "BackupInstance resource 'adls'", "property containers "),
     (
@@ -77,6 +77,7 @@ def test_invalid_configuration_fails_preview_naming_the_property_and_sends_nothi
     assert not preview.ok, preview
     matching = [e for e in preview.errors if resource in e and named in e]
     assert matching, f"no error names {resource} and {named!r}: {preview.errors}"
+    assert not any("{<nil>}" in e for e in matching), matching
     reads = [e for e in dp.request_log() if e["method"] == "GET"]
     assert dp.request_log() == reads and all(e["status"] == 404 for e in reads), short(dp.request_log())
     assert stack.resources() == []

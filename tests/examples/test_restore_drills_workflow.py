@@ -50,7 +50,7 @@ def test_command_lines_are_valid_and_gate_on_stale_evidence() -> None:
     parser = build_parser()
     drills = parser.parse_args(commands["restore-test"])
     assert drills.stack_export == "stack.json" and drills.evidence.startswith("evidence/")
-    assert drills.max_age == "P1D" and drills.cleanup
+    assert drills.max_age == "schedule" and drills.cleanup
     assert drills.suffix is None  # unattended --cleanup: a unique suffix per run, never a fixed one
     audit = parser.parse_args(commands["audit"])
     assert audit.live and audit.evidence == [drills.evidence]

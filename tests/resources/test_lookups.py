@@ -69,7 +69,12 @@ def test_job_recovery_point_guard_and_deleted_vault_lookups(program_config: Emul
 
     jobs = lookups.get_backup_jobs(vault_id)
     job = lookups.get_backup_job(vault_id=vault_id, name=job_id.rsplit("/", 1)[-1])
-    assert job.arm_id in {j.arm_id for j in jobs} and job.arm_id == job_id and job.status == "Completed" and job.operation == "Backup"
+    assert (
+        job.arm_id in {j.arm_id for j in jobs}
+        and job.arm_id == job_id
+        and job.status == "Completed"
+        and job.operation == "Backup"
+    )
     assert job.recovery_point_id == job_outs["recovery_point_id"]
     assert job.body["properties"]["backupInstanceId"].lower() == instance_id.lower()
     points = lookups.get_recovery_points(instance_id)

@@ -147,3 +147,27 @@ def test_deleting_a_policy_in_use_explains_why(provider: PolicyProvider, vault_i
     with pytest.raises(ResourceFailure, match="backup instances still use it") as err:
         provider.delete(policy_id, outs)
     assert "UserErrorDppPolicyObjectInUse" in str(err.value)
+
+
+def test_replacing_a_retained_policy_warns_that_the_old_one_stays_in_azure(
+    provider: PolicyProvider, vault_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pulumi never asks the provider before a delete, so a Retain resource's replacement is the one moment the
+    preview can say that its old copy is kept (and forgotten) rather than deleted."""
+    warnings: list[str] = []
+    monkeypatch.setattr("pulumi.log.warn", lambda message, *_, **__: warnings.append(message))
+    id_, outs = up(provider, policy_inputs(vault_id, on_delete="Retain"))
+    news = checked(provider, policy_inputs(vault_id, on_delete="Retain", **aks_policy(retention=Retention("P14D"))))
+
+    provider.diff(id_, outs, news)
+
+    (warning,) = [w for w in warnings if "on_delete is Retain" in w]
+    assert f"the old policy {outs['name']!r} stays in Azure" in warning and "only the stack forgets it" in warning
+    warnings.clear()
+    id_, outs = up(provider, policy_inputs(vault_id, prefix="deleted"))
+    provider.diff(
+        id_,
+        outs,
+        checked(provider, policy_inputs(vault_id, prefix="deleted", **aks_policy(retention=Retention("P14D")))),
+    )
+    assert not [w for w in warnings if "on_delete is Retain" in w]

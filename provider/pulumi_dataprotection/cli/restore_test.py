@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -29,6 +29,7 @@ from rich.text import Text
 
 from pulumi_dataprotection.arm import ArmError, ResourceId, get_client
 from pulumi_dataprotection.audit.export import ExportError, parse_export_text
+from pulumi_dataprotection.audit.health import schedule_period
 from pulumi_dataprotection.cli.backup_now import error_lines, parse_instance, target_settings
 from pulumi_dataprotection.cli.common import (
     EXIT_FAILED,
@@ -43,6 +44,10 @@ from pulumi_dataprotection.cli.common import (
 from pulumi_dataprotection.restore.api import RestoreApi, newest, parse_time, vault_of
 from pulumi_dataprotection.restore.drill import DrillError, DrillOptions, DrillTarget, plan, source_of
 from pulumi_dataprotection.restore.requests import restore_request
+
+SCHEDULE: Literal["schedule"] = "schedule"
+"""``--max-age schedule``: the limit follows the instance's policy (two periods of its schedule)."""
+MaxAge = timedelta | Literal["schedule"] | None
 
 EVIDENCE_SCHEMA = "pulumi-dataprotection/restore-drill/v1"
 DEFAULT_TIMEOUT = 3600.0
@@ -88,7 +93,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     which.add_argument("--instance", action="append", metavar="ID", help="ARM id of a backup instance (repeatable)")
     which.add_argument("--stack-export", metavar="FILE", help="every BackupInstance of a `pulumi stack export` ('-')")
     parser.add_argument("--point-in-time", metavar="ISO", help="restore this time (default: the newest point)")
-    parser.add_argument("--max-age", metavar="DURATION", help="fail when the point is older, e.g. P1D or PT36H")
+    parser.add_argument(
+        "--max-age",
+        metavar="DURATION",
+        help="fail when the point is older, e.g. P1D or PT36H; 'schedule': older than two periods of the policy's "
+        "schedule (a weekly policy: 2 weeks)",
+    )
     parser.add_argument("--datastore", choices=("OperationalStore", "VaultStore"), help="tier to restore from")
     parser.add_argument(
         "--suffix", metavar="TEXT", help="scratch name suffix (default: drill-<UTC seconds>-<4 random hex digits>)"
@@ -174,7 +184,7 @@ class DrillRun:
         options: DrillOptions,
         *,
         point_in_time: datetime | None,
-        max_age: timedelta | None,
+        max_age: MaxAge,
         cleanup: bool,
         cross_region: bool = False,
     ) -> Evidence:
@@ -204,7 +214,7 @@ class DrillRun:
         instance: ResourceId,
         options: DrillOptions,
         point_in_time: datetime | None,
-        max_age: timedelta | None,
+        max_age: MaxAge,
         cleanup: bool,
         cross_region: bool,
         record: JSON,
@@ -230,8 +240,9 @@ class DrillRun:
         if regions is not None:
             options = replace(options, restore_region=regions[1])
             record["crossRegion"] = {"sourceRegion": regions[0], "targetRegion": regions[1]}
+        policy = self.api.policy(source.policy_id) if source.policy_id else None
         try:
-            target = plan(source, self.api.policy(source.policy_id) if source.policy_id else None, options)
+            target = plan(source, policy, options)
         except DrillError as exc:
             raise DrillFailed("DrillNotPossible", str(exc)) from exc
         if regions is not None and (target.datastore != "VaultStore" or target.validate_only):
@@ -258,10 +269,11 @@ class DrillRun:
             f"Recovery point   {record['recoveryPoint'].get('id') or 'point in time'} from "
             f"{record['recoveryPoint']['time']} ({_human(age)} old, {target.datastore})"
         )
-        if max_age is not None and age > max_age:
+        limit, named = _age_limit(max_age, policy)
+        if limit is not None and age > limit:
             raise DrillFailed(
                 "RecoveryPointTooOld",
-                f"the newest recovery point is {_human(age)} old, more than --max-age {_human(max_age)}",
+                f"the newest recovery point is {_human(age)} old, more than --max-age {named}",
                 ["backups are not running on schedule: check the instance's protection state and backup jobs"],
             )
         if target.validate_only:
@@ -467,6 +479,17 @@ def _operation_start(status: Mapping[str, Any] | None) -> datetime | None:
         return None
 
 
+def _age_limit(max_age: MaxAge, policy: Mapping[str, Any] | None) -> tuple[timedelta | None, str]:
+    """The age a drill's recovery point may have and how to name it: ``--max-age schedule`` is two periods of the
+    policy's schedule (the audit's ``backup-stale`` rule; no limit for a continuous-only policy)."""
+    if max_age != SCHEDULE:
+        return (max_age, _human(max_age)) if isinstance(max_age, timedelta) else (None, "")
+    period = schedule_period(policy)
+    if period is None:
+        return None, ""
+    return 2 * period, f"schedule (two periods of the policy's schedule of {_human(period)}: {_human(2 * period)})"
+
+
 def _human(delta: timedelta) -> str:
     if delta.total_seconds() < 60:
         return f"{max(0.0, delta.total_seconds()):.1f}s"
@@ -514,7 +537,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.timeout <= 0 or args.poll_interval <= 0:
         raise CliError("--timeout and --poll-interval must be positive")
     instances = _instances(args)
-    max_age = parse_age(args.max_age) if args.max_age else None
+    max_age: MaxAge = SCHEDULE if args.max_age == SCHEDULE else parse_age(args.max_age) if args.max_age else None
     point_in_time = None
     if args.point_in_time:
         try:

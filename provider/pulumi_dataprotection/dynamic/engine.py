@@ -31,6 +31,7 @@ from pulumi_dataprotection.arm import ArmError, Deadline, ResourceId
 from pulumi_dataprotection.arm.deadline import bounded
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
 from pulumi_dataprotection.dynamic import adoption, program
+from pulumi_dataprotection.dynamic.failures import named_paths, readable
 from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ListType, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.unknown import contains_unknown, default_is_unknown
@@ -70,6 +71,10 @@ class PlanError(Exception):
 
 class ResourceFailure(Exception):
     """An operation reached Azure but did not achieve what was asked; the message says what happened and what to do."""
+
+
+EXPECTED = (ArmError, ResourceFailure, PlanError, ConfigError)
+"""The failures the provider expects: the engine shows their message alone (see :mod:`.failures`)."""
 
 
 @dataclass(frozen=True)
@@ -311,6 +316,8 @@ class SchemaProvider(ResourceProvider):
         """Keep the stack config for this process (all namespaces: ``dataprotection:*``, ``azure-native:*``)."""
         config_module.set_stack_config(getattr(req.config, "_props", {}) or {})
 
+    @named_paths
+    @readable(EXPECTED)
     def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         """Every schema validation as a check failure; unknown values are skipped, never fatal."""
         report_environment_endpoint()
@@ -507,6 +514,7 @@ class SchemaProvider(ResourceProvider):
             delete_first = same is not False and self.same_id_replace == "delete_first"
         return Plan(diff, replaces, delete_first, None)
 
+    @readable(EXPECTED)
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Canonical old outputs against new inputs; create-only changes replace. A refused plan shows as an update
         of the properties concerned (nothing depending on the resource is replaced) that ``update`` refuses."""
@@ -516,7 +524,21 @@ class SchemaProvider(ResourceProvider):
             return DiffResult(changes=True, replaces=[], delete_before_replace=False)
         if plan.replaces and self.adoptable:
             self._remember_replaced(olds)
+            if plan.delete_first is False and olds.get("on_delete") == "Retain":
+                import pulumi
+
+                pulumi.log.warn(f"dataprotection: {self._kept_message(olds)}")
         return DiffResult(changes=changed, replaces=plan.replaces, delete_before_replace=plan.delete_first)
+
+    def _kept_message(self, olds: Mapping[str, Any]) -> str:
+        """The preview warning for the replacement of a resource whose ``on_delete`` is Retain (Pulumi plans the
+        old one's delete without asking the provider, so the diff is the one place to say it is kept)."""
+        what = self.title.removeprefix("Backup").removeprefix("Resource").lower()
+        return (
+            f"{self.title} {olds.get('name')!r} is replaced and on_delete is Retain: the old {what} "
+            f"{olds.get('name')!r} stays in Azure ({olds.get('arm_id')}), only the stack forgets it, although the "
+            "preview lists its delete; delete it in Azure if it is not wanted"
+        )
 
     def _remember_replaced(self, olds: Mapping[str, Any]) -> None:
         """Note that this operation replaces the stack's resource described by the old outputs ``olds``."""
@@ -540,6 +562,7 @@ class SchemaProvider(ResourceProvider):
                 same = False
         return same
 
+    @readable(EXPECTED)
     def create(self, props: dict[str, Any]) -> CreateResult:
         """Create the resource, wait until it is usable, and return its ARM id and outputs."""
         inputs = self.schema.inputs_of(clean(props))
@@ -572,6 +595,7 @@ class SchemaProvider(ResourceProvider):
             outs[adoption.ADOPTION] = summary
         return CreateResult(str(outs["arm_id"]), outs)
 
+    @readable(EXPECTED)
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """GET the resource: outputs and inputs that match what the next diff compares; only a 404 saying the
         resource is gone drops it (any other raises, see NotFoundError)."""
@@ -604,6 +628,7 @@ class SchemaProvider(ResourceProvider):
         """The ARM id to read: the Pulumi id (an ARM id), else the inputs' id."""
         return ResourceId.parse(id_) if id_.startswith("/") else self.resource_id(base)
 
+    @readable(EXPECTED)
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         """Apply in-place changes (only REST fields cause a request) and return fresh outputs."""
         plan = self.plan(olds, news)
@@ -628,6 +653,7 @@ class SchemaProvider(ResourceProvider):
             outs[adoption.ADOPTION] = olds.get(adoption.ADOPTION)
         return UpdateResult(outs)
 
+    @readable(EXPECTED)
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the resource the way the resource type (and its inputs) asks."""
         base = clean(props)

@@ -1,6 +1,6 @@
 """What every resource class shares: the outputs every provider returns, the property bag (inputs plus every output
 as a None placeholder, so each one becomes an attribute), the owner marker of adoptable resources, a clear error
-for ``import_=`` and resource options that keep secret fields secret."""
+for ``import_=``, resource options that keep secret fields secret, and the SDK/CLI drift warning."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pulumi.dynamic import Resource
 
 from pulumi_dataprotection.dynamic.adoption import OWNER_KEY, owner_marker
 from pulumi_dataprotection.dynamic.engine import SchemaProvider
+from pulumi_dataprotection.dynamic.versions import warn_on_drift
 
 MODULE = "dataprotection"
 """The module of every type token: ``pulumi-python:dynamic/dataprotection:<Name>``."""
@@ -34,7 +35,9 @@ class ArmResource(Resource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         """Refuse ``import_=`` with a message that says what works; add the owner marker when the provider uses
-        it (see :mod:`pulumi_dataprotection.dynamic.adoption`)."""
+        it (see :mod:`pulumi_dataprotection.dynamic.adoption`); warn once when the Pulumi SDK is newer than the CLI
+        (:mod:`pulumi_dataprotection.dynamic.versions`)."""
+        warn_on_drift()
         title = provider.title
         if opts is not None and opts.import_:
             raise ImportNotSupportedError(

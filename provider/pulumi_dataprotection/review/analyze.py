@@ -216,21 +216,27 @@ def _review(
                 )
             )
         return reviewed
+    if change.action == "forget":
+        reviewed.reason = f"{change.kept_by}: only the stack forgets it"
+        return reviewed
     if change.action == "delete":
         reviewed.warnings.extend(_instance_loss(change, reviewed.title, "deleted"))
         reviewed.warnings.extend(_immutable_delete(change, reviewed.title, immutability))
         return reviewed
     diff = schema.diff(old, new)
-    reviewed.fields = [
-        FieldChange(
-            path,
-            old.get(path, d.old) if path in old else d.old,
-            new.get(path, d.new) if path in new and not d.unknown else d.new,
-            d.replace,
-            not d.unknown,
-        )
-        for path, d in sorted(diff.details.items())
-    ]
+    reviewed.fields = sorted(
+        (
+            FieldChange(
+                schema.program_path(path, new),
+                old.get(path, d.old) if path in old else d.old,
+                new.get(path, d.new) if path in new and not d.unknown else d.new,
+                d.replace,
+                not d.unknown,
+            )
+            for path, d in diff.details.items()
+        ),
+        key=lambda f: f.path,
+    )
     if change.action == "update" and (diff.replaces or diff.one_way_violations):
         what = [v.message for v in diff.one_way_violations] or [
             f"{', '.join(diff.replaces)} cannot change in place (it needs a replacement)"
@@ -363,6 +369,8 @@ def _audit_delta(changes: list[ResourceChange], export: StackExport | None) -> t
             before[change.urn] = _exported(change, _old(change), change.old_inputs)
     after = dict(before)
     for change in changes:
+        if change.action == "forget":
+            continue  # still in Azure as it was: its findings are not fixed
         if change.action == "delete":
             after.pop(change.urn, None)
             continue
@@ -377,6 +385,7 @@ def _audit_delta(changes: list[ResourceChange], export: StackExport | None) -> t
         return {(f.code, f.resource_kind, logical.get(_lower(f.resource_id), f.resource)): f for f in report.findings}
 
     old, new = findings(before), findings(after)
-    for key in [k for k in new if k[0] in _NOT_PREVIEWABLE]:
-        new.pop(key)
+    for found in (old, new):
+        for key in [k for k in found if k[0] in _NOT_PREVIEWABLE]:
+            found.pop(key)
     return [f for k, f in new.items() if k not in old], [f for k, f in old.items() if k not in new]

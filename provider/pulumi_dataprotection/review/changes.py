@@ -20,8 +20,10 @@ class PreviewError(ValueError):
 
 @dataclass(frozen=True)
 class ResourceChange:
-    """What the plan does to one resource: ``action`` is create, update, replace, delete or same; ``old_*`` are the
-    state before (empty for a create), ``new_inputs`` the checked inputs of the program (empty for a delete)."""
+    """What the plan does to one resource: ``action`` is create, update, replace, delete, forget (a delete that
+    leaves the resource in Azure: ``on_delete="Retain"`` or Pulumi's ``retain_on_delete``, named by ``kept_by``) or
+    same; ``old_*`` are the state before (empty for a create), ``new_inputs`` the checked inputs of the program
+    (empty for a delete)."""
 
     kind: ResourceKind
     name: str
@@ -32,6 +34,7 @@ class ResourceChange:
     new_inputs: Mapping[str, Any]
     replace_reasons: tuple[str, ...]
     delete_first: bool
+    kept_by: str | None = None
 
 
 @dataclass(frozen=True)
@@ -88,14 +91,24 @@ def _merge(urn: str, steps: list[Mapping[str, Any]]) -> ResourceChange | None:
     new = next((s for s in steps if isinstance(s.get("newState"), Mapping) and s.get("op") != "delete-replaced"), {})
     reasons = sorted({str(r) for s in steps for r in s.get("replaceReasons") or []})
     first_op = ops[0] if ops else ""
+    old_inputs = _state(old, "oldState", "inputs")
+    kept_by = None
+    if action == "delete":
+        state = old.get("oldState")
+        if isinstance(state, Mapping) and state.get("retainOnDelete"):
+            kept_by = "retain_on_delete is set"
+        elif old_inputs.get("on_delete") == "Retain":
+            kept_by = "on_delete is Retain"
+        action = "forget" if kept_by else action
     return ResourceChange(
         kind=KIND_OF_TYPE[urn.split("::")[-2][len(TYPE_PREFIX) :]],
         name=urn.rsplit("::", 1)[-1],
         urn=urn,
         action=action,
-        old_inputs=_state(old, "oldState", "inputs"),
+        old_inputs=old_inputs,
         old_outputs=_state(old, "oldState", "outputs"),
-        new_inputs={} if action == "delete" else _state(new, "newState", "inputs"),
+        new_inputs={} if action in ("delete", "forget") else _state(new, "newState", "inputs"),
         replace_reasons=tuple(reasons),
         delete_first=action == "replace" and first_op == "delete-replaced",
+        kept_by=kept_by,
     )

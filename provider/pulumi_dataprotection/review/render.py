@@ -10,8 +10,10 @@ from typing import Any
 from pulumi_dataprotection.review.analyze import FieldChange, Review, ReviewedResource, Warning
 from pulumi_dataprotection.review.markdown import code, text
 
-_SYMBOLS = {"create": "+", "update": "~", "replace": "+-", "delete": "-"}
-_ORDER = {"replace": 0, "delete": 1, "update": 2, "create": 3}
+_SYMBOLS = {"create": "+", "update": "~", "replace": "+-", "delete": "-", "forget": "-"}
+_ORDER = {"replace": 0, "delete": 1, "forget": 2, "update": 3, "create": 4}
+_LABELS = {"forget": "forget (kept in Azure)"}
+"""How an action reads where its name alone would mislead."""
 MARKER = "<!-- pulumi-dataprotection review -->"
 """First line of the comment, so a CI job can find and update its previous comment."""
 
@@ -38,7 +40,7 @@ def _warning_line(w: Warning) -> str:
 
 
 def _resource(r: ReviewedResource) -> list[str]:
-    head = f"#### {code(_SYMBOLS.get(r.action, '?'))} {text(r.title)}: {text(r.action)}"
+    head = f"#### {code(_SYMBOLS.get(r.action, '?'))} {text(r.title)}: {text(_LABELS.get(r.action, r.action))}"
     lines = [head + (f" because {text(r.reason)}" if r.reason else "")]
     if r.words is not None and r.words[0] != r.words[1]:
         before, after = r.words
@@ -54,7 +56,9 @@ def _resource(r: ReviewedResource) -> list[str]:
 def to_markdown(review: Review) -> str:
     """The pull-request comment."""
     counts = review.counts()
-    summary = ", ".join(f"{n} to {a}" for a, n in sorted(counts.items(), key=lambda i: _ORDER.get(i[0], 9)))
+    summary = ", ".join(
+        f"{n} to {_LABELS.get(a, a)}" for a, n in sorted(counts.items(), key=lambda i: _ORDER.get(i[0], 9))
+    )
     lines = [
         MARKER,
         f"## Backup changes{f' in stack {code(review.stack)}' if review.stack else ''}",

@@ -10,9 +10,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pulumi_dataprotection.schema.model import Field, ObjectType
-from pulumi_dataprotection.schema.paths import deep_merge, remainder
-from pulumi_dataprotection.schema.types import CheckFailure, Ctx, is_empty, show
+from pulumi_dataprotection.schema.model import Field, ObjectType, UnionType
+from pulumi_dataprotection.schema.paths import deep_merge, parse_path, remainder
+from pulumi_dataprotection.schema.types import CheckFailure, Ctx, ListType, ValueType, _sort_key, is_empty, show
 from pulumi_dataprotection.schema.unknown import UnknownPredicate, default_is_unknown
 
 
@@ -297,6 +297,43 @@ class ResourceSchema:
             elif isinstance(new_c, str) and new_c in terminal:
                 result.entering_one_way.append(f.name)
         return result
+
+    def program_path(self, path: str, inputs: Mapping[str, Any], *, is_unknown: UnknownPredicate | None = None) -> str:
+        """A path of :meth:`diff` (its indexes count items of the canonical lists, where an unordered list is
+        sorted) with every index of an unordered list turned into that item's index in ``inputs``, the program's
+        order; an index that cannot be matched stays as it is."""
+        ctx = self._ctx(is_unknown)
+        value: Any = self.normalize(inputs, is_unknown=is_unknown)
+        type_: ValueType | None = self.root
+        out = ""
+        for seg in parse_path(path):
+            if isinstance(seg, str):
+                type_ = _member(type_, value, seg)
+                value = value.get(seg) if isinstance(value, Mapping) else None
+                out += f".{seg}" if out else seg
+                continue
+            index = seg
+            if isinstance(type_, ListType) and isinstance(value, list):
+                if not type_.ordered:
+                    items = [type_.item.canonical(v, ctx) for v in value]
+                    ordered = sorted(items, key=_sort_key)
+                    index = items.index(ordered[seg]) if seg < len(ordered) else seg
+                type_ = type_.item
+                value = value[index] if index < len(value) else None
+            else:
+                type_, value = None, None
+            out += f"[{index}]"
+        return out
+
+
+def _member(type_: ValueType | None, value: Any, name: str) -> ValueType | None:
+    """The type of field ``name`` of an object (or of the variant of a union ``value`` is), else None."""
+    if isinstance(type_, UnionType) and isinstance(value, Mapping):
+        type_ = type_.variants.get(str(value.get(type_.input_key)))
+    if isinstance(type_, ObjectType):
+        f = type_.by_name.get(name)
+        return f.type if f is not None else None
+    return None
 
 
 def _leaf_paths(value: Any, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
