@@ -322,9 +322,8 @@ class SchemaProvider(ResourceProvider):
                 failures.append(CheckFailure("", str(exc)))
         if not failures and not has_unknown(inputs):
             try:
-                ctx = self.context(inputs)
-                if ctx.config.validate_in_preview:
-                    failures.extend(self.validate_in_preview(ctx, clean(olds), inputs))
+                if config_module.current().validate_in_preview:
+                    failures.extend(self.validate_in_preview(self.context(inputs), clean(olds), inputs))
             except ConfigError as exc:
                 failures.append(CheckFailure("", str(exc)))
         if not failures:
