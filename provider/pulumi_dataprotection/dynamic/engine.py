@@ -114,6 +114,13 @@ def clean(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if not k.startswith("__")}
 
 
+def stored(outputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The outputs kept in state: those with a value. An output left out reads as None in the program, exactly
+    like a null one (unknown in a preview either way), and the engine's diffs treat null and absent alike; leaving
+    the nulls out keeps about 30 keys per resource out of every state file and every provider call."""
+    return {k: v for k, v in outputs.items() if v is not None}
+
+
 def managed(inputs: Mapping[str, Any]) -> list[str]:
     """Sorted names of the inputs set in ``inputs`` (defaults applied by check count as set)."""
     return sorted(k for k, v in inputs.items() if v is not None and not k.startswith("__"))
@@ -507,7 +514,7 @@ class SchemaProvider(ResourceProvider):
         outs = self.outputs(ctx, rid, inputs, body)
         if self.adoptable:
             outs[adoption.ADOPTION] = summary
-        return CreateResult(str(outs["arm_id"]), outs)
+        return CreateResult(str(outs["arm_id"]), stored(outs))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """GET the resource: outputs and inputs that match what the next diff compares; only a 404 saying the
@@ -535,7 +542,7 @@ class SchemaProvider(ResourceProvider):
         inputs.update(self.known_outputs(inputs))
         if outs.get(adoption.ADOPTION):
             inputs[adoption.ADOPTION] = outs[adoption.ADOPTION]
-        return ReadResult(id_ or str(outs["arm_id"]), outs, inputs)
+        return ReadResult(id_ or str(outs["arm_id"]), stored(outs), inputs)
 
     def read_id(self, id_: str, base: Mapping[str, Any]) -> ResourceId:
         """The ARM id to read: the Pulumi id (an ARM id), else the inputs' id."""
@@ -563,7 +570,7 @@ class SchemaProvider(ResourceProvider):
         outs = self.outputs(ctx, rid, inputs, found)
         if self.adoptable:
             outs[adoption.ADOPTION] = olds.get(adoption.ADOPTION)
-        return UpdateResult(outs)
+        return UpdateResult(stored(outs))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the resource the way the resource type (and its inputs) asks."""
