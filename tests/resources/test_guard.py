@@ -183,4 +183,4 @@ def test_replacing_the_link_is_refused_at_preview_unless_allowed(env: Env) -> No
     same = checked(provider, {"vault_id": env.vault_id, "resource_guard_id": env.guard_id, "allow_replace": True})
     assert not provider.diff(env.link_id, env.link, same).changes, "the opt-in is no change by itself"
     outs = provider.update(env.link_id, env.link, same).outs
-    assert outs is not None and "allow_replace" not in outs, "the opt-in is never kept in the state"
+    assert outs is not None and outs["allow_replace"] is None, "the opt-in is never kept in the state"

@@ -66,12 +66,12 @@ def test_create_validates_first_then_waits_for_protection(env: Env) -> None:
     assert id_ == f"{env.vault_id}/backupInstances/bi-1" == outs["arm_id"]
     assert outs["protection_state"] == "ProtectionConfigured" == outs["current_protection_state"]
     assert outs["protection_status"] == {"status": "ProtectionConfigured"}
-    assert "protection_error" not in outs
+    assert outs["protection_error"] is None
     assert outs["on_delete"] == "Delete"
     assert outs["datasource_type"] == "Microsoft.ContainerService/managedClusters"
     assert outs["datasource_id"] == aks_id("aks-1") and outs["policy_id"] == env.policy_id
     assert outs["api_version"] == "2025-09-01" and outs["provisioning_state"] == "Succeeded"
-    assert "datasource_info" not in outs and "datasource_set_info" not in outs, "echoes of the inputs are not kept"
+    assert outs["datasource_info"] is None is outs["datasource_set_info"], "echoes of the inputs are not kept"
 
     read = env.provider.read(id_, outs)
     assert (
@@ -217,7 +217,7 @@ def test_the_refusal_says_recovery_points_are_lost_when_soft_delete_is_off(env: 
 
 def test_the_opt_in_causes_no_diff_and_is_not_kept_in_the_state(env: Env) -> None:
     id_, outs = up(env.provider, env.inputs(allow_replace_with_data=True))
-    assert "allow_replace_with_data" not in outs
+    assert outs["allow_replace_with_data"] is None
     assert not env.provider.diff(id_, outs, checked(env.provider, env.inputs())).changes
     assert not env.provider.diff(id_, outs, checked(env.provider, env.inputs(allow_replace_with_data=True))).changes
 

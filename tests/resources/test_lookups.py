@@ -33,11 +33,7 @@ def test_lookups_by_name_and_id_give_typed_results_that_recreate_the_resources(
     instance_id, _ = up(InstanceProvider(), instance_inputs(vault_id, policy_id))
 
     vault = lookups.get_backup_vault(name="vault-1", resource_group_name=RG)
-    assert (vault.arm_id, vault.location, vault.principal_id) == (
-        vault_id,
-        "westeurope",
-        vault_outs.get("principal_id"),
-    )
+    assert (vault.arm_id, vault.location, vault.principal_id) == (vault_id, "westeurope", vault_outs["principal_id"])
     assert lookups.get_backup_vault(vault_id) == vault
     policy = lookups.get_backup_policy(vault_id=vault.arm_id, name=policy_id.rsplit("/", 1)[-1])
     assert policy.arm_id == policy_id and policy.summary.startswith("every 4 h")

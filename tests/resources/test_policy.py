@@ -81,7 +81,7 @@ def test_instances_are_repointed_then_the_old_version_is_deleted(
 
 def test_a_fixed_name_cannot_change_content(provider: PolicyProvider, vault_id: str) -> None:
     id_, outs = up(provider, policy_inputs(vault_id, name="daily"))
-    assert id_.endswith("/backupPolicies/daily") and "name_prefix" not in outs
+    assert id_.endswith("/backupPolicies/daily") and outs["name_prefix"] is None
 
     changed = checked(provider, policy_inputs(vault_id, name="daily", **aks_policy(retention=Retention("P14D"))), outs)
     message = refused(provider, id_, outs, changed)

@@ -60,6 +60,7 @@ COMMON_OUTPUT_FIELDS = (
 COMMON_OUTPUTS = tuple(f.name for f in COMMON_OUTPUT_FIELDS)
 MANAGED = "managed_inputs"
 _CTX = Ctx()
+_ALWAYS_SET: dict[type, frozenset[str]] = {}
 
 
 class PlanError(Exception):
@@ -114,13 +115,6 @@ def clean(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if not k.startswith("__")}
 
 
-def stored(outputs: Mapping[str, Any]) -> dict[str, Any]:
-    """The outputs kept in state: those with a value. An output left out reads as None in the program, exactly
-    like a null one (unknown in a preview either way), and the engine's diffs treat null and absent alike; leaving
-    the nulls out keeps about 30 keys per resource out of every state file and every provider call."""
-    return {k: v for k, v in outputs.items() if v is not None}
-
-
 def managed(inputs: Mapping[str, Any]) -> list[str]:
     """Sorted names of the inputs set in ``inputs`` (defaults applied by check count as set)."""
     return sorted(k for k, v in inputs.items() if v is not None and not k.startswith("__"))
@@ -173,6 +167,24 @@ class SchemaProvider(ResourceProvider):
     def input_names(cls) -> list[str]:
         """Every input of the resource."""
         return cls.schema.input_names
+
+    @classmethod
+    def _always_set(cls) -> frozenset[str]:
+        """Inputs with a fixed default: check sets them whenever the program does not, so they are always managed."""
+        found = _ALWAYS_SET.get(cls)
+        if found is None:
+            leaves = cls.schema.root.input_leaves
+            found = _ALWAYS_SET[cls] = frozenset(
+                f.name for f in leaves if f.default is not None and not callable(f.default)
+            )
+        return found
+
+    @classmethod
+    def managed_names(cls, inputs: Mapping[str, Any]) -> list[str]:
+        """The ``managed_inputs`` output: `managed` without the inputs that are always set (`_always_set`), which
+        a refresh adds back (so a state written with them still reads the same); shorter in every state file."""
+        always = cls._always_set()
+        return [n for n in managed(inputs) if n not in always]
 
     @classmethod
     def _carried_names(cls) -> list[str]:
@@ -249,7 +261,11 @@ class SchemaProvider(ResourceProvider):
             rid = self.resource_id(inputs)
         except (KeyError, ValueError):
             return {}
-        known: dict[str, Any] = {"arm_id": rid.path, "provisioning_state": "Succeeded", MANAGED: managed(inputs)}
+        known: dict[str, Any] = {
+            "arm_id": rid.path,
+            "provisioning_state": "Succeeded",
+            MANAGED: self.managed_names(inputs),
+        }
         if "resource_type" in self.schema.output_names and rid.resource_type:
             known["resource_type"] = rid.resource_type
         with contextlib.suppress(ConfigError):
@@ -286,7 +302,7 @@ class SchemaProvider(ResourceProvider):
         if not out.get("provisioning_state"):
             out["provisioning_state"] = "Succeeded"
         out.update(self.audit(out))
-        out[MANAGED] = managed(base)
+        out[MANAGED] = self.managed_names(base)
         for name in [*self.input_names(), *self.output_names()]:
             out.setdefault(name, None)
         return out
@@ -514,7 +530,7 @@ class SchemaProvider(ResourceProvider):
         outs = self.outputs(ctx, rid, inputs, body)
         if self.adoptable:
             outs[adoption.ADOPTION] = summary
-        return CreateResult(str(outs["arm_id"]), stored(outs))
+        return CreateResult(str(outs["arm_id"]), outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         """GET the resource: outputs and inputs that match what the next diff compares; only a 404 saying the
@@ -528,6 +544,7 @@ class SchemaProvider(ResourceProvider):
             return ReadResult("", {}, {})
         set_names = props.get(MANAGED)
         if isinstance(set_names, list):
+            set_names = [*set_names, *self._always_set()]
             base = {k: v for k, v in base.items() if k in set_names}
         outs = self.outputs(ctx, rid, base, body)
         if self.adoptable:
@@ -538,11 +555,11 @@ class SchemaProvider(ResourceProvider):
             for f in self.schema.root.input_leaves:
                 if f.plan_only and f.name in set_names:
                     inputs[f.name] = f.default
-            outs[MANAGED] = list(set_names)
+            outs[MANAGED] = self.managed_names(dict.fromkeys(set_names, True))
         inputs.update(self.known_outputs(inputs))
         if outs.get(adoption.ADOPTION):
             inputs[adoption.ADOPTION] = outs[adoption.ADOPTION]
-        return ReadResult(id_ or str(outs["arm_id"]), stored(outs), inputs)
+        return ReadResult(id_ or str(outs["arm_id"]), outs, inputs)
 
     def read_id(self, id_: str, base: Mapping[str, Any]) -> ResourceId:
         """The ARM id to read: the Pulumi id (an ARM id), else the inputs' id."""
@@ -570,7 +587,7 @@ class SchemaProvider(ResourceProvider):
         outs = self.outputs(ctx, rid, inputs, found)
         if self.adoptable:
             outs[adoption.ADOPTION] = olds.get(adoption.ADOPTION)
-        return UpdateResult(stored(outs))
+        return UpdateResult(outs)
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         """Delete the resource the way the resource type (and its inputs) asks."""
