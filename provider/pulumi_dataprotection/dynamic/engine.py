@@ -51,8 +51,9 @@ COMMON_OUTPUT_FIELDS = (
     Field(
         "managed_inputs",
         ListType(StringType()),
-        doc="Names of the inputs the program set; a refresh keeps only these as inputs, so values Azure fills in "
-        "for the others never show as removed in the next preview.",
+        doc="Names of the inputs the program set (inputs with a fixed default are always set and not listed); a "
+        "refresh keeps only these as inputs, so values Azure fills in for the others never show as removed in the "
+        "next preview.",
         mutability=OUTPUT_ONLY,
     ),
 )
