@@ -4,9 +4,11 @@ biggest imports, time to the first ARM call, and the bytes each resource takes i
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,14 +27,19 @@ DATAPROTECTION_TYPE = "pulumi-python:dynamic/dataprotection:"
 ENGINE_METADATA = ("stackTrace", "sourcePosition")
 
 
-def _python(code: str, cwd: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+def _python(code: str, cwd: Path, *flags: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, *flags, "-c", code], cwd=cwd, capture_output=True, text=True, check=True, timeout=120
+        [sys.executable, *flags, "-c", code], cwd=cwd, capture_output=True, text=True, check=True, timeout=120, env=env
     )
 
 
-def _seconds(code: str, cwd: Path) -> float:
-    return float(_python(code, cwd).stdout.strip().splitlines()[-1])
+def _seconds(code: str, cwd: Path, env: dict[str, str] | None = None) -> float:
+    return float(_python(code, cwd, env=env).stdout.strip().splitlines()[-1])
+
+
+def _from_source_env(empty: Path) -> dict[str, str]:
+    """An environment whose interpreters find no bytecode (an empty ``PYTHONPYCACHEPREFIX``) and write none."""
+    return {**os.environ, "PYTHONPYCACHEPREFIX": str(empty), "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def _import_code(before: Sequence[str], measured: Sequence[str]) -> str:
@@ -44,7 +51,9 @@ def _import_code(before: Sequence[str], measured: Sequence[str]) -> str:
 def cold_start(cwd: Path, repeat: int = 5) -> dict[str, Any]:
     """Median seconds over ``repeat`` fresh interpreters started in ``cwd`` (which decides where
     ``pulumi_dataprotection`` is imported from): a bare interpreter (wall time of ``python -c pass``), the
-    host's imports, our provider's imports after the host's, and host + provider from scratch."""
+    host's imports, our provider's imports after the host's, host + provider from scratch, and our imports after
+    the host's with no bytecode at all (compiled from source, as where ``PYTHONDONTWRITEBYTECODE`` meets a source
+    tree that was never compiled)."""
     interpreter = []
     for _ in range(repeat):
         started = time.perf_counter()
@@ -53,12 +62,16 @@ def cold_start(cwd: Path, repeat: int = 5) -> dict[str, Any]:
     host = [_seconds(_import_code((), HOST_MODULES), cwd) for _ in range(repeat)]
     marginal = [_seconds(_import_code(HOST_MODULES, CRUD_MODULES), cwd) for _ in range(repeat)]
     total = [_seconds(_import_code((), (*HOST_MODULES, *CRUD_MODULES)), cwd) for _ in range(repeat)]
+    with tempfile.TemporaryDirectory() as empty:
+        source = _from_source_env(Path(empty))
+        from_source = [_seconds(_import_code(HOST_MODULES, CRUD_MODULES), cwd, source) for _ in range(repeat)]
     return {
         "repeat": repeat,
         "interpreter_start_s": round(statistics.median(interpreter), 3),
         "host_import_s": round(statistics.median(host), 3),
         "provider_import_after_host_s": round(statistics.median(marginal), 3),
         "host_plus_provider_import_s": round(statistics.median(total), 3),
+        "provider_import_after_host_from_source_s": round(statistics.median(from_source), 3),
         "modules": list(CRUD_MODULES),
     }
 

@@ -320,7 +320,8 @@ def markdown(results: dict[str, Any]) -> str:
             "",
             f"Cold start (median of {cold['repeat']} fresh interpreters): interpreter {cold['interpreter_start_s']} s; "
             f"`import pulumi.dynamic` (the host) {cold['host_import_s']} s; our four resource modules after it "
-            f"{cold['provider_import_after_host_s']} s; both from scratch {cold['host_plus_provider_import_s']} s; "
+            f"{cold['provider_import_after_host_s']} s ({cold.get('provider_import_after_host_from_source_s')} s "
+            f"compiled from source); both from scratch {cold['host_plus_provider_import_s']} s; "
             "import + config + client + first GET after the host "
             f"{s4.get('first_call', {}).get('import_and_first_get_s')} s.",
             "Largest imports we add: "

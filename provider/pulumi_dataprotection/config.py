@@ -12,10 +12,9 @@ import os
 import re
 import threading
 from collections.abc import Callable, Mapping
-from typing import Annotated, Any
-
-from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
-from pydantic_core import ErrorDetails
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any
 
 from pulumi_dataprotection.arm import DEFAULT_API_VERSION, ArmSettings, CredentialMode, PollPolicy, Secret
 from pulumi_dataprotection.schema import names
@@ -35,6 +34,9 @@ _CREDENTIALS = {
 
 _lock = threading.Lock()
 _stack_config: dict[str, Any] = {}
+_stack_version = 0
+_loaded: tuple[tuple[int, tuple[str | None, ...]], ProviderConfig] | None = None
+"""The last configuration `current` resolved, with the stack config version and environment it came from."""
 
 
 class ConfigError(ValueError):
@@ -80,21 +82,49 @@ def parse_timeouts(value: Any, what: str) -> dict[str, float]:
     return out
 
 
-def _duration_or_none(what: str) -> Callable[[Any], float | None]:
-    return lambda value: None if value is None else parse_duration(value, what)
+def _text(value: Any) -> str:
+    """A text setting (numbers are taken as their text, as YAML config may give them)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    raise ValueError(f"must be text; got {value!r}")
 
 
-def _secret(value: Any) -> Any:
-    return Secret(str(value)) if isinstance(value, str | int) and value != "" else value
+def _duration(what: str) -> Callable[[Any], float]:
+    return lambda value: parse_duration(value, what)
 
 
-def _credential(value: Any) -> Any:
-    if isinstance(value, CredentialMode) or value is None:
+def _secret(value: Any) -> Secret:
+    if isinstance(value, Secret):
+        return value
+    if isinstance(value, str | int) and not isinstance(value, bool) and value != "":
+        return Secret(str(value))
+    raise ValueError(f"must be text; got a {type(value).__name__}")
+
+
+def _credential(value: Any) -> CredentialMode:
+    if isinstance(value, CredentialMode):
         return value
     mode = _CREDENTIALS.get(str(value).strip().lower())
     if mode is None:
         raise ValueError(f"must be default, clientSecret or static; got {value!r}")
     return mode
+
+
+_TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
+_FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = str(value).strip().lower() if isinstance(value, str) else None
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
+    raise ValueError(f"must be true or false; got {value!r}")
 
 
 def _strings(value: Any) -> tuple[str, ...]:
@@ -113,7 +143,7 @@ def _strings(value: Any) -> tuple[str, ...]:
 _API_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}(?:-preview)?$")
 
 
-def _api_version(value: Any) -> Any:
+def _api_version(value: Any) -> str:
     """An api-version such as 2025-07-01 (Azure's rules differ by version: soft delete AlwaysOn from 2025-09-01)."""
     text = str(value).strip()
     if not _API_VERSION.match(text):
@@ -127,63 +157,101 @@ def _secrets(value: Any) -> tuple[Secret, ...]:
     return tuple(Secret(t) for t in _strings(value))
 
 
-def _timeouts(value: Any) -> Any:
+def _timeouts(value: Any) -> dict[str, float]:
     return {**DEFAULT_TIMEOUTS, **parse_timeouts(value, f"{NAMESPACE}:timeouts")}
 
 
-def _sources(key: str, native: str | None = None, *envs: str) -> AliasChoices:
-    """Where a setting is read from, first wins: ``dataprotection:<key>``, ``azure-native:<native>``, ``envs``."""
-    names = [f"{NAMESPACE}:{key}", *([f"azure-native:{native}"] if native else []), *envs]
-    return AliasChoices(*names)
+@dataclass(frozen=True)
+class _Setting:
+    """Where one `ProviderConfig` field is read from (first wins: ``dataprotection:<key>``,
+    ``azure-native:<native>``, then environment variables) and how its value is parsed."""
+
+    field: str
+    key: str
+    native: str | None
+    envs: tuple[str, ...]
+    parse: Callable[[Any], Any]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (f"{NAMESPACE}:{self.key}", *([f"azure-native:{self.native}"] if self.native else []), *self.envs)
 
 
-def _setting(default: Any, key: str, native: str | None = None, *envs: str) -> Any:
-    return Field(default, validation_alias=_sources(key, native, *envs))
+def _setting(field: str, parse: Callable[[Any], Any], key: str, native: str | None = None, *envs: str) -> _Setting:
+    return _Setting(field, key, native, envs, parse)
 
 
-class ProviderConfig(BaseModel):
-    """Everything the resources need from configuration, validated from the stack config and the environment (see
-    :func:`load`; each field names where it is read from). Secrets are `Secret` objects (masked, never pickled)."""
+_SETTINGS = (
+    _setting(
+        "subscription_id",
+        _text,
+        "subscriptionId",
+        "subscriptionId",
+        "AZURE_SUBSCRIPTION_ID",
+        "ARM_SUBSCRIPTION_ID",
+    ),
+    _setting("cloud", _text, "cloud", "environment", "DATAPROTECTION_CLOUD"),
+    _setting("endpoint", _text, "endpoint", None, "DATAPROTECTION_ENDPOINT"),
+    _setting("credentials", _credential, "credentials", None, "DATAPROTECTION_CREDENTIALS"),
+    _setting("tenant_id", _text, "tenantId", "tenantId"),
+    _setting("client_id", _text, "clientId", "clientId"),
+    _setting("client_secret", _secret, "clientSecret", "clientSecret"),
+    _setting("token", _secret, "token", None, "DATAPROTECTION_TOKEN"),
+    _setting("api_version", _api_version, "apiVersion", None, "DATAPROTECTION_API_VERSION"),
+    _setting("timeouts", _timeouts, "timeouts"),
+    _setting(
+        "poll_min_interval",
+        _duration(f"{NAMESPACE}:pollMinInterval"),
+        "pollMinInterval",
+        None,
+        "DATAPROTECTION_POLL_MIN_INTERVAL",
+    ),
+    _setting(
+        "poll_max_interval",
+        _duration(f"{NAMESPACE}:pollMaxInterval"),
+        "pollMaxInterval",
+        None,
+        "DATAPROTECTION_POLL_MAX_INTERVAL",
+    ),
+    _setting("validate_in_preview", _bool, "validateInPreview"),
+    _setting("ca_bundle", _text, "caBundle", None, "DATAPROTECTION_CA_BUNDLE"),
+    _setting("auxiliary_tenant_ids", _strings, "auxiliaryTenantIds", "auxiliaryTenantIds"),
+    _setting("auxiliary_tokens", _secrets, "auxiliaryTokens", None, "DATAPROTECTION_AUXILIARY_TOKENS"),
+    _setting("owner_key", _secret, "ownerKey"),
+)
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True, coerce_numbers_to_str=True)
 
-    subscription_id: str | None = _setting(
-        None, "subscriptionId", "subscriptionId", "AZURE_SUBSCRIPTION_ID", "ARM_SUBSCRIPTION_ID"
-    )
-    cloud: str = _setting("AzurePublic", "cloud", "environment", "DATAPROTECTION_CLOUD")
-    endpoint: str | None = _setting(None, "endpoint", None, "DATAPROTECTION_ENDPOINT")
-    credentials: Annotated[CredentialMode | None, BeforeValidator(_credential)] = _setting(
-        None, "credentials", None, "DATAPROTECTION_CREDENTIALS"
-    )
+_ENVIRONMENT = tuple(name for setting in _SETTINGS for name in setting.envs)
+"""The environment variables the configuration is read from."""
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """Everything the resources need from configuration, read from the stack config and the environment by
+    :func:`load` (``_SETTINGS`` says where each field comes from). Secrets are `Secret` objects (masked, never
+    pickled)."""
+
+    subscription_id: str | None = None
+    cloud: str = "AzurePublic"
+    endpoint: str | None = None
+    credentials: CredentialMode | None = None
     """The credential mode as configured (None: inferred, see :attr:`credential`)."""
-    tenant_id: str | None = _setting(None, "tenantId", "tenantId")
-    client_id: str | None = _setting(None, "clientId", "clientId")
-    client_secret: Annotated[Secret | None, BeforeValidator(_secret)] = _setting(None, "clientSecret", "clientSecret")
-    token: Annotated[Secret | None, BeforeValidator(_secret)] = _setting(None, "token", None, "DATAPROTECTION_TOKEN")
-    api_version: Annotated[str, BeforeValidator(_api_version)] = _setting(
-        DEFAULT_API_VERSION, "apiVersion", None, "DATAPROTECTION_API_VERSION"
-    )
+    tenant_id: str | None = None
+    client_id: str | None = None
+    client_secret: Secret | None = None
+    token: Secret | None = None
+    api_version: str = DEFAULT_API_VERSION
     """The api-version of every request, and the version whose rules the preview applies (soft delete)."""
-    timeouts: Annotated[dict[str, float], BeforeValidator(_timeouts)] = Field(
-        default_factory=lambda: dict(DEFAULT_TIMEOUTS), validation_alias=_sources("timeouts")
-    )
-    poll_min_interval: Annotated[float | None, BeforeValidator(_duration_or_none(f"{NAMESPACE}:pollMinInterval"))] = (
-        _setting(None, "pollMinInterval", None, "DATAPROTECTION_POLL_MIN_INTERVAL")
-    )
-    poll_max_interval: Annotated[float | None, BeforeValidator(_duration_or_none(f"{NAMESPACE}:pollMaxInterval"))] = (
-        _setting(None, "pollMaxInterval", None, "DATAPROTECTION_POLL_MAX_INTERVAL")
-    )
-    validate_in_preview: bool = _setting(False, "validateInPreview")
-    ca_bundle: str | None = _setting(None, "caBundle", None, "DATAPROTECTION_CA_BUNDLE")
-    auxiliary_tenant_ids: Annotated[tuple[str, ...], BeforeValidator(_strings)] = _setting(
-        (), "auxiliaryTenantIds", "auxiliaryTenantIds"
-    )
+    timeouts: Mapping[str, float] = dataclass_field(default_factory=lambda: dict(DEFAULT_TIMEOUTS))
+    poll_min_interval: float | None = None
+    poll_max_interval: float | None = None
+    validate_in_preview: bool = False
+    ca_bundle: str | None = None
+    auxiliary_tenant_ids: tuple[str, ...] = ()
     """Tenants (e.g. of a resource guard) whose tokens go in ``x-ms-authorization-auxiliary``."""
-    auxiliary_tokens: Annotated[tuple[Secret, ...], BeforeValidator(_secrets)] = _setting(
-        (), "auxiliaryTokens", None, "DATAPROTECTION_AUXILIARY_TOKENS"
-    )
+    auxiliary_tokens: tuple[Secret, ...] = ()
     """Fixed tokens for ``x-ms-authorization-auxiliary`` (static credentials, the emulator)."""
-    owner_key: Annotated[Secret | None, BeforeValidator(_secret)] = _setting(None, "ownerKey")
+    owner_key: Secret | None = None
     """The stack's secret for the keyed ownership mark (see :mod:`pulumi_dataprotection.dynamic.adoption`)."""
 
     @property
@@ -252,32 +320,32 @@ class ProviderConfig(BaseModel):
 
 def load(stack: Mapping[str, Any], env: Mapping[str, str]) -> ProviderConfig:
     """Resolve the configuration: ``dataprotection:`` keys, then ``azure-native:`` keys, then environment variables
-    (empty values count as unset); ConfigError names the key that is wrong and what it must be."""
+    (empty values count as unset); ConfigError names every key that is wrong and what it must be."""
     values = {k: v for k, v in env.items() if v}
     values.update({k: v for k, v in stack.items() if v not in (None, "")})
-    try:
-        return ProviderConfig.model_validate(values)
-    except ValidationError as exc:
-        raise ConfigError("\n".join(_problem(error) for error in exc.errors())) from None
-
-
-def _problem(error: ErrorDetails) -> str:
-    """One sentence naming the setting (the key it was read from) and what it must be."""
-    key = ".".join(str(part) for part in error["loc"])
-    cause = (error.get("ctx") or {}).get("error")
-    if isinstance(cause, ConfigError):
-        return str(cause)
-    if error["type"] == "bool_parsing":
-        return f"{key} must be true or false; got {error['input']!r}"
-    reason = str(cause) if isinstance(cause, ValueError) else error["msg"]
-    return f"{key} {reason}" if isinstance(cause, ValueError) else f"{key}: {reason}; got {error['input']!r}"
+    fields: dict[str, Any] = {}
+    problems: list[str] = []
+    for setting in _SETTINGS:
+        source = next((name for name in setting.sources if name in values), None)
+        if source is None:
+            continue
+        try:
+            fields[setting.field] = setting.parse(values[source])
+        except ConfigError as exc:
+            problems.append(str(exc))
+        except ValueError as exc:
+            problems.append(f"{source} {exc}")
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return ProviderConfig(**fields)
 
 
 def set_stack_config(raw: Mapping[str, Any]) -> None:
     """Remember the stack config handed to ``configure`` (process-wide; secrets stay out of pickled objects)."""
-    global _stack_config
+    global _stack_config, _stack_version
     with _lock:
         _stack_config = dict(raw)
+        _stack_version += 1
 
 
 def environment_endpoint(stack: Mapping[str, Any], env: Mapping[str, str]) -> str | None:
@@ -296,7 +364,16 @@ def current_environment_endpoint() -> str | None:
 
 
 def current() -> ProviderConfig:
-    """The configuration in effect for this process (stack config given to ``configure``, then the environment)."""
+    """The configuration in effect for this process (stack config given to ``configure``, then the environment);
+    resolved again only when either has changed (every check and diff asks for it)."""
+    global _loaded
+    environment = tuple(os.environ.get(name) for name in _ENVIRONMENT)
     with _lock:
         stack = dict(_stack_config)
-    return load(stack, os.environ)
+        key = (_stack_version, environment)
+        if _loaded is not None and _loaded[0] == key:
+            return _loaded[1]
+    cfg = load(stack, os.environ)
+    with _lock:
+        _loaded = (key, cfg)
+    return cfg

@@ -106,3 +106,40 @@ def test_a_malformed_api_version_names_the_key() -> None:
     with pytest.raises(ConfigError) as error:
         load({"dataprotection:apiVersion": "latest"}, {})
     assert "apiVersion" in str(error.value) and "2025-07-01" in str(error.value)
+
+
+def test_every_bad_setting_is_named_with_the_key_it_was_read_from() -> None:
+    with pytest.raises(ConfigError) as caught:
+        load(
+            {"azure-native:subscriptionId": {"not": "text"}, "dataprotection:pollMinInterval": "soon"},
+            {"DATAPROTECTION_CREDENTIALS": "magic"},
+        )
+    lines = str(caught.value).splitlines()
+    assert lines == [
+        "azure-native:subscriptionId must be text; got {'not': 'text'}",
+        "DATAPROTECTION_CREDENTIALS must be default, clientSecret or static; got 'magic'",
+        "dataprotection:pollMinInterval must be a duration such as 90s, 60m, 1h30m or PT1H (or seconds); got 'soon'",
+    ]
+    assert load({"dataprotection:subscriptionId": 42, "dataprotection:validateInPreview": "Yes"}, {}) == load(
+        {"dataprotection:subscriptionId": "42", "dataprotection:validateInPreview": True}, {}
+    )
+
+
+def test_the_current_configuration_is_resolved_again_only_when_config_or_environment_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from pulumi_dataprotection import config as config_module
+
+    monkeypatch.delenv("AZURE_SUBSCRIPTION_ID", raising=False)
+    monkeypatch.delenv("ARM_SUBSCRIPTION_ID", raising=False)
+    config_module.set_stack_config({"dataprotection:subscriptionId": "sub-1"})
+    try:
+        first = config_module.current()
+        assert config_module.current() is first and first.subscription_id == "sub-1"
+        config_module.set_stack_config({})
+        monkeypatch.setenv("ARM_SUBSCRIPTION_ID", "sub-env")
+        assert config_module.current().subscription_id == "sub-env"
+        monkeypatch.setenv("ARM_SUBSCRIPTION_ID", "sub-env-2")
+        assert config_module.current().subscription_id == "sub-env-2"
+    finally:
+        config_module.set_stack_config({})

@@ -52,8 +52,9 @@ COMMON_OUTPUT_FIELDS = (
     Field(
         "managed_inputs",
         ListType(StringType()),
-        doc="Names of the inputs the program set; a refresh keeps only these as inputs, so values Azure fills in "
-        "for the others never show as removed in the next preview.",
+        doc="Names of the inputs the program set (inputs with a fixed default are always set and not listed); a "
+        "refresh keeps only these as inputs, so values Azure fills in for the others never show as removed in the "
+        "next preview.",
         mutability=OUTPUT_ONLY,
     ),
 )
@@ -61,6 +62,7 @@ COMMON_OUTPUT_FIELDS = (
 COMMON_OUTPUTS = tuple(f.name for f in COMMON_OUTPUT_FIELDS)
 MANAGED = "managed_inputs"
 _CTX = Ctx()
+_ALWAYS_SET: dict[type, frozenset[str]] = {}
 
 
 class PlanError(Exception):
@@ -176,6 +178,24 @@ class SchemaProvider(ResourceProvider):
         return cls.schema.input_names
 
     @classmethod
+    def _always_set(cls) -> frozenset[str]:
+        """Inputs with a fixed default: check sets them whenever the program does not, so they are always managed."""
+        found = _ALWAYS_SET.get(cls)
+        if found is None:
+            leaves = cls.schema.root.input_leaves
+            found = _ALWAYS_SET[cls] = frozenset(
+                f.name for f in leaves if f.default is not None and not callable(f.default)
+            )
+        return found
+
+    @classmethod
+    def managed_names(cls, inputs: Mapping[str, Any]) -> list[str]:
+        """The ``managed_inputs`` output: `managed` without the inputs that are always set (`_always_set`), which
+        a refresh adds back (so a state written with them still reads the same); shorter in every state file."""
+        always = cls._always_set()
+        return [n for n in managed(inputs) if n not in always]
+
+    @classmethod
     def _carried_names(cls) -> list[str]:
         """Inputs Azure does not echo back: kept from the inputs in outputs (request-only and provider knobs)."""
         root = cls.schema.root
@@ -250,7 +270,11 @@ class SchemaProvider(ResourceProvider):
             rid = self.resource_id(inputs)
         except (KeyError, ValueError):
             return {}
-        known: dict[str, Any] = {"arm_id": rid.path, "provisioning_state": "Succeeded", MANAGED: managed(inputs)}
+        known: dict[str, Any] = {
+            "arm_id": rid.path,
+            "provisioning_state": "Succeeded",
+            MANAGED: self.managed_names(inputs),
+        }
         if "resource_type" in self.schema.output_names and rid.resource_type:
             known["resource_type"] = rid.resource_type
         with contextlib.suppress(ConfigError):
@@ -287,7 +311,7 @@ class SchemaProvider(ResourceProvider):
         if not out.get("provisioning_state"):
             out["provisioning_state"] = "Succeeded"
         out.update(self.audit(out))
-        out[MANAGED] = managed(base)
+        out[MANAGED] = self.managed_names(base)
         for name in [*self.input_names(), *self.output_names()]:
             out.setdefault(name, None)
         return out
@@ -340,9 +364,8 @@ class SchemaProvider(ResourceProvider):
                 failures.append(CheckFailure("", str(exc)))
         if not failures and not has_unknown(inputs):
             try:
-                ctx = self.context(inputs)
-                if ctx.config.validate_in_preview:
-                    failures.extend(self.validate_in_preview(ctx, clean(olds), inputs))
+                if config_module.current().validate_in_preview:
+                    failures.extend(self.validate_in_preview(self.context(inputs), clean(olds), inputs))
             except ConfigError as exc:
                 failures.append(CheckFailure("", str(exc)))
         if not failures:
@@ -608,6 +631,7 @@ class SchemaProvider(ResourceProvider):
             return ReadResult("", {}, {})
         set_names = props.get(MANAGED)
         if isinstance(set_names, list):
+            set_names = [*set_names, *self._always_set()]
             base = {k: v for k, v in base.items() if k in set_names}
         outs = self.outputs(ctx, rid, base, body)
         if self.adoptable:
@@ -618,7 +642,7 @@ class SchemaProvider(ResourceProvider):
             for f in self.schema.root.input_leaves:
                 if f.plan_only and f.name in set_names:
                     inputs[f.name] = f.default
-            outs[MANAGED] = list(set_names)
+            outs[MANAGED] = self.managed_names(dict.fromkeys(set_names, True))
         inputs.update(self.known_outputs(inputs))
         if outs.get(adoption.ADOPTION):
             inputs[adoption.ADOPTION] = outs[adoption.ADOPTION]

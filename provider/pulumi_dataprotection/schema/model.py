@@ -4,6 +4,7 @@ and the two composite types built from them: objects and discriminated unions.""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -220,9 +221,9 @@ class ObjectType(ValueType):
             for sub in _object(f).leaves:
                 yield dataclasses.replace(sub, when=sub.when or f.when) if f.when else sub
 
-    @property
+    @functools.cached_property
     def input_leaves(self) -> tuple[Field, ...]:
-        """Fields a user may set."""
+        """Fields a user may set (computed once: every check, diff and read asks)."""
         return tuple(f for f in self.leaves if not f.is_output)
 
     # -- validation ---------------------------------------------------------------------------------------------

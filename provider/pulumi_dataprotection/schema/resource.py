@@ -4,6 +4,7 @@ content hashes and diffs (changed / replaced / one-way violations, with a detail
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Collection, Mapping
@@ -137,7 +138,11 @@ class ResourceSchema:
     @property
     def output_names(self) -> list[str]:
         """Names of the output-only fields."""
-        return [f.name for f in self.fields if f.is_output]
+        return list(self._output_names)
+
+    @functools.cached_property
+    def _output_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields if f.is_output)
 
     @property
     def secret_names(self) -> list[str]:
