@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
+from tests.e2e.estates import deploy_once
 from tests.e2e.programs import SMALL_PROGRAM, SUBSCRIPTION
 from tests.e2e.pulumi_stack import Stack, materialize_example, sample_config
 from tests.e2e.stack_templates import copy_stack_template, save_stack_template
@@ -118,5 +119,29 @@ def small_stack(dp: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> StackFa
         config: dict[str, Any] = {"dataprotection:subscriptionId": SUBSCRIPTION}
         config.update({k if ":" in k else f"e2e-small:{k}": v for k, v in overrides.items()})
         return new_stack(project, tmp_path / name / "pulumi-state", engine_bin, name, config, dp)
+
+    return make
+
+
+@pytest.fixture
+def deployed_full_stack(full_stack: StackFactory, dp: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> StackFactory:
+    """``deployed_full_stack(name, **config)``: a stack of examples/full after a successful ``up`` (deployed once per
+    run and config, then copied with the emulator's state restored: ``tests/e2e/estates.py``); empty request log."""
+
+    def make(name: str, **config: Any) -> Stack:
+        return deploy_once("full", full_stack, dp, tmp_path, lambda d: clean_env(engine_bin, d), name, **config)
+
+    return make
+
+
+@pytest.fixture
+def deployed_small_stack(
+    small_stack: StackFactory, dp: EmulatorHandle, tmp_path: Path, engine_bin: Path
+) -> StackFactory:
+    """``deployed_small_stack(name, **config)``: a stack of the small program after a successful ``up`` (deployed
+    once per run and config, then copied: ``tests/e2e/estates.py``); empty request log."""
+
+    def make(name: str, **config: Any) -> Stack:
+        return deploy_once("small", small_stack, dp, tmp_path, lambda d: clean_env(engine_bin, d), name, **config)
 
     return make

@@ -22,7 +22,7 @@ from tests.e2e.programs import SMALL_PROGRAM, SUBSCRIPTION, vault_path
 from tests.support.emulator import ArmClient
 from tests.support.engine import REPO_ROOT
 
-pytestmark = pytest.mark.engine
+pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("core-install")]  # one worker builds the virtualenv
 
 FORBIDDEN = ("starlette", "uvicorn", "rich")
 """Top-level modules of the ``[emulator]`` and ``[cli]`` extras that a user's program must never import."""
