@@ -17,7 +17,7 @@ export PULUMI_DP_ENGINE_BIN := $(ENGINE_BIN)
 # the emulator's operations and the Pulumi CLI's processes, so more workers than cores pay); TEST_WORKERS=0 runs
 # everything in one process.
 TEST_WORKERS ?= 4
-XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadgroup)
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
 # The engine tests of `make check`: the engine smoke test, the engine path of one program, a deployment of the full
 # example with its no-change preview and up, one drift and one bad input (docs/testing.md).
 CHECK_ENGINE_TESTS := tests/test_engine_smoke.py tests/resources/test_engine.py \

@@ -273,9 +273,9 @@ def _provider_blobs(deployment: dict[str, Any]) -> list[bytes]:
 
 
 def test_stack_export_has_no_plaintext_secret_and_carries_audit_fields(
-    full_stack: StackFactory, dp: EmulatorHandle, tmp_path: Path
+    deployed_full_stack: StackFactory, dp: EmulatorHandle, tmp_path: Path
 ) -> None:
-    stack, _ = deployed(full_stack, dp, "export")
+    stack, _ = deployed(deployed_full_stack, dp, "export")
 
     exported = stack.export()
     text = json.dumps(exported)
