@@ -46,7 +46,7 @@ def dp_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHan
 
 @pytest.fixture
 def dp(dp_process: EmulatorHandle) -> Iterator[EmulatorHandle]:
-    """The module's emulator with empty state, no faults and an empty request log."""
+    """The run's emulator with empty state, no faults and an empty request log."""
     with fresh(dp_process) as handle:
         yield handle
 

@@ -131,8 +131,12 @@ class Store:
             self._conn.execute("DELETE FROM docs")
             self._conn.execute("DELETE FROM meta")
             self._conn.executemany(
-                "INSERT INTO docs (kind, key, parent, data) VALUES (?, ?, ?, ?)",
-                [(d["kind"], d["key"], d["parent"], json.dumps(d["data"])) for d in state["documents"]],
+                "INSERT INTO docs (kind, key, parent, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (kind, key) DO UPDATE SET parent = excluded.parent, data = excluded.data",
+                [
+                    (d["kind"], d["key"].lower(), (d.get("parent") or "").lower() or None, json.dumps(d["data"]))
+                    for d in state["documents"]
+                ],
             )
             self._conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", list(state["settings"].items()))
 
