@@ -27,6 +27,8 @@ def retention_days(arm: ArmClient) -> int:
 def drifted_vault(deployed_small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient, name: str) -> Stack:
     """A deployed small stack whose vault's soft-delete retention was then set to 30 days in Azure directly."""
     stack = deployed_small_stack(name)
+    if not stack.resources():  # a plain ``small_stack`` factory: deploy here
+        stack.up()
     patch = arm.patch(
         vault_path(), {"properties": {"securitySettings": {"softDeleteSettings": {"retentionDurationInDays": 30}}}}
     )
@@ -77,6 +79,8 @@ def deleted_instance(
 ) -> Stack:
     """A deployed small stack whose instance was then deleted in Azure directly (it is soft-deleted) and refreshed."""
     stack = deployed_small_stack(name, **config)
+    if not stack.resources():  # a plain ``small_stack`` factory: deploy here
+        stack.up()
     deleted = arm.delete(INSTANCE)
     assert deleted.status_code == 202, deleted.text
     assert arm.wait(deleted)["status"] == "Succeeded"

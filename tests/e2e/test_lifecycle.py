@@ -56,6 +56,9 @@ def deployed(
     ``test_up_gives_outputs_then_preview_and_up_change_and_write_nothing`` checks that up), with its outputs (the
     request log is cleared)."""
     stack = deployed_full_stack(name, **config)
+    if not stack.resources():  # a plain ``full_stack`` factory: deploy here
+        up = stack.up()
+        assert up.summary == {"create": 10}, up
     outputs = stack.outputs()
     dp.clear_request_log()
     return stack, outputs
