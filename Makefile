@@ -11,7 +11,19 @@ export PULUMI_SKIP_UPDATE_CHECK := true
 export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION := true
 export PULUMI_DP_ENGINE_BIN := $(ENGINE_BIN)
 
-.PHONY: test lint unit venv engine clean demo generate
+.PHONY: test check lint unit venv engine clean demo generate
+
+# pytest-xdist workers of `make test` and `make check` (docs/testing.md: most of a test's time is spent waiting for
+# the emulator's operations and the Pulumi CLI's processes, so more workers than cores pay); TEST_WORKERS=0 runs
+# everything in one process.
+TEST_WORKERS ?= 4
+XDIST := $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS))
+# The engine tests of `make check`: the engine smoke test, the engine path of one program, a deployment of the full
+# example with its no-change preview and up, one drift and one bad input (docs/testing.md).
+CHECK_ENGINE_TESTS := tests/test_engine_smoke.py tests/resources/test_engine.py \
+	tests/e2e/test_lifecycle.py::test_up_gives_outputs_then_preview_and_up_change_and_write_nothing \
+	tests/e2e/test_drift.py::test_refresh_shows_a_vault_changed_out_of_band_and_preview_plans_only_its_update \
+	"tests/e2e/test_bad_inputs.py::test_invalid_configuration_fails_preview_naming_the_property_and_sends_nothing[vaultName]"
 
 venv: $(STAMP)
 
@@ -44,7 +56,12 @@ unit: $(STAMP)
 	$(BIN)/pytest -m "not engine"
 
 test: $(STAMP) engine $(AZURITE) lint
-	PATH="$(ENGINE_BIN):$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(PYTEST_ARGS)
+	PATH="$(ENGINE_BIN):$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+
+# The inner loop (a few minutes): lint, every test but the engine tests, and a representative slice of those.
+check: $(STAMP) engine lint
+	PATH="$(ENGINE_BIN):$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(XDIST) -m "not engine" $(PYTEST_ARGS)
+	PATH="$(ENGINE_BIN):$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(XDIST) $(CHECK_ENGINE_TESTS)
 
 # The full example against the local emulator: emulator and Pulumi state stay in .state/demo (see docs/demo.md).
 demo: $(STAMP) engine

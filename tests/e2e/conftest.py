@@ -1,8 +1,11 @@
-"""Fixtures of the end-to-end tests: one emulator subprocess per test module (reset before each test), and stacks
-of ``examples/full`` or of the small test program (``tests/e2e/programs.py``) whose config points at it.
+"""Fixtures of the end-to-end tests: one emulator subprocess per test run (per pytest-xdist worker; reset before
+each test), and stacks of ``examples/full`` or of the small test program (``tests/e2e/programs.py``) whose config
+points at it.
 
 Every stack gets its own file backend and Pulumi home under the test's ``tmp_path``; its config is the example's
-sample config plus the emulator's endpoint, its token (a secret) and short poll intervals.
+sample config plus the emulator's endpoint, its token (a secret) and short poll intervals. The first stack of each
+project is made by ``pulumi stack init`` and ``config set --secret``, later ones from its files
+(``tests/e2e/stack_templates.py``).
 """
 
 from __future__ import annotations
@@ -12,10 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
+from tests.e2e.estates import deploy_once
 from tests.e2e.programs import SMALL_PROGRAM, SUBSCRIPTION
 from tests.e2e.pulumi_stack import Stack, materialize_example, sample_config
+from tests.e2e.stack_templates import copy_stack_template, save_stack_template
 from tests.support.emulator import ArmClient, fresh
 from tests.support.engine import make_pulumi_env, run_pulumi, write_project
 
@@ -28,10 +34,10 @@ _LEAKY_ENV = ("DATAPROTECTION_", "AZURE_", "ARM_")
 StackFactory = Callable[..., Stack]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dp_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHandle]:
-    """The module's emulator: ``python -m pulumi_dataprotection.emulator`` in a subprocess, fast LROs,
-    ``Retry-After: 0``."""
+    """The run's emulator (one per pytest-xdist worker): ``python -m pulumi_dataprotection.emulator`` in a
+    subprocess, fast LROs, ``Retry-After: 0``; ``dp`` resets it before each test."""
     db = tmp_path_factory.mktemp("emulator") / "state.db"
     handle = start_emulator(in_process=False, lro_seconds=LRO_SECONDS, retry_after=0, db_path=db)
     yield handle
@@ -40,7 +46,7 @@ def dp_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmulatorHan
 
 @pytest.fixture
 def dp(dp_process: EmulatorHandle) -> Iterator[EmulatorHandle]:
-    """The module's emulator with empty state, no faults and an empty request log."""
+    """The run's emulator with empty state, no faults and an empty request log."""
     with fresh(dp_process) as handle:
         yield handle
 
@@ -74,11 +80,14 @@ def new_stack(
     """Create stack ``name`` of ``project`` with ``config`` plus the emulator's settings and token."""
     env = {**clean_env(bin_dir, state_dir), **(env_extra or {})}
     stack = Stack(project, env, name)
-    run_pulumi(["stack", "init", name], cwd=project, env=env)
+    secrets = {"dataprotection:token": handle.token}
+    if not copy_stack_template(stack, secrets):
+        run_pulumi(["stack", "init", name], cwd=project, env=env)
+        stack.write_config({}, secrets=secrets)
+        save_stack_template(stack, secrets)
+    encrypted = yaml.safe_load(stack.config_path().read_text(encoding="utf-8"))["config"]
     owner_key = {"dataprotection:ownerKey": f"e2e-owner-key-of-{name}"}  # lets interrupted creates resume
-    stack.write_config(
-        {**config, **emulator_config(handle), **owner_key}, secrets={"dataprotection:token": handle.token}
-    )
+    stack.write_config({**config, **emulator_config(handle), **owner_key, **encrypted})
     return stack
 
 
@@ -111,5 +120,29 @@ def small_stack(dp: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> StackFa
         config: dict[str, Any] = {"dataprotection:subscriptionId": SUBSCRIPTION}
         config.update({k if ":" in k else f"e2e-small:{k}": v for k, v in overrides.items()})
         return new_stack(project, tmp_path / name / "pulumi-state", engine_bin, name, config, dp)
+
+    return make
+
+
+@pytest.fixture
+def deployed_full_stack(full_stack: StackFactory, dp: EmulatorHandle, tmp_path: Path, engine_bin: Path) -> StackFactory:
+    """``deployed_full_stack(name, **config)``: a stack of examples/full after a successful ``up`` (deployed once per
+    run and config, then copied with the emulator's state restored: ``tests/e2e/estates.py``); empty request log."""
+
+    def make(name: str, **config: Any) -> Stack:
+        return deploy_once("full", full_stack, dp, tmp_path, lambda d: clean_env(engine_bin, d), name, **config)
+
+    return make
+
+
+@pytest.fixture
+def deployed_small_stack(
+    small_stack: StackFactory, dp: EmulatorHandle, tmp_path: Path, engine_bin: Path
+) -> StackFactory:
+    """``deployed_small_stack(name, **config)``: a stack of the small program after a successful ``up`` (deployed
+    once per run and config, then copied: ``tests/e2e/estates.py``); empty request log."""
+
+    def make(name: str, **config: Any) -> Stack:
+        return deploy_once("small", small_stack, dp, tmp_path, lambda d: clean_env(engine_bin, d), name, **config)
 
     return make

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import yaml
 
@@ -218,8 +219,21 @@ class Stack:
         return exported
 
     def resources(self) -> list[dict[str, Any]]:
-        """The resources of the exported state."""
-        return list(self.export()["deployment"].get("resources") or [])
+        """The resources of the exported state (read from the checkpoint file in a file backend: the same document
+        ``pulumi stack export`` prints, without a CLI process)."""
+        checkpoint = self._checkpoint_file()
+        if checkpoint is None:
+            return list(self.export()["deployment"].get("resources") or [])
+        latest = json.loads(checkpoint.read_text(encoding="utf-8"))["checkpoint"].get("latest") or {}
+        return list(latest.get("resources") or [])
+
+    def _checkpoint_file(self) -> Path | None:
+        url = self.env.get("PULUMI_BACKEND_URL", "")
+        if not url.startswith("file://"):
+            return None
+        project = yaml.safe_load((self.project / "Pulumi.yaml").read_text(encoding="utf-8"))["name"]
+        path = Path(unquote(urlparse(url).path)) / ".pulumi" / "stacks" / project / f"{self.name}.json"
+        return path if path.exists() else None
 
     def outputs(self) -> dict[str, Any]:
         """``pulumi stack output --json --show-secrets``."""

@@ -5,8 +5,11 @@ without the program or the dynamic-provider process importing the emulator's or 
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -74,8 +77,22 @@ def _run(*command: str | Path, cwd: Path | None = None) -> subprocess.CompletedP
 
 @pytest.fixture(scope="module")
 def core_venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh virtualenv holding our wheel, its core dependencies and ``pulumi==<floor>``, nothing else."""
-    root = tmp_path_factory.mktemp("core-install")
+    """A fresh virtualenv holding our wheel, its core dependencies and ``pulumi==<floor>``, nothing else: built once
+    per run (pytest-xdist workers share the run's base directory; the first builds it under a file lock)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    root = shared / "core-install"
+    with (shared / "core-install.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "ready").exists():
+            shutil.rmtree(root, ignore_errors=True)
+            _build_core_venv(root)
+            (root / "ready").touch()
+    yield root / "venv"
+
+
+def _build_core_venv(root: Path) -> None:
+    root.mkdir(parents=True)
     _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", REPO_ROOT, "-w", root / "dist")
     (wheel,) = (root / "dist").glob("pulumi_dataprotection-*.whl")
     venv = root / "venv"
@@ -85,7 +102,6 @@ def core_venv(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     (Path(site.as_posix().strip()) / "sitecustomize.py").write_text(
         IMPORT_WATCH.format(forbidden=FORBIDDEN), encoding="utf-8"
     )
-    yield venv
 
 
 def test_only_the_core_is_installed_and_provider_is_not_importable(core_venv: Path) -> None:

@@ -24,10 +24,11 @@ def retention_days(arm: ArmClient) -> int:
     return int(body["properties"]["securitySettings"]["softDeleteSettings"]["retentionDurationInDays"])
 
 
-def drifted_vault(small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient, name: str) -> Stack:
+def drifted_vault(deployed_small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient, name: str) -> Stack:
     """A deployed small stack whose vault's soft-delete retention was then set to 30 days in Azure directly."""
-    stack = small_stack(name)
-    stack.up()
+    stack = deployed_small_stack(name)
+    if not stack.resources():  # a plain ``small_stack`` factory: deploy here
+        stack.up()
     patch = arm.patch(
         vault_path(), {"properties": {"securitySettings": {"softDeleteSettings": {"retentionDurationInDays": 30}}}}
     )
@@ -40,9 +41,9 @@ def drifted_vault(small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient,
 
 
 def test_refresh_shows_a_vault_changed_out_of_band_and_preview_plans_only_its_update(
-    small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
+    deployed_small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
 ) -> None:
-    stack = drifted_vault(small_stack, dp, arm, "vault-drift-preview")
+    stack = drifted_vault(deployed_small_stack, dp, arm, "vault-drift-preview")
 
     refresh = stack.refresh()
 
@@ -59,9 +60,9 @@ def test_refresh_shows_a_vault_changed_out_of_band_and_preview_plans_only_its_up
 
 
 def test_up_after_refresh_restores_a_vault_changed_out_of_band(
-    small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
+    deployed_small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
 ) -> None:
-    stack = drifted_vault(small_stack, dp, arm, "vault-drift-up")
+    stack = drifted_vault(deployed_small_stack, dp, arm, "vault-drift-up")
     stack.refresh()
 
     up = stack.up()
@@ -74,11 +75,12 @@ def test_up_after_refresh_restores_a_vault_changed_out_of_band(
 
 
 def deleted_instance(
-    small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient, name: str, **config: object
+    deployed_small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient, name: str, **config: object
 ) -> Stack:
     """A deployed small stack whose instance was then deleted in Azure directly (it is soft-deleted) and refreshed."""
-    stack = small_stack(name, **config)
-    stack.up()
+    stack = deployed_small_stack(name, **config)
+    if not stack.resources():  # a plain ``small_stack`` factory: deploy here
+        stack.up()
     deleted = arm.delete(INSTANCE)
     assert deleted.status_code == 202, deleted.text
     assert arm.wait(deleted)["status"] == "Succeeded"
@@ -100,9 +102,9 @@ def deleted_instance(
 
 
 def test_refresh_drops_an_instance_deleted_out_of_band_and_up_recreates_it(
-    small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
+    deployed_small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
 ) -> None:
-    stack = deleted_instance(small_stack, dp, arm, "instance-drift")
+    stack = deleted_instance(deployed_small_stack, dp, arm, "instance-drift")
 
     up = stack.up(check=False)
 

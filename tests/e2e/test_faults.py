@@ -148,10 +148,9 @@ def _kill_while_waiting(
 
 
 def test_provider_killed_during_a_create_the_next_up_converges(
-    small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
+    deployed_small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
 ) -> None:
-    stack = small_stack("provider-killed")
-    stack.up()
+    stack = deployed_small_stack("provider-killed")
     stack.set_config("e2e-small:instances", 2)
 
     killed = parse_events(["up"], _kill_while_waiting(stack, dp, INSTANCE_RESULT, whole_cli=False))
@@ -187,10 +186,9 @@ def test_provider_killed_during_the_vault_create_the_next_up_converges(
 
 
 def test_cli_killed_during_a_create_cancel_clear_pending_then_up_converges(
-    small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
+    deployed_small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
 ) -> None:
-    stack = small_stack("cli-killed")
-    stack.up()
+    stack = deployed_small_stack("cli-killed")
     stack.set_config("e2e-small:instances", 2)
 
     killed = _kill_while_waiting(stack, dp, INSTANCE_RESULT, whole_cli=True)

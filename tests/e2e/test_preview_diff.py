@@ -11,7 +11,8 @@ import pytest
 import yaml
 
 from pulumi_dataprotection.emulator import EmulatorHandle
-from tests.e2e.conftest import new_stack
+from tests.e2e.conftest import clean_env, new_stack
+from tests.e2e.estates import deploy_once
 from tests.e2e.preview_diff import ShownResource, parse_diff
 from tests.e2e.preview_program import PREVIEW_PROGRAM
 from tests.e2e.programs import SUBSCRIPTION, vault_path
@@ -23,12 +24,14 @@ pytestmark = pytest.mark.engine
 
 
 def preview_stack(dp: EmulatorHandle, tmp_path: Path, engine_bin: Path, name: str) -> Stack:
-    """A deployed stack of the preview program."""
-    project = write_project(tmp_path / name / "project", PREVIEW_PROGRAM, name="e2e-preview")
-    config = {"dataprotection:subscriptionId": SUBSCRIPTION}
-    stack = new_stack(project, tmp_path / name / "pulumi-state", engine_bin, name, config, dp)
-    stack.up()
-    return stack
+    """A deployed stack of the preview program (deployed once per run, then copied: ``tests/e2e/estates.py``)."""
+
+    def make(name: str) -> Stack:
+        project = write_project(tmp_path / name / "project", PREVIEW_PROGRAM, name="e2e-preview")
+        config = {"dataprotection:subscriptionId": SUBSCRIPTION}
+        return new_stack(project, tmp_path / name / "pulumi-state", engine_bin, name, config, dp)
+
+    return deploy_once("preview", make, dp, tmp_path, lambda state: clean_env(engine_bin, state), name)
 
 
 def unset_config(stack: Stack, key: str) -> None:

@@ -15,10 +15,9 @@ pytestmark = pytest.mark.engine
 
 
 def test_an_instance_replacement_is_refused_without_the_opt_in_and_done_with_it(
-    small_stack: StackFactory, dp: EmulatorHandle
+    deployed_small_stack: StackFactory, dp: EmulatorHandle
 ) -> None:
-    stack = small_stack("replace-instance")
-    stack.up()
+    stack = deployed_small_stack("replace-instance")
     stack.set_config("e2e-small:snapshotResourceGroup", "rg-aks-snapshots-2")
     dp.clear_request_log()
 

@@ -30,6 +30,8 @@ ADMIN_CALLS = [
     ("DELETE", "faults", None),
     ("DELETE", "faults/1", None),
     ("POST", "reset", {}),
+    ("GET", "snapshot", None),
+    ("POST", "snapshot", {"documents": [], "settings": {}}),
     ("GET", "clock", None),
     ("POST", "clock", {"advanceSeconds": 1}),
     ("POST", "datasources", {"id": "/subscriptions/x/resourceGroups/rg/providers/A.B/c/d"}),
@@ -109,6 +111,9 @@ def test_non_loopback_host_headers_are_refused(emulator: EmulatorHandle, api: Ch
         ("POST", "faults", '{"kind": "latency", "method": ["GET"]}', "method"),
         ("POST", "faults", '{"kind": "latency", "seconds": 1e999}', "seconds"),
         ("POST", "faults", '{"kind": "latency", "count": -1}', "count"),
+        ("POST", "snapshot", "{not json", "JSON"),
+        ("POST", "snapshot", '{"documents": [{"kind": "vault", "key": "k", "data": 3}], "settings": {}}', "documents"),
+        ("POST", "snapshot", '{"documents": [], "settings": {"clock_offset": 5}}', "settings"),
     ],
 )
 def test_bad_admin_input_is_a_400_with_a_message(
@@ -118,6 +123,27 @@ def test_bad_admin_input_is_a_400_with_a_message(
     response = _admin(emulator, method, path, data=body, headers=headers)
     assert response.status_code == 400, response.text
     assert message in response.json()["error"]["message"]
+
+
+def test_a_snapshot_restores_resources_operations_and_the_clock_but_not_the_log_or_faults(
+    emulator: EmulatorHandle, api: CheckedArm, vault: str
+) -> None:
+    emulator.advance_clock(60)
+    saved = emulator.snapshot()
+    policy = helpers.policy_path("diskpolicy")
+    assert api.put(policy, helpers.disk_policy()).status_code == 200
+    assert api.delete(vault).status_code in (200, 202)
+    emulator.advance_clock(3600)
+    emulator.inject_fault("latency", path="nothing-matches", seconds=0.01)
+    logged = len(emulator.request_log())
+
+    emulator.restore(saved)
+
+    assert api.get(vault).json()["properties"]["provisioningState"] == "Succeeded"
+    assert api.get(policy).status_code == 404
+    assert emulator.clock()["offsetSeconds"] == 60
+    assert emulator.snapshot() == saved
+    assert len(emulator.request_log()) == logged + 2 and len(emulator.faults()) == 1
 
 
 def test_fault_patterns_match_in_linear_time() -> None:

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 import requests
 
-from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from tests.emulator import helpers
 from tests.emulator.conftest import CheckedArm
+from tests.support.spec import Spec
 
 
 def eventually(check: Callable[[], Any], timeout: float = 5.0) -> Any:
@@ -41,6 +43,10 @@ def create_disk_instance(api: CheckedArm, policy: str, name: str = "bi1", vault:
     assert response.status_code == 201, response.text
     assert api.wait(response)["status"] == "Succeeded"
     return path
+
+
+SLOW_LRO = 60.0
+"""Operations of ``slow_api``'s emulator: far longer than any test takes, so only the emulator clock ends them."""
 
 
 def code(response: requests.Response) -> tuple[int, str]:
@@ -186,25 +192,45 @@ def test_concurrent_instance_writes_in_a_vault_conflict(api: CheckedArm, disk_po
     assert ok.status_code == 202
 
 
-def test_adhoc_backup_job_goes_in_progress_then_completed(api: CheckedArm, disk_policy: str) -> None:
-    path = create_disk_instance(api, disk_policy)
+@pytest.fixture
+def slow_api(spec: Spec) -> Iterator[CheckedArm]:
+    """A spec-checking client of an emulator whose operations take ``SLOW_LRO`` seconds of emulator time: a test
+    ends them by moving the emulator clock, so what it sees does not depend on how busy the machine is."""
+    with start_emulator(in_process=True, lro_seconds=SLOW_LRO, retry_after=0) as handle:
+        yield CheckedArm(handle, spec)
+
+
+def test_adhoc_backup_job_goes_in_progress_then_completed(slow_api: CheckedArm) -> None:
+    api, elapse = slow_api, lambda: slow_api.handle.advance_clock(SLOW_LRO)
+    vault = api.put(helpers.vault_path(), helpers.vault_body())
+    elapse()
+    assert api.wait(vault)["status"] == "Succeeded"
+    policy = helpers.policy_path("diskpolicy")
+    assert api.put(policy, helpers.disk_policy()).status_code == 200
+    path = helpers.instance_path()
+    created = api.put(path, {"properties": helpers.disk_instance(policy)})
+    elapse()
+    assert api.wait(created)["status"] == "Succeeded"
     trigger = {"backupRuleOptions": {"ruleName": "BackupHourly", "triggerOption": {}}}
     too_early = api.post(f"{path}/backup", trigger)
     assert code(too_early) == (400, "UserErrorBackupInstanceNotProtected")
-    configured(api, path)
+    elapse()
+    assert state(api, path)[2] == "ProtectionConfigured"
     wrong_rule = api.post(f"{path}/backup", {"backupRuleOptions": {"ruleName": "Nope", "triggerOption": {}}})
     assert code(wrong_rule) == (400, "UserErrorInvalidBackupRuleName")
     started = api.post(f"{path}/backup", trigger)
     assert started.status_code == 202
+    assert api.get(started.headers["Azure-AsyncOperation"]).json()["status"] not in ("Succeeded", "Failed")
+    elapse()
     done = api.wait(started)
     job_id = done["properties"]["jobId"]
     assert done["properties"]["objectType"] == "OperationJobExtendedInfo"
     assert api.get(started.headers["Location"]).json() == {"jobId": job_id, "objectType": "OperationJobExtendedInfo"}
     job = api.get(job_id).json()["properties"]
     assert job["status"] == "InProgress" and job["operation"] == "Backup" and job["endTime"] is None  # as recorded
-    completed = eventually(lambda: api.get(job_id).json()["properties"]["status"] == "Completed")
-    assert completed
+    elapse()
     final = api.get(job_id).json()["properties"]
+    assert final["status"] == "Completed" and "endTime" in final
     assert final["extendedInfo"]["targetRecoverPoint"]["recoveryPointID"]
     assert [j["id"] for j in api.get(f"{helpers.vault_path()}/backupJobs").json()["value"]] == [job_id]
 

@@ -54,17 +54,16 @@ def test_up_then_preview_has_no_changes(
 ) -> None:
     project = write_project(tmp_path / "project", PROGRAM, name="dp-engine")
     run_pulumi(["stack", "init", "dev"], cwd=project, env=pulumi_env)
-    for key, value in (
-        ("dataprotection:subscriptionId", SUBSCRIPTION),
-        ("dataprotection:endpoint", subprocess_emulator.url),
-        ("dataprotection:pollMinInterval", "0.05"),
-        ("dataprotection:pollMaxInterval", "0.2"),
-        ("dataprotection:ownerKey", "smoke-owner-key"),
-    ):
-        run_pulumi(["config", "set", key, value], cwd=project, env=pulumi_env)
-    run_pulumi(
-        ["config", "set", "--secret", "dataprotection:token", subprocess_emulator.token], cwd=project, env=pulumi_env
-    )
+    plain = {
+        "dataprotection:subscriptionId": SUBSCRIPTION,
+        "dataprotection:endpoint": subprocess_emulator.url,
+        "dataprotection:pollMinInterval": "0.05",
+        "dataprotection:pollMaxInterval": "0.2",
+        "dataprotection:ownerKey": "smoke-owner-key",
+    }
+    settings = [arg for key, value in plain.items() for arg in ("--plaintext", f"{key}={value}")]
+    secret = ["--secret", f"dataprotection:token={subprocess_emulator.token}"]
+    run_pulumi(["config", "set-all", *settings, *secret], cwd=project, env=pulumi_env)
 
     run_pulumi(["up", "--yes", "--skip-preview"], cwd=project, env=pulumi_env)
     outputs = json.loads(run_pulumi(["stack", "output", "--json"], cwd=project, env=pulumi_env).stdout)

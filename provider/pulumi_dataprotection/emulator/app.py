@@ -8,6 +8,8 @@ body; bad input is a 400 naming the problem; see ``access`` for who may call at 
 - ``GET  /_emulator/faults``                 active fault rules; ``POST`` adds one (JSON, see ``faults``),
   ``DELETE`` clears them; ``DELETE /_emulator/faults/{id}`` removes one
 - ``POST /_emulator/reset``                  forget all state, the request log and the faults
+- ``GET  /_emulator/snapshot``               all state (resources, operations, jobs, clock) as JSON; ``POST`` it
+  back to return to it (the request log, faults and registered datasources stay as they are)
 - ``GET  /_emulator/clock``                  emulator time; ``POST {"advanceSeconds": N}`` moves it forward
 - ``POST /_emulator/datasources``            register ``{"id", "location"}`` as an existing datasource (strict mode)
 - ``POST /_emulator/resource-groups``        register ``{"subscriptionId", "name", "location"}`` as an existing
@@ -130,6 +132,7 @@ class EmulatorApp:
                 _admin_route("/_emulator/faults", self.admin_faults, ["GET", "POST", "DELETE"]),
                 _admin_route("/_emulator/faults/{fault_id:int}", self.admin_fault, ["DELETE"]),
                 _admin_route("/_emulator/reset", self.admin_reset, ["POST"]),
+                _admin_route("/_emulator/snapshot", self.admin_snapshot, ["GET", "POST"]),
                 _admin_route("/_emulator/clock", self.admin_clock, ["GET", "POST"]),
                 _admin_route("/_emulator/datasources", self.admin_datasources, ["POST"]),
                 _admin_route("/_emulator/resource-groups", self.admin_resource_groups, ["POST"]),
@@ -401,6 +404,20 @@ class EmulatorApp:
         self.service.registry = self.registry
         return Response(status_code=204)
 
+    async def admin_snapshot(self, request: Request) -> Response:
+        """All state as JSON (GET), or back to such a state (POST it); the log, faults and datasources stay."""
+        if request.method == "GET":
+            return JSONResponse(self.store.dump())
+        data = await _json_body(request, "InvalidSnapshot")
+        if not _is_snapshot(data):
+            raise AdminInputError(
+                "InvalidSnapshot",
+                'POST what GET /_emulator/snapshot returned: {"documents": [{"kind", "key", "parent", "data"}, ...], '
+                '"settings": {"<name>": "<value>"}}',
+            )
+        self.store.load(data)
+        return Response(status_code=204)
+
     async def admin_clock(self, request: Request) -> Response:
         """Emulator time; POST ``{"advanceSeconds": N}`` moves it forward (e.g. past a soft-delete purge)."""
         if request.method == "POST":
@@ -486,6 +503,23 @@ class EmulatorApp:
         return JSONResponse(
             {"value": [{"subscriptionId": t["subscriptionId"], "tenantId": t["tenantId"]} for t in tenants]}
         )
+
+
+def _is_snapshot(data: Any) -> bool:
+    """Whether ``data`` has the shape of ``GET /_emulator/snapshot``'s answer."""
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+        return False
+    settings = data.get("settings")
+    if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
+        return False
+    return all(
+        isinstance(d, dict)
+        and isinstance(d.get("kind"), str)
+        and isinstance(d.get("key"), str)
+        and (d.get("parent") is None or isinstance(d.get("parent"), str))
+        and isinstance(d.get("data"), dict)
+        for d in data["documents"]
+    )
 
 
 def _json_or_text(raw: bytes) -> Any:

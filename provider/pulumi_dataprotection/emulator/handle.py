@@ -108,6 +108,15 @@ class EmulatorHandle:
         """Forget all resources, operations, jobs, the request log and the faults."""
         self._admin("POST", "reset")
 
+    def snapshot(self) -> dict[str, Any]:
+        """All state (resources, operations, jobs, clock) as JSON, for ``restore`` (``GET /_emulator/snapshot``)."""
+        state: dict[str, Any] = self._admin("GET", "snapshot")
+        return state
+
+    def restore(self, snapshot: dict[str, Any]) -> None:
+        """Return to the state of a ``snapshot`` (the request log, faults and registered datasources stay)."""
+        self._admin("POST", "snapshot", snapshot)
+
     def clock(self) -> dict[str, Any]:
         """Emulator time: ``{"now": ISO-8601, "offsetSeconds": N}``."""
         body: dict[str, Any] = self._admin("GET", "clock")

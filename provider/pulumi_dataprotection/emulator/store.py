@@ -115,6 +115,31 @@ class Store:
         """Emulator time: the wall clock plus the offset set with the admin clock endpoint."""
         return time.time() + float(self.setting("clock_offset", "0"))
 
+    def dump(self) -> JSON:
+        """Every document (in list order) and setting as plain JSON: what ``load`` puts back."""
+        with self._lock:
+            docs = self._conn.execute("SELECT kind, key, parent, data FROM docs ORDER BY rowid").fetchall()
+            meta = self._conn.execute("SELECT key, value FROM meta ORDER BY key").fetchall()
+        return {
+            "documents": [{"kind": k, "key": key, "parent": p, "data": json.loads(d)} for k, key, p, d in docs],
+            "settings": dict(meta),
+        }
+
+    def load(self, state: JSON) -> None:
+        """Replace every document and setting with those of a ``dump`` (one transaction)."""
+        with self.transaction():
+            self._conn.execute("DELETE FROM docs")
+            self._conn.execute("DELETE FROM meta")
+            self._conn.executemany(
+                "INSERT INTO docs (kind, key, parent, data) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (kind, key) DO UPDATE SET parent = excluded.parent, data = excluded.data",
+                [
+                    (d["kind"], d["key"].lower(), (d.get("parent") or "").lower() or None, json.dumps(d["data"]))
+                    for d in state["documents"]
+                ],
+            )
+            self._conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", list(state["settings"].items()))
+
     def wipe(self) -> None:
         """Forget every document and setting."""
         with self.transaction():
