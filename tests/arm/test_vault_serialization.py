@@ -11,6 +11,7 @@ import pytest
 import requests
 
 from pulumi_dataprotection.arm import ArmError, PollPolicy, VaultBusyError
+from pulumi_dataprotection.arm.locks import LockTimeout, VaultLocks
 from pulumi_dataprotection.arm.paths import vault_id, vault_of
 from tests.arm.server import Reply, Seen
 
@@ -176,3 +177,25 @@ def test_a_genuine_409_conflict_is_not_retried(server, make_client):
             "PUT", VAULT_A.child("backupInstances", "bi1").path, {}, operation="create backup instance"
         )
     assert not isinstance(info.value, VaultBusyError) and len(server.seen) == 1
+
+
+def test_a_write_that_gets_the_lock_with_no_time_left_is_not_started() -> None:
+    """A lock freed just before a waiter's deadline must not start its write with nothing left to see it through."""
+    locks = VaultLocks()
+    vault = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataProtection/backupVaults/v"
+    held, release = threading.Event(), threading.Event()
+
+    def holder() -> None:
+        with locks.hold(vault):
+            held.set()
+            release.wait(5)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    held.wait(5)
+    threading.Timer(0.45, release.set).start()
+    started = time.monotonic()
+    with pytest.raises(LockTimeout), locks.hold(vault, deadline=started + 0.5):
+        pytest.fail("the write started with 0.05 s of its 0.5 s left")
+    thread.join(5)
+    assert locks.lock_for(vault).acquire(blocking=False), "the lock was given back"

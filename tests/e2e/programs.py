@@ -44,7 +44,8 @@ SUBSCRIPTION = "$subscription"
 LOCATION = "$location"
 
 config = pulumi.Config()
-count = config.get_int("instances") or 1
+count = config.get_int("instances")
+count = 1 if count is None else count
 on_delete = config.get_object("onDelete") or []
 timeouts = config.get_object("timeouts")
 retain = pulumi.ResourceOptions(retain_on_delete=bool(config.get_bool("retainVault")))

@@ -113,22 +113,24 @@ def test_stuck_operation_ends_with_our_timeout_message(small_stack: StackFactory
     assert elapsed < 60, f"the stuck create took {elapsed:.0f}s to fail with a 3 s timeout"
 
 
-INSTANCE_RESULT = "/backupInstances/aks-1/operationResults/"
-"""The read of the result of aks-1's create operation (after Azure accepted the PUT)."""
+INSTANCE_PUT = "/backupInstances/aks-1$"
+"""aks-1's create: the emulator holds the PUT a few seconds before it takes it, so the provider is killed while it
+waits for Azure's answer to a create that Azure then accepts (an AKS instance's create answers 201 with only
+Azure-AsyncOperation, as recorded, so there is no operation result to hold)."""
 VAULT_STATUS = "/backupVaults/bv-e2e/operationStatus/"
 """The status checks of the vault's create operation (the only operation running when the vault is created)."""
 
 
 def _kill_while_waiting(
-    stack: Stack, dp: EmulatorHandle, path: str, *, whole_cli: bool
+    stack: Stack, dp: EmulatorHandle, path: str, *, whole_cli: bool, method: str = "GET", seconds: float = 30
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``up`` and SIGKILL the dynamic-provider process (or the CLI) while a create waits on Azure: the first GET
-    matching ``path`` is held for 30 s, and the kill comes as soon as the emulator holds it."""
-    slow = dp.inject_fault("latency", method="GET", path=path, count=1, seconds=30)
+    """Run ``up`` and SIGKILL the dynamic-provider process (or the CLI) while a create waits on Azure: the first
+    ``method`` request matching ``path`` is held for ``seconds``; the kill comes as soon as the emulator holds it."""
+    slow = dp.inject_fault("latency", method=method, path=path, count=1, seconds=seconds)
     proc = stack.popen("up", "--yes", "--skip-preview", "--json")
     tree: list[Process] = []
     try:
-        wait_for(f"a GET of {path} to be held", lambda: any(f["hits"] for f in dp.faults() if f["id"] == slow))
+        wait_for(f"a {method} of {path} to be held", lambda: any(f["hits"] for f in dp.faults() if f["id"] == slow))
         tree = process_tree(proc.pid)
         providers = [p for p in tree if "-m pulumi.dynamic" in p.command]
         assert len(providers) == 1, tree
@@ -147,18 +149,26 @@ def _kill_while_waiting(
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
 
 
+def _held_instance_put(
+    stack: Stack, dp: EmulatorHandle, arm: ArmClient, *, whole_cli: bool
+) -> subprocess.CompletedProcess[str]:
+    """Kill while aks-1's PUT is held, then wait until the emulator has taken that PUT (Azure accepted the create)."""
+    killed = _kill_while_waiting(stack, dp, INSTANCE_PUT, whole_cli=whole_cli, method="PUT", seconds=3)
+    wait_for("the held create of aks-1 to reach the emulator", lambda: "aks-1" in protection_states(arm))
+    return killed
+
+
 def test_provider_killed_during_a_create_the_next_up_converges(
     deployed_small_stack: StackFactory, dp: EmulatorHandle, arm: ArmClient
 ) -> None:
     stack = deployed_small_stack("provider-killed")
     stack.set_config("e2e-small:instances", 2)
 
-    killed = parse_events(["up"], _kill_while_waiting(stack, dp, INSTANCE_RESULT, whole_cli=False))
+    killed = parse_events(["up"], _held_instance_put(stack, dp, arm, whole_cli=False))
 
     assert not killed.ok, killed
     assert killed.step("BackupInstance", "aks-1").op == "failed-create", killed
     assert not stack.export()["deployment"].get("pending_operations"), "the failed create was left pending"
-    assert "aks-1" in protection_states(arm), "the create never reached Azure: the test killed the provider too early"
 
     second_instance_created_by_the_next_up(stack, dp, arm)
 
@@ -191,7 +201,7 @@ def test_cli_killed_during_a_create_cancel_clear_pending_then_up_converges(
     stack = deployed_small_stack("cli-killed")
     stack.set_config("e2e-small:instances", 2)
 
-    killed = _kill_while_waiting(stack, dp, INSTANCE_RESULT, whole_cli=True)
+    killed = _held_instance_put(stack, dp, arm, whole_cli=True)
 
     assert killed.returncode == -signal.SIGKILL
     pending = stack.export()["deployment"].get("pending_operations") or []

@@ -20,6 +20,11 @@ from contextlib import contextmanager
 
 from pulumi_dataprotection.arm.workers import lend_worker
 
+MIN_TIME_AFTER_WAIT = 1.0
+"""A write that waited for its vault's lock starts only with at least this much of its time limit left (or half of
+what it had when it began to wait, for short limits): a write sent with no time left would reach Azure and then fail
+its deadline at once, leaving an operation nobody waits for."""
+
 
 class LockTimeout(TimeoutError):
     """A vault's lock was not obtained before the caller's deadline."""
@@ -77,6 +82,9 @@ class VaultLocks:
                 if deadline is None:
                     lock.acquire()
                 elif not lock.acquire(timeout=max(0.0, deadline - started)):
+                    raise LockTimeout(vault_id, clock() - started)
+                elif deadline - clock() < min(MIN_TIME_AFTER_WAIT, (deadline - started) / 2):
+                    lock.release()  # too little time left to send a write and see it through: not started
                     raise LockTimeout(vault_id, clock() - started)
         try:
             yield
