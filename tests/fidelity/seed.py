@@ -6,6 +6,7 @@ returned for them (in the same recording, else anywhere in the corpus) before th
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -164,9 +165,21 @@ def _instance_naming(recording: Recording, policy_id: str) -> dict[str, Any] | N
     return None
 
 
+def _rule_stores(rule: dict[str, Any]) -> set[str]:
+    """The datastores a rule is about: a backup rule's ``dataStore``, a retention rule's lifecycle sources."""
+    stores = [rule.get("dataStore")] + [life.get("sourceDataStore") for life in rule.get("lifecycles") or []]
+    return {str(s["dataStoreType"]) for s in stores if isinstance(s, dict) and "dataStoreType" in s}
+
+
 def _stores(policy: dict[str, Any]) -> set[str]:
     rules = (policy.get("properties") or {}).get("policyRules") or []
-    return {str((r.get("dataStore") or {}).get("dataStoreType")) for r in rules if isinstance(r, dict)}
+    return {s for r in rules if isinstance(r, dict) for s in _rule_stores(r)}
+
+
+def _operational_part(policy: dict[str, Any]) -> dict[str, Any]:
+    """A recorded policy reduced to its operational-store rules (the operational half of a hybrid blob policy)."""
+    rules = [r for r in policy["properties"]["policyRules"] if _rule_stores(r) == {"OperationalStore"}]
+    return {**policy, "properties": {**policy["properties"], "policyRules": rules}}
 
 
 def _policy_like(rid: str, datasource_types: set[str], instance: dict[str, Any] | None = None) -> dict[str, Any] | None:
@@ -177,7 +190,9 @@ def _policy_like(rid: str, datasource_types: set[str], instance: dict[str, Any] 
     params = ((((instance or {}).get("properties") or {}).get("policyInfo") or {}).get("policyParameters")) or {}
     kind = str((((instance or {}).get("properties") or {}).get("dataSourceInfo") or {}).get("datasourceType"))
     if kind.lower().endswith("/blobservices") and not params.get("backupDatasourceParametersList"):
-        policies = [b for b in policies if _stores(b) == {"OperationalStore"}]  # operational blob backup
+        # Operational blob backup: no operational-only blob policy was recorded; the operational rules of a
+        # recorded hybrid one (its Default_OperationalStore retention rule) stand in.
+        policies = [_operational_part(b) for b in policies if "OperationalStore" in _stores(b)]
     for body in policies:
         if str(body.get("name", "")).lower() == name:
             return body
@@ -265,3 +280,36 @@ def policy_of(body: dict[str, Any] | None) -> str | None:
     info = props.get("policyInfo") or {}
     pid = info.get("policyId")
     return pid if isinstance(pid, str) else None
+
+
+_TIME_KEYS = frozenset({"recoveryPointTime", "startTime", "pointInTime"})
+
+
+def _times(value: Any) -> list[float]:
+    if isinstance(value, dict):
+        found = [t for k, v in value.items() if k in _TIME_KEYS and isinstance(v, str) for t in [_parse_time(v)] if t]
+        return found + [t for v in value.values() for t in _times(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _times(v)]
+    return []
+
+
+def _parse_time(text: str) -> float | None:
+    try:
+        return datetime.fromisoformat(re.sub(r"(\.\d{6})\d*", r"\1", text).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def history(recording: Recording) -> float | None:
+    """The earliest backup data the recording shows of its seeded instances (a restorable range's start, a recovery
+    point's time, in Azure's answers or the restore requests), so seeded instances can be protected since then."""
+    answers = [e.body for e in recording.dataprotection if "/backupInstances/" in e.path and e.status < 300]
+    found = [t for body in answers for t in _times(body)]
+    found += [
+        t
+        for e in recording.dataprotection
+        if e.path.endswith(("/restore", "/validateRestore"))
+        for t in _times(e.request_body)
+    ]
+    return min(found, default=None)
