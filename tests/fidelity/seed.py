@@ -62,7 +62,38 @@ def _body_in(recording: Recording, rid: str) -> dict[str, Any] | None:
     for e in recording.dataprotection:
         if e.status == 200 and e.method == "GET" and e.path.lower() == rid.lower() and isinstance(e.body, dict):
             return e.body
-    return _bodies().get(rid.lower())
+    return _bodies().get(rid.lower()) or _instance_from_job(rid)
+
+
+def _instance_from_job(rid: str) -> dict[str, Any] | None:
+    """An instance no body of was recorded, from a recorded job of it: Azure's job names the instance's
+    datasource (id, type, location, name) and policy, all a backup instance's create needs."""
+    for body in _bodies().values():
+        job = body.get("properties") or {}
+        if str(job.get("backupInstanceId", "")).lower() != rid.lower() or not job.get("dataSourceId"):
+            continue
+        source = str(job["dataSourceId"])
+        parts = source.split("/")
+        info = {
+            "resourceID": source,
+            "resourceUri": source,
+            "datasourceType": job["dataSourceType"],
+            "resourceName": parts[-1],
+            "resourceType": "/".join(parts[parts.index("providers") + 1 :: 2][:1] + parts[-2:-1]),
+            "resourceLocation": job["dataSourceLocation"],
+            "objectType": "Datasource",
+        }
+        props = {
+            "friendlyName": str(job.get("backupInstanceFriendlyName") or parts[-1]).replace("\\", "/"),
+            "dataSourceInfo": info,
+            "policyInfo": {"policyId": job["policyId"]},
+            "objectType": "BackupInstance",
+        }
+        if job.get("dataSourceSetName"):  # the job names the datasource set (the storage account of ADLS)
+            set_name = job["dataSourceSetName"]
+            props["dataSourceSetInfo"] = {**info, "resourceName": set_name, "objectType": "DatasourceSet"}
+        return {"id": rid, "name": rid.rsplit("/", 1)[1], "properties": props}
+    return None
 
 
 def _policy_ids(value: Any) -> list[str]:
