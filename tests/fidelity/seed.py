@@ -62,12 +62,25 @@ def _body_in(recording: Recording, rid: str) -> dict[str, Any] | None:
     for e in recording.dataprotection:
         if e.status == 200 and e.method == "GET" and e.path.lower() == rid.lower() and isinstance(e.body, dict):
             return e.body
-    return _bodies().get(rid.lower()) or _instance_from_job(rid)
+    return _bodies().get(rid.lower()) or _instance_from_job(recording, rid)
 
 
-def _instance_from_job(rid: str) -> dict[str, Any] | None:
+def _restored_containers(recording: Recording, rid: str) -> list[str]:
+    """The containers the recording's item-level restores of an instance name (``restoreCriteria[].itemPath``)."""
+    found: list[str] = []
+    for e in recording.dataprotection:
+        if e.method == "POST" and e.path.lower().startswith(rid.lower() + "/") and isinstance(e.request_body, dict):
+            request = e.request_body.get("restoreRequestObject") or e.request_body
+            for crit in (request.get("restoreTargetInfo") or {}).get("restoreCriteria") or []:
+                if crit.get("objectType") == "ItemPathBasedRestoreCriteria" and crit.get("itemPath") not in found:
+                    found.append(crit["itemPath"])
+    return found
+
+
+def _instance_from_job(recording: Recording, rid: str) -> dict[str, Any] | None:
     """An instance no body of was recorded, from a recorded job of it: Azure's job names the instance's
-    datasource (id, type, location, name) and policy, all a backup instance's create needs."""
+    datasource (id, type, location, name) and policy, all a backup instance's create needs; a vaulted blob
+    instance protects the containers the recording restores."""
     for body in _bodies().values():
         job = body.get("properties") or {}
         if str(job.get("backupInstanceId", "")).lower() != rid.lower() or not job.get("dataSourceId"):
@@ -89,6 +102,10 @@ def _instance_from_job(rid: str) -> dict[str, Any] | None:
             "policyInfo": {"policyId": job["policyId"]},
             "objectType": "BackupInstance",
         }
+        containers = _restored_containers(recording, rid)
+        if job["dataSourceType"].lower().endswith("/blobservices") and containers:
+            params = {"objectType": "BlobBackupDatasourceParameters", "containersList": containers}
+            props["policyInfo"]["policyParameters"] = {"backupDatasourceParametersList": [params]}
         if job.get("dataSourceSetName"):  # the job names the datasource set (the storage account of ADLS)
             set_name = job["dataSourceSetName"]
             props["dataSourceSetInfo"] = {**info, "resourceName": set_name, "objectType": "DatasourceSet"}
