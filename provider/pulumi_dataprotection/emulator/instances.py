@@ -340,7 +340,10 @@ def validate_for_backup(svc: Service, call: Call) -> Reply:
     vault = svc.vault_of(call)
     instance = schema.parse(schema.VALIDATE_FOR_BACKUP, call.body)["backupInstance"]
     failure = _validation_failure(svc, vault, instance, None)
-    op = svc.start_operation(call, "validate", target=vault["id"], location=vault["location"], error=failure)
+    kind = instance["dataSourceInfo"]["datasourceType"]
+    op = svc.start_operation(
+        call, "validate", target=vault["id"], location=vault["location"], error=failure, datasource_type=kind
+    )
     return svc.lro_reply(
         call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
     )
@@ -351,7 +354,10 @@ def validate_for_modify(svc: Service, call: Call) -> Reply:
     vault, doc = _instance_of(svc, call)
     instance = schema.parse(schema.VALIDATE_FOR_MODIFY, call.body)["backupInstance"]
     failure = _validation_failure(svc, vault, instance, doc)
-    op = svc.start_operation(call, "validate", target=doc["id"], location=vault["location"], error=failure)
+    kind = doc["properties"]["dataSourceInfo"]["datasourceType"]
+    op = svc.start_operation(
+        call, "validate", target=doc["id"], location=vault["location"], error=failure, datasource_type=kind
+    )
     return svc.lro_reply(
         call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
     )
