@@ -62,13 +62,13 @@ def _body_in(recording: Recording, rid: str) -> dict[str, Any] | None:
     for e in recording.dataprotection:
         if e.status == 200 and e.method == "GET" and e.path.lower() == rid.lower() and isinstance(e.body, dict):
             return e.body
-    return _bodies().get(rid.lower()) or _instance_from_job(recording, rid)
+    return _bodies().get(rid.lower()) or _instance_from_job(rid)
 
 
-def _restored_containers(recording: Recording, rid: str) -> list[str]:
-    """The containers the recording's item-level restores of an instance name (``restoreCriteria[].itemPath``)."""
+def _restored_containers(rid: str) -> list[str]:
+    """The containers the corpus's item-level restores of an instance name (``restoreCriteria[].itemPath``)."""
     found: list[str] = []
-    for e in recording.dataprotection:
+    for e in (e for r in load_all() for e in r.dataprotection):
         if e.method == "POST" and e.path.lower().startswith(rid.lower() + "/") and isinstance(e.request_body, dict):
             request = e.request_body.get("restoreRequestObject") or e.request_body
             for crit in (request.get("restoreTargetInfo") or {}).get("restoreCriteria") or []:
@@ -77,10 +77,10 @@ def _restored_containers(recording: Recording, rid: str) -> list[str]:
     return found
 
 
-def _instance_from_job(recording: Recording, rid: str) -> dict[str, Any] | None:
+def _instance_from_job(rid: str) -> dict[str, Any] | None:
     """An instance no body of was recorded, from a recorded job of it: Azure's job names the instance's
     datasource (id, type, location, name) and policy, all a backup instance's create needs; a vaulted blob
-    instance protects the containers the recording restores."""
+    instance protects the containers the corpus restores from it."""
     for body in _bodies().values():
         job = body.get("properties") or {}
         if str(job.get("backupInstanceId", "")).lower() != rid.lower() or not job.get("dataSourceId"):
@@ -102,7 +102,7 @@ def _instance_from_job(recording: Recording, rid: str) -> dict[str, Any] | None:
             "policyInfo": {"policyId": job["policyId"]},
             "objectType": "BackupInstance",
         }
-        containers = _restored_containers(recording, rid)
+        containers = _restored_containers(rid)
         if job["dataSourceType"].lower().endswith("/blobservices") and containers:
             params = {"objectType": "BlobBackupDatasourceParameters", "containersList": containers}
             props["policyInfo"]["policyParameters"] = {"backupDatasourceParametersList": [params]}
