@@ -153,7 +153,8 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
                 continue
             body = _body_in(recording, rid)
             if body is None and kind == "policy":
-                body = _policy_like(rid, _datasource_types(recording), _instance_naming(recording, rid))
+                naming = _instance_naming(recording, rid)
+                body = _policy_like(rid, _datasource_types(recording), naming, frozenset(_backup_rules(recording)))
             out.append((kind, rid, body))
             pid = policy_of(body) if kind == "instance" else None
             if pid and pid.lower() not in first:
@@ -165,7 +166,12 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
                 types = {str(((body or {}).get("properties") or {}).get("dataSourceInfo", {}).get("datasourceType"))}
                 out.insert(
                     0,
-                    ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}, body)),
+                    (
+                        "policy",
+                        pid,
+                        _bodies().get(pid.lower())
+                        or _policy_like(pid, {t.lower() for t in types}, body, frozenset(_backup_rules(recording))),
+                    ),
                 )
     return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
 
@@ -230,17 +236,50 @@ def _operational_part(policy: dict[str, Any]) -> dict[str, Any]:
     return {**policy, "properties": {**policy["properties"], "policyRules": rules}}
 
 
-def _policy_like(rid: str, datasource_types: set[str], instance: dict[str, Any] | None = None) -> dict[str, Any] | None:
+def _backup_rules(recording: Recording) -> set[str]:
+    """The backup rule names the recording's ad hoc backups name (``backupRuleOptions.ruleName``)."""
+    out = set()
+    for e in recording.dataprotection:
+        options = e.request_body.get("backupRuleOptions") if isinstance(e.request_body, dict) else None
+        if isinstance(options, dict) and isinstance(options.get("ruleName"), str):
+            out.add(options["ruleName"].lower())
+    return out
+
+
+def _rule_names(policy: dict[str, Any]) -> set[str]:
+    rules = (policy.get("properties") or {}).get("policyRules") or []
+    return {
+        str(r.get("name")).lower() for r in rules if isinstance(r, dict) and r.get("objectType") == "AzureBackupRule"
+    }
+
+
+def _policy_like(
+    rid: str, datasource_types: set[str], instance: dict[str, Any] | None = None, rules: frozenset[str] = frozenset()
+) -> dict[str, Any] | None:
     """A recorded policy to stand in for one the corpus has no body of: same name, else same datasource type (an
-    operational-store-only one for an instance without datasource parameters, such as an operational blob one)."""
+    operational-store-only one for an instance without datasource parameters, such as an operational blob one),
+    one with the backup rules the recording's ad hoc backups name first."""
     name = rid.rsplit("/", 1)[1].lower()
     policies = [b for k, b in _bodies().items() if "/backuppolicies/" in k]
     params = ((((instance or {}).get("properties") or {}).get("policyInfo") or {}).get("policyParameters")) or {}
     kind = str((((instance or {}).get("properties") or {}).get("dataSourceInfo") or {}).get("datasourceType"))
-    if kind.lower().endswith("/blobservices") and not params.get("backupDatasourceParametersList"):
+    operational = kind.lower().endswith("/blobservices") and not params.get("backupDatasourceParametersList")
+    if operational:
         # Operational blob backup: no operational-only blob policy was recorded; the operational rules of a
         # recorded hybrid one (its Default_OperationalStore retention rule) stand in.
         policies = [_operational_part(b) for b in policies if "OperationalStore" in _stores(b)]
+    with_rules = [b for b in _every_policy() if rules and not operational and rules <= _rule_names(b)]
+    for body in with_rules:  # every recorded version of each policy
+        kinds = {str(t).lower() for t in (body.get("properties") or {}).get("datasourceTypes", [])}
+        if kinds & datasource_types:
+            return body
+    # No vaulted blob policy with a weekly rule was recorded: an ADLS one (the same vaulted blob rules) stands in.
+    blobs = sorted(t for t in datasource_types if t.endswith("/blobservices"))
+    for body in with_rules:
+        kinds = {str(t).lower() for t in (body.get("properties") or {}).get("datasourceTypes", [])}
+        if blobs and any(k.endswith("/adlsblobservices") for k in kinds):
+            recorded = next(e for e in _corpus_types() if e.lower() == blobs[0])
+            return {**body, "properties": {**body["properties"], "datasourceTypes": [recorded]}}
     for body in policies:
         if str(body.get("name", "")).lower() == name:
             return body
@@ -256,6 +295,17 @@ def _policy_like(rid: str, datasource_types: set[str], instance: dict[str, Any] 
             recorded = next(e for e in _corpus_types() if e.lower() == databases[0])
             return {**body, "properties": {**body["properties"], "datasourceTypes": [recorded]}}
     return None
+
+
+@cache
+def _every_policy() -> list[dict[str, Any]]:
+    """Every policy body Azure returned, over the whole corpus (several versions of a reused policy id)."""
+    return [
+        e.body
+        for r in load_all()
+        for e in r.dataprotection
+        if "/backupPolicies/" in e.path and e.status == 200 and isinstance(e.body, dict) and "properties" in e.body
+    ]
 
 
 @cache
