@@ -18,7 +18,7 @@ from tests.fidelity.report import same_ratio, table
 # corpus restores); untagged ad hoc points kept as "default"; operational points' state null before 2024-06-20; a
 # guard in the vault's resource group passed by the vault's owner; unset AKS parameters and secret values null;
 # stand-in policies have the backup rules the recording's ad hoc backups name
-THRESHOLD = 0.93
+THRESHOLD = 0.94
 
 
 @pytest.fixture(scope="module")
