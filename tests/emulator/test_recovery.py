@@ -134,6 +134,16 @@ def test_continuous_operational_backup_has_a_restorable_time_range(api: CheckedA
         url, {"sourceDataStoreType": "OperationalStore", "startTime": window["endTime"], "endTime": window["startTime"]}
     )
     assert inverted.status_code == 400 and inverted.json()["error"]["code"] == "UserErrorInvalidRestorableTimeRange"
+    # A window wholly before the backups: Azure answers the range clipped to it, inverted
+    # (azure-cli-extensions/test_dataprotection_restorable_time_range_find.yaml #1).
+    before = {
+        "sourceDataStoreType": "OperationalStore",
+        "startTime": "2001-02-27T12:00:00Z",
+        "endTime": "2002-05-14T14:00:00Z",
+    }
+    (clipped,) = api.post(url, before).json()["properties"]["restorableTimeRanges"]
+    assert _time(clipped["startTime"]) == pytest.approx(_time(window["startTime"]), abs=5)
+    assert clipped["endTime"].startswith("2002-05-14")
 
 
 def test_points_of_a_purged_instance_go_with_it(api: CheckedArm, emulator: EmulatorHandle) -> None:
