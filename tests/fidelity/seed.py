@@ -62,6 +62,11 @@ def _body_in(recording: Recording, rid: str) -> dict[str, Any] | None:
     for e in recording.dataprotection:
         if e.status == 200 and e.method == "GET" and e.path.lower() == rid.lower() and isinstance(e.body, dict):
             return e.body
+    for e in recording.dataprotection:  # as the recording's own lists show it
+        items = e.body.get("value") if e.status == 200 and isinstance(e.body, dict) else None
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and str(item.get("id", "")).lower() == rid.lower() and "properties" in item:
+                return item
     return _bodies().get(rid.lower()) or _instance_from_job(rid)
 
 
@@ -136,6 +141,8 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
         for pid in _policy_ids(e.request_body):
             for kind, rid in _resources(pid):
                 first.setdefault(rid.lower(), (kind, rid, e))
+        for listed in _listed_instances(e):
+            first.setdefault(listed.lower(), ("instance", listed, e))
     out = []
     for kind, _ in KINDS:
         for rid_lower, (k, rid, e) in list(first.items()):
@@ -174,6 +181,15 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
                     ),
                 )
     return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
+
+
+def _listed_instances(e: Exchange) -> list[str]:
+    """The ids of the backup instances Azure listed in a vault (they existed then, whether the recording touches
+    them or not: a long-lived vault also holds other tests' instances)."""
+    if e.method != "GET" or e.status != 200 or not e.path.endswith("/backupInstances") or not isinstance(e.body, dict):
+        return []
+    items = e.body.get("value") if isinstance(e.body.get("value"), list) else []
+    return [str(i["id"]) for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
 
 
 def _absent(e: Exchange, rid_lower: str) -> bool:
