@@ -141,8 +141,8 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
         for pid in _policy_ids(e.request_body):
             for kind, rid in _resources(pid):
                 first.setdefault(rid.lower(), (kind, rid, e))
-        for listed in _listed_instances(e):
-            first.setdefault(listed.lower(), ("instance", listed, e))
+        for kind, listed in _listed(e):
+            first.setdefault(listed.lower(), (kind, listed, e))
     out = []
     for kind, _ in KINDS:
         for rid_lower, (k, rid, e) in list(first.items()):
@@ -183,13 +183,17 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
     return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
 
 
-def _listed_instances(e: Exchange) -> list[str]:
-    """The ids of the backup instances Azure listed in a vault (they existed then, whether the recording touches
-    them or not: a long-lived vault also holds other tests' instances)."""
-    if e.method != "GET" or e.status != 200 or not e.path.endswith("/backupInstances") or not isinstance(e.body, dict):
+_LISTS = {"/backupInstances": "instance", "/backupPolicies": "policy"}
+
+
+def _listed(e: Exchange) -> list[tuple[str, str]]:
+    """(kind, id) of the backup instances and policies Azure listed in a vault (they existed then, whether the
+    recording touches them or not: a long-lived vault also holds other tests' instances and policies)."""
+    kind = next((k for suffix, k in _LISTS.items() if e.path.endswith(suffix)), None)
+    if kind is None or e.method != "GET" or e.status != 200 or not isinstance(e.body, dict):
         return []
     items = e.body.get("value") if isinstance(e.body.get("value"), list) else []
-    return [str(i["id"]) for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
+    return [(kind, str(i["id"])) for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
 
 
 def _absent(e: Exchange, rid_lower: str) -> bool:
