@@ -341,9 +341,7 @@ def validate_for_backup(svc: Service, call: Call) -> Reply:
     instance = schema.parse(schema.VALIDATE_FOR_BACKUP, call.body)["backupInstance"]
     failure = _validation_failure(svc, vault, instance, None)
     kind = instance["dataSourceInfo"]["datasourceType"]
-    op = svc.start_operation(
-        call, "validate", target=vault["id"], location=vault["location"], error=failure, datasource_type=kind
-    )
+    op = svc.start_operation(call, "validate", target=vault["id"], location=vault["location"], error=failure, kind=kind)
     return svc.lro_reply(
         call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
     )
@@ -355,9 +353,7 @@ def validate_for_modify(svc: Service, call: Call) -> Reply:
     instance = schema.parse(schema.VALIDATE_FOR_MODIFY, call.body)["backupInstance"]
     failure = _validation_failure(svc, vault, instance, doc)
     kind = doc["properties"]["dataSourceInfo"]["datasourceType"]
-    op = svc.start_operation(
-        call, "validate", target=doc["id"], location=vault["location"], error=failure, datasource_type=kind
-    )
+    op = svc.start_operation(call, "validate", target=doc["id"], location=vault["location"], error=failure, kind=kind)
     return svc.lro_reply(
         call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
     )

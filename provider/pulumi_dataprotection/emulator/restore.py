@@ -372,7 +372,7 @@ def validate(svc: Service, call: Call) -> Reply:
         failure = exc
     kind = instance["properties"]["dataSourceInfo"]["datasourceType"]
     op = svc.start_operation(
-        call, "validate-restore", target=instance["id"], location=vault["location"], error=failure, datasource_type=kind
+        call, "validate-restore", target=instance["id"], location=vault["location"], error=failure, kind=kind
     )
     return svc.lro_reply(
         call,

@@ -43,15 +43,22 @@ _QUICK_KINDS = frozenset(
     }
 )
 _QUICK_SECONDS = 15.0
+# A vault with user-assigned identities is still being written 1-2 s after its PUT (5 of 6 recorded polls then, e.g.
+# corpus/azure-cli-extensions-head/test_dataprotection_backup_vault_create_with_uami_update_and_delete.yaml), where
+# most others are done at 1 s.
+_USER_IDENTITY_VAULT_SECONDS = 3.0
 # ConfiguringProtection -> ProtectionConfigured 50 s after a create (94/95 recorded reads): 48 s after its operation.
 _AZURE_PROTECTION = 48.0
 
 
-def operation_seconds(config: EmulatorConfig, action: str, datasource_type: str | None = None) -> float:
-    """Duration of an ARM long-running operation (of a datasource of ``datasource_type``, where that is known)."""
+def operation_seconds(config: EmulatorConfig, action: str, kind: str | None = None) -> float:
+    """Duration of an ARM long-running operation; ``kind`` is the datasource type of an instance's operation, the
+    identity type of a vault's, where that is known."""
     if config.lro_profile == "azure":
-        if action in _QUICK_VALIDATIONS and (datasource_type or "").lower() in _QUICK_KINDS:
+        if action in _QUICK_VALIDATIONS and (kind or "").lower() in _QUICK_KINDS:
             return _QUICK_SECONDS
+        if action in ("vault-create", "vault-update") and "userassigned" in (kind or "").lower():
+            return _USER_IDENTITY_VAULT_SECONDS
         return _AZURE_OPERATIONS.get(action, config.lro_seconds)
     return config.lro_seconds
 
