@@ -172,6 +172,20 @@ def test_guard_link_removal_flow(
     assert api.delete(guard).status_code == 200
 
 
+def test_a_guard_in_the_vaults_resource_group_is_passed_by_the_vaults_owner(api: CheckedArm, vault: str) -> None:
+    """Role assignments on a group are inherited by its guard: Azure answered unlockDelete and the link removal 200
+    with no grant, guard and vault in one group (corpus/azure-cli-extensions-head/
+    test_dataprotection_resource_guard_mapping.yaml #7, #8)."""
+    guard = f"{helpers.rg_path()}/providers/Microsoft.DataProtection/resourceGuards/guard-beside"
+    assert api.put(guard, {"location": helpers.LOCATION}).status_code == 200
+    assert api.put(PROXY, {"properties": {"resourceGuardResourceId": guard}}).status_code == 200
+    assert code(api.delete(PROXY)) == (400, "UserErrorCriticalOperationUnauthorized")  # still needs its unlock
+    body = {"resourceGuardOperationRequests": [request_id("deleteResourceGuardProxyRequests", guard)]}
+    assert api.post(f"{PROXY}/unlockDelete", body).status_code == 200
+    removed = api.delete(PROXY)
+    assert removed.status_code == 200 and removed.json() == {}
+
+
 def test_excluded_operation_is_not_guarded(api: CheckedArm, disk_policy: str, vault: str) -> None:
     excluded = "Microsoft.DataProtection/backupVaults/backupInstances/delete"
     api.put(GUARD, {"location": helpers.LOCATION, "properties": {"vaultCriticalOperationExclusionList": [excluded]}})

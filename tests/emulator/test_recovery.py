@@ -102,7 +102,18 @@ def test_adhoc_backup_adds_a_point_when_its_job_completes(api: CheckedArm, emula
     (point,) = _points(api, instance)
     assert point["recoveryPointId"] == job["extendedInfo"]["targetRecoverPoint"]["recoveryPointID"]
     assert point["recoveryPointDataStoresDetails"][0]["type"] == "VaultStore"
-    assert point["retentionTagName"] == "Default" and point["recoveryPointType"] == "Full"
+    # Azure files a backup that names no retention tag under "default", kept with no expiry (7 of 7 recorded
+    # points, e.g. azure-cli-extensions@d195c728/test_dataprotection_backup_and_restore_oss.yaml #27).
+    assert point["retentionTagName"] == "default" and point["recoveryPointType"] == "Full"
+    assert point["expiryTime"] is None and point["recoveryPointDataStoresDetails"][0]["expiryTime"] is None
+    tagged = api.post(
+        f"{instance}/backup",
+        {"backupRuleOptions": {"ruleName": "BackupWeekly", "triggerOption": {"retentionTagOverride": "Default"}}},
+    )
+    api.wait(tagged)
+    emulator.advance_clock(5)
+    newest = _points(api, instance)[0]
+    assert newest["retentionTagName"] == "Default" and newest["expiryTime"] is not None
 
 
 def test_continuous_operational_backup_has_a_restorable_time_range(api: CheckedArm, emulator: EmulatorHandle) -> None:
@@ -123,6 +134,16 @@ def test_continuous_operational_backup_has_a_restorable_time_range(api: CheckedA
         url, {"sourceDataStoreType": "OperationalStore", "startTime": window["endTime"], "endTime": window["startTime"]}
     )
     assert inverted.status_code == 400 and inverted.json()["error"]["code"] == "UserErrorInvalidRestorableTimeRange"
+    # A window wholly before the backups: Azure answers the range clipped to it, inverted
+    # (azure-cli-extensions/test_dataprotection_restorable_time_range_find.yaml #1).
+    before = {
+        "sourceDataStoreType": "OperationalStore",
+        "startTime": "2001-02-27T12:00:00Z",
+        "endTime": "2002-05-14T14:00:00Z",
+    }
+    (clipped,) = api.post(url, before).json()["properties"]["restorableTimeRanges"]
+    assert _time(clipped["startTime"]) == pytest.approx(_time(window["startTime"]), abs=5)
+    assert clipped["endTime"].startswith("2002-05-14")
 
 
 def test_points_of_a_purged_instance_go_with_it(api: CheckedArm, emulator: EmulatorHandle) -> None:

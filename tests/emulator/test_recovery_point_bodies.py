@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.emulator import EmulatorHandle, recovery
 from tests.emulator.conftest import CheckedArm
 from tests.support.protected import protect
 from tests.support.recordings import answers
@@ -59,3 +60,28 @@ def test_the_recovery_point_state_comes_with_api_version_2023_11_01(api: Checked
     new = api.get(f"{emulator.url}{instance}/recoveryPoints?api-version=2025-07-01").json()["value"]
     assert old and all("recoveryPointState" not in p["properties"] for p in old)
     assert all(p["properties"]["recoveryPointState"] == "Completed" for p in new)
+
+
+@pytest.mark.parametrize(
+    ("store", "day", "state"),
+    [
+        ("OperationalStore", "2024-06-19", None),
+        ("OperationalStore", "2024-06-20", "Completed"),
+        ("VaultStore", "2024-02-19", "Completed"),
+    ],
+)
+def test_operational_points_before_june_2024_have_no_state(store: str, day: str, state: str | None) -> None:
+    """Azure's operational-store points taken before 2024-06-20 say ``recoveryPointState`` null (163 of 164
+    recorded, e.g. corpus/azure-cli-extensions-history/test_dataprotection_backup_instance_restore_disk@692bee5e5.yaml
+    #0), later ones and vault-store points ``Completed``."""
+    at = datetime.fromisoformat(f"{day}T12:00:00+00:00").timestamp()
+    point = {
+        "id": "/x/recoveryPoints/p",
+        "name": "p",
+        "time": at,
+        "tag": "Default",
+        "policy_name": "pol",
+        "kind": "Full",
+        "copies": [{"id": "c", "type": store, "created": at, "expiry": at + 7 * DAY}],
+    }
+    assert recovery.render_point(point, at + 60)["properties"]["recoveryPointState"] == state

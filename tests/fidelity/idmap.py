@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 from tests.fidelity.compare import LRO_HEADERS
 
 _GENERATED = re.compile(
-    r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}|[A-Za-z0-9+/_-]{40,}={0,2})$",
+    r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}|[A-Za-z0-9+/]{40,}={0,2})$",
     re.I,
 )
 _ID_KEYS = frozenset({"id", "name", "jobId", "jobID", "recoveryPointId", "operationId"})

@@ -155,7 +155,9 @@ def replay(recording: Recording, seed_errors: list[str] | None = None) -> list[O
     if not exchanges:
         return []
     start = next((e.time for e in exchanges if e.time is not None), _DEFAULT_START)
-    emulator = Emulator(start - SEED_WINDOW, {e.api_version for e in exchanges})
+    earliest = seed.history(recording)
+    window = SEED_WINDOW if earliest is None else max(SEED_WINDOW, start - earliest + 3600.0)
+    emulator = Emulator(start - window, {e.api_version for e in exchanges})
     try:
         _seed(emulator, recording, emulator.version(exchanges[0].api_version))
         if seed_errors is not None:

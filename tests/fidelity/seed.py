@@ -6,6 +6,7 @@ returned for them (in the same recording, else anywhere in the corpus) before th
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -61,7 +62,60 @@ def _body_in(recording: Recording, rid: str) -> dict[str, Any] | None:
     for e in recording.dataprotection:
         if e.status == 200 and e.method == "GET" and e.path.lower() == rid.lower() and isinstance(e.body, dict):
             return e.body
-    return _bodies().get(rid.lower())
+    for e in recording.dataprotection:  # as the recording's own lists show it
+        items = e.body.get("value") if e.status == 200 and isinstance(e.body, dict) else None
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and str(item.get("id", "")).lower() == rid.lower() and "properties" in item:
+                return item
+    return _bodies().get(rid.lower()) or _instance_from_job(rid)
+
+
+def _restored_containers(rid: str) -> list[str]:
+    """The containers the corpus's item-level restores of an instance name (``restoreCriteria[].itemPath``)."""
+    found: list[str] = []
+    for e in (e for r in load_all() for e in r.dataprotection):
+        if e.method == "POST" and e.path.lower().startswith(rid.lower() + "/") and isinstance(e.request_body, dict):
+            request = e.request_body.get("restoreRequestObject") or e.request_body
+            for crit in (request.get("restoreTargetInfo") or {}).get("restoreCriteria") or []:
+                if crit.get("objectType") == "ItemPathBasedRestoreCriteria" and crit.get("itemPath") not in found:
+                    found.append(crit["itemPath"])
+    return found
+
+
+def _instance_from_job(rid: str) -> dict[str, Any] | None:
+    """An instance no body of was recorded, from a recorded job of it: Azure's job names the instance's
+    datasource (id, type, location, name) and policy, all a backup instance's create needs; a vaulted blob
+    instance protects the containers the corpus restores from it."""
+    for body in _bodies().values():
+        job = body.get("properties") or {}
+        if str(job.get("backupInstanceId", "")).lower() != rid.lower() or not job.get("dataSourceId"):
+            continue
+        source = str(job["dataSourceId"])
+        parts = source.split("/")
+        info = {
+            "resourceID": source,
+            "resourceUri": source,
+            "datasourceType": job["dataSourceType"],
+            "resourceName": parts[-1],
+            "resourceType": "/".join(parts[parts.index("providers") + 1 :: 2][:1] + parts[-2:-1]),
+            "resourceLocation": job["dataSourceLocation"],
+            "objectType": "Datasource",
+        }
+        props = {
+            "friendlyName": str(job.get("backupInstanceFriendlyName") or parts[-1]).replace("\\", "/"),
+            "dataSourceInfo": info,
+            "policyInfo": {"policyId": job["policyId"]},
+            "objectType": "BackupInstance",
+        }
+        containers = _restored_containers(rid)
+        if job["dataSourceType"].lower().endswith("/blobservices") and containers:
+            params = {"objectType": "BlobBackupDatasourceParameters", "containersList": containers}
+            props["policyInfo"]["policyParameters"] = {"backupDatasourceParametersList": [params]}
+        if job.get("dataSourceSetName"):  # the job names the datasource set (the storage account of ADLS)
+            set_name = job["dataSourceSetName"]
+            props["dataSourceSetInfo"] = {**info, "resourceName": set_name, "objectType": "DatasourceSet"}
+        return {"id": rid, "name": rid.rsplit("/", 1)[1], "properties": props}
+    return None
 
 
 def _policy_ids(value: Any) -> list[str]:
@@ -87,6 +141,8 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
         for pid in _policy_ids(e.request_body):
             for kind, rid in _resources(pid):
                 first.setdefault(rid.lower(), (kind, rid, e))
+        for kind, listed in _listed(e):
+            first.setdefault(listed.lower(), (kind, listed, e))
     out = []
     for kind, _ in KINDS:
         for rid_lower, (k, rid, e) in list(first.items()):
@@ -104,7 +160,8 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
                 continue
             body = _body_in(recording, rid)
             if body is None and kind == "policy":
-                body = _policy_like(rid, _datasource_types(recording), _instance_naming(recording, rid))
+                naming = _instance_naming(recording, rid)
+                body = _policy_like(rid, _datasource_types(recording), naming, frozenset(_backup_rules(recording)))
             out.append((kind, rid, body))
             pid = policy_of(body) if kind == "instance" else None
             if pid and pid.lower() not in first:
@@ -116,9 +173,27 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
                 types = {str(((body or {}).get("properties") or {}).get("dataSourceInfo", {}).get("datasourceType"))}
                 out.insert(
                     0,
-                    ("policy", pid, _bodies().get(pid.lower()) or _policy_like(pid, {t.lower() for t in types}, body)),
+                    (
+                        "policy",
+                        pid,
+                        _bodies().get(pid.lower())
+                        or _policy_like(pid, {t.lower() for t in types}, body, frozenset(_backup_rules(recording))),
+                    ),
                 )
     return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
+
+
+_LISTS = {"/backupInstances": "instance", "/backupPolicies": "policy"}
+
+
+def _listed(e: Exchange) -> list[tuple[str, str]]:
+    """(kind, id) of the backup instances and policies Azure listed in a vault (they existed then, whether the
+    recording touches them or not: a long-lived vault also holds other tests' instances and policies)."""
+    kind = next((k for suffix, k in _LISTS.items() if e.path.endswith(suffix)), None)
+    if kind is None or e.method != "GET" or e.status != 200 or not isinstance(e.body, dict):
+        return []
+    items = e.body.get("value") if isinstance(e.body.get("value"), list) else []
+    return [(kind, str(i["id"])) for i in items if isinstance(i, dict) and isinstance(i.get("id"), str)]
 
 
 def _absent(e: Exchange, rid_lower: str) -> bool:
@@ -164,20 +239,67 @@ def _instance_naming(recording: Recording, policy_id: str) -> dict[str, Any] | N
     return None
 
 
+def _rule_stores(rule: dict[str, Any]) -> set[str]:
+    """The datastores a rule is about: a backup rule's ``dataStore``, a retention rule's lifecycle sources."""
+    stores = [rule.get("dataStore")] + [life.get("sourceDataStore") for life in rule.get("lifecycles") or []]
+    return {str(s["dataStoreType"]) for s in stores if isinstance(s, dict) and "dataStoreType" in s}
+
+
 def _stores(policy: dict[str, Any]) -> set[str]:
     rules = (policy.get("properties") or {}).get("policyRules") or []
-    return {str((r.get("dataStore") or {}).get("dataStoreType")) for r in rules if isinstance(r, dict)}
+    return {s for r in rules if isinstance(r, dict) for s in _rule_stores(r)}
 
 
-def _policy_like(rid: str, datasource_types: set[str], instance: dict[str, Any] | None = None) -> dict[str, Any] | None:
+def _operational_part(policy: dict[str, Any]) -> dict[str, Any]:
+    """A recorded policy reduced to its operational-store rules (the operational half of a hybrid blob policy)."""
+    rules = [r for r in policy["properties"]["policyRules"] if _rule_stores(r) == {"OperationalStore"}]
+    return {**policy, "properties": {**policy["properties"], "policyRules": rules}}
+
+
+def _backup_rules(recording: Recording) -> set[str]:
+    """The backup rule names the recording's ad hoc backups name (``backupRuleOptions.ruleName``)."""
+    out = set()
+    for e in recording.dataprotection:
+        options = e.request_body.get("backupRuleOptions") if isinstance(e.request_body, dict) else None
+        if isinstance(options, dict) and isinstance(options.get("ruleName"), str):
+            out.add(options["ruleName"].lower())
+    return out
+
+
+def _rule_names(policy: dict[str, Any]) -> set[str]:
+    rules = (policy.get("properties") or {}).get("policyRules") or []
+    return {
+        str(r.get("name")).lower() for r in rules if isinstance(r, dict) and r.get("objectType") == "AzureBackupRule"
+    }
+
+
+def _policy_like(
+    rid: str, datasource_types: set[str], instance: dict[str, Any] | None = None, rules: frozenset[str] = frozenset()
+) -> dict[str, Any] | None:
     """A recorded policy to stand in for one the corpus has no body of: same name, else same datasource type (an
-    operational-store-only one for an instance without datasource parameters, such as an operational blob one)."""
+    operational-store-only one for an instance without datasource parameters, such as an operational blob one),
+    one with the backup rules the recording's ad hoc backups name first."""
     name = rid.rsplit("/", 1)[1].lower()
     policies = [b for k, b in _bodies().items() if "/backuppolicies/" in k]
     params = ((((instance or {}).get("properties") or {}).get("policyInfo") or {}).get("policyParameters")) or {}
     kind = str((((instance or {}).get("properties") or {}).get("dataSourceInfo") or {}).get("datasourceType"))
-    if kind.lower().endswith("/blobservices") and not params.get("backupDatasourceParametersList"):
-        policies = [b for b in policies if _stores(b) == {"OperationalStore"}]  # operational blob backup
+    operational = kind.lower().endswith("/blobservices") and not params.get("backupDatasourceParametersList")
+    if operational:
+        # Operational blob backup: no operational-only blob policy was recorded; the operational rules of a
+        # recorded hybrid one (its Default_OperationalStore retention rule) stand in.
+        policies = [_operational_part(b) for b in policies if "OperationalStore" in _stores(b)]
+    with_rules = [b for b in _every_policy() if rules and not operational and rules <= _rule_names(b)]
+    for body in with_rules:  # every recorded version of each policy
+        kinds = {str(t).lower() for t in (body.get("properties") or {}).get("datasourceTypes", [])}
+        if kinds & datasource_types:
+            return body
+    # No vaulted blob policy with a weekly rule was recorded: an ADLS one (the same vaulted blob rules) stands in.
+    blobs = sorted(t for t in datasource_types if t.endswith("/blobservices"))
+    for body in with_rules:
+        kinds = {str(t).lower() for t in (body.get("properties") or {}).get("datasourceTypes", [])}
+        if blobs and any(k.endswith("/adlsblobservices") for k in kinds):
+            recorded = next(e for e in _corpus_types() if e.lower() == blobs[0])
+            return {**body, "properties": {**body["properties"], "datasourceTypes": [recorded]}}
     for body in policies:
         if str(body.get("name", "")).lower() == name:
             return body
@@ -193,6 +315,17 @@ def _policy_like(rid: str, datasource_types: set[str], instance: dict[str, Any] 
             recorded = next(e for e in _corpus_types() if e.lower() == databases[0])
             return {**body, "properties": {**body["properties"], "datasourceTypes": [recorded]}}
     return None
+
+
+@cache
+def _every_policy() -> list[dict[str, Any]]:
+    """Every policy body Azure returned, over the whole corpus (several versions of a reused policy id)."""
+    return [
+        e.body
+        for r in load_all()
+        for e in r.dataprotection
+        if "/backupPolicies/" in e.path and e.status == 200 and isinstance(e.body, dict) and "properties" in e.body
+    ]
 
 
 @cache
@@ -265,3 +398,36 @@ def policy_of(body: dict[str, Any] | None) -> str | None:
     info = props.get("policyInfo") or {}
     pid = info.get("policyId")
     return pid if isinstance(pid, str) else None
+
+
+_TIME_KEYS = frozenset({"recoveryPointTime", "startTime", "pointInTime"})
+
+
+def _times(value: Any) -> list[float]:
+    if isinstance(value, dict):
+        found = [t for k, v in value.items() if k in _TIME_KEYS and isinstance(v, str) for t in [_parse_time(v)] if t]
+        return found + [t for v in value.values() for t in _times(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in _times(v)]
+    return []
+
+
+def _parse_time(text: str) -> float | None:
+    try:
+        return datetime.fromisoformat(re.sub(r"(\.\d{6})\d*", r"\1", text).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def history(recording: Recording) -> float | None:
+    """The earliest backup data the recording shows of its seeded instances (a restorable range's start, a recovery
+    point's time, in Azure's answers or the restore requests), so seeded instances can be protected since then."""
+    answers = [e.body for e in recording.dataprotection if "/backupInstances/" in e.path and e.status < 300]
+    found = [t for body in answers for t in _times(body)]
+    found += [
+        t
+        for e in recording.dataprotection
+        if e.path.endswith(("/restore", "/validateRestore"))
+        for t in _times(e.request_body)
+    ]
+    return min(found, default=None)

@@ -286,6 +286,10 @@ def delete(svc: Service, call: Call) -> Reply:
     )
 
 
+ADHOC_DEFAULT_TAG = "default"
+"""The retention tag of an ad hoc backup that names none (recorded: 7 of 7 such points)."""
+
+
 def adhoc_backup(svc: Service, call: Call) -> Reply:
     """POST .../backup: an on-demand backup job (InProgress, then Completed) reported through the operation."""
     vault, doc = _instance_of(svc, call)
@@ -312,26 +316,23 @@ def adhoc_backup(svc: Service, call: Call) -> Reply:
             f"(backup rules: {', '.join(r['name'] for r in rules) or 'none'}).",
             recommended=["Use the name of an AzureBackupRule of the backup policy."],
         )
-    tag = request["triggerOption"].get("retentionTagOverride") or _default_tag(rule)
+    # Without retentionTagOverride Azure files the point under the tag "default" with no expiry (7 of 7 recorded
+    # points of such backups, e.g. azure-cli-extensions@d195c728/test_dataprotection_backup_and_restore_oss.yaml
+    # #27: retentionTagName "default", expiryTime null on the point and its datastore copy).
+    override = request["triggerOption"].get("retentionTagOverride")
+    tag = override or ADHOC_DEFAULT_TAG
     job_id = ids.child_id(vault["id"], "backupJobs", str(uuid.uuid4()))
     op = svc.start_operation(call, "instance-backup", target=doc["id"], location=vault["location"], job_id=job_id)
     if op["error"] is None:
         job = svc.record_job(
             vault, doc, policy, job_id, now, operation="Backup", retention_tag=tag, recovery_point=uuid.uuid4().hex
         )
-        recovery.add_point(svc, doc, policy, rule, tag, job["end"], point_id=job["recovery_point"])
+        recovery.add_point(
+            svc, doc, policy, rule, tag, job["end"], point_id=job["recovery_point"], expires=override is not None
+        )
     return svc.lro_reply(
         call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
     )
-
-
-def _default_tag(rule: JSON) -> str:
-    criteria = rule.get("trigger", {}).get("taggingCriteria", [])
-    if isinstance(criteria, list):
-        for c in criteria:
-            if c.get("isDefault"):
-                return str(c["tagInfo"]["tagName"])
-    return "Default"
 
 
 def validate_for_backup(svc: Service, call: Call) -> Reply:
@@ -339,7 +340,8 @@ def validate_for_backup(svc: Service, call: Call) -> Reply:
     vault = svc.vault_of(call)
     instance = schema.parse(schema.VALIDATE_FOR_BACKUP, call.body)["backupInstance"]
     failure = _validation_failure(svc, vault, instance, None)
-    op = svc.start_operation(call, "validate", target=vault["id"], location=vault["location"], error=failure)
+    kind = instance["dataSourceInfo"]["datasourceType"]
+    op = svc.start_operation(call, "validate", target=vault["id"], location=vault["location"], error=failure, kind=kind)
     return svc.lro_reply(
         call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
     )
@@ -350,7 +352,8 @@ def validate_for_modify(svc: Service, call: Call) -> Reply:
     vault, doc = _instance_of(svc, call)
     instance = schema.parse(schema.VALIDATE_FOR_MODIFY, call.body)["backupInstance"]
     failure = _validation_failure(svc, vault, instance, doc)
-    op = svc.start_operation(call, "validate", target=doc["id"], location=vault["location"], error=failure)
+    kind = doc["properties"]["dataSourceInfo"]["datasourceType"]
+    op = svc.start_operation(call, "validate", target=doc["id"], location=vault["location"], error=failure, kind=kind)
     return svc.lro_reply(
         call, 202, op, status_path=f"{vault['id']}/operationStatus", location_path=_sub_results(call, vault)
     )

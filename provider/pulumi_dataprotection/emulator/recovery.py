@@ -183,9 +183,18 @@ def _point_id(instance_id: str, seed: str) -> str:
 
 
 def add_point(
-    svc: Service, instance: JSON, policy: JSON, rule: JSON, tag: str, at: float, *, point_id: str | None = None
+    svc: Service,
+    instance: JSON,
+    policy: JSON,
+    rule: JSON,
+    tag: str,
+    at: float,
+    *,
+    point_id: str | None = None,
+    expires: bool = True,
 ) -> JSON:
-    """Store a recovery point of ``instance`` taken at ``at`` by backup rule ``rule`` under retention tag ``tag``."""
+    """Store a recovery point of ``instance`` taken at ``at`` by backup rule ``rule`` under retention tag ``tag``
+    (kept by the tag's retention rule, or for ever when not ``expires``)."""
     store = rule["dataStore"]["dataStoreType"]
     backup_type = rule.get("backupParameters", {}).get("backupType", "Full")
     pid = point_id or _point_id(instance["id"], f"{rule['name']}|{at}")
@@ -197,7 +206,10 @@ def add_point(
         "policy_name": policy["name"],
         "tag_version": policy.get("tag_version") or str(ticks(at)),
         "kind": "Incremental" if backup_type.lower() == "incremental" else "Full",
-        "copies": [{**c, "id": str(uuid.uuid4())} for c in copies(policy, tag, store, at)],
+        "copies": [
+            {**c, "id": str(uuid.uuid4())}
+            for c in (copies(policy, tag, store, at) if expires else [{"type": store, "created": at, "expiry": None}])
+        ],
     }
     svc.store.put(POINT, doc["id"], doc, parent=instance["id"])
     expiries = [c["expiry"] for c in doc["copies"] if c["expiry"] is not None]
@@ -299,6 +311,18 @@ STATE_SINCE = "2023-11-01"
 2023-01-01 and 2023-05-01, present from 2023-11-01 on)."""
 
 
+OPERATIONAL_STATE_SINCE = datetime(2024, 6, 20, tzinfo=UTC).timestamp()
+"""Operational-store points taken before this day carry ``recoveryPointState`` null, later ones ``Completed`` (a
+service change: 163 of the 164 recorded operational-store points before it are null, all 104 from it on
+Completed; e.g. corpus/azure-cli-extensions-history/test_dataprotection_backup_instance_restore_disk@692bee5e5.yaml
+#0 lists points of 2024-06-19, null, and 2024-06-20 to 24, Completed). Vault-store points are always Completed."""
+
+
+def _state(point: JSON) -> str | None:
+    operational_only = {c["type"] for c in point["copies"]} == {OPERATIONAL}
+    return None if operational_only and point["time"] < OPERATIONAL_STATE_SINCE else "Completed"
+
+
 def render_point(point: JSON, now: float, version: str = STATE_SINCE) -> JSON:
     """An AzureBackupRecoveryPointResource as Azure writes it: every property, unset ones null (``metaData`` of
     every datastore, ``rehydration*``, ``policyVersion``, an absent ``expiryTime``), ``retentionTagVersion`` set
@@ -335,7 +359,7 @@ def render_point(point: JSON, now: float, version: str = STATE_SINCE) -> JSON:
         "expiryTime": iso(max(expiries)) if expiries and len(expiries) == len(shown) else None,
     }
     if version >= STATE_SINCE:
-        props["recoveryPointState"] = "Completed"
+        props["recoveryPointState"] = _state(point)
     return {"properties": props, "id": point["id"], "name": point["name"], "type": POINT_TYPE}
 
 
@@ -414,9 +438,12 @@ def find_ranges(svc: Service, call: Call) -> Reply:
     if start is None or end is None or start > end:
         raise invalid_range()
     ranges = []
-    for low, high in restorable_ranges(svc, instance, request["sourceDataStoreType"], now):
-        low, high = max(low, start), min(high, end)
-        if low <= high:
+    # A continuous window is clipped to the asked one and answered even when that leaves it inverted: Azure answered
+    # a window wholly before the backups with start 2025-10-05 and end 2002-05-14, one wholly after them with start
+    # 2051-02-27 and end now (azure-cli-extensions/test_dataprotection_restorable_time_range_find.yaml #1, #2).
+    for first, last in restorable_ranges(svc, instance, request["sourceDataStoreType"], now):
+        low, high = max(first, start), min(last, end)
+        if low <= high or first < last:
             ranges.append({"startTime": iso(low), "endTime": iso(high), "objectType": "RestorableTimeRange"})
     body = {
         "properties": {"restorableTimeRanges": ranges, "objectType": "AzureBackupFindRestorableTimeRangesResponse"},

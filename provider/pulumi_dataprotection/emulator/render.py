@@ -157,8 +157,36 @@ def protection_busy(doc: JSON, now: float) -> bool:
     return protection(doc, now)[1] in ("ConfiguringProtection", "UpdatingProtection")
 
 
+_AKS_PARAMETERS = (
+    "includedNamespaces",
+    "excludedNamespaces",
+    "includedResourceTypes",
+    "excludedResourceTypes",
+    "labelSelectors",
+    "includedVolumeTypes",
+    "backupHookReferences",
+)
+
+
+def with_azures_nulls(props: JSON) -> None:
+    """Azure writes the unset properties of an instance's AKS parameters and key vault secret as null: 7 of 7
+    recorded AKS answers list all of them (e.g. azure-cli-extensions@8e1899ee/
+    test_dataprotection_backup_and_restore_aks.yaml #11, sent with two), 8 of 8 secret store answers
+    ``secretStoreResource.value`` (e.g.
+    azure-cli-extensions@d195c728/test_dataprotection_backup_and_restore_oss.yaml #9, sent without)."""
+    params = (props.get("policyInfo") or {}).get("policyParameters") or {}
+    for item in params.get("backupDatasourceParametersList") or []:
+        if item.get("objectType") == "KubernetesClusterBackupDatasourceParameters":
+            for key in _AKS_PARAMETERS:
+                item.setdefault(key, None)
+    secret = (props.get("datasourceAuthCredentials") or {}).get("secretStoreResource")
+    if isinstance(secret, dict):
+        secret.setdefault("value", None)
+
+
 def _instance_properties(doc: JSON, now: float) -> JSON:
     stored = copy.deepcopy(doc["properties"])
+    with_azures_nulls(stored)
     status, current, error = protection(doc, now)
     out: JSON = {}
     for key in ("friendlyName", "dataSourceInfo", "dataSourceSetInfo", "policyInfo"):

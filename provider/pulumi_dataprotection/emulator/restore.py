@@ -370,7 +370,10 @@ def validate(svc: Service, call: Call) -> Reply:
         check(svc, vault, instance, request, vault["location"])
     except ArmError as exc:
         failure = exc
-    op = svc.start_operation(call, "validate-restore", target=instance["id"], location=vault["location"], error=failure)
+    kind = instance["properties"]["dataSourceInfo"]["datasourceType"]
+    op = svc.start_operation(
+        call, "validate-restore", target=instance["id"], location=vault["location"], error=failure, kind=kind
+    )
     return svc.lro_reply(
         call,
         202,

@@ -165,13 +165,14 @@ class Service:
         data: JSON | None = None,
         job_id: str | None = None,
         error: ArmError | None = None,
+        kind: str | None = None,
     ) -> JSON:
         """Record an operation that ends after its ``timing`` duration, as shaped by any injected operation faults.
 
         ``error`` makes it end Failed (a service-side check that fails asynchronously, like validateForBackup).
         """
         now = self.now()
-        end: float | None = now + timing.operation_seconds(self.config, action)
+        end: float | None = now + timing.operation_seconds(self.config, action, kind)
         data = dict(data or {})
         for fault in self.faults.take(call.method, call.path, OPERATION_KINDS):
             if fault.kind == "lro_stuck":

@@ -239,7 +239,8 @@ def put(svc: Service, call: Call) -> Reply:
         and (props, identity, tags) == (existing["properties"], existing.get("identity"), existing.get("tags"))
     ):
         return Reply(200, render.vault(existing, _version(call)))
-    op = svc.start_operation(call, "vault-update" if existing else "vault-create", target=vault_id, location=location)
+    action = "vault-update" if existing else "vault-create"
+    op = svc.start_operation(call, action, target=vault_id, location=location, kind=(identity or {}).get("type"))
     doc: JSON = {
         "id": existing["id"] if existing else vault_id,
         "name": existing["name"] if existing else p["vault"],
