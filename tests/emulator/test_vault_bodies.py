@@ -27,6 +27,8 @@ UAMI = (
         ("AlwaysOn", "Disabled", ("Adequate", "Good")),
         ("AlwaysOn", "Unlocked", ("Adequate", "Good")),
         ("AlwaysOn", "Locked", ("Adequate", "Good")),
+        ("ALWAYSON", "Disabled", ("Adequate", "Good")),
+        ("ON", "Unlocked", ("Minimum", "Fair")),
     ],
 )
 def test_secure_score_grades_as_azure(soft: str, immutability: str | None, graded: tuple[str, str]) -> None:

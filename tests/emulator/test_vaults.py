@@ -255,6 +255,22 @@ def test_soft_delete_off_is_refused_from_2025_09_01(version: str) -> None:
     assert refused.value.code == "UserErrorSoftDeleteAlwaysOnRequired"
 
 
+def test_soft_delete_state_is_kept_as_the_client_spelled_it() -> None:
+    """Azure answers long-lived CLI vaults' soft delete as "OFF" (corpus/azure-cli-extensions-head/
+    test_dataprotection_backup_and_restore_mysql.yaml #0): the state is kept as sent, not in the enum's spelling."""
+    reply = _put_vault(_service(), "2025-07-01", "OFF")
+    assert reply.status == 201
+    assert reply.body["properties"]["securitySettings"]["softDeleteSettings"]["state"] == "OFF"
+
+
+def test_soft_delete_rules_compare_the_state_case_insensitively() -> None:
+    svc = _service()
+    assert _put_vault(svc, "2025-09-01", "alwayson").status == 201
+    with pytest.raises(ArmError) as refused:
+        _put_vault(svc, "2025-07-01", "ON")
+    assert refused.value.code == "UserErrorDisableSoftDeleteNotAllowed"
+
+
 @pytest.mark.parametrize(("version", "state"), [("2025-07-01", "On"), ("2025-09-01", "AlwaysOn")])
 def test_soft_delete_left_out_follows_the_version(version: str, state: str) -> None:
     reply = _put_vault(_service(), version, None)

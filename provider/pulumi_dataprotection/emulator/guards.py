@@ -686,7 +686,10 @@ def _reduces_soft_delete(old: JSON, new: JSON) -> bool:
     soft_before = before.get("softDeleteSettings", {})
     soft_after = after.get("softDeleteSettings", {})
     rank = {"Off": 0, "On": 1, "AlwaysOn": 2}
-    if rank.get(soft_after.get("state", "Off"), 0) < rank.get(soft_before.get("state", "Off"), 0):
+    state = schema.SOFT_DELETE_STATE.canonical
+    if rank.get(state(soft_after.get("state", "Off")) or "Off", 0) < rank.get(
+        state(soft_before.get("state", "Off")) or "Off", 0
+    ):
         return True
     days_before = soft_before.get("retentionDurationInDays")
     days_after = soft_after.get("retentionDurationInDays")

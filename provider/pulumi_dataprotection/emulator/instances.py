@@ -268,7 +268,9 @@ def delete(svc: Service, call: Call) -> Reply:
     _check_no_overlap(svc, vault, doc)
     immutability.check_delete(vault, doc, svc.store.get(POLICY, doc["properties"]["policyInfo"]["policyId"]))
     guards.require_unlock(svc, vault, guards.DELETE_INSTANCE, doc["id"])
-    soft_state = vault["properties"]["securitySettings"]["softDeleteSettings"].get("state")
+    soft_state = schema.SOFT_DELETE_STATE.canonical(
+        vault["properties"]["securitySettings"]["softDeleteSettings"].get("state")
+    )
     soft = soft_state in ("On", "AlwaysOn")
     op = svc.start_operation(
         call,

@@ -428,10 +428,34 @@ def invalid_range(message: str = "The given time range is invalid") -> ArmError:
     )
 
 
+# A start without an end is read only in .NET's round-trip form (7 fractional digits, UTC): Azure answered
+# 2023-06-16T01:00:00.0000000Z (#8) and refused .000Z (#9) and no fraction (#14) with DppPluginInvalidInputParameters,
+# while every format passed with an end too (#3 to #7;
+# azure-cli-extensions/test_dataprotection_restorable_time_range_find.yaml).
+_ROUND_TRIP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z$")
+
+
+def _start_only_unreadable(body: Any) -> bool:
+    if not isinstance(body, dict) or any(k.lower() == "endtime" for k in body):
+        return False
+    start = next((v for k, v in body.items() if k.lower() == "starttime"), None)
+    return isinstance(start, str) and not _ROUND_TRIP.match(start)
+
+
 def find_ranges(svc: Service, call: Call) -> Reply:
     """POST findRestorableTimeRanges (synchronous)."""
     instance = _instance(svc, call)
     request = schema.parse(FIND_RANGES, call.body)
+    if _start_only_unreadable(call.body):
+        raise ArmError(
+            400,
+            "DppPluginInvalidInputParameters",
+            "Invalid inputs from caller.",
+            recommended=[
+                "Please retry after some time with correct inputs. "
+                "Reach out to the Azure Backup support if the issue persists. "
+            ],
+        )
     now = svc.now()
     start = parse_time(request["startTime"]) if "startTime" in request else 0.0
     end = parse_time(request["endTime"]) if "endTime" in request else now

@@ -10,6 +10,7 @@ import copy
 from typing import Any
 
 from pulumi_dataprotection.emulator import ids
+from pulumi_dataprotection.emulator.schema import SOFT_DELETE_STATE
 from pulumi_dataprotection.emulator.timeutil import NOT_ENDED, iso, iso_seconds
 from pulumi_dataprotection.schema.regions import lookup_key, region_name
 
@@ -70,7 +71,7 @@ def secure_score(properties: JSON, guarded: bool = False) -> tuple[str, str]:
     key or a resource guard) follows Azure's documentation of the levels; no recording shows it.
     """
     security = properties.get("securitySettings", {})
-    soft = security.get("softDeleteSettings", {}).get("state", "Off")
+    soft = SOFT_DELETE_STATE.canonical(security.get("softDeleteSettings", {}).get("state", "Off"))
     immutability = security.get("immutabilitySettings", {}).get("state", "Disabled")
     cmk = security.get("encryptionSettings", {}).get("state") == "Enabled"
     if soft == "AlwaysOn" and immutability == "Locked" and (cmk or guarded):

@@ -36,10 +36,18 @@ def _date_ok(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Str(Node):
-    """A string, optionally an enum (matched case-insensitively, returned in its canonical spelling) or a format."""
+    """A string, optionally an enum (matched case-insensitively, returned in its canonical spelling, or as sent when
+    ``verbatim``) or a format."""
 
     enum: tuple[str, ...] = ()
     fmt: str | None = None
+    verbatim: bool = False
+
+    def canonical(self, value: str | None) -> str | None:
+        """The enum's own spelling of ``value`` (compare with this), or ``value`` when it is none of them."""
+        if value is None:
+            return None
+        return next((allowed for allowed in self.enum if allowed.lower() == value.lower()), value)
 
     def check(self, value: Any, where: str, problems: list[str]) -> Any:
         if not isinstance(value, str):
@@ -48,7 +56,7 @@ class Str(Node):
         if self.enum:
             for allowed in self.enum:
                 if allowed.lower() == value.lower():
-                    return allowed
+                    return value if self.verbatim else allowed
             problems.append(f"{where}: {value!r} is not one of {', '.join(self.enum)}")
             return None
         problem = self._format_problem(value)
@@ -240,9 +248,14 @@ STORAGE_SETTING = Obj(
         "type": opt(Str(("GeoRedundant", "LocallyRedundant", "ZoneRedundant"))),
     },
 )
+# Azure keeps the soft delete state as the client spelled it: long-lived CLI test vaults answer "OFF" (corpus/
+# azure-cli-extensions-head/test_dataprotection_backup_and_restore_mysql.yaml #0, azure-cli-extensions/
+# test_dataprotection_backup_vault_create_and_delete.yaml, its vault list), beside others' "Off". Rules compare the
+# canonical spelling (SOFT_DELETE_STATE.canonical).
+SOFT_DELETE_STATE = Str(("Off", "On", "AlwaysOn"), verbatim=True)
 SOFT_DELETE_SETTINGS = Obj(
     "SoftDeleteSettings",
-    {"state": opt(Str(("Off", "On", "AlwaysOn"))), "retentionDurationInDays": opt(Num())},
+    {"state": opt(SOFT_DELETE_STATE), "retentionDurationInDays": opt(Num())},
 )
 IMMUTABILITY_SETTINGS = Obj("ImmutabilitySettings", {"state": opt(Str(("Disabled", "Unlocked", "Locked")))})
 ENCRYPTION_SETTINGS = Obj(

@@ -41,7 +41,9 @@ def _state(props: JSON, *path: str) -> str | None:
     node: Any = props
     for part in path:
         node = node.get(part) if isinstance(node, dict) else None
-    return node if isinstance(node, str) else None
+    if not isinstance(node, str):
+        return None
+    return schema.SOFT_DELETE_STATE.canonical(node) if path[-2:] == ("softDeleteSettings", "state") else node
 
 
 ALWAYS_ON_SINCE = "2025-09-01"
