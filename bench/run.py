@@ -22,13 +22,13 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from bench import analysis, micro
 from bench.bound import FORMULA, create_bound
-from bench.peer import SDK_DEFAULT_POLLING_INTERVAL, Plan, run_peer
+from bench.peer import PURGE_SECONDS, SDK_DEFAULT_POLLING_INTERVAL, Plan, run_peer
 from bench.programs import POLICIES_PER_VAULT, resource_count
 from bench.stack import BenchStack, Timed
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
@@ -329,7 +329,20 @@ class Bench:
             return dict(case.results["destroy"])
         log(f"destroy N={case.size[0]} V={case.size[1]}")
         mark = _last_seq(case.handle)
-        destroy = case.stack.destroy()
+        destroy = case.stack.destroy(check=False)
+        runs = 1
+        if "UserErrorBackupVaultHasBackupInstances" in destroy.stdout + destroy.stderr:
+            # The vaults hold the soft-deleted instances until they are purged (Azure's rule): move the emulator's
+            # clock past the retention and run destroy again, as a user would two weeks later; times are summed.
+            case.handle.advance_clock(PURGE_SECONDS)
+            again = case.stack.destroy()
+            runs = 2
+            cpu = (
+                None
+                if destroy.provider_cpu is None or again.provider_cpu is None
+                else destroy.provider_cpu + again.provider_cpu
+            )
+            destroy = replace(again, seconds=destroy.seconds + again.seconds, provider_cpu=cpu)
         entries = case.handle.request_log(mark)
         (case.stack.root / "destroy-requests.json").write_text(json.dumps(entries), encoding="utf-8")
         created = analysis.RequestCounts.of(case.create_log)
@@ -339,6 +352,7 @@ class Bench:
             "vaults": case.size[1],
             "create_s": round(case.create.seconds, 2),
             "delete_s": round(destroy.seconds, 2),
+            "destroy_runs": runs,
             "total_s": round(case.create.seconds + destroy.seconds, 2),
             "requests": created.total + deleted.total,
             "create_requests": created.to_json(),

@@ -96,9 +96,9 @@ class BenchStack:
         """``pulumi preview`` (no refresh)."""
         return self.pulumi("preview")
 
-    def destroy(self) -> Timed:
+    def destroy(self, *, check: bool = True) -> Timed:
         """``pulumi destroy --yes --skip-preview``."""
-        return self.pulumi("destroy", "--yes", "--skip-preview")
+        return self.pulumi("destroy", "--yes", "--skip-preview", check=check)
 
     def export(self) -> dict[str, Any]:
         """``pulumi stack export``."""
