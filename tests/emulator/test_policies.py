@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 from urllib.parse import quote
 
@@ -80,41 +81,16 @@ def test_unknown_datasource_types_are_refused(api: CheckedArm, vault: str) -> No
 
 
 def _hybrid_blob_policy(operational_default: str) -> dict[str, Any]:
-    """The az CLI's recorded hybrid blob policy (test_dataprotection_backup_policy_create_and_delete.yaml,
-    interaction 3) with its operational default rule named ``operational_default``."""
-    life = {
-        "deleteAfter": {"duration": "P30D", "objectType": "AbsoluteDeleteOption"},
-        "targetDataStoreCopySettings": [],
-    }
-
-    def retention(name: str, store: str) -> dict[str, Any]:
-        source = {"dataStoreType": store, "objectType": "DataStoreInfoBase"}
-        return {
-            "isDefault": True,
-            "lifecycles": [{**life, "sourceDataStore": source}],
-            "name": name,
-            "objectType": "AzureRetentionRule",
-        }
-
-    backup = {
-        "backupParameters": {"backupType": "Discrete", "objectType": "AzureBackupParams"},
-        "dataStore": {"dataStoreType": "VaultStore", "objectType": "DataStoreInfoBase"},
-        "name": "BackupDaily",
-        "objectType": "AzureBackupRule",
-        "trigger": {
-            "objectType": "ScheduleBasedTriggerContext",
-            "schedule": {"repeatingTimeIntervals": ["R/2024-05-08T02:30:00+00:00/P1D"], "timeZone": "UTC"},
-            "taggingCriteria": [{"isDefault": True, "tagInfo": {"tagName": "Default"}, "taggingPriority": 99}],
-        },
-    }
-    rules = [retention(operational_default, "OperationalStore"), retention("Default", "VaultStore"), backup]
-    return {
-        "properties": {
-            "datasourceTypes": ["Microsoft.Storage/storageAccounts/blobServices"],
-            "objectType": "BackupPolicy",
-            "policyRules": rules,
-        }
-    }
+    """The vaulted blob policy with an operational default retention rule named ``operational_default`` beside its
+    vaulted ``Default``: the shape of the az CLI's recorded hybrid blob policy
+    (test_dataprotection_backup_policy_create_and_delete.yaml, interaction 3)."""
+    policy = helpers.blob_policy()
+    rules = policy["properties"]["policyRules"]
+    operational = copy.deepcopy(next(r for r in rules if r["objectType"] == "AzureRetentionRule"))
+    operational["name"] = operational_default
+    operational["lifecycles"][0]["sourceDataStore"]["dataStoreType"] = "OperationalStore"
+    rules.insert(0, operational)
+    return policy
 
 
 def test_hybrid_blob_policy_needs_azures_default_rule_names(api: CheckedArm, vault: str) -> None:
