@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,9 @@ def test_every_start_emulator_run_accepts_only_its_own_random_token():
     first, second = start_emulator(in_process=True, **FAST), start_emulator(in_process=True, **FAST)
     try:
         assert len({first.token, second.token, DEFAULT_TOKEN}) == 3 and len(first.token) >= 32
+        # Safe as a command-line value wherever a user passes it (a token starting with "-" was read as a flag by
+        # `pulumi config set --secret KEY VALUE`): hex digits only.
+        assert all(re.fullmatch(r"[0-9a-f]{64}", t) for t in (first.token, second.token))
         url = f"{first.url}/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/"
         url += "Microsoft.DataProtection/backupVaults?api-version=2025-09-01"
         for token, status in ((DEFAULT_TOKEN, 401), (second.token, 401), (first.token, 200)):

@@ -184,7 +184,7 @@ def start_emulator(
     the token in its environment, never on its command line. Without a ``config`` or ``token``, each run accepts a
     new random token (``handle.token``), not the published default.
     """
-    cfg = dataclasses.replace(config or EmulatorConfig(token=secrets.token_urlsafe(32)), **settings)
+    cfg = dataclasses.replace(config or EmulatorConfig(token=secrets.token_hex(32)), **settings)
     if cfg.db_path is None:
         cfg.db_path = Path(tempfile.mkdtemp(prefix="dp-emulator-")) / "state.db"
     cfg.db_path.parent.mkdir(parents=True, exist_ok=True)
