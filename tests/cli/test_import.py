@@ -5,10 +5,12 @@ vault carrying another stack's ownership tag is flagged loudly."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.cli.import_estate import VaultEstate, render_program, report_of
@@ -16,13 +18,14 @@ from pulumi_dataprotection.dynamic.adoption import OWNER_TAG
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.guard.resource import ResourceGuardProvider
 from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
-from pulumi_dataprotection.lookups import InstanceInfo, VaultInfo
+from pulumi_dataprotection.lookups import InstanceInfo, PolicyInfo, VaultInfo
 from pulumi_dataprotection.policy.builders import aks_policy
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.support.emulator import ArmClient
 
 SUB = "44444444-4444-4444-4444-444444444444"
+pulumi_sdk = metadata.version("pulumi")
 
 
 def make(provider: Any, inputs: dict[str, Any]) -> str:
@@ -71,6 +74,12 @@ def test_import_scans_a_resource_group_and_refuses_to_overwrite_a_program(
     assert "pulumi.export('bv-one_id', vault_bv_one.arm_id)" in program
     assert (tmp_path / "Pulumi.prod.yaml").read_text().count(two_vaults.url) == 1
     assert two_vaults.token not in (tmp_path / "Pulumi.prod.yaml").read_text()
+    project = yaml.safe_load((tmp_path / "Pulumi.yaml").read_text())
+    assert project["runtime"] == {"name": "python", "options": {"virtualenv": "venv"}}
+    requirements = (tmp_path / "requirements.txt").read_text().splitlines()
+    pins = [line for line in requirements if line and not line.startswith("#")]
+    assert pins == [f"pulumi-dataprotection=={metadata.version('pulumi-dataprotection')}", f"pulumi=={pulumi_sdk}"]
+    assert "pulumi install" in done.out
 
     again = run_cli(*args)
     assert again.code == 2 and "exists" in again.err and "--force" in again.err
@@ -137,3 +146,39 @@ def test_a_value_the_checks_refuse_is_written_commented_out_so_the_program_previ
     assert "# instance_bad = BackupInstance(" in program and "#   containers[0]: " in program
     assert [line.split(":")[0] for line in report.refused] == ["bv-one/bad"]
     assert "'bad': instance_bad" not in program
+
+
+def test_a_refused_policy_says_how_to_replace_it_and_its_instances_keep_it_by_id() -> None:
+    """A policy whose values the checks refuse cannot be fixed in place (its rules cannot change under its name):
+    the program says to declare a new one, move the instances and delete the old one, so none is left behind."""
+    vault_id = f"/subscriptions/{SUB}/resourceGroups/rg-scan/providers/Microsoft.DataProtection/backupVaults/bv-one"
+    inputs = {"name": "bv-one", "resource_group_name": "rg-scan", "location": "westeurope"}
+    vault = VaultInfo(vault_id, "bv-one", {**inputs, "redundancy": "LocallyRedundant"}, {})
+    policy_id = f"{vault_id}/backupPolicies/odd"
+    bad_rules = {**aks_policy(), "policy_rules": []}
+    policy = PolicyInfo(policy_id, "odd", {"name": "odd", "vault_id": vault_id, **bad_rules}, {}, vault_id=vault_id)
+    account = f"/subscriptions/{SUB}/resourceGroups/rg-data/providers/Microsoft.Storage/storageAccounts/st1"
+    instance = {
+        "name": "st1",
+        "vault_id": vault_id,
+        "policy_id": policy_id,
+        "datasource_kind": "blob",
+        "datasource_id": account,
+        "datasource_location": "westeurope",
+    }
+    estate = VaultEstate(
+        vault,
+        [policy],
+        [InstanceInfo(f"{vault_id}/backupInstances/st1", "st1", instance, {}, vault_id=vault_id, policy_id=policy_id)],
+        [],
+    )
+    report = report_of([estate])
+    program = render_program([estate], "Retain", report)
+
+    compile(program, "__main__.py", "exec")
+    assert [line.split(":")[0] for line in report.refused] == ["bv-one/odd"]
+    assert "# policy_odd = BackupPolicy(" in program
+    assert "declare a new BackupPolicy" in program and "backup-policy delete --ids" in program
+    statement = program.split("instance_st1 = BackupInstance(")[1].split("\n)\n")[0]
+    assert f"policy_id={policy_id!r}" in statement
+    assert "# uses a policy this program does not manage" in program.split("instance_st1 = ")[0]

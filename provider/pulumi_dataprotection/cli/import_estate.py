@@ -18,6 +18,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -140,7 +141,11 @@ class Report:
             ("instances in protection error", self.protection_errors),
             ("policies no instance uses", self.unused_policies),
             ("resource guards that could not be read (the links name them by id)", self.unreadable_guards),
-            ("written commented out: values the provider's checks refuse (fix them to adopt)", self.refused),
+            (
+                "written commented out: values the provider's checks refuse (fix a vault's or an instance's values "
+                "to adopt it; a policy cannot change under its name: the program says how to replace it)",
+                self.refused,
+            ),
         ):
             if items:
                 out.append(f"{title}:")
@@ -242,6 +247,23 @@ def _refusals(kind: str, inputs: Mapping[str, Any]) -> list[str]:
     return [f"{f.property}: {f.reason}" for f in failures]
 
 
+_POLICY_ADVICE = (
+    "A policy's rules cannot change under its name (Azure refuses the update), so fixing the values below would",
+    "fail: the instances keep using this policy by its id, unmanaged. To manage it, declare a new BackupPolicy",
+    "with another name and values the checks accept, point the instances at it, run `pulumi up`, then delete",
+    "this policy in Azure (az dataprotection backup-policy delete --ids <its id>), or it stays behind.",
+)
+"""Written above a policy the checks refuse: what to do with it without leaving an orphan."""
+
+REQUIREMENTS = (
+    "# Install: `pulumi install`, or python -m venv venv && venv/bin/pip install -r requirements.txt\n"
+    "# Install pulumi-dataprotection from where your team keeps it (a wheel, or git+https://<host>/...@<tag>).\n"
+    "pulumi-dataprotection=={package}\n"
+    "# The SDK of the Pulumi CLI you run (`pulumi version`): pip would otherwise pick the newest SDK.\n"
+    "pulumi=={sdk}\n"
+)
+
+
 def _guarded(lines: list[str], refusals: list[str] | None) -> list[str]:
     """``lines`` as they are, or commented out after the reasons the preview would refuse them for."""
     if not refusals:
@@ -335,6 +357,8 @@ def render_program(estates: Sequence[VaultEstate], on_delete: str, report: Repor
             refused = report.refusals.get(policy.arm_id.lower())
             if not refused:
                 policy_vars[policy.arm_id.lower()] = var
+            else:
+                body += ["", *map(comment, _POLICY_ADVICE)]
             found = builder_call(policy.inputs)
             node = checked_call(found[0], set(found[1])) if found else None
             args = _args(policy.inputs, vault_ref, ("datasource_types", "policy_rules") if node else ())
@@ -354,6 +378,8 @@ def render_program(estates: Sequence[VaultEstate], on_delete: str, report: Repor
             if instance.policy_id.lower() in policy_vars:
                 refs["policy_id"] = reference(policy_vars[instance.policy_id.lower()], "arm_id")
             body.append("")
+            if instance.policy_id.lower() in report.refusals:
+                body.append(comment("uses a policy this program does not manage (see that policy above): by its id"))
             if instance.owner_mark:
                 body.append(comment(f"WARNING: carries another Pulumi stack's {OWNER_TAG} tag"))
             if instance.protection_state == "ProtectionError":
@@ -426,8 +452,16 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     program.write_text(render_program(estates, args.on_delete, report), encoding="utf-8")
     project = directory / "Pulumi.yaml"
     if not project.exists():
-        document = {"name": args.project, "runtime": {"name": "python"}, "description": "adopted backup estate"}
+        document = {
+            "name": args.project,
+            "runtime": {"name": "python", "options": {"virtualenv": "venv"}},
+            "description": "adopted backup estate",
+        }
         project.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    requirements = directory / "requirements.txt"
+    if not requirements.exists():
+        versions = {"package": metadata.version("pulumi-dataprotection"), "sdk": metadata.version("pulumi")}
+        requirements.write_text(REQUIREMENTS.format(**versions), encoding="utf-8")
     endpoint = args.endpoint or config_module.current().endpoint
     stack_file = directory / f"Pulumi.{args.stack}.yaml"
     existing = (yaml.safe_load(stack_file.read_text(encoding="utf-8")) if stack_file.exists() else None) or {}
@@ -450,7 +484,8 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
                 "it too (flagged in the program): remove it from the other stack first, or from this program"
             )
         )
-    out.print(f"wrote {program} and {stack_file}")
+    out.print(f"wrote {program}, {stack_file} and the project's {project.name} and {requirements.name}")
+    out.print(f"install: cd {directory} && pulumi install (a virtualenv in ./venv with requirements.txt)")
     if token or config_module.current().token:
         out.print(f"next: pulumi config set --secret dataprotection:token <token> --stack {args.stack}")
     out.print("then: pulumi preview (each resource is an adoption; the first up writes nothing while nothing differs)")
