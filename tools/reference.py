@@ -68,15 +68,31 @@ def notes(param: Param) -> str:
     return " ".join(n for n in param.notes if not n.startswith(skip))
 
 
+def rest_path(f: Field, paths: dict[str, tuple[str, ...]]) -> str:
+    """Where an input goes in the request: its REST paths, the URL, or nowhere (a provider setting)."""
+    if f.name in paths:
+        return "<br>".join(f"`{p}`" for p in paths[f.name])
+    if f.id_part is not None or f.read_path is not None:
+        return "URL"
+    return "provider only"
+
+
 def inputs_table(provider: type[SchemaProvider], params: list[Param]) -> list[str]:
     """One row per constructor keyword."""
-    lines = ["| input | type | on change | description |", "| --- | --- | --- | --- |"]
+    paths = provider.schema.root.rest_paths()
+    lines = ["| input | type | REST path | on change | description |", "| --- | --- | --- | --- | --- |"]
     for param in params:
         text = " ".join(filter(None, [sentence(param.field.doc), notes(param)]))
         kind = param.field.mutability
         if kind.kind == "one_way":
             text += f" Once {' or '.join(sorted(kind.terminal))}: {kind.reason}."
-        row = [f"`{param.name}`", f"`{cell(plain(param.type_text))}`", on_change(param.field, provider), cell(text)]
+        row = [
+            f"`{param.name}`",
+            f"`{cell(plain(param.type_text))}`",
+            rest_path(param.field, paths),
+            on_change(param.field, provider),
+            cell(text),
+        ]
         lines.append("| " + " | ".join(row) + " |")
     return lines
 
@@ -142,7 +158,9 @@ def page(provider: type[SchemaProvider]) -> str:
         "Any value may be a Pulumi Output. On change: `in place` updates the resource, `replaces` creates a new one "
         "(Azure cannot change it in place) and deletes the old one, `new version` creates the changed policy under "
         "a new content-addressed name and moves its instances to it, `never again once X` is one-way (the provider "
-        "refuses a plan that leaves X), `nothing by itself` changes nothing in Azure until another change is made.",
+        "refuses a plan that leaves X), `nothing by itself` changes nothing in Azure until another change is made. "
+        "REST path: where the value goes in the request body (from its root; `URL`: a part of the resource's URL; "
+        "`provider only`: a setting of the provider that Azure never sees).",
         "",
         *inputs_table(provider, params),
         "",

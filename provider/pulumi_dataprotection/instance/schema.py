@@ -384,6 +384,7 @@ INSTANCE = ResourceSchema(
                 ("datasource_kind", "datasource_id", "database_name", "datasource_location"),
                 _datasource_render,
                 _datasource_parse,
+                paths=("properties.dataSourceInfo", "properties.dataSourceSetInfo"),
             )
         ],
         description="a backup instance",

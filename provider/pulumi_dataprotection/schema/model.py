@@ -179,12 +179,15 @@ class Derivation:
     """REST content computed from several inputs (and read back into them), for shapes that are not one-to-one.
 
     ``render(values) -> {rest path: value}`` and ``parse(rest object) -> {field: value}``; ``fields`` are the inputs
-    involved (declared as fields with ``path=None``). Rendering is skipped while any of them is unknown.
+    involved (declared as fields with ``path=None``). Rendering is skipped while any of them is unknown. ``paths``
+    names the REST paths ``render`` may write (the reference shows them as the inputs' REST paths; a test renders
+    every datasource kind and checks it writes nothing else).
     """
 
     fields: tuple[str, ...]
     render: Callable[[Mapping[str, Any]], Mapping[str, Any]]
     parse: Callable[[Mapping[str, Any]], Mapping[str, Any]]
+    paths: tuple[str, ...] = ()
 
 
 class ObjectType(ValueType):
@@ -220,6 +223,23 @@ class ObjectType(ValueType):
                 continue
             for sub in _object(f).leaves:
                 yield dataclasses.replace(sub, when=sub.when or f.when) if f.when else sub
+
+    def rest_paths(self) -> dict[str, tuple[str, ...]]:
+        """Where each leaf goes in the REST body, from the body's root: its own path under its groups' paths, or the
+        paths of the derivation that renders it; fields that are not in the body (URL parts, provider knobs) are
+        absent."""
+        found: dict[str, tuple[str, ...]] = {}
+        for f in self.fields:
+            if f.flatten:
+                prefix = f"{f.path}." if f.path else ""
+                for name, paths in _object(f).rest_paths().items():
+                    found[name] = tuple(prefix + p for p in paths)
+            elif f.path is not None:
+                found[f.name] = (f.path,)
+        for derivation in self.derivations:
+            for name in derivation.fields:
+                found.setdefault(name, derivation.paths)
+        return found
 
     @functools.cached_property
     def input_leaves(self) -> tuple[Field, ...]:
