@@ -6,10 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from pulumi_dataprotection.arm import Deadline, ResourceId
 from pulumi_dataprotection.arm.paths import BACKUP_JOBS
+from pulumi_dataprotection.arm.protocol import ArmApi
 
 CLOCK_SKEW = 120.0
 """Seconds a job's startTime may precede our own clock's send time (clocks differ between us and Azure)."""
@@ -26,13 +27,6 @@ def job_outcome(status: object) -> Literal["completed", "failed", "running"]:
     ``Completed`` and ``Failed``; any other value, or none yet, means still running)."""
     lowered = str(status or "").lower()
     return "completed" if lowered in _COMPLETED else "failed" if lowered in _FAILED else "running"
-
-
-class JobLister(Protocol):
-    """The one ARM call the lookup makes (:class:`pulumi_dataprotection.arm.ArmClient` provides it)."""
-
-    def list(self, path: str, *, operation: str | None = ..., resource: str | None = ...) -> list[dict[str, Any]]:
-        """GET a collection, all pages."""
 
 
 def _started(props: Mapping[str, Any]) -> float | None:
@@ -65,7 +59,7 @@ def matching_job(jobs: list[dict[str, Any]], instance: ResourceId, sent_at: floa
 
 
 def find_started_job(
-    client: JobLister,
+    client: ArmApi,
     instance: ResourceId,
     sent_at: float,
     deadline: Deadline,

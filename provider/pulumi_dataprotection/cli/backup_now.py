@@ -12,7 +12,7 @@ import argparse
 import os
 import time
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -25,12 +25,12 @@ from pulumi_dataprotection.arm import (
     ArmSettings,
     CredentialMode,
     Deadline,
-    OperationResult,
     PollPolicy,
     ResourceId,
     Secret,
     get_client,
 )
+from pulumi_dataprotection.arm.protocol import ArmApi
 from pulumi_dataprotection.cli.common import (
     EXIT_FAILED,
     EXIT_OK,
@@ -44,28 +44,6 @@ INSTANCE_TYPE = "microsoft.dataprotection/backupvaults/backupinstances"
 DEFAULT_TIMEOUT = 3600.0
 DEFAULT_POLL_INTERVAL = 10.0
 DEFAULT_RETENTION_TAG = "Default"
-
-
-class ArmApi(Protocol):
-    """The ARM calls the command makes (:class:`pulumi_dataprotection.arm.ArmClient` provides them)."""
-
-    def list(self, path: str, *, operation: str | None = ..., resource: str | None = ...) -> list[dict[str, Any]]:
-        """GET a collection, all pages (to find the job of an ambiguous backup request)."""
-
-    def get(self, path: str, *, operation: str | None = ..., resource: str | None = ...) -> dict[str, Any] | None:
-        """GET a resource; None on 404."""
-
-    def execute(
-        self,
-        method: str,
-        path: str,
-        body: Any = ...,
-        *,
-        operation: str,
-        resource: str | None = ...,
-        timeout: float | None = ...,
-    ) -> OperationResult:
-        """Send a write and wait for its long-running operation."""
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

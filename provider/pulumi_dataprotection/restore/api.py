@@ -6,45 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from pulumi_dataprotection.arm.lro import OperationResult
 from pulumi_dataprotection.arm.paths import ResourceId
+from pulumi_dataprotection.arm.protocol import ArmApi
 from pulumi_dataprotection.restore.requests import cross_region_body, validate_body
 
 JSON = dict[str, Any]
-
-
-class Arm(Protocol):
-    """The client calls used here (provided by :class:`pulumi_dataprotection.arm.ArmClient`)."""
-
-    def get(
-        self, path: str, *, operation: str | None = ..., resource: str | None = ..., api_version: str | None = ...
-    ) -> JSON | None:
-        """GET one resource; None on 404."""
-
-    def list(
-        self,
-        path: str,
-        *,
-        operation: str | None = ...,
-        resource: str | None = ...,
-        query: Mapping[str, str] | None = ...,
-    ) -> list[JSON]:
-        """GET a collection, following nextLink."""
-
-    def execute(
-        self,
-        method: str,
-        path: str,
-        body: Any = ...,
-        *,
-        operation: str,
-        resource: str | None = ...,
-        api_version: str | None = ...,
-        timeout: float | None = ...,
-    ) -> OperationResult:
-        """Send a write and wait for its long-running operation."""
 
 
 def parse_time(text: str) -> datetime:
@@ -96,7 +65,7 @@ def job_path(vault: ResourceId, job_id: str) -> str:
 class RestoreApi:
     """Recovery points, restores and jobs of backup instances."""
 
-    def __init__(self, client: Arm) -> None:
+    def __init__(self, client: ArmApi) -> None:
         self.client = client
 
     def recovery_points(self, instance: ResourceId, *, since: datetime | None = None) -> list[RecoveryPoint]:
