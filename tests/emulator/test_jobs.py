@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.emulator.conftest import CheckedArm
 from tests.emulator.test_restore import aks_request, pg_request
+from tests.support.emulator import fresh
 from tests.support.protected import protect
 from tests.support.recordings import answers
 
@@ -66,10 +68,25 @@ def _check(api: CheckedArm, job_id: str, recorded: dict[Any, set[Any]]) -> dict[
     return dict(props)
 
 
+@pytest.fixture(scope="module")
+def _long_jobs_session() -> Iterator[EmulatorHandle]:
+    from pulumi_dataprotection.emulator import start_emulator
+
+    with start_emulator(in_process=True, lro_seconds=0.05, retry_after=0, azure_job_durations=True) as handle:
+        yield handle
+
+
+@pytest.fixture
+def long_jobs(_long_jobs_session: EmulatorHandle) -> Iterator[EmulatorHandle]:
+    """An emulator whose jobs last as long as Azure's (minutes of its clock), so a test sees a job running whatever
+    the machine's load, and finishes it by moving the clock."""
+    with fresh(_long_jobs_session) as handle:
+        yield handle
+
+
 @pytest.mark.parametrize("kind", ["disk", "aks", "postgresql_flexible", "postgresql"])
-def test_backup_jobs_have_azures_shape_running_and_completed(
-    api: CheckedArm, emulator: EmulatorHandle, kind: str
-) -> None:
+def test_backup_jobs_have_azures_shape_running_and_completed(long_jobs: EmulatorHandle, kind: str) -> None:
+    emulator, api = long_jobs, CheckedArm(long_jobs, _spec())
     recorded = recorded_shapes()
     protected = protect(emulator, (kind,))
     instance = protected.instances[kind]
@@ -78,16 +95,15 @@ def test_backup_jobs_have_azures_shape_running_and_completed(
     running = _check(api, job_id, recorded)
     assert running["extendedInfo"]["subTasks"][0]["taskProgress"] is None, "Azure: null (527/527)"
     assert running["restoreType"] is None and running["duration"] == "PT0S"
-    emulator.advance_clock(600)
+    emulator.advance_clock(3600)
     done = _check(api, job_id, recorded)
     assert done["extendedInfo"]["targetRecoverPoint"]["recoveryPointTime"] == "0001-01-01T00:00:00Z"
     assert "%3A" in done["etag"]
 
 
 @pytest.mark.parametrize("kind", ["aks", "postgresql"])
-def test_restore_jobs_have_azures_shape_with_the_source_datastore(
-    api: CheckedArm, emulator: EmulatorHandle, kind: str
-) -> None:
+def test_restore_jobs_have_azures_shape_with_the_source_datastore(long_jobs: EmulatorHandle, kind: str) -> None:
+    emulator, api = long_jobs, CheckedArm(long_jobs, _spec())
     recorded = recorded_shapes()
     instance = protect(emulator, (kind,)).instances[kind]
     emulator.advance_clock(8 * DAY)  # the PostgreSQL policy backs up weekly
@@ -98,7 +114,8 @@ def test_restore_jobs_have_azures_shape_with_the_source_datastore(
     running = _check(api, job_id, recorded)
     assert running["sourceDataStoreType"] == request["sourceDataStoreType"], "set on 284/284 recorded restore jobs"
     assert running["restoreType"] is None and running["destinationDataStoreName"] is None
-    emulator.advance_clock(600)
+    assert running["status"] == "InProgress"
+    emulator.advance_clock(3600)
     _check(api, job_id, recorded)
 
 
