@@ -25,7 +25,7 @@ STABLE = (
     / "shared/reference/azure-spec/specification/dataprotection/resource-manager/Microsoft.DataProtection"
     / "DataProtection/stable"
 )
-OUT = ROOT / "provider/pulumi_dataprotection/emulator/spec"
+OUT = ROOT / "provider/pulumi_dataprotection/emulator/spec_definitions"
 _KEPT = (
     "type",
     "properties",

@@ -5,7 +5,7 @@ Azure keeps every property its spec defines, so a client's new field round-trips
 properties its rules need and takes the others from the spec: a property the emulator's model lacks but the
 request's api-version defines on that object is validated against the spec (types, enums, formats, nested objects
 and discriminators) and kept; one the spec does not define either is ignored, as the service ignores unknown
-properties. The definitions come from ``spec/<version>.json``, generated from the official spec by
+properties. The definitions come from ``spec_definitions/<version>.json``, generated from the official spec by
 ``tools/gen_emulator_spec.py`` (a test keeps them current). A version without a spec file of its own reads the newest
 older one; versions older than every spec file read the oldest (2025-09-01; the earlier specs are not in hand).
 """
@@ -24,7 +24,7 @@ from pulumi_dataprotection.emulator.schema import Arr, Bool, Map, Node, Num, Obj
 @functools.cache
 def versions() -> tuple[str, ...]:
     """The spec versions the emulator holds definitions of, oldest first."""
-    folder = resources.files(__package__).joinpath("spec")
+    folder = resources.files(__package__).joinpath("spec_definitions")
     return tuple(sorted(p.name.removesuffix(".json") for p in folder.iterdir() if p.name.endswith(".json")))
 
 
@@ -38,7 +38,7 @@ def spec_version(api_version: str) -> str:
 @functools.cache
 def definitions(version: str) -> dict[str, Any]:
     """The definitions of one spec version, by lower-cased name (each with its ``name`` as the spec spells it)."""
-    text = resources.files(__package__).joinpath(f"spec/{version}.json").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath(f"spec_definitions/{version}.json").read_text(encoding="utf-8")
     return {name.lower(): {**schema, "name": name} for name, schema in json.loads(text)["definitions"].items()}
 
 
