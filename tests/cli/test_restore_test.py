@@ -331,3 +331,43 @@ def test_cross_region_drill_needs_a_geo_redundant_vault(
     assert result.code == 1
     assert _drills(evidence)[0]["error"]["code"] == "CrossRegionRestoreNotAvailable"
     assert emulator.restored() == []
+
+
+def test_recovery_points_rehydrate_brings_an_archived_point_to_the_vault_tier(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult]
+) -> None:
+    archiving = postgresql_policy(Schedule.weekly(["Sunday"], "02:00"), Retention("P7D", archive=ArchiveTier("P6M")))
+    instance = protect(emulator, ("postgresql",), policies={"postgresql": archiving}).instances["postgresql"]
+    emulator.advance_clock(16 * DAY)
+    target = ["--endpoint", emulator.url, "--token", emulator.token]
+    listed = run_cli(
+        "recovery-points", "list", "--instance", instance, "--datastore", "ArchiveStore", "--format", "json", *target
+    )
+    point = json.loads(listed.out)[0]["name"]
+    assert run_cli("recovery-points", "rehydrate", point, "--instance", instance, "--duration", "1h", *target).code == 2
+    result = run_cli(
+        "recovery-points",
+        "rehydrate",
+        point,
+        "--instance",
+        instance,
+        "--priority",
+        "High",
+        "--duration",
+        "P5D",
+        *target,
+    )
+    assert result.code == 0, result.err
+    assert f"Rehydration of {point} accepted (High priority, kept P5D)" in result.out
+    assert "VaultStore: rehydration CREATE_IN_PROGRESS" in result.out
+    body = next(e for e in emulator.request_log() if e["path"].endswith("/rehydrate"))["body"]
+    assert body == {"recoveryPointId": point, "rehydrationPriority": "High", "rehydrationRetentionDuration": "P5D"}
+    emulator.advance_clock(3700)
+    shown = json.loads(
+        run_cli("recovery-points", "show", point, "--instance", instance, "--format", "json", *target).out
+    )
+    details = shown["properties"]["recoveryPointDataStoresDetails"]
+    assert sorted((d["type"], d["rehydrationStatus"]) for d in details) == [
+        ("ArchiveStore", None),
+        ("VaultStore", "COMPLETED"),
+    ]
