@@ -12,6 +12,7 @@ import pytest
 from pulumi_dataprotection.restore.requests import (
     ContainerRestore,
     Identity,
+    Rehydration,
     aks_target,
     blob_items_target,
     blob_range_target,
@@ -22,7 +23,7 @@ from pulumi_dataprotection.restore.requests import (
     restore_request,
     validate_body,
 )
-from tests.support.spec import SPEC_DIR, Example, Spec
+from tests.support.spec import SPEC_DIR, Example, Spec, load_spec
 
 SOURCE_DB = (
     "/subscriptions/f75d8d8b-6735-4697-82e1-1a7a3ff0d5d4/resourceGroups/viveksipgtest/providers/"
@@ -37,7 +38,7 @@ UAMI = (
 
 
 def _example(spec: Spec, name: str) -> Example:
-    found = [e for e in spec.examples() if e.path.name == name]
+    found = [e for e in load_spec("2025-09-01").examples() if e.path.name == name]
     if found:
         return found[0]
     # TriggerRestore_ItemLevel.json is in the examples folder but no operation of the spec references it
@@ -155,12 +156,35 @@ ACCOUNT = f"{RG}/providers/Microsoft.Storage/storageAccounts/st1"
             source_datastore="OperationalStore",
             recovery_point_id="rp1",
         ),
+        restore_request(
+            database_target(
+                f"{RG}/providers/Microsoft.DBforPostgreSQL/servers/pg",
+                "orders_drill",
+                "westeurope",
+                secret_store_uri=SECRET,
+            ),
+            source_datastore="ArchiveStore",
+            recovery_point_id="rp1",
+            rehydration=Rehydration("High", "P12D"),
+        ),
     ],
-    ids=["aks-operational", "aks-vault-tier", "adls-point-in-time", "disk"],
+    ids=["aks-operational", "aks-vault-tier", "adls-point-in-time", "disk", "postgresql-archive"],
 )
-def test_every_built_body_validates_against_the_spec(spec: Spec, request_body: dict[str, Any]) -> None:
-    assert spec.validate_request("BackupInstances_TriggerRestore", request_body) == []
-    assert spec.validate_request("BackupInstances_ValidateForRestore", validate_body(request_body)) == []
+def test_every_built_body_validates_against_the_spec(spec: Spec, spec_2025: Spec, request_body: dict[str, Any]) -> None:
+    for version_spec in (spec, spec_2025):
+        assert version_spec.validate_request("BackupInstances_TriggerRestore", request_body) == []
+        assert version_spec.validate_request("BackupInstances_ValidateForRestore", validate_body(request_body)) == []
+
+
+def test_a_restore_from_the_archive_rehydrates() -> None:
+    target = disk_target(CLUSTER, "westeurope")
+    body = restore_request(target, source_datastore="ArchiveStore", recovery_point_id="rp1", rehydration=Rehydration())
+    assert body["objectType"] == "AzureBackupRestoreWithRehydrationRequest"
+    assert (body["rehydrationPriority"], body["rehydrationRetentionDuration"]) == ("Standard", "P10D")
+    with pytest.raises(ValueError, match="rehydrat"):
+        restore_request(target, source_datastore="ArchiveStore", recovery_point_id="rp1")
+    with pytest.raises(ValueError, match="rehydrat"):
+        restore_request(target, source_datastore="VaultStore", recovery_point_id="rp1", rehydration=Rehydration())
 
 
 def test_builders_refuse_what_cannot_be_a_restore() -> None:

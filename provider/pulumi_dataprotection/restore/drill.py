@@ -11,17 +11,22 @@ derived, is refused):
 - PostgreSQL single server: the database as ``<database>_<suffix>`` on the source server (or ``target_server``);
 - PostgreSQL/MySQL flexible server: restore as files under ``files_url`` with the prefix ``<server>-<suffix>``;
 - managed disk: a new disk ``<disk>-<suffix>`` beside the source disk.
+
+From the ArchiveStore (``datastore="ArchiveStore"``, where the policy moves backups there): the vault-tier target of
+the kind (PostgreSQL, flexible servers, vaulted blob/ADLS), restored with rehydration (``DrillOptions.rehydration``:
+priority and how long the rehydrated copy is kept).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pulumi_dataprotection.restore.requests import (
     ContainerRestore,
     Datastore,
+    Rehydration,
     aks_target,
     blob_account_target,
     blob_items_target,
@@ -65,6 +70,8 @@ class DrillOptions:
     files_url: str | None = None
     restore_region: str | None = None
     """The region the restore runs in (cross region restore: the vault's paired region); default the source's."""
+    rehydration: Rehydration = field(default_factory=Rehydration)
+    """How a drill from the ArchiveStore rehydrates the point (priority, retention of the rehydrated copy)."""
 
 
 @dataclass(frozen=True)
@@ -191,6 +198,8 @@ def plan(source: Source, policy: Mapping[str, Any] | None, options: DrillOptions
     the instance's protected datasource, containers, namespaces or database)."""
     stores, continuous = backup_datastores(policy)
     key = source.kind.key
+    if options.datastore == "ArchiveStore":
+        return _archive(source, stores, policy, options)
     if key == "aks":
         return _aks(source, stores, options)
     if key in ("blob", "adls"):
@@ -231,6 +240,18 @@ def plan(source: Source, policy: Mapping[str, Any] | None, options: DrillOptions
         target = disk_target(disk_id, source.location, restore_location=options.restore_region)
         return DrillTarget("OperationalStore", target, disk_id, (Cleanup(disk_id, CLEANUP_API_VERSIONS["disks"]),))
     raise DrillError(f"restore drills do not cover {source.kind.title} yet")
+
+
+def _archive(source: Source, stores: set[str], policy: Mapping[str, Any] | None, options: DrillOptions) -> DrillTarget:
+    """The vault-tier target of the kind, restored from the ArchiveStore (after rehydration)."""
+    if "ArchiveStore" not in stores:
+        raise DrillError("the instance's policy moves no backups to the ArchiveStore")
+    if source.kind.key in ("aks", "disk"):
+        raise DrillError(f"restore drills from the ArchiveStore do not cover {source.kind.title}")
+    target = plan(source, policy, replace(options, datastore="VaultStore"))
+    if target.datastore != "VaultStore":
+        raise DrillError(f"{source.kind.title} backups are not restored from the vault tier, so not from the archive")
+    return replace(target, datastore="ArchiveStore")
 
 
 def _aks(source: Source, stores: set[str], options: DrillOptions) -> DrillTarget:
