@@ -86,8 +86,9 @@ def test_the_input_suspends_resumes_and_stops_with_a_warning_per_change(env: Env
     outs = update(env.provider, id_, outs, env.inputs(protection="configured"))
     assert env.actions(since) == ["POST resumeBackups"], "no PUT: nothing else changed"
     assert outs["current_protection_state"] == "ProtectionConfigured"
-    assert "protection is suspended (BackupsSuspended when last read from Azure) and configured in the program" in (
-        env.warnings[-1]
+    assert (
+        "protection is suspended (BackupsSuspended when last read from Azure) and configured in the program"
+        in (env.warnings[-1])
     )
     assert "`up` resumes its backups (resumeBackups)" in env.warnings[-1]
 
