@@ -131,18 +131,6 @@ _RESUME_FROM = {
 }
 """The action that takes a suspended or stopped instance back to configured (the spec pairs resumeBackups with
 suspendBackups and resumeProtection with stopProtection)."""
-_EFFECTS = {
-    ("configured", "suspended"): "suspends its backups (suspendBackups): no new recovery points; the existing ones "
-    "are kept as the policy says, the newest for ever",
-    ("configured", "stopped"): "stops its protection (stopProtection): no new recovery points; every existing one is "
-    "kept for ever",
-    ("suspended", "stopped"): "stops its protection (stopProtection): every recovery point is then kept for ever",
-    ("stopped", "suspended"): "suspends its backups (suspendBackups): its recovery points, kept for ever while "
-    "protection is stopped, are kept only as the policy says again (the newest for ever)",
-    ("suspended", "configured"): "resumes its backups (resumeBackups): backups run on the policy's schedule again",
-    ("stopped", "configured"): "resumes its protection (resumeProtection): backups run on the policy's schedule again",
-}
-"""What ``up`` does for each change of ``protection`` (Azure's state -> the program's), for preview warnings."""
 _GUARDED_DELETES = {
     "Delete": operations.DELETE_INSTANCE,
     "StopProtectionRetainData": operations.STOP_PROTECTION,
@@ -278,7 +266,7 @@ class InstanceProvider(SchemaProvider):
         label = f"BackupInstance {olds.get('name')!r}"
         before, wanted = olds.get("protection"), news.get("protection")
         state = olds.get("current_protection_state") or before
-        effect = _EFFECTS.get((str(before), str(wanted)))
+        effect = states.EFFECTS.get((str(before), str(wanted)))
         if "protection" in diff.changed and effect is not None:
             keep = f"; set protection={before!r} to keep it {before}" if wanted == "configured" else ""
             preview_warning(
@@ -806,7 +794,7 @@ class InstanceProvider(SchemaProvider):
         if plan.kind == "refuse" or found not in _RESUME_FROM:
             return plan
         wanted = inputs.get("protection") or found
-        effect = _EFFECTS.get((str(found), str(wanted)), f"keeps it {found}")
+        effect = states.EFFECTS.get((str(found), str(wanted)), f"keeps it {found}")
         note = f"its protection is {state} in Azure: `up` {effect}"
         if wanted == found and inputs.get("protection") is None:
             note += f" (protection is not set; set protection={found!r} to say so, or 'configured' to resume it)"
