@@ -527,13 +527,20 @@ class SchemaProvider(ResourceProvider):
     def completed(self, olds: Mapping[str, Any]) -> dict[str, Any]:
         """Old outputs with the derived inputs that a state written before they existed lacks, read from the
         outputs it holds (e.g. an instance's ``protection`` from its ``current_protection_state``), so an upgrade
-        of the provider shows no change."""
+        of the provider shows no change. Only derived inputs with a default are looked at: another one may well be
+        unset (and the render this takes is skipped for every state written since)."""
         out = clean(olds)
-        missing = [n for d in self.schema.root.derivations for n in d.fields if out.get(n) is None]
+        missing = [n for n in self._defaulted_derived() if out.get(n) is None]
         if not missing or not out.get("arm_id"):
             return out
         found = self.schema.from_rest(self.schema.render(out, include_outputs=True))
         return {**out, **{n: found[n] for n in missing if found.get(n) is not None}}
+
+    @classmethod
+    def _defaulted_derived(cls) -> tuple[str, ...]:
+        """Derived inputs that have a default (see :meth:`completed`)."""
+        root = cls.schema.root
+        return tuple(n for d in root.derivations for n in d.fields if root.by_name[n].default is not None)
 
     def plan(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
         """What changing old outputs ``olds`` to new inputs ``news`` takes: the schema diff, the inputs that force
