@@ -221,8 +221,8 @@ class InstanceProvider(SchemaProvider):
         Field(
             "newest_recovery_point_time",
             StringType(),
-            doc="Time of the instance's newest recovery point (ISO 8601, UTC), null when it has none; read on every "
-            "create, update and `pulumi refresh`.",
+            doc="Time of the instance's newest recovery point (ISO 8601, UTC), null when it has none (a new "
+            "instance); read after every update and `pulumi refresh`.",
             mutability=OUTPUT_ONLY,
         ),
         Field(
@@ -419,10 +419,13 @@ class InstanceProvider(SchemaProvider):
         settled: bool = False,
         written: Mapping[str, Any] | None = None,
         cadence: float | None = None,
+        after_put: bool = False,
     ) -> dict[str, Any]:
         """The instance body once protection is configured (at once when ``wait_for_protection`` is off); with
         ``settled``, once Azure is no longer configuring or updating it (whatever the outcome). ``written`` is the
-        body the write's operation ended with (the first state, without a GET); ``cadence`` its Retry-After."""
+        body the write's operation ended with (the first state, without a GET); ``cadence`` its Retry-After;
+        ``after_put``: a suspended or stopped state ends the wait too (a PUT may leave the instance so; the caller
+        resumes it when the program wants it configured)."""
         last: dict[str, Any] = {}
         own = written is not None and str(written.get("id", "")).lower() == str(rid).lower()
         first = [dict(written)] if own and written and isinstance(written.get("properties"), Mapping) else []
@@ -439,6 +442,8 @@ class InstanceProvider(SchemaProvider):
                 return not states.is_busy(state), state
             if states.meaning(state) == "failed":
                 raise ResourceFailure(self._protection_message(ctx, rid, props))
+            if after_put and states.meaning(state) in ("suspended", "stopped"):  # the caller resumes it if wanted
+                return True, state
             return states.meaning(state) == "configured" or not inputs.get("wait_for_protection", True), state
 
         wait_until(ctx, what=f"protection of {ctx.label}", probe=probe, timeout=timeout, cadence=cadence)
@@ -708,7 +713,14 @@ class InstanceProvider(SchemaProvider):
         with held:
             result = mua.run_guarded(ctx, operations.MODIFY_PROTECTION, self._vault(inputs), send)
             return self._wait_protection(
-                ctx, rid, inputs, ctx.timeout(operation), written=result.body, cadence=result.cadence, settled=settled
+                ctx,
+                rid,
+                inputs,
+                ctx.timeout(operation),
+                written=result.body,
+                cadence=result.cadence,
+                settled=settled,
+                after_put=True,
             )
 
     def update_resource(
@@ -976,8 +988,8 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     """The datasource type as Azure reports it. Computed by the provider."""
 
     newest_recovery_point_time: pulumi.Output[str | None]
-    """Time of the instance's newest recovery point (ISO 8601, UTC), null when it has none; read on every create, update
-    and `pulumi refresh`. Computed by the provider.
+    """Time of the instance's newest recovery point (ISO 8601, UTC), null when it has none (a new instance); read after
+    every update and `pulumi refresh`. Computed by the provider.
     """
 
     newest_recovery_point_id: pulumi.Output[str | None]
