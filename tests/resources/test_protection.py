@@ -8,8 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pulumi
 import pytest
 
+from pulumi_dataprotection import lookups
+from pulumi_dataprotection.cli.import_estate import VaultEstate, render_program, report_of
 from pulumi_dataprotection.dynamic import engine, program
 from pulumi_dataprotection.dynamic.adoption import ADOPTION, OWNER_KEY
 from pulumi_dataprotection.emulator import EmulatorHandle
@@ -18,6 +21,7 @@ from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.instance.schema import INSTANCE, protection_of
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
+from tests.resources.conftest import stack_config
 from tests.resources.helpers import checked, instance_inputs, policy_inputs, up, update, vault_inputs
 from tests.support.emulator import ArmClient
 
@@ -174,3 +178,19 @@ def test_the_newest_recovery_point_is_an_output_a_refresh_updates(env: Env) -> N
     newest = max(points, key=lambda p: p["properties"]["recoveryPointTime"])
     assert outs["newest_recovery_point_id"] == newest["properties"]["recoveryPointId"]
     assert outs["newest_recovery_point_time"] == newest["properties"]["recoveryPointTime"][:19] + "Z"
+
+
+def test_import_writes_the_protection_azure_has(env: Env) -> None:
+    """The program `import` writes says protection='stopped' for a stopped instance, so adopting it never resumes
+    it, and a later resume outside the stack is drift."""
+    up(env.provider, env.inputs(on_delete="Retain"))
+    env.out_of_band("stopProtection")
+    pulumi.runtime.set_all_config({k: str(v) for k, v in stack_config(env.handle).items()})
+    try:
+        vault, instances = lookups.get_backup_vault(env.vault_id), lookups.get_backup_instances(env.vault_id)
+    finally:
+        pulumi.runtime.set_all_config({})
+    estate = VaultEstate(vault, [], instances, [])
+    assert estate.instances[0].inputs["protection"] == "stopped"
+    program = render_program([estate], "Retain", report_of([estate]))
+    assert "    protection='stopped',\n" in program
