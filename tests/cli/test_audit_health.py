@@ -4,6 +4,7 @@ protection errors reported by Azure now, restore-drill evidence (tested, unteste
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -71,6 +72,31 @@ def test_live_freshness_against_the_schedule_and_protection_errors(
     (finding,) = [f for f in stale.json()["findings"] if f["code"] == "backup-stale"]
     assert finding["resource"] == "bi-disk" and "the schedule runs every 4.0 hours" in finding["message"]
     assert stale.code == 1
+
+
+def test_live_flags_suspended_and_stopped_protection_and_its_stale_points(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """Issue 25: an instance suspended out of band whose newest point is 3 days old on a 4-hour schedule reported
+    nothing (the export said ProtectionConfigured, and staleness was judged for configured instances only)."""
+    done = protect(emulator, ("disk", "aks"))
+    emulator.advance_clock(DAY)
+    for kind, action in (("disk", "suspendBackups"), ("aks", "stopProtection")):
+        reply = done.arm.post(f"{done.instances[kind]}/{action}")
+        assert reply.status_code == 202 and done.arm.wait(reply)["status"] == "Succeeded"
+    emulator.advance_clock(3 * DAY)
+    now = _emulator_now(emulator).isoformat()
+    report = run_cli("audit", str(_export(tmp_path, done.instances)), *_live(emulator, "--now", now))
+    found = {(f["code"], f["resource"]): f for f in report.json()["findings"]}
+    suspended = found["protection-suspended-live", "bi-disk"]
+    assert suspended["severity"] == "high" and suspended["message"].startswith("BackupsSuspended; newest recovery ")
+    assert "set protection='configured'" in suspended["recommendation"]
+    stopped = found["protection-stopped-live", "bi-aks"]
+    assert "the schedule runs every 4.0 hours" in stopped["message"]
+    assert "set protection='stopped'" in stopped["recommendation"]
+    stale = found["backup-stale", "bi-disk"]["message"]
+    assert re.search(r"is 3\.\d days old; the schedule runs every 4\.0 hours \(protection BackupsSuspended\)$", stale)
+    assert ("backup-stale", "bi-aks") in found and report.code == 1
 
 
 def test_failed_jobs_are_findings_with_azures_code() -> None:

@@ -91,6 +91,23 @@ def test_a_create_that_resumes_or_undeletes_is_warned(tmp_path: Path) -> None:
     assert document["warnings"] == []
 
 
+def test_protection_changes_and_adopted_stopped_instances_are_warned(tmp_path: Path) -> None:
+    """Issue 25: review said nothing of an adopted stopped instance nor of a suspended instance being resumed, and a
+    take-back of this stack's suspended instance read as an interrupted create."""
+    old = {"name": "bi", "vault_id": VAULT, "datasource_kind": "aks", "protection": "suspended", "on_delete": "Retain"}
+    _, document = run(tmp_path, [step("update", "BackupInstance", "bi", old, {**old, "protection": "configured"})])
+    (warned,) = document["warnings"]
+    assert warned["code"] == "protection" and warned["severity"] == "medium"
+    assert warned["message"].startswith("protection suspended -> configured: `up` resumes its backups (resumeBackups)")
+    note = "its protection is ProtectionStopped in Azure: `up` keeps it stopped"
+    adopted = {**old, "protection": None, "adoption": f"adopts the existing resource (destroy: Retain); {note}"}
+    _, document = run(tmp_path, [step("create", "BackupInstance", "bi", None, adopted)])
+    assert [(w["code"], w["message"]) for w in document["warnings"]] == [("protection", note)]
+    back = "takes back this stack's instance, left BackupsSuspended by an earlier destroy"
+    _, document = run(tmp_path, [step("create", "BackupInstance", "bi", None, {**old, "adoption": back})])
+    assert [w["code"] for w in document["warnings"]] == ["take-over"]
+
+
 def test_a_retained_resource_reads_as_forget_not_delete(tmp_path: Path) -> None:
     old = {**BASE, "arm_id": VAULT, "on_delete": "Retain", "adopt_existing": True}
     retained = step("delete", "BackupVault", "vault", old, None)

@@ -193,7 +193,8 @@ RULES: dict[str, Rule] = {
             Severity.HIGH,
             "instance (--live)",
             "the newest recovery point is older than two periods of the policy's schedule (continuous backups: the "
-            "restorable time range ends more than a day ago): backups are not running",
+            "restorable time range ends more than a day ago), whatever the protection state: backups are not "
+            "running",
             "Check the instance's protection state and its failed backup jobs; fix the cause and run backup-now.",
         ),
         Rule(
@@ -203,6 +204,26 @@ RULES: dict[str, Rule] = {
             "the instance is ProtectionConfigured but has no recovery point",
             "A new instance gets its first at the next scheduled time; otherwise check the vault's backup jobs and "
             "run backup-now.",
+        ),
+        Rule(
+            "protection-suspended-live",
+            Severity.HIGH,
+            "instance (--live)",
+            "Azure reports the instance's backups suspended now (BackupsSuspended): no recovery point is taken, and "
+            "the existing ones expire as the policy says (the newest is kept for ever)",
+            "If nobody meant to suspend them, resume the backups: set protection='configured' on the instance (the "
+            "default for an instance the stack created) and run `pulumi refresh` then `pulumi up`; if it is meant, "
+            "set protection='suspended' so the program says so.",
+        ),
+        Rule(
+            "protection-stopped-live",
+            Severity.HIGH,
+            "instance (--live)",
+            "Azure reports the instance's protection stopped now (ProtectionStopped): no recovery point is taken; "
+            "the existing ones are kept for ever (and billed)",
+            "If the datasource still needs backups, resume protection: set protection='configured' on the instance "
+            "and run `pulumi refresh` then `pulumi up`; if it is retired, set protection='stopped' (or remove the "
+            "instance once its recovery points are no longer needed).",
         ),
         Rule(
             "instance-protection-error-live",

@@ -13,6 +13,7 @@ from typing import Any
 from pulumi_dataprotection.arm import ResourceId
 from pulumi_dataprotection.audit.findings import finding
 from pulumi_dataprotection.audit.model import Finding, InstanceRow
+from pulumi_dataprotection.instance import states as protection_states
 from pulumi_dataprotection.restore.api import RestoreApi, newest, parse_time, vault_of
 from pulumi_dataprotection.restore.drill import backup_datastores
 
@@ -112,36 +113,50 @@ def _after(value: Any, since: datetime) -> bool:
         return False
 
 
+def _newest(s: LiveState, now: datetime) -> str:
+    """The newest recovery point and its age against the schedule, for a finding's message."""
+    if s.newest_point is None:
+        return "no recovery point"
+    age = f"newest recovery point {s.newest_point:%Y-%m-%dT%H:%M:%SZ} ({_human(now - s.newest_point)} old"
+    return f"{age}; the schedule runs every {_human(s.period)})" if s.period and not s.continuous else f"{age})"
+
+
 def live_findings(states: Iterable[LiveState], now: datetime) -> Iterable[Finding]:
     """Findings from the live state of each instance."""
     for s in states:
         row = s.row
-        if s.protection_state == "ProtectionError":
+        meaning = protection_states.meaning(s.protection_state)
+        if meaning == "failed":
             error = s.protection_error or {}
             yield _finding(
                 "instance-protection-error-live",
                 row,
-                f"ProtectionError: {error.get('code', 'no code')}: {error.get('message', '')}".rstrip(": "),
+                f"{s.protection_state}: {error.get('code', 'no code')}: {error.get('message', '')}".rstrip(": "),
             )
-        if s.protection_state == "ProtectionConfigured" and s.continuous:
+        if meaning in ("suspended", "stopped"):
+            yield _finding(f"protection-{meaning}-live", row, f"{s.protection_state}; {_newest(s, now)}")
+        not_running = "" if meaning == "configured" else f" (protection {s.protection_state})"
+        if meaning in ("configured", "suspended", "stopped") and s.continuous:
             if s.newest_point is None or now - s.newest_point > CONTINUOUS_GRACE:
                 end = f"ends {s.newest_point:%Y-%m-%dT%H:%M:%SZ}" if s.newest_point else "does not exist"
                 yield _finding(
                     "backup-stale",
                     row,
-                    f"the continuous backup's restorable time range {end}, more than {_human(CONTINUOUS_GRACE)} ago",
+                    f"the continuous backup's restorable time range {end}, more than {_human(CONTINUOUS_GRACE)} "
+                    f"ago{not_running}",
                 )
-        elif s.protection_state == "ProtectionConfigured" and s.period is not None:
+        elif meaning in ("configured", "suspended", "stopped") and s.period is not None:
             if s.newest_point is None:
-                yield _finding(
-                    "backup-no-recovery-point", row, f"no recovery point (schedule: every {_human(s.period)})"
-                )
+                if meaning == "configured":
+                    yield _finding(
+                        "backup-no-recovery-point", row, f"no recovery point (schedule: every {_human(s.period)})"
+                    )
             elif now - s.newest_point > 2 * s.period:
                 yield _finding(
                     "backup-stale",
                     row,
                     f"newest recovery point {s.newest_point:%Y-%m-%dT%H:%M:%SZ} is {_human(now - s.newest_point)} "
-                    f"old; the schedule runs every {_human(s.period)}",
+                    f"old; the schedule runs every {_human(s.period)}{not_running}",
                 )
         for job in s.failed_jobs:
             props = job.get("properties") or {}

@@ -1,6 +1,6 @@
 """The ``pulumi-dataprotection`` command line (also ``python -m pulumi_dataprotection``):
 audit, review, policy-template, permissions,
-backup-now, restore-test, import, jobs, recovery-points and deleted-vaults, with rich terminal output.
+backup-now, protect, restore-test, import, jobs, recovery-points and deleted-vaults, with rich terminal output.
 
 Exit codes: 0 success; 1 the check failed (audit findings at ``--fail-on``), Azure reported an error, or a backup job
 failed or timed out; 2 the command line or an input file is wrong.
@@ -22,6 +22,7 @@ from pulumi_dataprotection.cli import (
     jobs,
     permissions,
     policy_template,
+    protect,
     recovery_points,
     restore_test,
     review,
@@ -35,6 +36,7 @@ COMMANDS = (
     policy_template,
     permissions,
     backup_now,
+    protect,
     restore_test,
     import_estate,
     jobs,
@@ -48,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pulumi-dataprotection",
         description="Azure Data Protection tools: compliance audit of stack exports, recommended policies, "
-        "permission plans, on-demand backups, restore drills, import of an existing estate as a program, and listings "
+        "permission plans, on-demand backups, suspending, stopping and resuming protection, restore drills, import "
+        "of an existing estate as a program, and listings "
         "of backup jobs, recovery points and deleted vaults.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

@@ -143,7 +143,9 @@ class Plan:
 
     ``kind``: "adopt" (``adopt_existing`` set), "resume" (this resource's own interrupted create) or "refuse";
     ``differences``: one line per property that differs (Azure -> program); ``changed``: the REST inputs the first
-    ``up`` writes; ``impossible``: differences Azure cannot apply to an existing resource.
+    ``up`` writes; ``impossible``: differences Azure cannot apply to an existing resource; ``notes``: what else the
+    resource type says about the resource found (e.g. an instance's suspended protection); ``headline``: what a
+    "resume" takes back when it is not an interrupted create.
     """
 
     kind: str
@@ -151,12 +153,18 @@ class Plan:
     differences: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     impossible: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    headline: str = ""
 
     def summary(self, on_delete: Any) -> str:
         """The ``adoption`` output: what the create does, and what destroy will do."""
+        notes = "".join(f"; {n}" for n in self.notes)
         if self.kind == "resume":
-            return "resumes the interrupted create of this resource (it carries this stack's keyed ownership mark)"
+            head = self.headline or (
+                "resumes the interrupted create of this resource (it carries this stack's keyed ownership mark)"
+            )
+            return head + notes
         head = f"adopts the existing resource (destroy: {on_delete or 'Delete'})"
         if not self.differences:
-            return f"{head}; it matches the program: nothing is written"
-        return f"{head}; the first update writes: " + "; ".join(self.differences)
+            return f"{head}; it matches the program: nothing is written{notes}"
+        return f"{head}; the first update writes: " + "; ".join(self.differences) + notes

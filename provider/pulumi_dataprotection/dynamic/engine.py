@@ -259,6 +259,13 @@ class SchemaProvider(ResourceProvider):
         """Extra outputs for audits, from the outputs computed so far."""
         return {}
 
+    def observed_outputs(self, ctx: Context, rid: ResourceId, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Outputs that take requests beyond the resource's own body (e.g. an instance's newest recovery point),
+        read after every update and read (so a refresh updates them) and after a create that found something in
+        Azure (adopted, resumed or undeleted; a resource made from nothing has none of them yet), never in a
+        preview."""
+        return {}
+
     def known_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Outputs the inputs alone determine, added to the checked inputs: the engine shows a dynamic resource's
         planned creation or replacement as its old outputs against its checked inputs, and a planned update as old
@@ -517,10 +524,29 @@ class SchemaProvider(ResourceProvider):
             "import` writes them), or choose another name to create a new one."
         )
 
+    def completed(self, olds: Mapping[str, Any]) -> dict[str, Any]:
+        """Old outputs with the derived inputs that a state written before they existed lacks, read from the
+        outputs it holds (e.g. an instance's ``protection`` from its ``current_protection_state``), so an upgrade
+        of the provider shows no change. Only derived inputs with a default are looked at: another one may well be
+        unset (and the render this takes is skipped for every state written since)."""
+        out = clean(olds)
+        missing = [n for n in self._defaulted_derived() if out.get(n) is None]
+        if not missing or not out.get("arm_id"):
+            return out
+        found = self.schema.from_rest(self.schema.render(out, include_outputs=True))
+        return {**out, **{n: found[n] for n in missing if found.get(n) is not None}}
+
+    @classmethod
+    def _defaulted_derived(cls) -> tuple[str, ...]:
+        """Derived inputs that have a default (see :meth:`completed`)."""
+        root = cls.schema.root
+        return tuple(n for d in root.derivations for n in d.fields if root.by_name[n].default is not None)
+
     def plan(self, olds: Mapping[str, Any], news: Mapping[str, Any]) -> Plan:
         """What changing old outputs ``olds`` to new inputs ``news`` takes: the schema diff, the inputs that force
         a replacement, and the refusal message when the change is impossible or would destroy data."""
-        diff = self.schema.diff(clean(olds), clean(news))
+        olds = self.completed(olds)
+        diff = self.schema.diff(olds, clean(news))
         replaces = list(diff.replaces)
         try:
             self.review(olds, news, diff, replaces)
@@ -613,7 +639,8 @@ class SchemaProvider(ResourceProvider):
                 else:
                     body = dict(existing)
                 summary = plan.summary(inputs.get("on_delete"))
-        outs = self.outputs(ctx, rid, inputs, body)
+            observed = self.observed_outputs(ctx, rid, body) if existing is not None or summary else {}
+        outs = {**self.outputs(ctx, rid, inputs, body), **observed}
         if self.adoptable:
             outs[adoption.ADOPTION] = summary
         return CreateResult(str(outs["arm_id"]), outs)
@@ -627,13 +654,14 @@ class SchemaProvider(ResourceProvider):
         rid = self.read_id(id_, base)
         with bounded(ctx.timeout("read")):
             body = self.read_resource(ctx, rid, props)
+            observed = self.observed_outputs(ctx, rid, body) if body is not None else {}
         if body is None:
             return ReadResult("", {}, {})
         set_names = props.get(MANAGED)
         if isinstance(set_names, list):
             set_names = [*set_names, *self._always_set()]
             base = {k: v for k, v in base.items() if k in set_names}
-        outs = self.outputs(ctx, rid, base, body)
+        outs = {**self.outputs(ctx, rid, base, body), **observed}
         if self.adoptable:
             outs[adoption.ADOPTION] = props.get(adoption.ADOPTION)
         inputs = self.schema.inputs_of(outs)
@@ -658,21 +686,23 @@ class SchemaProvider(ResourceProvider):
         plan = self.plan(olds, news)
         if plan.refusal is not None:
             raise ResourceFailure(f"{plan.refusal}\nNothing was changed in Azure.")
+        olds = self.completed(olds)
         inputs = self.schema.inputs_of(clean(news))
         ctx = self.context(inputs)
         rid = self.read_id(id_, inputs)
-        diff = self.schema.diff(clean(olds), inputs)
+        diff = self.schema.diff(olds, inputs)
         changed = [n for n in diff.changed if n in self.body_fields()]
         with bounded(ctx.timeout("update")):
             found = (
                 self.update_resource(ctx, rid, olds, inputs, changed) if changed else self.read_resource(ctx, rid, olds)
             )
-        if found is None:
-            raise ResourceFailure(
-                f"{ctx.label} no longer exists in Azure ({rid}); run `pulumi refresh` to drop it from the "
-                "state, then `pulumi up` to create it again"
-            )
-        outs = self.outputs(ctx, rid, inputs, found)
+            if found is None:
+                raise ResourceFailure(
+                    f"{ctx.label} no longer exists in Azure ({rid}); run `pulumi refresh` to drop it from the "
+                    "state, then `pulumi up` to create it again"
+                )
+            observed = self.observed_outputs(ctx, rid, found)
+        outs = {**self.outputs(ctx, rid, inputs, found), **observed}
         if self.adoptable:
             outs[adoption.ADOPTION] = olds.get(adoption.ADOPTION)
         return UpdateResult(outs)

@@ -14,6 +14,15 @@ mysql_flexible (MySQL flexible server).
 """
 
 
+Protection = Literal["configured", "suspended", "stopped"]
+"""What Azure does with the datasource: configured (backups run on the policy's schedule), suspended (suspendBackups: no
+new backups, recovery points kept as the policy says, the newest for ever) or stopped (stopProtection: no new
+backups, every recovery point kept for ever). A change sends that action (back to configured: resumeBackups or
+resumeProtection); a change made in Azure shows as drift after `pulumi refresh`. Default: configured, but an instance
+adopted with adopt_existing keeps Azure's state.
+"""
+
+
 IncludedVolumeType = Literal["AzureDisk", "AzureFileShareSMB"]
 """Volume types to snapshot."""
 

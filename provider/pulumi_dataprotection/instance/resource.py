@@ -11,6 +11,7 @@ refuses writes while protection is being configured), in which case the lock cov
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
@@ -38,6 +39,7 @@ from pulumi_dataprotection.dynamic import (
     PlanError,
     ResourceFailure,
     SchemaProvider,
+    adoption,
     extend,
     has_unknown,
     program,
@@ -49,8 +51,9 @@ from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION, ADO
 from pulumi_dataprotection.dynamic.engine import preview_warning
 from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api, states
-from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
+from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match, protection_of
 from pulumi_dataprotection.policy.resource import SCHEMA as POLICY_SCHEMA
+from pulumi_dataprotection.restore.api import RestoreApi, newest
 from pulumi_dataprotection.schema import (
     OUTPUT_ONLY,
     BoolType,
@@ -114,8 +117,20 @@ _TOOK_EFFECT: dict[str, Callable[[str], bool]] = {
     "stopProtection": lambda state: states.meaning(state) == "stopped",
     "suspendBackups": lambda state: states.meaning(state) == "suspended",
     "resumeProtection": lambda state: states.meaning(state) in ("configured", "busy"),
+    "resumeBackups": lambda state: states.meaning(state) in ("configured", "busy"),
 }
 """Per instance action, whether the instance's currentProtectionState shows the action took effect."""
+_PROTECTION_ACTIONS: dict[str, tuple[str, str, operations.CriticalOperation]] = {
+    "suspended": ("suspendBackups", "suspend backups", operations.SUSPEND_BACKUPS),
+    "stopped": ("stopProtection", "stop protection", operations.STOP_PROTECTION),
+}
+"""The action that takes an instance to a ``protection`` value (and the critical operation it is under a guard)."""
+_RESUME_FROM = {
+    "suspended": ("resumeBackups", "resume backups"),
+    "stopped": ("resumeProtection", "resume protection"),
+}
+"""The action that takes a suspended or stopped instance back to configured (the spec pairs resumeBackups with
+suspendBackups and resumeProtection with stopProtection)."""
 _GUARDED_DELETES = {
     "Delete": operations.DELETE_INSTANCE,
     "StopProtectionRetainData": operations.STOP_PROTECTION,
@@ -203,6 +218,19 @@ class InstanceProvider(SchemaProvider):
             mutability=OUTPUT_ONLY,
         ),
         Field("datasource_type", StringType(), doc="The datasource type as Azure reports it.", mutability=OUTPUT_ONLY),
+        Field(
+            "newest_recovery_point_time",
+            StringType(),
+            doc="Time of the instance's newest recovery point (ISO 8601, UTC), null when it has none (a new "
+            "instance); read after every update and `pulumi refresh`.",
+            mutability=OUTPUT_ONLY,
+        ),
+        Field(
+            "newest_recovery_point_id",
+            StringType(),
+            doc="Id (recoveryPointId) of the instance's newest recovery point, null when it has none.",
+            mutability=OUTPUT_ONLY,
+        ),
         ADOPTION_OUTPUT,
     )
     adoptable = True
@@ -214,6 +242,8 @@ class InstanceProvider(SchemaProvider):
     # -- preview ------------------------------------------------------------------------------------------------
 
     def review(self, olds: Mapping[str, Any], news: Mapping[str, Any], diff: SchemaDiff, replaces: list[str]) -> None:
+        if not replaces:
+            self._warn_protection(olds, news, diff)
         if not replaces or news.get("allow_replace_with_data"):
             return
         changing = sorted(set(replaces))
@@ -228,6 +258,30 @@ class InstanceProvider(SchemaProvider):
             f"created. {self._recovery_points_fate(olds)}\nRevert the change; set allow_replace_with_data=True only "
             "if replacing the instance is intended."
         )
+
+    @staticmethod
+    def _warn_protection(olds: Mapping[str, Any], news: Mapping[str, Any], diff: SchemaDiff) -> None:
+        """A preview warning for every change of protection: what Azure has, what the program wants, what `up`
+        sends and what it does to recovery points; and for a PUT of an instance that stays suspended or stopped."""
+        label = f"BackupInstance {olds.get('name')!r}"
+        before, wanted = olds.get("protection"), news.get("protection")
+        state = olds.get("current_protection_state") or before
+        effect = states.EFFECTS.get((str(before), str(wanted)))
+        if "protection" in diff.changed and effect is not None:
+            keep = f"; set protection={before!r} to keep it {before}" if wanted == "configured" else ""
+            preview_warning(
+                f"{label}: protection is {before} ({state} when last read from Azure) and {wanted} in the program: "
+                f"`up` {effect}{keep}"
+            )
+        written = [n for n in diff.changed if n != "protection"]
+        kept = wanted or before
+        if written and kept in _PROTECTION_ACTIONS and before in _PROTECTION_ACTIONS:
+            action = _PROTECTION_ACTIONS[str(kept)][0]
+            preview_warning(
+                f"{label}: changing {', '.join(written)} sends the instance's PUT while its protection is {before}; "
+                f"a PUT configures protection again (the emulator does; Azure's answer is not recorded), so `up` "
+                f"sends {action} right after it to keep the instance {kept}"
+            )
 
     def _recovery_points_fate(self, olds: Mapping[str, Any]) -> str:
         """What happens to the old instance's recovery points when it is replaced: ``on_delete`` decides, and with
@@ -365,10 +419,13 @@ class InstanceProvider(SchemaProvider):
         settled: bool = False,
         written: Mapping[str, Any] | None = None,
         cadence: float | None = None,
+        after_put: bool = False,
     ) -> dict[str, Any]:
         """The instance body once protection is configured (at once when ``wait_for_protection`` is off); with
         ``settled``, once Azure is no longer configuring or updating it (whatever the outcome). ``written`` is the
-        body the write's operation ended with (the first state, without a GET); ``cadence`` its Retry-After."""
+        body the write's operation ended with (the first state, without a GET); ``cadence`` its Retry-After;
+        ``after_put``: a suspended or stopped state ends the wait too (a PUT may leave the instance so; the caller
+        resumes it when the program wants it configured)."""
         last: dict[str, Any] = {}
         own = written is not None and str(written.get("id", "")).lower() == str(rid).lower()
         first = [dict(written)] if own and written and isinstance(written.get("properties"), Mapping) else []
@@ -385,6 +442,8 @@ class InstanceProvider(SchemaProvider):
                 return not states.is_busy(state), state
             if states.meaning(state) == "failed":
                 raise ResourceFailure(self._protection_message(ctx, rid, props))
+            if after_put and states.meaning(state) in ("suspended", "stopped"):  # the caller resumes it if wanted
+                return True, state
             return states.meaning(state) == "configured" or not inputs.get("wait_for_protection", True), state
 
         wait_until(ctx, what=f"protection of {ctx.label}", probe=probe, timeout=timeout, cadence=cadence)
@@ -563,21 +622,70 @@ class InstanceProvider(SchemaProvider):
         if self._prepare_create(ctx, rid, inputs, body):
             return self.resume_create(ctx, rid, inputs, body)
         self._validate(ctx, self._vault(inputs).action("validateForBackup"), body, "validateForBackup")
-        return self._put(ctx, rid, inputs, body, "create")
+        written = self._put(ctx, rid, inputs, body, "create", settled=self._wanted(inputs) != "configured")
+        return self._set_protection(ctx, rid, inputs, written, "create")
 
     def resume_create(
         self, ctx: Context, rid: ResourceId, inputs: dict[str, Any], existing: Mapping[str, Any]
     ) -> dict[str, Any]:
-        """Finish this instance's interrupted create (or its undelete): once Azure is done with it, validate and PUT
-        again."""
+        """Finish this instance's interrupted create (or its undelete, or take back the instance an earlier destroy
+        left suspended or stopped): once Azure is done with it, resume it when the program wants it configured,
+        validate and PUT again, then suspend or stop it when the program wants that."""
         body = SCHEMA.to_rest(inputs)
-        self._wait_protection(ctx, rid, inputs, ctx.timeout("create"), settled=True)
+        found = self._wait_protection(ctx, rid, inputs, ctx.timeout("create"), settled=True)
+        wanted = self._wanted(inputs, found)
+        if wanted == "configured":
+            self._set_protection(ctx, rid, inputs, found, "create")
         self._validate(ctx, rid.action("validateForModifyBackup"), body, "validateForModifyBackup")
-        return self._put(ctx, rid, inputs, body, "create")
+        written = self._put(ctx, rid, inputs, body, "create", settled=wanted != "configured")
+        return self._set_protection(ctx, rid, {**inputs, "protection": wanted}, written, "create")
+
+    @staticmethod
+    def _wanted(inputs: Mapping[str, Any], found: Mapping[str, Any] | None = None) -> str | None:
+        """The protection the program wants: its input, else (adopted without it) what Azure has in ``found``."""
+        wanted = inputs.get("protection")
+        if wanted is None and found is not None:
+            wanted = protection_of((found.get("properties") or {}).get("currentProtectionState"))
+        return str(wanted) if wanted is not None else None
+
+    def _set_protection(
+        self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], body: Mapping[str, Any], operation: str
+    ) -> dict[str, Any]:
+        """Take the instance (as ``body`` shows it) to the protection the inputs want: suspendBackups,
+        stopProtection, or resumeBackups / resumeProtection (then wait for protection); the instance's body after."""
+        wanted = inputs.get("protection")
+        current = protection_of((body.get("properties") or {}).get("currentProtectionState"))
+        if wanted is None or current is None or current == wanted:
+            return dict(body)
+        deadline = ctx.timeout(operation)
+        if wanted == "configured":
+            action, title = _RESUME_FROM[current]
+            self._act(ctx, rid, rid.action(action), title, deadline)
+            return self._wait_protection(ctx, rid, inputs, deadline)
+        action, title, critical = _PROTECTION_ACTIONS[str(wanted)]
+
+        def send(requests: list[str]) -> None:
+            request = {"resourceGuardOperationRequests": requests} if requests else None
+            self._act(ctx, rid, rid.action(action), title, deadline, body=request, auxiliary=bool(requests))
+
+        mua.run_guarded(ctx, critical, self._vault(inputs), send)
+        found = self._get(ctx, rid)
+        if found is None:
+            raise ResourceFailure(f"{ctx.label} disappeared after {title} ({rid})")
+        return found
 
     def _put(
-        self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], body: Any, operation: str
+        self,
+        ctx: Context,
+        rid: ResourceId,
+        inputs: Mapping[str, Any],
+        body: Any,
+        operation: str,
+        *,
+        settled: bool = False,
     ) -> dict[str, Any]:
+        """PUT the instance and wait until protection is configured (``settled``: until Azure is done with it, for
+        an instance that is to be suspended or stopped next)."""
         vault = self._vault(inputs).path
         action = f"{operation} backup instance"
         held: AbstractContextManager[None] = (
@@ -605,15 +713,39 @@ class InstanceProvider(SchemaProvider):
         with held:
             result = mua.run_guarded(ctx, operations.MODIFY_PROTECTION, self._vault(inputs), send)
             return self._wait_protection(
-                ctx, rid, inputs, ctx.timeout(operation), written=result.body, cadence=result.cadence
+                ctx,
+                rid,
+                inputs,
+                ctx.timeout(operation),
+                written=result.body,
+                cadence=result.cadence,
+                settled=settled,
+                after_put=True,
             )
 
     def update_resource(
         self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
     ) -> dict[str, Any]:
-        body = SCHEMA.to_rest(inputs)
-        self._validate(ctx, rid.action("validateForModifyBackup"), body, "validateForModifyBackup")
-        return self._put(ctx, rid, inputs, body, "update")
+        """Resume first when the program wants a suspended or stopped instance configured; PUT the other changes;
+        then suspend or stop it when the program (or, for an adopted instance without ``protection``, Azure's state
+        before the PUT) wants that, since a PUT configures protection again."""
+        wanted = inputs.get("protection") or olds.get("protection")
+        target = {**inputs, "protection": wanted}
+        found: dict[str, Any] | None = None
+        if wanted == "configured" and olds.get("protection") in _RESUME_FROM:
+            found = self._set_protection(ctx, rid, target, self._get(ctx, rid) or {}, "update")
+        if any(n != "protection" for n in changed):
+            body = SCHEMA.to_rest(inputs)
+            self._validate(ctx, rid.action("validateForModifyBackup"), body, "validateForModifyBackup")
+            found = self._put(ctx, rid, inputs, body, "update", settled=wanted != "configured")
+        if found is None:
+            found = self._get(ctx, rid)
+            if found is None:
+                raise ResourceFailure(
+                    f"{ctx.label} no longer exists in Azure ({rid}); run `pulumi refresh` to drop it from the "
+                    "state, then `pulumi up` to create it again"
+                )
+        return self._set_protection(ctx, rid, target, found, "update")
 
     def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
         mode = props.get("on_delete") or "Delete"
@@ -653,6 +785,39 @@ class InstanceProvider(SchemaProvider):
                 "then destroy again; the vault and the instance's policy must then be retained too (on_delete="
                 "'Retain')."
             ) from exc
+
+    def observed_outputs(self, ctx: Context, rid: ResourceId, body: Mapping[str, Any]) -> dict[str, Any]:
+        """The newest recovery point (time and id), from the instance's recovery point list."""
+        point = newest(RestoreApi(ctx.client).recovery_points(rid))
+        return {
+            "newest_recovery_point_time": point.time.strftime("%Y-%m-%dT%H:%M:%SZ") if point else None,
+            "newest_recovery_point_id": point.id if point else None,
+        }
+
+    def plan_adoption(
+        self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], existing: Mapping[str, Any], owner: Any
+    ) -> adoption.Plan:
+        """As for any resource, and an instance found suspended or stopped says so: what `up` does to its
+        protection (kept without a ``protection`` input; this stack's instance left so by an earlier destroy is
+        taken back, not an interrupted create); a preview warning says it too."""
+        plan = super().plan_adoption(ctx, rid, inputs, existing, owner)
+        state = (existing.get("properties") or {}).get("currentProtectionState")
+        found = protection_of(state)
+        if plan.kind == "refuse" or found not in _RESUME_FROM:
+            return plan
+        wanted = inputs.get("protection") or found
+        effect = states.EFFECTS.get((str(found), str(wanted)), f"keeps it {found}")
+        note = f"its protection is {state} in Azure: `up` {effect}"
+        if wanted == found and inputs.get("protection") is None:
+            note += f" (protection is not set; set protection={found!r} to say so, or 'configured' to resume it)"
+        headline = (
+            f"takes back this stack's instance, left {state} by an earlier destroy (it carries this stack's keyed "
+            "ownership mark)"
+            if plan.kind == "resume"
+            else ""
+        )
+        preview_warning(f"{ctx.label} ({rid}): {note}")
+        return dataclasses.replace(plan, headline=headline, notes=[*plan.notes, note])
 
     def audit(self, values: Mapping[str, Any]) -> dict[str, Any]:
         kind = KINDS.get(str(values.get("datasource_kind")))
@@ -700,6 +865,14 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
 
     policy_id: pulumi.Output[str]
     """Id of the backup policy (a policy of the same vault, for the same kind of datasource)."""
+
+    protection: pulumi.Output[api.Protection | None]
+    """What Azure does with the datasource: configured (backups run on the policy's schedule), suspended
+    (suspendBackups: no new backups, recovery points kept as the policy says, the newest for ever) or stopped
+    (stopProtection: no new backups, every recovery point kept for ever). A change sends that action (back to
+    configured: resumeBackups or resumeProtection); a change made in Azure shows as drift after `pulumi refresh`.
+    Default: configured, but an instance adopted with adopt_existing keeps Azure's state.
+    """
 
     snapshot_resource_group_id: pulumi.Output[str | None]
     """Resource group holding the operational-tier snapshots (AKS, disks)."""
@@ -814,6 +987,14 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     datasource_type: pulumi.Output[str | None]
     """The datasource type as Azure reports it. Computed by the provider."""
 
+    newest_recovery_point_time: pulumi.Output[str | None]
+    """Time of the instance's newest recovery point (ISO 8601, UTC), null when it has none (a new instance); read after
+    every update and `pulumi refresh`. Computed by the provider.
+    """
+
+    newest_recovery_point_id: pulumi.Output[str | None]
+    """Id (recoveryPointId) of the instance's newest recovery point, null when it has none. Computed by the provider."""
+
     adoption: pulumi.Output[str | None]
     """What the create did with a resource that already existed (adopted it, with the differences it wrote, or resumed
     this stack's interrupted create); null for a resource this stack created. Computed by the provider.
@@ -831,6 +1012,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         database_name: pulumi.Input[str] | None = None,
         datasource_location: pulumi.Input[str] | None = None,
         friendly_name: pulumi.Input[str] | None = None,
+        protection: pulumi.Input[api.Protection] | None = None,
         snapshot_resource_group_id: pulumi.Input[str] | None = None,
         snapshot_volumes: pulumi.Input[bool] | None = None,
         include_cluster_scope_resources: pulumi.Input[bool] | None = None,
@@ -875,6 +1057,12 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             set, Azure's value is kept.
         :param friendly_name: Display name (default: the resource name, server/database for PostgreSQL). Changing it
             replaces the resource. When not set, derived from the other inputs.
+        :param protection: What Azure does with the datasource: configured (backups run on the policy's schedule),
+            suspended (suspendBackups: no new backups, recovery points kept as the policy says, the newest for ever)
+            or stopped (stopProtection: no new backups, every recovery point kept for ever). A change sends that
+            action (back to configured: resumeBackups or resumeProtection); a change made in Azure shows as drift
+            after `pulumi refresh`. Default: configured, but an instance adopted with adopt_existing keeps Azure's
+            state. When not set, derived from the other inputs.
         :param snapshot_resource_group_id: Resource group holding the operational-tier snapshots (AKS, disks).
             Changing it replaces the resource.
         :param snapshot_volumes: Snapshot persistent volumes. Applies when datasource_kind is aks. Default: true.
@@ -929,6 +1117,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             "database_name": database_name,
             "datasource_location": datasource_location,
             "friendly_name": friendly_name,
+            "protection": protection,
             "snapshot_resource_group_id": snapshot_resource_group_id,
             "snapshot_volumes": snapshot_volumes,
             "include_cluster_scope_resources": include_cluster_scope_resources,

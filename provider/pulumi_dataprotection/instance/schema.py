@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pulumi_dataprotection.instance import states
 from pulumi_dataprotection.policy.schema import policy_kind
 from pulumi_dataprotection.schema import (
     CREATE_ONLY,
@@ -76,6 +77,34 @@ def _datasource_parse(body: Mapping[str, Any]) -> dict[str, Any]:
         out["datasource_id"] = set_id or server
         out["database_name"] = database or None
     return out
+
+
+PROTECTION = ("configured", "suspended", "stopped")
+"""What the program wants Azure to do with the datasource (the ``protection`` input)."""
+
+
+def protection_of(state: object) -> str | None:
+    """The ``protection`` value a ``currentProtectionState`` stands for: configured while Azure configures, updates
+    or protects it (also in ProtectionError: it is still meant to be protected), suspended, stopped; None otherwise
+    (soft-deleted or a value the provider does not know)."""
+    meaning = states.meaning(state)
+    if meaning in ("configured", "busy", "failed"):
+        return "configured"
+    return meaning if meaning in ("suspended", "stopped") else None
+
+
+def _protection_parse(body: Mapping[str, Any]) -> dict[str, Any]:
+    props = body.get("properties")
+    if not isinstance(props, Mapping):
+        return {}
+    status = props.get("protectionStatus")
+    state = props.get("currentProtectionState") or (status.get("status") if isinstance(status, Mapping) else None)
+    return {"protection": protection_of(state)}
+
+
+def _default_protection(values: Mapping[str, Any]) -> str | None:
+    """configured for an instance the stack creates; an adopted one keeps what Azure has (no default)."""
+    return None if values.get("adopt_existing") else "configured"
 
 
 def _default_friendly_name(values: Mapping[str, Any]) -> str | None:
@@ -305,6 +334,18 @@ INSTANCE = ResourceSchema(
                 "Id of the backup policy (a policy of the same vault, for the same kind of datasource).",
                 required=True,
             ),
+            Field(
+                "protection",
+                EnumType(list(PROTECTION)),
+                doc="What Azure does with the datasource: configured (backups run on the policy's schedule), suspended "
+                "(suspendBackups: no new backups, recovery points kept as the policy says, the newest for ever) or "
+                "stopped (stopProtection: no new backups, every recovery point kept for ever). A change sends that "
+                "action (back to configured: resumeBackups or resumeProtection); a change made in Azure shows as "
+                "drift after `pulumi refresh`. Default: configured, but an instance adopted with adopt_existing keeps "
+                "Azure's state.",
+                default=_default_protection,
+                computed=True,
+            ),
             Field("snapshot_group", _SNAPSHOT_GROUP, f"{_PARAMS}.dataStoreParametersList[0]", flatten=True),
             Field(
                 "aks_parameters",
@@ -386,7 +427,11 @@ INSTANCE = ResourceSchema(
                 _datasource_render,
                 _datasource_parse,
                 paths=("properties.dataSourceInfo", "properties.dataSourceSetInfo"),
-            )
+            ),
+            # Not part of the body: read back from currentProtectionState; the provider sends the actions.
+            Derivation(
+                ("protection",), lambda _values: {}, _protection_parse, paths=("properties.currentProtectionState",)
+            ),
         ],
         description="a backup instance",
     ),

@@ -38,3 +38,18 @@ def meaning(state: object) -> Meaning:
 def is_busy(state: object) -> bool:
     """Whether Azure is still configuring or updating the protection."""
     return meaning(state) == "busy"
+
+
+EFFECTS = {
+    ("configured", "suspended"): "suspends its backups (suspendBackups): no new recovery points; the existing ones "
+    "are kept as the policy says, the newest for ever",
+    ("configured", "stopped"): "stops its protection (stopProtection): no new recovery points; every existing one is "
+    "kept for ever",
+    ("suspended", "stopped"): "stops its protection (stopProtection): every recovery point is then kept for ever",
+    ("stopped", "suspended"): "suspends its backups (suspendBackups): its recovery points, kept for ever while "
+    "protection is stopped, are kept only as the policy says again (the newest for ever)",
+    ("suspended", "configured"): "resumes its backups (resumeBackups): backups run on the policy's schedule again",
+    ("stopped", "configured"): "resumes its protection (resumeProtection): backups run on the policy's schedule again",
+}
+"""What ``up`` does for each change of ``protection`` (Azure's state -> the program's), for the preview's
+warnings, the adoption note and ``review``."""

@@ -195,7 +195,10 @@ def _review(
             if name not in ("policy_rules", schema.raw_field) and not schema.field(name).plan_only
         ]
         taken = new.get("adoption")
-        if isinstance(taken, str) and taken.startswith(("resumes", "undeletes")):
+        if isinstance(taken, str) and "its protection is " in taken:
+            note = taken[taken.index("its protection is ") :].split("; ")[0]
+            reviewed.warnings.append(Warning(Severity.MEDIUM, "protection", reviewed.title, note))
+        if isinstance(taken, str) and taken.startswith(("resumes", "undeletes", "takes back")):
             reviewed.warnings.append(
                 Warning(
                     Severity.MEDIUM,
@@ -262,6 +265,8 @@ def _review(
         )
     if change.kind == "vault":
         reviewed.warnings.extend(_identity(change, reviewed.title, old, new))
+    if change.kind == "instance" and "protection" in diff.changed:
+        reviewed.warnings.extend(_protection(reviewed.title, old, new))
     if change.action == "replace":
         reviewed.reason = _reason(change, diff.replaces, gone_vaults)
         reviewed.warnings.extend(_instance_loss(change, reviewed.title, "replaced"))
@@ -281,6 +286,17 @@ def _reason(change: ResourceChange, replaces: list[str], gone_vaults: Mapping[st
             f"it, then {old.get('name')!r} is deleted"
         )
     return f"{', '.join(forced)} cannot change in place" if forced else "the engine replaces it"
+
+
+def _protection(title: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Warning]:
+    """A change of an instance's protection: what `up` sends and what it does to recovery points."""
+    from pulumi_dataprotection.instance.states import EFFECTS
+
+    before, wanted = old.get("protection"), new.get("protection")
+    effect = EFFECTS.get((str(before), str(wanted)))
+    if effect is None:
+        return []
+    return [Warning(Severity.MEDIUM, "protection", title, f"protection {before} -> {wanted}: `up` {effect}")]
 
 
 def _immutable_delete(change: ResourceChange, title: str, immutability: Mapping[str, str]) -> list[Warning]:

@@ -1,0 +1,106 @@
+"""``protect suspend|stop|resume``: change a backup instance's protection outside a Pulumi program (suspendBackups,
+stopProtection, and resumeBackups or resumeProtection, whichever undoes the instance's state), wait for Azure, and
+print the state before and after. An instance a stack manages keeps its ``protection`` input: the command says what
+to set so the stack's next `up` does not undo the change.
+
+Target: as ``backup-now`` (``--endpoint``/``--token-file``/``--ca-bundle``, the ``DATAPROTECTION_*`` variables, else
+Azure with DefaultAzureCredential).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from rich.console import Console
+from rich.text import Text
+
+from pulumi_dataprotection.arm import ArmClient, ResourceId, get_client
+from pulumi_dataprotection.cli.backup_now import parse_instance, target_settings
+from pulumi_dataprotection.cli.common import EXIT_FAILED, EXIT_OK, CliError, add_token_options, token_option
+from pulumi_dataprotection.instance.schema import protection_of
+
+DEFAULT_TIMEOUT = 1800.0
+DEFAULT_POLL_INTERVAL = 5.0
+_WANTED = {"suspend": "suspended", "stop": "stopped", "resume": "configured"}
+_ACTIONS = {"suspended": "suspendBackups", "stopped": "stopProtection"}
+_RESUME_FROM = {"suspended": "resumeBackups", "stopped": "resumeProtection"}
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``protect`` command."""
+    parser = commands.add_parser(
+        "protect",
+        help="suspend, stop or resume a backup instance's protection",
+        description=(
+            "suspend: suspendBackups (no new recovery points; the existing ones are kept as the policy says, the "
+            "newest for ever). stop: stopProtection (no new recovery points; all are kept for ever). resume: "
+            "resumeBackups after a suspend, resumeProtection after a stop. A stack that manages the instance "
+            "resumes or suspends it again at its next `up` unless its protection input says the same."
+        ),
+    )
+    parser.add_argument("action", choices=sorted(_WANTED), help="what to do")
+    parser.add_argument("--instance", required=True, metavar="ID", help="ARM id of the backup instance")
+    parser.add_argument("--endpoint", metavar="URL", help="ARM endpoint, e.g. the emulator's http://127.0.0.1:PORT")
+    add_token_options(parser)
+    parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificate bundle for an https endpoint")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"give up waiting for Azure after this long (default {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        default=DEFAULT_POLL_INTERVAL,
+        metavar="SECONDS",
+        help=f"seconds between operation status checks (default {DEFAULT_POLL_INTERVAL:g})",
+    )
+    parser.set_defaults(run=run)
+
+
+def _state(client: ArmClient, instance: ResourceId) -> str:
+    body = client.get(instance.path, operation="read backup instance", resource=str(instance))
+    if body is None:
+        raise CliError(
+            f"the backup instance {instance} does not exist",
+            hint="check the id (the BackupInstance's arm_id output) and that you are signed in to the right tenant",
+            exit_code=EXIT_FAILED,
+        )
+    return str((body.get("properties") or {}).get("currentProtectionState") or "unknown")
+
+
+def run(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Send the action that takes the instance to the protection asked for (nothing when it is there already)."""
+    if args.timeout <= 0 or args.poll_interval <= 0:
+        raise CliError("--timeout and --poll-interval must be positive")
+    instance = parse_instance(args.instance)
+    settings = target_settings(
+        endpoint=args.endpoint,
+        token=token_option(args, err),
+        ca_bundle=args.ca_bundle,
+        timeout=args.timeout,
+        poll_interval=args.poll_interval,
+        env=os.environ,
+    )
+    client = get_client(settings)
+    wanted = _WANTED[args.action]
+    before = _state(client, instance)
+    current = protection_of(before)
+    if current == wanted:
+        out.print(f"{instance.name}: {before}, already {wanted}; nothing sent")
+        return EXIT_OK
+    if current is None:
+        raise CliError(f"{instance.name} is {before}: its protection cannot be changed", exit_code=EXIT_FAILED)
+    action = _RESUME_FROM[current] if wanted == "configured" else _ACTIONS[wanted]
+    with out.status(f"{action}...", spinner="dots"):
+        client.execute("POST", instance.action(action), operation=action, resource=str(instance), timeout=args.timeout)
+    after = _state(client, instance)
+    out.print(Text(f"{instance.name}: {before} -> {after} ({action})"))
+    err.print(
+        f"note: if a Pulumi stack manages this instance, set protection={wanted!r} on it: otherwise its next "
+        f"`pulumi refresh` shows this as drift and `pulumi up` puts back the program's protection"
+    )
+    return EXIT_OK
