@@ -41,7 +41,8 @@ def role_id(guid: str) -> str:
 
 
 def assign(arm: ArmClient, scope: str, role: str, principal: str, name: str | None = None) -> requests.Response:
-    body = {"properties": {"roleDefinitionId": role_id(role), "principalId": principal, "principalType": "ServicePrincipal"}}
+    props = {"roleDefinitionId": role_id(role), "principalId": principal, "principalType": "ServicePrincipal"}
+    body = {"properties": props}
     return arm.put(f"{scope}/{AUTH}/roleAssignments/{name or uuid.uuid4()}", body)
 
 

@@ -252,7 +252,8 @@ def required_roles(instance: JSON) -> list[tuple[str, str, str]]:
     if dtype in ("microsoft.dbforpostgresql/servers/databases", "ossdb"):
         return [(READER, "Reader", _server(rid))]
     if dtype == "microsoft.dbforpostgresql/flexibleservers":
-        return [(READER, "Reader", _group(rid)), (PG_FLEX_LTR, "PostgreSQL Flexible Server Long Term Retention Backup Role", rid)]
+        ltr = "PostgreSQL Flexible Server Long Term Retention Backup Role"
+        return [(READER, "Reader", _group(rid)), (PG_FLEX_LTR, ltr, rid)]
     if dtype == "microsoft.dbformysql/flexibleservers":
         return [(READER, "Reader", _group(rid)), (MYSQL_EXPORT, "MySQL Backup And Export Operator", rid)]
     return []
@@ -312,9 +313,9 @@ def missing_permissions(svc: Service, vault: JSON, instance: JSON) -> ArmError |
     if kv_name is not None and (principal is None or not _holds_key_vault(svc, principal, kv_name)):
         needs.append(f"Key Vault Crypto Service Encryption User on the Key Vault {kv_name}")
     source = instance["dataSourceInfo"]
-    if str(source.get("datasourceType", "")).lower() == "microsoft.containerservice/managedclusters":
-        if not _has_binding(svc, str(source["resourceID"]), vault["id"]):
-            needs.append(f"a trusted access role binding on the cluster for the vault with role {BACKUP_OPERATOR}")
+    aks = str(source.get("datasourceType", "")).lower() == "microsoft.containerservice/managedclusters"
+    if aks and not _has_binding(svc, str(source["resourceID"]), vault["id"]):
+        needs.append(f"a trusted access role binding on the cluster for the vault with role {BACKUP_OPERATOR}")
     if not needs:
         return None
     who = f"the backup vault's managed identity ({principal})" if principal else "the backup vault (no identity)"
@@ -337,4 +338,3 @@ def _holds_key_vault(svc: Service, principal: str, kv_name: str) -> bool:
         ):
             return True
     return False
-

@@ -48,7 +48,8 @@ def _route(path: str, resource_type: str, **methods: Handler) -> Route:
 # Role assignments at any scope (subscription, resource group, resource) and AKS trusted-access role bindings: other
 # resource providers with their own api-versions (not checked, see ``FOREIGN``); matched before the catch-all
 # route of restored resources.
-_SCOPE = rf"(?P<scope>{_SUB}(?:/resourceGroups/(?P<rg>{_SEG})(?:/providers/(?!Microsoft\.Authorization/)[^/]+(?:/{_SEG}/{_SEG})+)?)?)"
+_IN_RG = rf"/providers/(?!Microsoft\.Authorization/)[^/]+(?:/{_SEG}/{_SEG})+"
+_SCOPE = rf"(?P<scope>{_SUB}(?:/resourceGroups/(?P<rg>{_SEG})(?:{_IN_RG})?)?)"
 _ROLES = rf"{_SCOPE}/providers/Microsoft\.Authorization/roleAssignments"
 _CLUSTER = rf"(?P<cluster>{_RG}/providers/Microsoft\.ContainerService/managedClusters/{_SEG})"
 ROLE_ASSIGNMENTS = "Microsoft.Authorization/roleAssignments"
