@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_dataprotection.arm import ResourceId
+from pulumi_dataprotection.arm import NotFoundError, ResourceId
 from pulumi_dataprotection.dynamic import (
     MODULE,
     TIMEOUT_RULE,
@@ -154,19 +154,27 @@ class TrustedAccessBindingProvider(SchemaProvider):
         return out
 
     def read_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> dict[str, Any] | None:
-        body = ctx.client.get(
-            rid.path,
-            operation="read trusted access role binding",
-            resource=str(rid),
-            api_version=API_VERSION,
-            timeout=ctx.timeout("read"),
-        )
+        body = self._get(ctx, rid)
         return None if body is None else {**body, PREEXISTING: bool(props.get(PREEXISTING))}
 
+    @staticmethod
+    def _get(ctx: Context, rid: ResourceId) -> dict[str, Any] | None:
+        """The binding, None when the cluster answers that it has none (AKS's 404 ``NotFound`` for a child)."""
+        try:
+            return ctx.client.get(
+                rid.path,
+                operation="read trusted access role binding",
+                resource=str(rid),
+                api_version=API_VERSION,
+                timeout=ctx.timeout("read"),
+            )
+        except NotFoundError as exc:
+            if (exc.code or "").lower() == "notfound":
+                return None
+            raise
+
     def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
-        found = ctx.client.get(
-            rid.path, operation="read trusted access role binding", resource=str(rid), api_version=API_VERSION
-        )
+        found = self._get(ctx, rid)
         if found is not None:
             props = found.get("properties") or {}
             same = str(props.get("sourceResourceId", "")).lower() == str(inputs["source_resource_id"]).lower()
