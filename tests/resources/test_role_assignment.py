@@ -10,7 +10,6 @@ import pytest
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.dynamic import ResourceFailure
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
-from pulumi_dataprotection.instance import resource as instance_module
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.roleassignment.resource import RoleAssignmentProvider, assignment_name
@@ -102,8 +101,8 @@ def test_instance_waits_for_role_assignments_to_propagate(strict: EmulatorHandle
     assert _validations(strict) > 1  # refused while the roles propagated, then accepted
 
 
-def test_instance_wait_for_roles_is_bounded(strict: EmulatorHandle, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(instance_module, "ROLE_PROPAGATION_WAIT", 0.5)
+def test_instance_wait_for_roles_is_bounded(strict: EmulatorHandle) -> None:
+    config_module.set_stack_config(stack_config(strict, **{"dataprotection:rolePropagationWait": "0.5"}))
     vault_id, _ = up(VaultProvider(), vault_inputs(identity_type="SystemAssigned"))
     policy_id, _ = up(PolicyProvider(), policy_inputs(vault_id))
     with pytest.raises(ResourceFailure) as failure:

@@ -111,9 +111,6 @@ _DELETE_CALLS: dict[str, Callable[[ResourceId], tuple[str, str, str]]] = {
 CONFIRM_FOR = 60.0
 PERMISSION_CODES = ("UserErrorMSIMissingPermissions",)
 """Azure's answer to a validation while the vault's identity lacks a role (or it has not propagated yet)."""
-ROLE_PROPAGATION_WAIT = 600.0
-"""How long a create retries validateForBackup on a missing-permission answer (Azure documents up to 10 minutes
-for role assignments to take effect; the create's time limit bounds it too)."""
 """How long the state an ambiguous action should have produced is looked for (within the operation's deadline)."""
 _TOOK_EFFECT: dict[str, Callable[[str], bool]] = {
     "stopProtection": lambda state: states.meaning(state) == "stopped",
@@ -343,7 +340,7 @@ class InstanceProvider(SchemaProvider):
         self, ctx: Context, path: str, body: Mapping[str, Any], action: str, *, wait_for_roles: bool = False
     ) -> None:
         """POST a validation action; its failure is raised before anything is written. With ``wait_for_roles``, a
-        missing-permission answer is retried for at most ``ROLE_PROPAGATION_WAIT`` seconds (within the create's
+        missing-permission answer is retried for at most ``dataprotection:rolePropagationWait`` (within the create's
         time limit), saying so: role assignments made in the same ``pulumi up`` take minutes to reach the service."""
         started = time.monotonic()
         attempt = 0
@@ -364,13 +361,14 @@ class InstanceProvider(SchemaProvider):
                 waited = time.monotonic() - started
                 pause = ctx.client.settings.poll.backoff(attempt)
                 deadline = ctx.timeout("create")
+                bound = ctx.config.role_propagation_wait
                 if wait_for_roles and exc.code in PERMISSION_CODES:
-                    if waited + pause <= ROLE_PROPAGATION_WAIT and deadline.remaining() > pause:
+                    if waited + pause <= bound and deadline.remaining() > pause:
                         if attempt == 0:
                             pulumi.log.warn(
                                 f"{ctx.label}: {action} says the vault's identity lacks permissions ({exc.code}); "
                                 "role assignments can take minutes to propagate, so it is retried for up to "
-                                f"{ROLE_PROPAGATION_WAIT:g}s"
+                                f"{bound:g}s (dataprotection:rolePropagationWait)"
                             )
                         time.sleep(pause)
                         attempt += 1
@@ -378,7 +376,7 @@ class InstanceProvider(SchemaProvider):
                     raise ResourceFailure(
                         f"{ctx.label}: Azure's {action} rejected the backup instance, so nothing was written; it "
                         f"still reported missing permissions after {waited:.0f}s of retries ({attempt + 1} "
-                        "attempts) waiting for role assignments to propagate. Grant the roles `pulumi-dataprotection "
+                        "attempts) waiting for role assignments to propagate (dataprotection:rolePropagationWait). Grant the roles `pulumi-dataprotection "
                         "permissions` lists (or declare BackupPermissions and make the instance depend on it), then "
                         f"run `pulumi up` again:\n{exc}"
                     ) from exc
