@@ -3,8 +3,9 @@ bindings the permission plan computes for a vault and its datasources (:func:`pu
 
 Make the backup instances depend on it (``opts=pulumi.ResourceOptions(depends_on=[permissions])``) so that
 validation runs after the assignments exist; a creating instance then retries validateForBackup while Azure still
-reports missing permissions, for up to ``dataprotection:rolePropagationWait`` (default 10 minutes), saying so. Every grant
-is a :class:`~pulumi_dataprotection.RoleAssignment`: one that already exists is left as it is and kept on destroy.
+reports missing permissions, for up to ``dataprotection:rolePropagationWait`` (default 10 minutes), saying so.
+Every grant is a :class:`~pulumi_dataprotection.RoleAssignment`: one that already exists is left as it is and kept
+on destroy.
 """
 
 from __future__ import annotations
