@@ -377,8 +377,8 @@ class InstanceProvider(SchemaProvider):
                         f"{ctx.label}: Azure's {action} rejected the backup instance, so nothing was written; it "
                         f"still reported missing permissions after {waited:.0f}s of retries ({attempt + 1} "
                         "attempts) waiting for role assignments to propagate (dataprotection:rolePropagationWait). "
-                        "Grant the roles `pulumi-dataprotection permissions` lists (or declare BackupPermissions and make the instance depend on it), then "
-                        f"run `pulumi up` again:\n{exc}"
+                        "Grant the roles `pulumi-dataprotection permissions` lists (or declare BackupPermissions and "
+                        f"make the instance depend on it), then run `pulumi up` again:\n{exc}"
                     ) from exc
                 raise ResourceFailure(
                     f"{ctx.label}: Azure's {action} rejected the backup instance, so nothing was written:\n{exc}"
