@@ -1,90 +1,34 @@
-"""End to end under the real engine, against an emulator with ``--strict-permissions``: a backup instance whose vault
-lacks the roles fails validation; with BackupPermissions in the same ``pulumi up`` it is created (after waiting for
-the assignments to propagate, saying so); destroy removes only the assignments the stack created."""
+"""End to end under the real engine, examples/aks against an emulator with ``--strict-permissions``: without the
+identities configured the example assigns no roles and its backup instance fails validation; with them, its
+BackupPermissions assigns every role in the same ``pulumi up`` and the instance is created (after waiting for the
+assignments to propagate, saying so); destroy removes only the assignments the stack created."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from string import Template
 
 import pytest
 
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
-from tests.e2e.conftest import LRO_SECONDS, new_stack
+from tests.e2e.conftest import LRO_SECONDS, example_stacks
+from tests.e2e.pulumi_stack import sample_config
 from tests.support.emulator import ArmClient, fresh
-from tests.support.engine import write_project
 
 pytestmark = pytest.mark.engine
 
-SUBSCRIPTION = "33333333-3333-3333-3333-333333333333"
-DATA = f"/subscriptions/{SUBSCRIPTION}/resourceGroups"
-CLUSTER = f"{DATA}/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-shop"
-SNAPSHOTS = f"{DATA}/rg-aks-snapshots"
-VAULT = f"{DATA}/rg-backup/providers/Microsoft.DataProtection/backupVaults/bv-roles"
+CONFIG = sample_config("aks")
+SUBSCRIPTION = CONFIG["dataprotection:subscriptionId"]
+CLUSTER = CONFIG["dataprotection-aks:aksClusterId"]
+SNAPSHOTS = CONFIG["dataprotection-aks:aksSnapshotResourceGroupId"]
+VAULT = (
+    f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{CONFIG['dataprotection-aks:resourceGroupName']}/providers/"
+    f"Microsoft.DataProtection/backupVaults/{CONFIG['dataprotection-aks:vaultName']}"
+)
 ROLES = f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions"
 READER = f"{ROLES}/acdd72a7-3385-48ef-bd42-f606fba81ae7"
 AUTH = "providers/Microsoft.Authorization/roleAssignments"
-
-PROGRAM = Template("""
-import pulumi
-
-from pulumi_dataprotection import BackupInstance, BackupPermissions, BackupPolicy, BackupVault
-from pulumi_dataprotection.permissions.component import Datasource
-from pulumi_dataprotection.policy.builders import Retention, Schedule, aks_policy
-
-config = pulumi.Config()
-vault = BackupVault(
-    "vault",
-    name="bv-roles",
-    resource_group_name="rg-backup",
-    location="westeurope",
-    redundancy="LocallyRedundant",
-    identity_type="SystemAssigned",
-    soft_delete_state="AlwaysOn",
-    soft_delete_retention_days=14,
-    on_delete="Retain",  # Azure keeps a vault holding a soft-deleted instance for 14 days: leave it
-)
-policy = BackupPolicy("aks", vault_id=vault.arm_id, **aks_policy(Schedule.hourly(4), Retention("P7D")))
-depends = []
-if config.get_bool("grant"):
-    permissions = BackupPermissions(
-        "roles",
-        vault_principal_id=vault.principal_id,
-        vault_id=vault.arm_id,
-        cluster_principal_id="$cluster_principal",
-        extension_principal_id="$extension_principal",
-        datasources=[
-            Datasource(
-                "aks-shop",
-                "aks",
-                "$cluster",
-                snapshot_resource_group_id="$snapshots",
-                extension_storage_account_id="$data/rg-aks/providers/Microsoft.Storage/storageAccounts/aksbackup",
-            )
-        ],
-    )
-    depends = [permissions]
-BackupInstance(
-    "aks-shop",
-    vault_id=vault.arm_id,
-    policy_id=policy.arm_id,
-    datasource_kind="aks",
-    datasource_id="$cluster",
-    datasource_location="westeurope",
-    snapshot_resource_group_id="$snapshots",
-    included_namespaces=["shop"],
-    opts=pulumi.ResourceOptions(depends_on=depends),
-)
-pulumi.export("principal", vault.principal_id)
-""").substitute(
-    cluster=CLUSTER,
-    snapshots=SNAPSHOTS,
-    data=DATA,
-    cluster_principal="9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
-    extension_principal="1f2e3d4c-5b6a-4978-8f7e-6d5c4b3a2918",
-)
 
 
 @pytest.fixture(scope="module")
@@ -115,9 +59,9 @@ def _assignments(arm: ArmClient, scope: str) -> list[str]:
 def test_component_assigns_the_roles_in_the_same_up_and_destroy_removes_only_its_own(
     strict: EmulatorHandle, tmp_path: Path, engine_bin: Path
 ) -> None:
-    project = write_project(tmp_path / "project", PROGRAM, name="e2e-roles")
-    config = {"dataprotection:subscriptionId": SUBSCRIPTION, "dataprotection:rolePropagationWait": "2s"}
-    stack = new_stack(project, tmp_path / "pulumi-state", engine_bin, "roles", config, strict)
+    stack = example_stacks("aks", strict, tmp_path, engine_bin)(
+        "roles", aksClusterPrincipalId="", **{"dataprotection:rolePropagationWait": "2s"}
+    )
     arm = ArmClient(strict)
 
     refused = stack.up(check=False)
@@ -129,7 +73,7 @@ def test_component_assigns_the_roles_in_the_same_up_and_destroy_removes_only_its
     body = {"properties": {"roleDefinitionId": READER, "principalId": principal, "principalType": "ServicePrincipal"}}
     assert arm.put(existing, body).status_code == 201
 
-    stack.set_config("e2e-roles:grant", True)
+    stack.set_config("dataprotection-aks:aksClusterPrincipalId", CONFIG["dataprotection-aks:aksClusterPrincipalId"])
     stack.set_config("dataprotection:rolePropagationWait", "60s")
     up = stack.up()
     created = Counter(s.type.rsplit(":", 1)[-1] for s in up.steps if s.op == "create")  # children: parent$type
@@ -139,8 +83,9 @@ def test_component_assigns_the_roles_in_the_same_up_and_destroy_removes_only_its
     assert [r["outputs"]["arm_id"] for r in kept] == [existing]
     assert len(_assignments(arm, SNAPSHOTS)) == 3  # vault Reader and Disk Snapshot Contributor, cluster Contributor
 
-    destroyed = stack.destroy()
-    assert destroyed.ok, destroyed
+    destroyed = stack.destroy(check=False)  # the vault stays: Azure keeps it while it holds the soft-deleted instance
+    assert destroyed.errors and "UserErrorBackupVaultHasBackupInstances" in destroyed.errors[0], destroyed
+    assert not [s for s in destroyed.steps if s.op == "failed-delete" and not s.type.endswith("BackupVault")]
     assert _assignments(arm, CLUSTER) == [existing]  # left alone
     assert _assignments(arm, SNAPSHOTS) == []
     bindings = [w for w in strict.writes() if "trustedAccessRoleBindings" in w["path"]]
