@@ -13,6 +13,7 @@ import requests
 
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from tests.emulator import helpers
+from tests.fidelity.recordings import RECORDINGS, _load_yaml
 from tests.support.emulator import ArmClient
 
 AUTH = "providers/Microsoft.Authorization"
@@ -87,6 +88,20 @@ def test_role_assignment_lifecycle(emulator: EmulatorHandle) -> None:
     missing = arm.get(path)
     assert (missing.status_code, missing.json()["error"]["code"]) == (404, "RoleAssignmentNotFound")
     assert [w["method"] for w in emulator.writes()] == ["PUT"] * 5 + ["DELETE"] * 2
+
+
+def test_role_assignment_bodies_have_the_recorded_shape(emulator: EmulatorHandle) -> None:
+    """The PUT's 201 body has the keys of Azure's recorded one (az dataprotection update-msi-permissions)."""
+    path = (
+        RECORDINGS / "corpus/azure-cli-extensions-history/test_dataprotection_update_msi_permissions_oss@8655f76ce.yaml"
+    )
+    recorded = next(
+        e for e in _load_yaml(path) if e.method == "PUT" and "/roleAssignments/" in e.path and e.status == 201
+    )
+    assert recorded.api_version == "2022-04-01"
+    body = assign(ArmClient(emulator), helpers.rg_path("rg-data"), DISK_BACKUP_READER, str(uuid.uuid4())).json()
+    assert set(body) == set(recorded.body)
+    assert set(body["properties"]) == set(recorded.body["properties"])
 
 
 def test_trusted_access_binding_lifecycle(emulator: EmulatorHandle) -> None:
