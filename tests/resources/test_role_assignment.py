@@ -13,6 +13,7 @@ from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.roleassignment.resource import RoleAssignmentProvider, assignment_name
+from pulumi_dataprotection.schema.unknown import UNKNOWN_STRING
 from pulumi_dataprotection.trustedaccess.resource import BACKUP_OPERATOR, TrustedAccessBindingProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import LRO_SECONDS, stack_config
@@ -41,6 +42,15 @@ def test_assignment_named_from_its_grant_and_an_existing_one_is_kept_on_destroy(
     provider.delete(id_, outs)
     assert arm.get(id_).status_code == 404  # the one this resource created is removed
     assert [w["method"] for w in configured.writes()] == ["PUT", "DELETE"]
+
+
+def test_preview_with_the_principal_not_known_yet(configured: EmulatorHandle) -> None:
+    """A vault created in the same program has no principal in the preview: the name is unknown too, nothing fails."""
+    inputs = {"scope": SNAPSHOT_RG, "principal_id": UNKNOWN_STRING, "role_definition_id": READER}
+    result = RoleAssignmentProvider().check({}, inputs)
+    assert result.failures == []
+    assert result.inputs["name"] == UNKNOWN_STRING and result.inputs["role_definition_id"] == READER_ID
+    assert configured.request_log() == []
 
 
 def test_same_grant_under_another_name_is_found_and_left_alone(configured: EmulatorHandle) -> None:
