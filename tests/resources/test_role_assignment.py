@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from pulumi_dataprotection import config as config_module
-from pulumi_dataprotection.dynamic import ResourceFailure
+from pulumi_dataprotection.dynamic import ResourceFailure, program
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
@@ -121,3 +121,21 @@ def test_instance_wait_for_roles_is_bounded(strict: EmulatorHandle) -> None:
     assert "still reported missing permissions after" in message and "UserErrorMSIMissingPermissions" in message
     assert "Reader on " + aks_id("aks-1") in message
     assert not any(e["method"] == "PUT" and "/backupInstances/" in e["path"] for e in strict.request_log())
+
+
+def test_preview_validation_missing_roles_the_program_assigns_is_a_warning(strict: EmulatorHandle) -> None:
+    """With validateInPreview, a missing role fails the preview unless the program itself assigns roles on the
+    datasource (BackupPermissions in the same update): then the preview says the create will wait for them."""
+    config_module.set_stack_config(stack_config(strict, **{"dataprotection:validateInPreview": "true"}))
+    vault_id, _ = up(VaultProvider(), vault_inputs(identity_type="SystemAssigned"))
+    policy_id, _ = up(PolicyProvider(), policy_inputs(vault_id))
+    news = instance_inputs(vault_id, policy_id)
+    program.forget()
+    refused = InstanceProvider().check({}, news)
+    assert [f.reason for f in refused.failures if "UserErrorMSIMissingPermissions" in f.reason]
+    program.forget()
+    RoleAssignmentProvider().check(
+        {}, {"scope": aks_id("aks-1"), "principal_id": PRINCIPAL, "role_definition_id": READER}
+    )
+    assert InstanceProvider().check({}, news).failures == []
+    program.forget()

@@ -327,6 +327,15 @@ class InstanceProvider(SchemaProvider):
                 return failures
             failures.append(CheckFailure("", f"validation in preview (dataprotection:validateInPreview): {exc}"))
         except (ArmError, ResourceFailure) as exc:
+            cause = exc if isinstance(exc, ArmError) else exc.__cause__
+            code = cause.code if isinstance(cause, ArmError) else None
+            if code in PERMISSION_CODES and program.grants_on(str(inputs["datasource_id"])):
+                preview_warning(
+                    f"{self.title} {inputs.get('name')!r}: validation in preview reports missing permissions ({code}), "
+                    "but this program assigns roles on the datasource (RoleAssignment, BackupPermissions): the "
+                    "create waits for them to propagate (dataprotection:rolePropagationWait)"
+                )
+                return failures
             failures.append(CheckFailure("", f"validation in preview (dataprotection:validateInPreview): {exc}"))
         return failures
 

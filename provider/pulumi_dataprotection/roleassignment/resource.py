@@ -27,6 +27,7 @@ from pulumi_dataprotection.dynamic import (
     SchemaProvider,
     extend,
     has_unknown,
+    program,
     resource_options,
     resource_props,
 )
@@ -166,6 +167,12 @@ class RoleAssignmentProvider(SchemaProvider):
 
     def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
         return ResourceId.parse(f"{str(inputs['scope']).rstrip('/')}/{COLLECTION}/{inputs['name']}")
+
+    def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        scope = inputs.get("scope")
+        if isinstance(scope, str) and not has_unknown(scope):
+            program.remember_grant(scope)
+        return []
 
     def predicted_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         return {"api_version": API_VERSION, "resource_type": "Microsoft.Authorization/roleAssignments"}
