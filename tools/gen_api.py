@@ -29,6 +29,7 @@ from pulumi_dataprotection.guard.resource import ResourceGuardProvider
 from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
+from pulumi_dataprotection.roleassignment.resource import RoleAssignmentProvider
 from pulumi_dataprotection.schema import (
     AnyJson,
     BoolType,
@@ -42,6 +43,7 @@ from pulumi_dataprotection.schema import (
     UnionType,
     ValueType,
 )
+from pulumi_dataprotection.trustedaccess.resource import TrustedAccessBindingProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +55,8 @@ PROVIDERS: tuple[type[SchemaProvider], ...] = (
     AdhocBackupProvider,
     ResourceGuardProvider,
     GuardLinkProvider,
+    RoleAssignmentProvider,
+    TrustedAccessBindingProvider,
 )
 MARKER = "# Generated from the schema by tools/gen_api.py: do not edit below this line."
 COMMAND = "python tools/gen_api.py --write"

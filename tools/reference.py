@@ -159,8 +159,8 @@ def page(provider: type[SchemaProvider]) -> str:
         "(Azure cannot change it in place) and deletes the old one, `new version` creates the changed policy under "
         "a new content-addressed name and moves its instances to it, `never again once X` is one-way (the provider "
         "refuses a plan that leaves X), `nothing by itself` changes nothing in Azure until another change is made. "
-        "REST path: where the value is in Azure's body of the resource (from its root; `URL`: a part of the resource's URL; "
-        "`provider only`: a setting of the provider that Azure never sees).",
+        "REST path: where the value is in Azure's body of the resource (from its root; `URL`: a part of the "
+        "resource's URL; `provider only`: a setting of the provider that Azure never sees).",
         "",
         *inputs_table(provider, params),
         "",

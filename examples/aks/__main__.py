@@ -4,7 +4,8 @@ from typing import cast
 
 import pulumi
 
-from pulumi_dataprotection import BackupInstance, BackupPolicy, BackupVault
+from pulumi_dataprotection import BackupInstance, BackupPermissions, BackupPolicy, BackupVault
+from pulumi_dataprotection.permissions.component import Datasource
 from pulumi_dataprotection.policy.builders import Retention, Schedule, TaggedRetention, aks_policy, first_of
 from pulumi_dataprotection.policy.schema import summarize
 from pulumi_dataprotection.vault.api import RedundancyInput
@@ -34,6 +35,32 @@ policy_inputs = aks_policy(
 )
 policy = BackupPolicy("aks", vault_id=vault.arm_id, **policy_inputs)
 
+# Every role the backup needs (README.md), assigned in the same `pulumi up` when the identities are configured; the
+# instance waits for them to propagate. Without them, grant the roles yourself (`pulumi-dataprotection permissions`).
+cluster_principal = config.get("aksClusterPrincipalId")
+extension_principal = config.get("aksExtensionPrincipalId")
+extension_storage = config.get("aksExtensionStorageAccountId")
+roles = []
+if cluster_principal and extension_principal and extension_storage:
+    roles.append(
+        BackupPermissions(
+            "roles",
+            vault_principal_id=vault.principal_id,
+            vault_id=vault.arm_id,
+            cluster_principal_id=cluster_principal,
+            extension_principal_id=extension_principal,
+            datasources=[
+                Datasource(
+                    "aks",
+                    "aks",
+                    cluster_id,
+                    snapshot_resource_group_id=config.require("aksSnapshotResourceGroupId"),
+                    extension_storage_account_id=extension_storage,
+                )
+            ],
+        )
+    )
+
 instance = BackupInstance(
     "aks",
     name=cluster_id.rsplit("/", 1)[-1],
@@ -46,6 +73,7 @@ instance = BackupInstance(
     included_namespaces=config.get_object("aksIncludedNamespaces"),  # None: every namespace
     snapshot_volumes=True,
     include_cluster_scope_resources=True,
+    opts=pulumi.ResourceOptions(depends_on=roles),
 )
 
 pulumi.export("vault_id", vault.arm_id)

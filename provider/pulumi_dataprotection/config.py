@@ -214,6 +214,7 @@ _SETTINGS = (
         "DATAPROTECTION_POLL_MAX_INTERVAL",
     ),
     _setting("validate_in_preview", _bool, "validateInPreview"),
+    _setting("role_propagation_wait", _duration(f"{NAMESPACE}:rolePropagationWait"), "rolePropagationWait"),
     _setting("ca_bundle", _text, "caBundle", None, "DATAPROTECTION_CA_BUNDLE"),
     _setting("auxiliary_tenant_ids", _strings, "auxiliaryTenantIds", "auxiliaryTenantIds"),
     _setting("auxiliary_tokens", _secrets, "auxiliaryTokens", None, "DATAPROTECTION_AUXILIARY_TOKENS"),
@@ -246,6 +247,9 @@ class ProviderConfig:
     poll_min_interval: float | None = None
     poll_max_interval: float | None = None
     validate_in_preview: bool = False
+    role_propagation_wait: float = 600.0
+    """How long a backup instance's create retries validateForBackup while Azure reports missing permissions (role
+    assignments take up to 10 minutes to take effect); the create's time limit bounds it too."""
     ca_bundle: str | None = None
     auxiliary_tenant_ids: tuple[str, ...] = ()
     """Tenants (e.g. of a resource guard) whose tokens go in ``x-ms-authorization-auxiliary``."""

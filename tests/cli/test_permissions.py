@@ -36,7 +36,11 @@ ROLE = {
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
     "PostgreSQL Flexible Server Long Term Retention Backup Role": "c088a766-074b-43ba-90d4-1fb21feae531",
     "MySQL Backup And Export Operator": "d18ad5f3-1baf-4119-b49b-d944edb1f9d0",
+    "Disk Restore Operator": "b50d9833-a0cb-478e-945f-707fcc997c13",
+    "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
 }
+RESTORE_RG = f"/subscriptions/{SUB}/resourceGroups/rg-restores"
+CMK_VAULT_ID = f"{ex.DATA_RG}/providers/Microsoft.KeyVault/vaults/kv-cmk"
 
 # kind -> (datasource id, expected (identity, role, scope) rows incl. restore ones)
 EXPECTED = {
@@ -45,6 +49,7 @@ EXPECTED = {
         [
             ("vault", "Disk Backup Reader", DISK_ID),
             ("vault", "Disk Snapshot Contributor", ex.SNAPSHOT_RG),
+            ("vault", "Disk Restore Operator", RESTORE_RG),
         ],
     ),
     "blob": (STORAGE_ID, [("vault", "Storage Account Backup Contributor", STORAGE_ID)]),
@@ -62,7 +67,11 @@ EXPECTED = {
     ),
     "postgresql": (
         PG_SINGLE_ID,
-        [("vault", "Reader", PG_SINGLE_ID), ("vault", "Key Vault Secrets User", KEY_VAULT_ID)],
+        [
+            ("vault", "Reader", PG_SINGLE_ID),
+            ("vault", "Key Vault Secrets User", KEY_VAULT_ID),
+            ("vault", "Storage Blob Data Contributor", RESTORE_STORAGE_ID),
+        ],
     ),
     "postgresql_flexible": (
         PG_FLEX_ID,
@@ -91,6 +100,7 @@ ALL_FLAGS = (
     "--extension-principal", EXTENSION_PRINCIPAL,
     "--extension-storage-account", EXT_STORAGE_ID,
     "--restore-storage-account", RESTORE_STORAGE_ID,
+    "--restore-resource-group", RESTORE_RG,
 )  # fmt: skip
 PRINCIPALS = {"vault": VAULT_PRINCIPAL, "cluster": CLUSTER_PRINCIPAL, "extension": EXTENSION_PRINCIPAL}
 
@@ -131,7 +141,22 @@ def test_json_plan_for_every_kind(run_cli, kind):
         assert data["trusted_access"] == []
     without_restore = run_cli(*args, "--format", "json").json()
     assert all(a["purpose"] == "backup" for a in without_restore["assignments"])
-    assert len(without_restore["assignments"]) == len([r for r in expected if r[2] != RESTORE_STORAGE_ID])
+    restore_scopes = (RESTORE_STORAGE_ID, RESTORE_RG)
+    assert len(without_restore["assignments"]) == len([r for r in expected if r[2] not in restore_scopes])
+
+
+def test_customer_managed_key_role_on_the_key_vault_once_per_vault(run_cli):
+    """A vault with a customer-managed key needs Key Vault Crypto Service Encryption User on the key's Key Vault:
+    planned once for the vault, whatever the datasource kind; unknown Key Vault ids are named as still needed."""
+    args = ("permissions", "--datasource-type", "blob", "--datasource-id", STORAGE_ID, *ALL_FLAGS)
+    data = run_cli(*args, "--encryption-key-vault", CMK_VAULT_ID, "--format", "json").json()
+    rows = [(a["identity"], a["role"], a["scope"]) for a in data["assignments"]]
+    assert rows == [
+        ("vault", "Storage Account Backup Contributor", STORAGE_ID),
+        ("vault", "Key Vault Crypto Service Encryption User", CMK_VAULT_ID),
+    ]
+    without = run_cli(*args, "--format", "json").json()["assignments"]
+    assert [a["role"] for a in without] == ["Storage Account Backup Contributor"]
 
 
 def test_table_marks_what_is_still_needed(run_cli):

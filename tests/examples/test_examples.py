@@ -25,6 +25,8 @@ from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.instance.schema import check_policy_match
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.policy.schema import policy_kind
+from pulumi_dataprotection.roleassignment.resource import RoleAssignmentProvider
+from pulumi_dataprotection.trustedaccess.resource import TrustedAccessBindingProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.support.tools import load_tool
 
@@ -38,6 +40,8 @@ PROVIDERS = {
     "BackupInstance": InstanceProvider,
     "ResourceGuard": ResourceGuardProvider,
     "VaultGuardLink": GuardLinkProvider,
+    "RoleAssignment": RoleAssignmentProvider,
+    "TrustedAccessBinding": TrustedAccessBindingProvider,
 }
 
 # What each example must build: the datasource kinds of its policies, and per instance its kind and the inputs
@@ -129,7 +133,7 @@ class CheckingMocks(pulumi.runtime.Mocks):
         elif kind == "BackupPolicy":
             arm_id = f"{inputs.get('vault_id')}/backupPolicies/{inputs.get('name')}"
             outputs = {"summary": "(summary)"}
-        elif kind in ("ResourceGuard", "VaultGuardLink"):
+        elif kind in ("ResourceGuard", "VaultGuardLink", "RoleAssignment", "TrustedAccessBinding"):
             arm_id = checked.inputs.get("arm_id") or ""
             outputs = {}
         else:
@@ -278,6 +282,35 @@ def test_a_missing_datasource_id_fails_with_the_config_key(stack_config: None) -
     config = {k: v for k, v in sample_config("aks").items() if not k.endswith(":aksClusterId")}
     with pytest.raises(pulumi.ConfigMissingError, match="aksClusterId"):
         run_program("aks", config)
+
+
+def test_aks_example_assigns_the_roles_its_instance_needs(stack_config: None) -> None:
+    config = sample_config("aks")
+    run = run_program("aks", config)
+    grants = sorted(
+        (r.inputs["principal_id"], r.inputs["role_definition_id"].rsplit("/", 1)[-1], r.inputs["scope"])
+        for r in run.of_kind("RoleAssignment")
+    )
+    vault = "00000000-0000-0000-0000-0000000000ab"  # the mocked vault's principal
+    cluster, snapshots = (
+        config["dataprotection-aks:aksClusterId"],
+        config["dataprotection-aks:aksSnapshotResourceGroupId"],
+    )
+    storage = config["dataprotection-aks:aksExtensionStorageAccountId"]
+    assert grants == sorted(
+        [
+            (vault, "acdd72a7-3385-48ef-bd42-f606fba81ae7", cluster),
+            (vault, "acdd72a7-3385-48ef-bd42-f606fba81ae7", snapshots),
+            (vault, "7efff54f-a5b4-42b5-a1c5-5411624893ce", snapshots),
+            (vault, "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", storage),
+            (config["dataprotection-aks:aksClusterPrincipalId"], "b24988ac-6180-42a0-ab88-20f7382dd24c", snapshots),
+            (config["dataprotection-aks:aksExtensionPrincipalId"], "ba92f5b4-2d11-453d-a403-e96b0029c9fe", storage),
+        ]
+    )
+    (binding,) = run.of_kind("TrustedAccessBinding")
+    assert binding.inputs["cluster_id"] == cluster
+    without = {k: v for k, v in config.items() if not k.endswith(":aksClusterPrincipalId")}
+    assert run_program("aks", without).of_kind("RoleAssignment") == []
 
 
 def load_demo() -> ModuleType:

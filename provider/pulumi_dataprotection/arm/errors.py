@@ -258,9 +258,12 @@ def _short_resource(resource: str) -> str:
     return f"'{resource}'"
 
 
-GONE_CODES = frozenset(c.lower() for c in ("ResourceNotFound", "UserErrorGenericResourceNotFound"))
+GONE_CODES = frozenset(
+    c.lower() for c in ("ResourceNotFound", "UserErrorGenericResourceNotFound", "RoleAssignmentNotFound")
+)
 """404 error codes that say the addressed resource itself does not exist: ARM's (a tracked resource such as a vault)
-and DataProtection's (its child resources: instances, policies, jobs, operation results), as recorded."""
+and DataProtection's (its child resources: instances, policies, jobs, operation results), as recorded, and
+Microsoft.Authorization's for a role assignment (from Azure's RBAC documentation)."""
 
 _NOT_FOUND_CAUSES = {
     "subscriptionnotfound": "the subscription is not visible to the signed-in identity (a wrong subscription id, "

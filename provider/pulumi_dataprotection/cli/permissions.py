@@ -28,6 +28,8 @@ FLAGS = {
     "key_vault_id": "--key-vault-id",
     "extension_storage_account_id": "--extension-storage-account",
     "restore_storage_account_id": "--restore-storage-account",
+    "restore_resource_group_id": "--restore-resource-group",
+    "encryption_key_vault_id": "--encryption-key-vault",
     "vault_id": "--vault-id",
 }
 """The flag that supplies each Target field."""
@@ -67,6 +69,14 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--include-restore", action="store_true", help="also list the assignments restores need")
     parser.add_argument("--restore-storage-account", metavar="ID", help="ARM id of the restore target storage account")
     parser.add_argument(
+        "--restore-resource-group", metavar="ID", help="resource group id restored disks are created in"
+    )
+    parser.add_argument(
+        "--encryption-key-vault",
+        metavar="ID",
+        help="ARM id of the Key Vault holding the vault's customer-managed key (plans its role)",
+    )
+    parser.add_argument(
         "--format", choices=("table", "json", "pulumi"), default="table", help="output format (default: table)"
     )
     parser.set_defaults(run=run)
@@ -82,6 +92,8 @@ def _flag_values(args: argparse.Namespace) -> dict[str, str | None]:
         "key_vault_id": args.key_vault_id,
         "extension_storage_account_id": args.extension_storage_account,
         "restore_storage_account_id": args.restore_storage_account,
+        "restore_resource_group_id": args.restore_resource_group,
+        "encryption_key_vault_id": args.encryption_key_vault,
     }
 
 
@@ -129,6 +141,7 @@ def targets_from_export(export: StackExport, flags: Mapping[str, str | None], er
                 kind=kind.key,
                 datasource_id=datasource_id,
                 key_vault_hint=_text(instance.get("secret_store_uri")),
+                encryption_key_hint=_text(vault.get("encryption_key_uri")) if vault is not None else None,
                 **values,
             )
         )

@@ -5,7 +5,9 @@ after the resources whose outputs it uses: an instance is checked after the poli
 when a policy of the program is checked, its content is remembered by ARM id, and an instance's check can tell that
 the policy protects another kind of datasource before anything exists in Azure. Datasources are remembered with the
 instance protecting them, so a second instance of the same datasource fails its check; vaults with their
-immutability state, so an instance that destroy would delete from an immutable vault is warned about. Resources
+immutability state, so an instance that destroy would delete from an immutable vault is warned about; the scopes of
+the program's role assignments, so a validation in preview that reports missing permissions on a datasource the
+program grants roles on is a warning, not a failure. Resources
 checked with old inputs are this stack's own, and so is what lies inside one whose diff plans a replacement: when
 Pulumi checks them again without old inputs to replace them, the copies still in Azure are not mistaken for somebody
 else's resources.
@@ -24,6 +26,7 @@ _datasources: dict[tuple[str, str], str] = {}
 _own: set[str] = set()
 _replaced: set[str] = set()
 _immutability: dict[str, str] = {}
+_grants: set[str] = set()
 
 
 def remember_vault(arm_id: str, immutability: Any) -> None:
@@ -81,6 +84,19 @@ def claim_datasource(datasource_id: str, database: str, instance_id: str) -> str
     return holder if holder.lower() != instance_id.lower() else None
 
 
+def remember_grant(scope: str) -> None:
+    """Record that the program assigns a role on ``scope``."""
+    with _lock:
+        _grants.add(scope.rstrip("/").lower())
+
+
+def grants_on(resource_id: str) -> bool:
+    """True when the program assigns a role on ``resource_id`` or on a scope containing it."""
+    key = resource_id.rstrip("/").lower()
+    with _lock:
+        return any(key == g or key.startswith(f"{g}/") for g in _grants)
+
+
 def forget() -> None:
     """Forget everything (for tests that run several programs in one process)."""
     with _lock:
@@ -89,3 +105,4 @@ def forget() -> None:
         _own.clear()
         _replaced.clear()
         _immutability.clear()
+        _grants.clear()

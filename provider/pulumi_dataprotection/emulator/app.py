@@ -193,7 +193,7 @@ class EmulatorApp:
         ids.check_subscription(params["sub"])
         if "rg" in params:
             ids.check_resource_group(params["rg"])
-        if route.resource_type not in (routes.RESTORED_RESOURCES, routes.RESOURCE_GROUPS):
+        if route.resource_type not in routes.FOREIGN:
             self._check_api_version(request, route.resource_type, params)
         if "rg" in params and route.resource_type != routes.RESOURCE_GROUPS:
             groups.require(self.service, params["sub"], params["rg"])

@@ -57,6 +57,8 @@ class EmulatorConfig:
     allow_reversible_soft_delete: bool = False
     strict_vault_writes: bool = False
     azure_job_durations: bool = False
+    strict_permissions: bool = False
+    role_propagation_seconds: float = 0.0
     resource_groups: list[str] = field(default_factory=list)
     faults: list[dict[str, Any]] = field(default_factory=list)
 
@@ -82,6 +84,10 @@ class EmulatorConfig:
             args.append("--strict-vault-writes")
         if self.azure_job_durations:
             args.append("--azure-job-durations")
+        if self.strict_permissions:
+            args.append("--strict-permissions")
+        if self.role_propagation_seconds:
+            args += ["--role-propagation-seconds", repr(self.role_propagation_seconds)]
         for group in self.resource_groups:
             args += ["--resource-group", group]
         for fault in self.faults:
@@ -148,6 +154,21 @@ def parser() -> argparse.ArgumentParser:
         "--lro-seconds periods",
     )
     p.add_argument(
+        "--strict-permissions",
+        action="store_true",
+        help="validateForBackup and instance writes fail with UserErrorMSIMissingPermissions until the vault's "
+        "identity holds the roles the datasource needs (and an AKS cluster has a trusted access binding for the "
+        "vault), as on Azure",
+    )
+    p.add_argument(
+        "--role-propagation-seconds",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="a role assignment counts for --strict-permissions only this long after its creation, like Azure's "
+        "propagation delay (default 0)",
+    )
+    p.add_argument(
         "--resource-group",
         action="append",
         default=[],
@@ -197,6 +218,8 @@ def from_args(argv: list[str] | None = None, env: dict[str, str] | None = None) 
         azure_job_durations=ns.azure_job_durations,
         allow_reversible_soft_delete=ns.allow_reversible_soft_delete,
         strict_vault_writes=ns.strict_vault_writes,
+        strict_permissions=ns.strict_permissions,
+        role_propagation_seconds=ns.role_propagation_seconds,
         resource_groups=ns.resource_group,
         faults=faults,
     )

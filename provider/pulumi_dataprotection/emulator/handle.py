@@ -177,7 +177,8 @@ def start_emulator(
 
     ``settings`` override fields of ``EmulatorConfig`` (``port``, ``db_path``, ``lro_seconds``, ``retry_after``,
     ``tls``, ``cert_dir``, ``datasources_file``, ``token``, ``accept_any_token``, ``allow_reversible_soft_delete``,
-    ``strict_vault_writes``, ``azure_job_durations``, ``resource_groups``, ``faults``).
+    ``strict_vault_writes``, ``azure_job_durations``, ``strict_permissions``, ``role_propagation_seconds``,
+    ``resource_groups``, ``faults``).
     A fresh temporary database is used unless ``db_path`` is given (pass the
     same path to a new emulator to continue from its state). ``in_process=True`` runs it on a thread of this process
     (faster to start); otherwise it is ``python -m pulumi_dataprotection.emulator`` in a subprocess, which gets

@@ -14,7 +14,17 @@ import re
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, guards, ids, immutability, recovery, render, schema, timing
+from pulumi_dataprotection.emulator import (
+    datasources,
+    guards,
+    ids,
+    immutability,
+    rbac,
+    recovery,
+    render,
+    schema,
+    timing,
+)
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
 from pulumi_dataprotection.emulator.regions import region_name
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
@@ -207,6 +217,7 @@ def put(svc: Service, call: Call) -> Reply:
         svc.registry.check_exists(props["dataSourceInfo"]["resourceID"], props["dataSourceInfo"]["datasourceType"])
     except ArmError as exc:
         missing = exc
+    missing = missing or rbac.missing_permissions(svc, vault, props)
     op = svc.start_operation(
         call,
         "instance-update" if existing else "instance-create",
@@ -362,15 +373,16 @@ def validate_for_modify(svc: Service, call: Call) -> Reply:
 
 
 def _validation_failure(svc: Service, vault: JSON, instance: JSON, existing: JSON | None) -> ArmError | None:
+    checked = copy.deepcopy(instance)
     try:
-        _check_semantics(svc, vault, copy.deepcopy(instance), existing)
+        _check_semantics(svc, vault, checked, existing)
         resource_id = instance["dataSourceInfo"]["resourceID"]
         _check_not_protected_elsewhere(svc, resource_id, existing["id"] if existing else None)
         dtype = instance["dataSourceInfo"].get("datasourceType", "")
         svc.registry.check_exists(resource_id, dtype)
     except ArmError as exc:
         return exc
-    return None
+    return rbac.missing_permissions(svc, vault, checked)
 
 
 def _protection_action(

@@ -6,7 +6,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pulumi_dataprotection.emulator import groups, guards, instances, operations, policies, recovery, restore, vaults
+from pulumi_dataprotection.emulator import (
+    groups,
+    guards,
+    instances,
+    operations,
+    policies,
+    rbac,
+    recovery,
+    restore,
+    vaults,
+)
 from pulumi_dataprotection.emulator.service import Call, Reply, Service
 
 Handler = Callable[[Service, Call], Reply]
@@ -35,7 +45,31 @@ def _route(path: str, resource_type: str, **methods: Handler) -> Route:
     return Route(re.compile(f"^{path}$", re.IGNORECASE), methods, resource_type)
 
 
+# Role assignments at any scope (subscription, resource group, resource) and AKS trusted-access role bindings: other
+# resource providers with their own api-versions (not checked, see ``FOREIGN``); matched before the catch-all
+# route of restored resources.
+_IN_RG = rf"/providers/(?!Microsoft\.Authorization/)[^/]+(?:/{_SEG}/{_SEG})+"
+_SCOPE = rf"(?P<scope>{_SUB}(?:/resourceGroups/(?P<rg>{_SEG})(?:{_IN_RG})?)?)"
+_ROLES = rf"{_SCOPE}/providers/Microsoft\.Authorization/roleAssignments"
+_CLUSTER = rf"(?P<cluster>{_RG}/providers/Microsoft\.ContainerService/managedClusters/{_SEG})"
+ROLE_ASSIGNMENTS = "Microsoft.Authorization/roleAssignments"
+TRUSTED_ACCESS = "Microsoft.ContainerService/managedClusters/trustedAccessRoleBindings"
 ROUTES: tuple[Route, ...] = (
+    _route(_ROLES, ROLE_ASSIGNMENTS, GET=rbac.list_assignments),
+    _route(
+        rf"{_ROLES}/(?P<name>{_SEG})",
+        ROLE_ASSIGNMENTS,
+        GET=rbac.get_assignment,
+        PUT=rbac.put_assignment,
+        DELETE=rbac.delete_assignment,
+    ),
+    _route(
+        rf"{_CLUSTER}/trustedAccessRoleBindings/(?P<name>{_SEG})",
+        TRUSTED_ACCESS,
+        GET=rbac.get_binding,
+        PUT=rbac.put_binding,
+        DELETE=rbac.delete_binding,
+    ),
     _route(f"{_SUB}{_DP}/backupVaults", "backupVaults", GET=vaults.list_in_subscription),
     _route(f"{_RG}{_DP}/backupVaults", "backupVaults", GET=vaults.list_in_group),
     _route(_VAULT, "backupVaults", GET=vaults.get, PUT=vaults.put, PATCH=vaults.patch, DELETE=vaults.delete),
@@ -179,6 +213,8 @@ ROUTES: tuple[Route, ...] = (
 RESTORED_RESOURCES = "restoredResources"
 # ARM's own resource groups (Microsoft.Resources, its own api-versions, not checked either; see ``groups``).
 RESOURCE_GROUPS = "resourceGroups"
+FOREIGN = (RESTORED_RESOURCES, RESOURCE_GROUPS, ROLE_ASSIGNMENTS, TRUSTED_ACCESS)
+"""Resource types of other resource providers: their api-versions are not DataProtection's and are not checked."""
 ROUTES += (
     _route(f"{_SUB}/resourcegroups", RESOURCE_GROUPS, GET=groups.list_groups),
     _route(

@@ -112,6 +112,8 @@ _DELETE_CALLS: dict[str, Callable[[ResourceId], tuple[str, str, str]]] = {
 }
 """What destroying the resource sends per ``on_delete`` mode (``Retain`` sends nothing)."""
 CONFIRM_FOR = 60.0
+PERMISSION_CODES = ("UserErrorMSIMissingPermissions",)
+"""Azure's answer to a validation while the vault's identity lacks a role (or it has not propagated yet)."""
 """How long the state an ambiguous action should have produced is looked for (within the operation's deadline)."""
 _TOOK_EFFECT: dict[str, Callable[[str], bool]] = {
     "stopProtection": lambda state: states.meaning(state) == "stopped",
@@ -379,6 +381,15 @@ class InstanceProvider(SchemaProvider):
                 return failures
             failures.append(CheckFailure("", f"validation in preview (dataprotection:validateInPreview): {exc}"))
         except (ArmError, ResourceFailure) as exc:
+            cause = exc if isinstance(exc, ArmError) else exc.__cause__
+            code = cause.code if isinstance(cause, ArmError) else None
+            if code in PERMISSION_CODES and program.grants_on(str(inputs["datasource_id"])):
+                preview_warning(
+                    f"{self.title} {inputs.get('name')!r}: validation in preview reports missing permissions ({code}), "
+                    "but this program assigns roles on the datasource (RoleAssignment, BackupPermissions): the "
+                    "create waits for them to propagate (dataprotection:rolePropagationWait)"
+                )
+                return failures
             failures.append(CheckFailure("", f"validation in preview (dataprotection:validateInPreview): {exc}"))
         return failures
 
@@ -388,23 +399,53 @@ class InstanceProvider(SchemaProvider):
     def _vault(inputs: Mapping[str, Any]) -> ResourceId:
         return ResourceId.parse(str(inputs["vault_id"]))
 
-    def _validate(self, ctx: Context, path: str, body: Mapping[str, Any], action: str) -> None:
-        """POST a validation action; its failure is raised before anything is written."""
-        try:
-            ctx.client.execute(
-                "POST",
-                path,
-                {"backupInstance": body["properties"]},
-                operation=action,
-                resource=path.rsplit("/", 1)[0],
-                timeout=ctx.timeout("read"),
-            )
-        except NotFoundError:
-            raise
-        except ArmError as exc:
-            raise ResourceFailure(
-                f"{ctx.label}: Azure's {action} rejected the backup instance, so nothing was written:\n{exc}"
-            ) from exc
+    def _validate(
+        self, ctx: Context, path: str, body: Mapping[str, Any], action: str, *, wait_for_roles: bool = False
+    ) -> None:
+        """POST a validation action; its failure is raised before anything is written. With ``wait_for_roles``, a
+        missing-permission answer is retried for at most ``dataprotection:rolePropagationWait`` (within the create's
+        time limit), saying so: role assignments made in the same ``pulumi up`` take minutes to reach the service."""
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            try:
+                ctx.client.execute(
+                    "POST",
+                    path,
+                    {"backupInstance": body["properties"]},
+                    operation=action,
+                    resource=path.rsplit("/", 1)[0],
+                    timeout=ctx.timeout("read"),
+                )
+                return
+            except NotFoundError:
+                raise
+            except ArmError as exc:
+                waited = time.monotonic() - started
+                pause = ctx.client.settings.poll.backoff(attempt)
+                deadline = ctx.timeout("create")
+                bound = ctx.config.role_propagation_wait
+                if wait_for_roles and exc.code in PERMISSION_CODES:
+                    if waited + pause <= bound and deadline.remaining() > pause:
+                        if attempt == 0:
+                            pulumi.log.warn(
+                                f"{ctx.label}: {action} says the vault's identity lacks permissions ({exc.code}); "
+                                "role assignments can take minutes to propagate, so it is retried for up to "
+                                f"{bound:g}s (dataprotection:rolePropagationWait)"
+                            )
+                        time.sleep(pause)
+                        attempt += 1
+                        continue
+                    raise ResourceFailure(
+                        f"{ctx.label}: Azure's {action} rejected the backup instance, so nothing was written; it "
+                        f"still reported missing permissions after {waited:.0f}s of retries ({attempt + 1} "
+                        "attempts) waiting for role assignments to propagate (dataprotection:rolePropagationWait). "
+                        "Grant the roles `pulumi-dataprotection permissions` lists (or declare BackupPermissions and "
+                        f"make the instance depend on it), then run `pulumi up` again:\n{exc}"
+                    ) from exc
+                raise ResourceFailure(
+                    f"{ctx.label}: Azure's {action} rejected the backup instance, so nothing was written:\n{exc}"
+                ) from exc
 
     def _get(self, ctx: Context, rid: ResourceId) -> dict[str, Any] | None:
         return ctx.client.get(rid.path, operation="read backup instance", resource=str(rid))
@@ -621,7 +662,9 @@ class InstanceProvider(SchemaProvider):
         body = SCHEMA.to_rest(inputs)
         if self._prepare_create(ctx, rid, inputs, body):
             return self.resume_create(ctx, rid, inputs, body)
-        self._validate(ctx, self._vault(inputs).action("validateForBackup"), body, "validateForBackup")
+        self._validate(
+            ctx, self._vault(inputs).action("validateForBackup"), body, "validateForBackup", wait_for_roles=True
+        )
         written = self._put(ctx, rid, inputs, body, "create", settled=self._wanted(inputs) != "configured")
         return self._set_protection(ctx, rid, inputs, written, "create")
 

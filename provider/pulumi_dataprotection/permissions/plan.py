@@ -23,6 +23,8 @@ _SCOPE_FIELDS = {
     "key_vault": "key_vault_id",
     "extension_storage_account": "extension_storage_account_id",
     "restore_storage_account": "restore_storage_account_id",
+    "restore_resource_group": "restore_resource_group_id",
+    "encryption_key_vault": "encryption_key_vault_id",
 }
 
 
@@ -43,6 +45,12 @@ class Target:
     """What is known about the Key Vault when its id is not (the secret URI of the instance)."""
     extension_storage_account_id: str | None = None
     restore_storage_account_id: str | None = None
+    restore_resource_group_id: str | None = None
+    encryption_key_vault_id: str | None = None
+    """The Key Vault of the backup vault's customer-managed key."""
+    encryption_key_hint: str | None = None
+    """The vault's customer-managed key URI when the Key Vault's id is not known. The customer-managed-key role is
+    planned when this or ``encryption_key_vault_id`` is given."""
 
     def __post_init__(self) -> None:
         kind = KINDS.get(self.kind)
@@ -63,6 +71,8 @@ class Target:
             "key_vault_id",
             "extension_storage_account_id",
             "restore_storage_account_id",
+            "restore_resource_group_id",
+            "encryption_key_vault_id",
             "vault_id",
         ):
             value = getattr(self, name)
@@ -176,6 +186,11 @@ def plan(targets: Iterable[Target], *, include_restore: bool = False, table: Rol
             if rule.purpose == "restore" and not include_restore:
                 continue
             assignments.append(_assignment(table, target, rule))
+        if target.encryption_key_vault_id or target.encryption_key_hint:
+            for rule in table.vault:
+                row = _assignment(table, target, rule)
+                if not any(_same_grant(row, a) for a in assignments):
+                    assignments.append(row)
         if entry.trusted_access_roles:
             bindings.append(
                 TrustedAccess(
@@ -187,6 +202,17 @@ def plan(targets: Iterable[Target], *, include_restore: bool = False, table: Rol
                 )
             )
     return Plan(tuple(assignments), tuple(bindings), kept)
+
+
+def _same_grant(a: Assignment, b: Assignment) -> bool:
+    """Whether two rows grant the same role to the same known principal on the same known scope."""
+    return (
+        a.complete
+        and b.complete
+        and a.role_guid == b.role_guid
+        and str(a.principal_id).lower() == str(b.principal_id).lower()
+        and str(a.scope).lower() == str(b.scope).lower()
+    )
 
 
 def _assignment(table: RoleTable, target: Target, rule: RoleRule) -> Assignment:
@@ -228,4 +254,6 @@ def _scope_description(table: RoleTable, target: Target, scope_kind: str) -> str
     text = table.scopes[scope_kind]
     if scope_kind == "key_vault" and target.key_vault_hint and not target.key_vault_id:
         text += f" ({target.key_vault_hint})"
+    if scope_kind == "encryption_key_vault" and target.encryption_key_hint and not target.encryption_key_vault_id:
+        text += f" ({target.encryption_key_hint})"
     return text

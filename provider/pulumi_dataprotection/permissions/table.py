@@ -41,12 +41,14 @@ class DatasourceRoles:
 
 @dataclass(frozen=True)
 class RoleTable:
-    """The whole table: built-in role GUIDs, identity and scope descriptions, and the rules per datasource kind."""
+    """The whole table: built-in role GUIDs, identity and scope descriptions, the rules per datasource kind and the
+    vault-level rules (``vault``: the customer-managed-key role)."""
 
     roles: Mapping[str, str]
     identities: Mapping[str, str]
     scopes: Mapping[str, str]
     datasources: Mapping[str, DatasourceRoles]
+    vault: tuple[RoleRule, ...] = ()
 
     def role_guid(self, role: str) -> str:
         """The role definition GUID of a built-in role."""
@@ -71,20 +73,32 @@ def parse_table(data: Mapping[str, Any]) -> RoleTable:
     for kind, entry in dict(data.get("datasources") or {}).items():
         if kind not in KINDS:
             raise ValueError(f"datasources.{kind} is not a datasource kind of the catalog ({', '.join(KINDS)})")
-        rules = []
-        for i, row in enumerate(entry.get("assignments") or []):
-            where = f"datasources.{kind}.assignments[{i}]"
-            for key, known in (("identity", identities), ("role", roles), ("scope", scopes)):
-                if row.get(key) not in known:
-                    raise ValueError(f"{where}.{key} {row.get(key)!r} is not one of {', '.join(known)}")
-            if row.get("purpose") not in ("backup", "restore"):
-                raise ValueError(f"{where}.purpose must be backup or restore")
-            rules.append(RoleRule(row["identity"], row["role"], row["scope"], row["purpose"], str(row.get("reason"))))
-        kinds[kind] = DatasourceRoles(kind, tuple(rules), tuple(entry.get("trusted_access_roles") or ()))
+        rules = _rules(entry, f"datasources.{kind}", identities, roles, scopes)
+        kinds[kind] = DatasourceRoles(kind, rules, tuple(entry.get("trusted_access_roles") or ()))
     missing = sorted(set(KINDS) - set(kinds))
     if missing:
         raise ValueError(f"the role table has no entry for datasource kind(s) {', '.join(missing)}")
-    return RoleTable(roles, identities, scopes, kinds)
+    vault = _rules(dict(data.get("vault") or {}), "vault", identities, roles, scopes)
+    return RoleTable(roles, identities, scopes, kinds, vault)
+
+
+def _rules(
+    entry: Mapping[str, Any],
+    where: str,
+    identities: Mapping[str, str],
+    roles: Mapping[str, str],
+    scopes: Mapping[str, str],
+) -> tuple[RoleRule, ...]:
+    rules = []
+    for i, row in enumerate(entry.get("assignments") or []):
+        at = f"{where}.assignments[{i}]"
+        for key, known in (("identity", identities), ("role", roles), ("scope", scopes)):
+            if row.get(key) not in known:
+                raise ValueError(f"{at}.{key} {row.get(key)!r} is not one of {', '.join(known)}")
+        if row.get("purpose") not in ("backup", "restore"):
+            raise ValueError(f"{at}.purpose must be backup or restore")
+        rules.append(RoleRule(row["identity"], row["role"], row["scope"], row["purpose"], str(row.get("reason"))))
+    return tuple(rules)
 
 
 @cache

@@ -1,0 +1,1 @@
+"""A role assignment (Microsoft.Authorization/roleAssignments) as a resource: RoleAssignment."""

@@ -1,0 +1,375 @@
+"""The RoleAssignment dynamic resource: one Azure role assignment (``Microsoft.Authorization/roleAssignments``,
+api-version 2022-04-01) through the provider's ARM client, named by a GUID derived from scope, principal and role
+so that a rerun finds the same assignment.
+
+Nothing existing is taken over: when the same grant (principal, role, scope) already exists, under this name or
+another, the resource records it as ``preexisting``, never changes it and leaves it in place on destroy; destroy
+removes only an assignment this resource created.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_dataprotection.arm import ArmError, ResourceId
+from pulumi_dataprotection.dynamic import (
+    MODULE,
+    TIMEOUT_RULE,
+    TIMEOUTS,
+    ArmResource,
+    Context,
+    ResourceFailure,
+    SchemaProvider,
+    extend,
+    has_unknown,
+    program,
+    resource_options,
+    resource_props,
+)
+from pulumi_dataprotection.roleassignment import api
+from pulumi_dataprotection.schema import (
+    CREATE_ONLY,
+    OUTPUT_ONLY,
+    BoolType,
+    EnumType,
+    Field,
+    ObjectType,
+    ResourceSchema,
+    StringType,
+)
+from pulumi_dataprotection.schema.unknown import UNKNOWN_STRING
+
+API_VERSION = "2022-04-01"
+COLLECTION = "providers/Microsoft.Authorization/roleAssignments"
+_NAMESPACE = uuid.UUID("6f1c2d4e-8a7b-4c3d-9e2f-0a1b2c3d4e5f")
+"""The namespace of the derived assignment names (any fixed UUID: it only has to stay the same)."""
+_GUID_LENGTH = 36
+PREEXISTING = "preexisting"
+
+
+def assignment_name(scope: str, principal_id: str, role_definition_id: str) -> str:
+    """The assignment's GUID name: the same scope, principal and role always give the same name."""
+    key = "|".join(part.lower().rstrip("/") for part in (scope, principal_id, role_definition_guid(role_definition_id)))
+    return str(uuid.uuid5(_NAMESPACE, key))
+
+
+def role_definition_guid(role_definition_id: str) -> str:
+    """The GUID of a role definition id (or the GUID itself)."""
+    return role_definition_id.rstrip("/").rsplit("/", 1)[-1].lower()
+
+
+def _output(name: str, path: str, doc: str) -> Field:
+    return Field(name, StringType(), path, doc, mutability=OUTPUT_ONLY)
+
+
+SCHEMA = extend(
+    ResourceSchema(
+        "RoleAssignment",
+        ObjectType(
+            [
+                Field(
+                    "scope",
+                    StringType(min_length=1, pattern=r"^/subscriptions/[^/]+(/.+)?$", pattern_hint="an ARM id"),
+                    doc="ARM id of what the role is granted on: a subscription, a resource group or a resource.",
+                    mutability=CREATE_ONLY,
+                    required=True,
+                    read_path="properties.scope",
+                ),
+                Field(
+                    "principal_id",
+                    StringType(min_length=1),
+                    "properties.principalId",
+                    "Object id of the identity that gets the role (e.g. a vault's `principal_id`).",
+                    mutability=CREATE_ONLY,
+                    required=True,
+                ),
+                Field(
+                    "role_definition_id",
+                    StringType(min_length=1),
+                    "properties.roleDefinitionId",
+                    "The role: its role definition id, or only its GUID (expanded in the scope's subscription).",
+                    mutability=CREATE_ONLY,
+                    required=True,
+                ),
+                Field(
+                    "principal_type",
+                    EnumType(["ServicePrincipal", "User", "Group", "ForeignGroup", "Device"]),
+                    "properties.principalType",
+                    "Kind of principal (ServicePrincipal for managed identities: Azure then does not wait for the "
+                    "directory to replicate a new identity).",
+                    mutability=CREATE_ONLY,
+                    default="ServicePrincipal",
+                ),
+                Field(
+                    "description",
+                    StringType(),
+                    "properties.description",
+                    "Why the role is assigned.",
+                    mutability=CREATE_ONLY,
+                ),
+                Field(
+                    "name",
+                    StringType(min_length=_GUID_LENGTH, max_length=_GUID_LENGTH),
+                    doc="The assignment's GUID (default: derived from scope, principal and role, so reruns find it).",
+                    mutability=CREATE_ONLY,
+                    computed=True,
+                    read_path="name",
+                ),
+                _output("id", "id", "ARM id of the assignment."),
+                _output("resource_type", "type", "ARM resource type."),
+                _output("created_on", "properties.createdOn", "When Azure created the assignment."),
+            ],
+            description="a role assignment",
+        ),
+    ),
+    [TIMEOUTS],
+    [TIMEOUT_RULE],
+)
+
+
+class RoleAssignmentProvider(SchemaProvider):
+    """Lifecycle of ``{scope}/providers/Microsoft.Authorization/roleAssignments/{name}``: create PUTs it (or finds
+    the same grant already there); delete removes only what create made."""
+
+    schema = SCHEMA
+    title = "RoleAssignment"
+    description = (
+        "An Azure role assignment (``Microsoft.Authorization/roleAssignments``): ``principal_id`` gets the role on "
+        "``scope``. A grant that already exists is recorded as ``preexisting`` and left in place on destroy."
+    )
+    identity_fields = ("scope", "name")
+    audit_outputs = (
+        Field(
+            PREEXISTING,
+            BoolType(),
+            doc="True when the same grant existed before this resource: it is not changed and not deleted on destroy.",
+            mutability=OUTPUT_ONLY,
+        ),
+    )
+
+    def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
+        scope, principal, role = news.get("scope"), news.get("principal_id"), news.get("role_definition_id")
+        if isinstance(role, str) and "/" not in role and isinstance(scope, str) and not has_unknown(scope):
+            subscription = scope.split("/")[2] if scope.count("/") >= 2 else ""
+            news["role_definition_id"] = f"/subscriptions/{subscription}/providers/Microsoft.Authorization/" + (
+                f"roleDefinitions/{role}"
+            )
+            role = news["role_definition_id"]
+        if news.get("name") is None and all(isinstance(v, str) for v in (scope, principal, role)):
+            unknown = any(has_unknown(v) for v in (scope, principal, role))
+            news["name"] = UNKNOWN_STRING if unknown else assignment_name(str(scope), str(principal), str(role))
+        return []
+
+    def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
+        return ResourceId.parse(f"{str(inputs['scope']).rstrip('/')}/{COLLECTION}/{inputs['name']}")
+
+    def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        scope = inputs.get("scope")
+        if isinstance(scope, str) and not has_unknown(scope):
+            program.remember_grant(scope)
+        return []
+
+    def predicted_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        return {"api_version": API_VERSION, "resource_type": "Microsoft.Authorization/roleAssignments"}
+
+    def outputs(
+        self, ctx: Context, rid: ResourceId, base: Mapping[str, Any], body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        out = super().outputs(ctx, rid, base, {k: v for k, v in body.items() if k != PREEXISTING})
+        out["api_version"] = API_VERSION
+        out[PREEXISTING] = bool(body.get(PREEXISTING))
+        return out
+
+    def read_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> dict[str, Any] | None:
+        body = ctx.client.get(
+            rid.path, operation="read role assignment", resource=str(rid), api_version=API_VERSION,
+            timeout=ctx.timeout("read"),
+        )  # fmt: skip
+        if body is None:
+            return None
+        return {**body, PREEXISTING: bool(props.get(PREEXISTING))}
+
+    def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
+        found = ctx.client.get(rid.path, operation="read role assignment", resource=str(rid), api_version=API_VERSION)
+        if found is not None:
+            self._check_same(ctx, rid, found, inputs)
+            pulumi.log.warn(f"{ctx.label}: {rid} already exists; it is left as it is and kept on destroy")
+            return {**found, PREEXISTING: True}
+        body = {"properties": {k: v for k, v in SCHEMA.to_rest(inputs).get("properties", {}).items() if v is not None}}
+        try:
+            result = ctx.client.execute(
+                "PUT",
+                rid.path,
+                body,
+                operation="create role assignment",
+                resource=str(rid),
+                api_version=API_VERSION,
+                timeout=ctx.timeout("create"),
+            )
+        except ArmError as exc:
+            if exc.code != "RoleAssignmentExists":
+                raise
+            existing = self._find_same(ctx, inputs)
+            if existing is None:
+                raise
+            pulumi.log.warn(
+                f"{ctx.label}: the same grant already exists as {existing.get('id')}; it is left as it is and kept "
+                "on destroy"
+            )
+            return {**existing, PREEXISTING: True}
+        if isinstance(result.body, dict) and result.body:
+            return result.body
+        return (
+            ctx.client.get(rid.path, operation="read role assignment", resource=str(rid), api_version=API_VERSION) or {}
+        )
+
+    def _check_same(self, ctx: Context, rid: ResourceId, found: Mapping[str, Any], inputs: Mapping[str, Any]) -> None:
+        props = found.get("properties") or {}
+        same = str(props.get("principalId", "")).lower() == str(
+            inputs["principal_id"]
+        ).lower() and role_definition_guid(str(props.get("roleDefinitionId", ""))) == role_definition_guid(
+            str(inputs["role_definition_id"])
+        )
+        if not same:
+            raise ResourceFailure(
+                f"{ctx.label}: the role assignment {rid} exists and grants role {props.get('roleDefinitionId')} to "
+                f"{props.get('principalId')}, not what the program asks; it is not changed. Choose another name."
+            )
+
+    def _find_same(self, ctx: Context, inputs: Mapping[str, Any]) -> dict[str, Any] | None:
+        scope = str(inputs["scope"]).rstrip("/")
+        listed = ctx.client.get(
+            f"{scope}/{COLLECTION}",
+            operation="list role assignments",
+            resource=scope,
+            api_version=API_VERSION,
+            query={"$filter": f"atScope() and principalId eq '{inputs['principal_id']}'"},
+        )
+        wanted = role_definition_guid(str(inputs["role_definition_id"]))
+        for item in (listed or {}).get("value") or []:
+            props = item.get("properties") or {}
+            if (
+                str(props.get("scope", "")).lower().rstrip("/") == scope.lower()
+                and role_definition_guid(str(props.get("roleDefinitionId", ""))) == wanted
+            ):
+                return dict(item)
+        return None
+
+    def update_resource(
+        self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
+    ) -> dict[str, Any]:
+        return self.read_resource(ctx, rid, olds) or {}
+
+    def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
+        if props.get(PREEXISTING):
+            return
+        ctx.client.execute(
+            "DELETE",
+            rid.path,
+            operation="delete role assignment",
+            resource=str(rid),
+            api_version=API_VERSION,
+            timeout=ctx.timeout("delete"),
+        )
+
+
+# Generated from the schema by tools/gen_api.py: do not edit below this line.
+
+
+class RoleAssignment(ArmResource, module=MODULE, name="RoleAssignment"):
+    """An Azure role assignment (``Microsoft.Authorization/roleAssignments``): ``principal_id`` gets the role on
+    ``scope``. A grant that already exists is recorded as ``preexisting`` and left in place on destroy.
+
+    Typed nested inputs and enumerations: ``pulumi_dataprotection.roleassignment.api``; common outputs: ``arm_id``,
+    ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    """
+
+    scope: pulumi.Output[str]
+    """ARM id of what the role is granted on: a subscription, a resource group or a resource."""
+
+    principal_id: pulumi.Output[str]
+    """Object id of the identity that gets the role (e.g. a vault's `principal_id`)."""
+
+    role_definition_id: pulumi.Output[str]
+    """The role: its role definition id, or only its GUID (expanded in the scope's subscription)."""
+
+    principal_type: pulumi.Output[api.PrincipalType]
+    """Kind of principal (ServicePrincipal for managed identities: Azure then does not wait for the directory to
+    replicate a new identity).
+    """
+
+    description: pulumi.Output[str | None]
+    """Why the role is assigned."""
+
+    name: pulumi.Output[str | None]
+    """The assignment's GUID (default: derived from scope, principal and role, so reruns find it)."""
+
+    timeouts: pulumi.Output[dict[str, str] | None]
+    """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
+    providers); defaults come from dataprotection:timeouts.
+    """
+
+    resource_type: pulumi.Output[str | None]
+    """ARM resource type. Set by Azure."""
+
+    created_on: pulumi.Output[str | None]
+    """When Azure created the assignment. Set by Azure."""
+
+    preexisting: pulumi.Output[bool | None]
+    """True when the same grant existed before this resource: it is not changed and not deleted on destroy. Computed by
+    the provider.
+    """
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        scope: pulumi.Input[str],
+        principal_id: pulumi.Input[str],
+        role_definition_id: pulumi.Input[str],
+        principal_type: pulumi.Input[api.PrincipalType] | None = None,
+        description: pulumi.Input[str] | None = None,
+        name: pulumi.Input[str] | None = None,
+        timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare a RoleAssignment.
+
+        :param resource_name: The Pulumi resource name.
+        :param scope: ARM id of what the role is granted on: a subscription, a resource group or a resource.
+            Required. Changing it replaces the resource.
+        :param principal_id: Object id of the identity that gets the role (e.g. a vault's `principal_id`). Required.
+            Changing it replaces the resource.
+        :param role_definition_id: The role: its role definition id, or only its GUID (expanded in the scope's
+            subscription). Required. Changing it replaces the resource.
+        :param principal_type: Kind of principal (ServicePrincipal for managed identities: Azure then does not wait
+            for the directory to replicate a new identity). Changing it replaces the resource. Default:
+            "ServicePrincipal".
+        :param description: Why the role is assigned. Changing it replaces the resource.
+        :param name: The assignment's GUID (default: derived from scope, principal and role, so reruns find it).
+            Changing it replaces the resource. When not set, Azure's value is kept.
+        :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
+            not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
+            change of the resource.
+        :param opts: Options of the resource.
+        """
+        inputs = {
+            "scope": scope,
+            "principal_id": principal_id,
+            "role_definition_id": role_definition_id,
+            "principal_type": principal_type,
+            "description": description,
+            "name": name,
+            "timeouts": timeouts,
+        }
+        super().__init__(
+            RoleAssignmentProvider(),
+            resource_name,
+            resource_props(RoleAssignmentProvider, resource_name, inputs),
+            resource_options(RoleAssignmentProvider, opts),
+        )

@@ -1,0 +1,1 @@
+"""An AKS trusted-access role binding as a resource: TrustedAccessBinding."""

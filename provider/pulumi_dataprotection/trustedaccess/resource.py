@@ -1,0 +1,306 @@
+"""The TrustedAccessBinding dynamic resource: an AKS trusted-access role binding
+(``Microsoft.ContainerService/managedClusters/{cluster}/trustedAccessRoleBindings/{name}``) that lets a backup
+vault reach the cluster's API server, through the provider's ARM client.
+
+Nothing existing is taken over: a binding of the same name that already binds the same vault with the same roles
+is recorded as ``preexisting`` and left in place on destroy; one that binds something else is an error (a PUT
+would overwrite it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure
+
+from pulumi_dataprotection.arm import NotFoundError, ResourceId
+from pulumi_dataprotection.dynamic import (
+    MODULE,
+    TIMEOUT_RULE,
+    TIMEOUTS,
+    ArmResource,
+    Context,
+    ResourceFailure,
+    SchemaProvider,
+    extend,
+    has_unknown,
+    resource_options,
+    resource_props,
+)
+from pulumi_dataprotection.schema import (
+    CREATE_ONLY,
+    OUTPUT_ONLY,
+    ArmIdType,
+    BoolType,
+    Field,
+    ListType,
+    ObjectType,
+    ResourceSchema,
+    StringType,
+)
+from pulumi_dataprotection.schema.unknown import UNKNOWN_STRING
+
+API_VERSION = "2024-02-01"
+"""A stable AKS api-version that has trusted-access role bindings (generally available since 2023-09-01)."""
+COLLECTION = "trustedAccessRoleBindings"
+BACKUP_OPERATOR = "Microsoft.DataProtection/backupVaults/backup-operator"
+PREEXISTING = "preexisting"
+
+
+def binding_name(source_resource_id: str) -> str:
+    """The default binding name for a source (at most 24 characters, letters, digits and dashes)."""
+    digest = hashlib.sha256(source_resource_id.lower().encode()).hexdigest()[:14]
+    return f"backup-{digest}"
+
+
+def _output(name: str, path: str, doc: str) -> Field:
+    return Field(name, StringType(), path, doc, mutability=OUTPUT_ONLY)
+
+
+SCHEMA = extend(
+    ResourceSchema(
+        "TrustedAccessBinding",
+        ObjectType(
+            [
+                Field(
+                    "cluster_id",
+                    ArmIdType("Microsoft.ContainerService/managedClusters"),
+                    doc="Id of the AKS cluster.",
+                    mutability=CREATE_ONLY,
+                    required=True,
+                ),
+                Field(
+                    "source_resource_id",
+                    ArmIdType("Microsoft.DataProtection/backupVaults"),
+                    "properties.sourceResourceId",
+                    "Id of the backup vault that gets access to the cluster.",
+                    mutability=CREATE_ONLY,
+                    required=True,
+                ),
+                Field(
+                    "roles",
+                    ListType(StringType(min_length=1), min_items=1, ordered=False, unique=True),
+                    "properties.roles",
+                    f"Trusted-access roles of the vault on the cluster (default: {BACKUP_OPERATOR}).",
+                    default=[BACKUP_OPERATOR],
+                ),
+                Field(
+                    "name",
+                    StringType(
+                        min_length=1,
+                        max_length=24,
+                        pattern=r"^[A-Za-z0-9-]+$",
+                        pattern_hint="1-24 letters, digits and dashes",
+                    ),
+                    doc="Name of the binding (default: backup-<hash of the vault id>).",
+                    mutability=CREATE_ONLY,
+                    computed=True,
+                    read_path="name",
+                ),
+                _output("id", "id", "ARM id of the binding."),
+                _output("resource_type", "type", "ARM resource type."),
+                _output("provisioning_state", "properties.provisioningState", "Provisioning state."),
+            ],
+            description="a trusted-access role binding",
+        ),
+    ),
+    [TIMEOUTS],
+    [TIMEOUT_RULE],
+)
+
+
+class TrustedAccessBindingProvider(SchemaProvider):
+    """Lifecycle of ``managedClusters/{cluster}/trustedAccessRoleBindings/{name}``."""
+
+    schema = SCHEMA
+    title = "TrustedAccessBinding"
+    description = (
+        "An AKS trusted-access role binding (``managedClusters/{cluster}/trustedAccessRoleBindings``) letting a "
+        "backup vault reach the cluster; an identical binding that already exists is recorded as ``preexisting`` "
+        "and left in place on destroy."
+    )
+    identity_fields = ("cluster_id", "name")
+    audit_outputs = (
+        Field(
+            PREEXISTING,
+            BoolType(),
+            doc="True when the same binding existed before this resource: it is not changed and not deleted on "
+            "destroy.",
+            mutability=OUTPUT_ONLY,
+        ),
+    )
+
+    def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
+        source = news.get("source_resource_id")
+        if news.get("name") is None and isinstance(source, str):
+            news["name"] = UNKNOWN_STRING if has_unknown(source) else binding_name(source)
+        return []
+
+    def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
+        return ResourceId.parse(str(inputs["cluster_id"])).child(COLLECTION, str(inputs["name"]))
+
+    def predicted_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        return {"api_version": API_VERSION}
+
+    def outputs(
+        self, ctx: Context, rid: ResourceId, base: Mapping[str, Any], body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        out = super().outputs(ctx, rid, base, {k: v for k, v in body.items() if k != PREEXISTING})
+        out["api_version"] = API_VERSION
+        out[PREEXISTING] = bool(body.get(PREEXISTING))
+        return out
+
+    def read_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> dict[str, Any] | None:
+        body = self._get(ctx, rid)
+        return None if body is None else {**body, PREEXISTING: bool(props.get(PREEXISTING))}
+
+    @staticmethod
+    def _get(ctx: Context, rid: ResourceId) -> dict[str, Any] | None:
+        """The binding, None when the cluster answers that it has none (AKS's 404 ``NotFound`` for a child)."""
+        try:
+            return ctx.client.get(
+                rid.path,
+                operation="read trusted access role binding",
+                resource=str(rid),
+                api_version=API_VERSION,
+                timeout=ctx.timeout("read"),
+            )
+        except NotFoundError as exc:
+            if (exc.code or "").lower() == "notfound":
+                return None
+            raise
+
+    def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
+        found = self._get(ctx, rid)
+        if found is not None:
+            props = found.get("properties") or {}
+            same = str(props.get("sourceResourceId", "")).lower() == str(inputs["source_resource_id"]).lower()
+            if not same or {str(r).lower() for r in props.get("roles") or []} != {
+                str(r).lower() for r in inputs["roles"]
+            }:
+                raise ResourceFailure(
+                    f"{ctx.label}: the trusted access role binding {rid} exists and binds "
+                    f"{props.get('sourceResourceId')} with roles {props.get('roles')}; a PUT would overwrite it, so "
+                    "nothing was changed. Choose another name."
+                )
+            pulumi.log.warn(f"{ctx.label}: {rid} already exists; it is left as it is and kept on destroy")
+            return {**found, PREEXISTING: True}
+        return self._put(ctx, rid, inputs, "create")
+
+    def _put(self, ctx: Context, rid: ResourceId, inputs: Mapping[str, Any], operation: str) -> dict[str, Any]:
+        result = ctx.client.execute(
+            "PUT",
+            rid.path,
+            SCHEMA.to_rest(inputs),
+            operation=f"{operation} trusted access role binding",
+            resource=str(rid),
+            api_version=API_VERSION,
+            timeout=ctx.timeout(operation),
+        )
+        if isinstance(result.body, dict) and result.body:
+            return result.body
+        return self.read_resource(ctx, rid, inputs) or {}
+
+    def update_resource(
+        self, ctx: Context, rid: ResourceId, olds: Mapping[str, Any], inputs: dict[str, Any], changed: list[str]
+    ) -> dict[str, Any]:
+        if olds.get(PREEXISTING):
+            raise ResourceFailure(
+                f"{ctx.label}: {rid} existed before this stack and is not changed by it; revert the change"
+            )
+        return self._put(ctx, rid, inputs, "update")
+
+    def delete_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> None:
+        if props.get(PREEXISTING):
+            return
+        ctx.client.execute(
+            "DELETE",
+            rid.path,
+            operation="delete trusted access role binding",
+            resource=str(rid),
+            api_version=API_VERSION,
+            timeout=ctx.timeout("delete"),
+        )
+
+
+# Generated from the schema by tools/gen_api.py: do not edit below this line.
+
+
+class TrustedAccessBinding(ArmResource, module=MODULE, name="TrustedAccessBinding"):
+    """An AKS trusted-access role binding (``managedClusters/{cluster}/trustedAccessRoleBindings``) letting a backup
+    vault reach the cluster; an identical binding that already exists is recorded as ``preexisting`` and left in
+    place on destroy.
+
+    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    """
+
+    cluster_id: pulumi.Output[str]
+    """Id of the AKS cluster."""
+
+    source_resource_id: pulumi.Output[str]
+    """Id of the backup vault that gets access to the cluster."""
+
+    roles: pulumi.Output[list[str]]
+    """Trusted-access roles of the vault on the cluster (default:
+    Microsoft.DataProtection/backupVaults/backup-operator).
+    """
+
+    name: pulumi.Output[str | None]
+    """Name of the binding (default: backup-<hash of the vault id>)."""
+
+    timeouts: pulumi.Output[dict[str, str] | None]
+    """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
+    providers); defaults come from dataprotection:timeouts.
+    """
+
+    resource_type: pulumi.Output[str | None]
+    """ARM resource type. Set by Azure."""
+
+    preexisting: pulumi.Output[bool | None]
+    """True when the same binding existed before this resource: it is not changed and not deleted on destroy. Computed
+    by the provider.
+    """
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        cluster_id: pulumi.Input[str],
+        source_resource_id: pulumi.Input[str],
+        roles: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        name: pulumi.Input[str] | None = None,
+        timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare a TrustedAccessBinding.
+
+        :param resource_name: The Pulumi resource name.
+        :param cluster_id: Id of the AKS cluster. Required. Changing it replaces the resource.
+        :param source_resource_id: Id of the backup vault that gets access to the cluster. Required. Changing it
+            replaces the resource.
+        :param roles: Trusted-access roles of the vault on the cluster (default:
+            Microsoft.DataProtection/backupVaults/backup-operator). Default:
+            ["Microsoft.DataProtection/backupVaults/backup-operator"].
+        :param name: Name of the binding (default: backup-<hash of the vault id>). Changing it replaces the resource.
+            When not set, Azure's value is kept.
+        :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
+            not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
+            change of the resource.
+        :param opts: Options of the resource.
+        """
+        inputs = {
+            "cluster_id": cluster_id,
+            "source_resource_id": source_resource_id,
+            "roles": roles,
+            "name": name,
+            "timeouts": timeouts,
+        }
+        super().__init__(
+            TrustedAccessBindingProvider(),
+            resource_name,
+            resource_props(TrustedAccessBindingProvider, resource_name, inputs),
+            resource_options(TrustedAccessBindingProvider, opts),
+        )
