@@ -33,6 +33,7 @@ from pulumi_dataprotection.schema import (
     names,
 )
 from pulumi_dataprotection.schema.datasources import KINDS, datasource_blocks, kind_of_type
+from pulumi_dataprotection.schema.kubernetes import NAMESPACE, LabelSelectorType
 from pulumi_dataprotection.schema.types import name_type, resource_type_of
 from pulumi_dataprotection.schema.unknown import UnknownPredicate
 from pulumi_dataprotection.vault.schema import TAGS, vault_reference
@@ -40,6 +41,8 @@ from pulumi_dataprotection.vault.schema import TAGS, vault_reference
 _PARAMS = "properties.policyInfo.policyParameters"
 _AKS = When.of("datasource_kind", "aks")
 _NAMES = ListType(StringType(min_length=1), ordered=False, unique=True)
+# At most 800 namespaces per backup instance: the AKS backup support matrix's limits table.
+_NAMESPACES = ListType(NAMESPACE, max_items=800, ordered=False, unique=True)
 
 
 def _datasource_render(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -136,11 +139,16 @@ _AKS_PARAMETERS = ObjectType(
             "Back up cluster-scoped resources.",
             default=True,
         ),
-        Field("included_namespaces", _NAMES, "includedNamespaces", "Namespaces to back up (all when empty)."),
-        Field("excluded_namespaces", _NAMES, "excludedNamespaces", "Namespaces to skip."),
+        Field("included_namespaces", _NAMESPACES, "includedNamespaces", "Namespaces to back up (all when empty)."),
+        Field("excluded_namespaces", _NAMESPACES, "excludedNamespaces", "Namespaces to skip."),
         Field("included_resource_types", _NAMES, "includedResourceTypes", "Resource types to back up."),
         Field("excluded_resource_types", _NAMES, "excludedResourceTypes", "Resource types to skip."),
-        Field("label_selectors", _NAMES, "labelSelectors", "Label selectors (key=value, key!=value, ...)."),
+        Field(
+            "label_selectors",
+            ListType(LabelSelectorType(), ordered=False, unique=True),
+            "labelSelectors",
+            "Kubernetes label selectors (app=web, tier!=db, env in (prod,qa), ...).",
+        ),
         Field(
             "included_volume_types",
             ListType(EnumType(["AzureDisk", "AzureFileShareSMB"]), ordered=False, unique=True),
@@ -153,7 +161,7 @@ _AKS_PARAMETERS = ObjectType(
                 ObjectType(
                     [
                         Field("name", StringType(min_length=1), "name", "Backup hook name.", required=True),
-                        Field("namespace", StringType(min_length=1), "namespace", "Its namespace.", required=True),
+                        Field("namespace", NAMESPACE, "namespace", "Its namespace.", required=True),
                     ],
                     description="a backup hook reference",
                 ),
