@@ -14,7 +14,17 @@ import re
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, guards, ids, immutability, recovery, render, schema, timing
+from pulumi_dataprotection.emulator import (
+    datasources,
+    guards,
+    ids,
+    immutability,
+    protectability,
+    recovery,
+    render,
+    schema,
+    timing,
+)
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
 from pulumi_dataprotection.schema.regions import region_name
@@ -110,6 +120,11 @@ def _check_semantics(svc: Service, vault: JSON, props: JSON, existing: JSON | No
             recommended=["Use a backup policy created for this datasource type."],
         )
     _check_containers(policy, props, kind.datasource_type)
+    if kind.datasource_type == "Microsoft.ContainerService/managedClusters":
+        protectability.check_aks_parameters(props)
+    if existing is None:
+        protectability.check_region(svc.registry, vault, source)
+    protectability.check_identity(vault, props)
     if existing is not None:
         before = existing["properties"]["dataSourceInfo"]["resourceID"]
         if before.lower() != source["resourceID"].lower():

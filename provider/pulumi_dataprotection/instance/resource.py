@@ -49,7 +49,7 @@ from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION, ADO
 from pulumi_dataprotection.dynamic.engine import preview_warning
 from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api, states
-from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
+from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match, check_vault_match
 from pulumi_dataprotection.policy.resource import SCHEMA as POLICY_SCHEMA
 from pulumi_dataprotection.schema import (
     OUTPUT_ONLY,
@@ -273,6 +273,10 @@ class InstanceProvider(SchemaProvider):
         policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
         if policy is not None:
             failures.extend(CheckFailure(f.property, f.reason) for f in check_policy_match(inputs, policy))
+        vault_id = inputs.get("vault_id")
+        vault = program.vault_values(vault_id) if isinstance(vault_id, str) and not has_unknown(vault_id) else None
+        if vault is not None and not olds.get("name"):
+            failures.extend(CheckFailure(f.property, f.reason) for f in check_vault_match(inputs, vault))
         arm_id = self.known_outputs(inputs).get("arm_id")
         datasource, database = inputs.get("datasource_id"), inputs.get("database_name")
         if isinstance(arm_id, str) and isinstance(datasource, str) and not has_unknown([datasource, database]):

@@ -34,6 +34,7 @@ from pulumi_dataprotection.schema import (
 )
 from pulumi_dataprotection.schema.datasources import KINDS, datasource_blocks, kind_of_type
 from pulumi_dataprotection.schema.kubernetes import NAMESPACE, LabelSelectorType
+from pulumi_dataprotection.schema.regions import region_name
 from pulumi_dataprotection.schema.types import name_type, resource_type_of
 from pulumi_dataprotection.schema.unknown import UnknownPredicate
 from pulumi_dataprotection.vault.schema import TAGS, vault_reference
@@ -434,4 +435,58 @@ def check_policy_match(
     if kind.key == "blob" and vaulted and not ctx.has_unknown(containers) and not containers:
         reason = "containers must list the containers to back up: the policy has a vaulted (VaultStore) backup rule"
         failures.append(CheckFailure("containers", reason))
+    return failures
+
+
+def check_vault_match(
+    instance_inputs: Mapping[str, Any],
+    vault_values: Mapping[str, Any],
+    *,
+    is_unknown: UnknownPredicate = default_is_unknown,
+) -> list[CheckFailure]:
+    """Failures when an instance cannot be protected by its vault (call it with what the program says of the vault,
+    known values only): the datasource must be in the vault's region (Azure Backup's support matrices: "Backup Vault
+    and the AKS cluster should be located in the same region"), and the vault needs the managed identity the
+    instance uses, since Azure reads the datasource with it (a vault without one fails protection with
+    VaultMSIUnauthorized: microsoft/mcp#2470)."""
+    ctx = Ctx(is_unknown)
+    failures = []
+    where, there = instance_inputs.get("datasource_location"), vault_values.get("location")
+    if isinstance(where, str) and isinstance(there, str) and not ctx.has_unknown([where, there]):
+        same = (region_name(where) or where).lower() == (region_name(there) or there).lower()
+    else:
+        same = True
+    if not same:
+        failures.append(
+            CheckFailure(
+                "datasource_location",
+                f"datasource_location is {where} but the vault is in {there}: Azure Backup protects a datasource "
+                f"only from a backup vault in its own region; use a vault in {where} (or check datasource_location)",
+            )
+        )
+    kind = vault_values.get("identity_type")
+    if not isinstance(kind, str) or ctx.has_unknown(instance_inputs.get("user_assigned_identity_id")):
+        return failures
+    chosen = instance_inputs.get("user_assigned_identity_id")
+    attached = {str(i).lower() for i in vault_values.get("user_assigned_identity_ids") or []}
+    if isinstance(chosen, str) and chosen:
+        if "UserAssigned" not in kind or chosen.lower() not in attached:
+            failures.append(
+                CheckFailure(
+                    "user_assigned_identity_id",
+                    f"user_assigned_identity_id {chosen} is not an identity of the vault (identity_type {kind}): "
+                    "add it to the vault's user_assigned_identity_ids",
+                )
+            )
+    elif "SystemAssigned" not in kind and instance_inputs.get("use_system_assigned_identity") is not False:
+        what = "no managed identity" if kind == "None" else "no system-assigned identity"
+        failures.append(
+            CheckFailure(
+                "vault_id",
+                f"the vault has {what} (identity_type {kind}), and Azure Backup reads the datasource with the vault's "
+                "managed identity (protection fails with VaultMSIUnauthorized): set identity_type='SystemAssigned' "
+                "on the vault (and grant its principal_id the datasource's roles), or give this instance "
+                "user_assigned_identity_id, one of the vault's user-assigned identities",
+            )
+        )
     return failures

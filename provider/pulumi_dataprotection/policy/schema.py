@@ -460,7 +460,7 @@ def _check_retention_lengths(
     (else a datasource has no restore point for part of every interval), and a VaultStore copy of an operational
     backup, made at once or after a delay, at least as long as the snapshot it copies (else it never outlives what
     it copies). Moves to the ArchiveStore and copies on expiry are not compared."""
-    periods = {}
+    periods: dict[Any, tuple[int, Duration]] = {}
     for i, rule in backups:
         for text in rule.get("repeating_time_intervals") or []:
             interval = parse_repeating_interval(text) if isinstance(text, str) else None
