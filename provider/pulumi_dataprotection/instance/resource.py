@@ -727,7 +727,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     """Resource types to skip."""
 
     label_selectors: pulumi.Output[list[str] | None]
-    """Label selectors (key=value, key!=value, ...)."""
+    """Kubernetes label selectors (app=web, tier!=db, env in (prod,qa), ...)."""
 
     included_volume_types: pulumi.Output[list[api.IncludedVolumeType] | None]
     """Volume types to snapshot."""
@@ -888,7 +888,8 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         :param excluded_namespaces: Namespaces to skip. Applies when datasource_kind is aks.
         :param included_resource_types: Resource types to back up. Applies when datasource_kind is aks.
         :param excluded_resource_types: Resource types to skip. Applies when datasource_kind is aks.
-        :param label_selectors: Label selectors (key=value, key!=value, ...). Applies when datasource_kind is aks.
+        :param label_selectors: Kubernetes label selectors (app=web, tier!=db, env in (prod,qa), ...). Applies when
+            datasource_kind is aks.
         :param included_volume_types: Volume types to snapshot. Applies when datasource_kind is aks.
         :param backup_hook_references: Backup hooks (custom resources) to run around the backup. Applies when
             datasource_kind is aks.
