@@ -9,9 +9,9 @@ the service's checks of a backup instance that look past the body's shape.
 * Identity: Azure reads the datasource with the vault's managed identity (system-assigned unless the instance names
   one of the vault's user-assigned identities); without it protection fails with ``VaultMSIUnauthorized``
   (microsoft/mcp#2470: "every subsequent protect call fails server-side with VaultMSIUnauthorized").
-* AKS parameters: namespaces are RFC 1123 labels, label selectors follow the Kubernetes selector grammar
-  (kubernetes.io "Object Names and IDs", "Labels and Selectors"); refused as ``BMSUserErrorInvalidInput``, the
-  service's answer to input it cannot use (Azure's exact answer is not recorded).
+* AKS parameters (of backups and restores): namespaces are RFC 1123 labels, label selectors follow the Kubernetes
+  selector grammar (kubernetes.io "Object Names and IDs", "Labels and Selectors"); refused as
+  ``BMSUserErrorInvalidInput``, the service's answer to input it cannot use (Azure's exact answer is not recorded).
 """
 
 from __future__ import annotations
@@ -93,29 +93,36 @@ def _selector_problem(text: str) -> str | None:
     return f"cannot be parsed at {bad[0]!r}" if bad else None
 
 
+def kubernetes_problems(where: str, params: JSON) -> list[str]:
+    """The namespaces (included, excluded, hooks, restore mappings) and label selectors of AKS backup or restore
+    parameters that Kubernetes cannot read, one sentence each led by its path under ``where``."""
+    names = [
+        (f"{k}[{j}]", n)
+        for k in ("includedNamespaces", "excludedNamespaces")
+        for j, n in enumerate(params.get(k) or [])
+    ]
+    for key in ("backupHookReferences", "restoreHookReferences"):
+        hooks = params.get(key) or []
+        names += [(f"{key}[{j}].namespace", h.get("namespace")) for j, h in enumerate(hooks) if isinstance(h, dict)]
+    mappings = params.get("namespaceMappings") or {}
+    names += [(f"namespaceMappings.{k}", n) for k, v in mappings.items() for n in (k, v)]
+    problems = [
+        f"{where}.{path}: {name!r} is not a Kubernetes namespace name (an RFC 1123 label: at most 63 lower-case "
+        "letters, digits and '-', starting and ending with a letter or digit)"
+        for path, name in names
+        if not isinstance(name, str) or not _NAMESPACE.fullmatch(name)
+    ]
+    for j, selector in enumerate(params.get("labelSelectors") or []):
+        problem = _selector_problem(selector) if isinstance(selector, str) else "is not a string"
+        if problem:
+            problems.append(f"{where}.labelSelectors[{j}]: the label selector {selector!r} {problem}")
+    return problems
+
+
 def check_aks_parameters(props: JSON) -> None:
     """Namespaces and label selectors of an AKS backup configuration Kubernetes cannot read: invalid input."""
     params = props["policyInfo"].get("policyParameters", {}).get("backupDatasourceParametersList", [])
-    problems = []
-    for i, p in enumerate(params):
-        where = f"properties.policyInfo.policyParameters.backupDatasourceParametersList[{i}]"
-        names = [
-            (f"{k}[{j}]", n) for k in ("includedNamespaces", "excludedNamespaces") for j, n in enumerate(p.get(k) or [])
-        ]
-        names += [
-            (f"backupHookReferences[{j}].namespace", h.get("namespace"))
-            for j, h in enumerate(p.get("backupHookReferences") or [])
-            if isinstance(h, dict)
-        ]
-        problems += [
-            f"{where}.{path}: {name!r} is not a Kubernetes namespace name (an RFC 1123 label: at most 63 lower-case "
-            "letters, digits and '-', starting and ending with a letter or digit)"
-            for path, name in names
-            if not isinstance(name, str) or not _NAMESPACE.fullmatch(name)
-        ]
-        for j, selector in enumerate(p.get("labelSelectors") or []):
-            problem = _selector_problem(selector) if isinstance(selector, str) else "is not a string"
-            if problem:
-                problems.append(f"{where}.labelSelectors[{j}]: the label selector {selector!r} {problem}")
+    where = "properties.policyInfo.policyParameters.backupDatasourceParametersList"
+    problems = [p for i, item in enumerate(params) for p in kubernetes_problems(f"{where}[{i}]", item)]
     if problems:
         raise invalid_input(problems)
