@@ -56,6 +56,7 @@ vault = BackupVault(
     resource_group_name="$group",
     location=LOCATION,
     redundancy="LocallyRedundant",
+    identity_type="SystemAssigned",
     soft_delete_state="AlwaysOn",
     soft_delete_retention_days=14,
     timeouts=timeouts,

@@ -98,6 +98,19 @@ def _code(response: Any) -> tuple[int, str]:
     return response.status_code, response.json()["error"]["code"]
 
 
+@pytest.mark.parametrize("mappings", [{"Shop_NS": "shop-drill"}, {"shop": "Shop_Drill"}])
+def test_an_aks_restore_into_a_namespace_kubernetes_cannot_hold_is_invalid_input(
+    api: CheckedArm, emulator: EmulatorHandle, mappings: dict[str, str]
+) -> None:
+    instance = protect(emulator, ("aks",)).instances["aks"]
+    emulator.advance_clock(DAY)
+    point = _latest(api, instance, "OperationalStore")
+    refused = api.post(f"{instance}/restore", aks_request(point["recoveryPointId"], mappings))
+    assert _code(refused) == (400, "BMSUserErrorInvalidInput")
+    assert "is not a Kubernetes namespace name" in refused.json()["error"]["message"]
+    assert emulator.restored() == []
+
+
 def test_aks_restore_runs_a_job_and_a_second_restore_onto_its_namespace_fails(
     api: CheckedArm, emulator: EmulatorHandle
 ) -> None:

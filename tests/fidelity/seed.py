@@ -343,7 +343,8 @@ def groups(recording: Recording) -> list[tuple[str, str, str]]:
 
 def location_of(recording: Recording) -> str:
     """Where the recording's vaults live: a vault body's location, else the region of an operation URL Azure
-    returned (``.../locations/{region}/operationResults/...``), else the first datasource location."""
+    returned (``.../locations/{region}/operationResults/...``), else the first datasource location, in the
+    recording or in an instance it seeds."""
     for e in recording.dataprotection:
         if isinstance(e.body, dict) and isinstance(e.body.get("location"), str) and "/backupVaults/" in e.path:
             return e.body["location"]
@@ -360,6 +361,10 @@ def location_of(recording: Recording) -> str:
             info = props.get("dataSourceInfo") if isinstance(props, dict) else None
             if isinstance(info, dict) and isinstance(info.get("resourceLocation"), str):
                 return info["resourceLocation"]
+    for kind, _, body in needed(recording):  # the region of an instance it seeds: Azure keeps both in one region
+        info = ((body or {}).get("properties") or {}).get("dataSourceInfo") if kind == "instance" else None
+        if isinstance(info, dict) and isinstance(info.get("resourceLocation"), str) and info["resourceLocation"]:
+            return str(info["resourceLocation"])
     return "eastus"
 
 

@@ -23,8 +23,9 @@ def aks_id(name: str) -> str:
 
 
 def vault_inputs(name: str = "vault-1", **extra: Any) -> dict[str, Any]:
-    """Program inputs of a vault."""
-    return {"name": name, "resource_group_name": RG, "location": LOCATION, "redundancy": "LRS", **extra}
+    """Program inputs of a vault (with a system-assigned identity: Azure protects nothing from a vault without one)."""
+    base = {"name": name, "resource_group_name": RG, "location": LOCATION, "redundancy": "LRS"}
+    return {**base, "identity_type": "SystemAssigned", **extra}
 
 
 def policy_inputs(vault_id: str, *, prefix: str | None = "aks-policy", **extra: Any) -> dict[str, Any]:

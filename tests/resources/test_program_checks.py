@@ -140,3 +140,16 @@ def test_an_instance_destroy_would_delete_from_an_immutable_vault_is_warned_at_p
     assert len(seen) == 1 and "its vault is immutable (Locked)" in seen[0]
     assert "on_delete='StopProtectionRetainData'" in seen[0]
     program.forget()
+
+
+def test_an_instance_is_checked_against_the_region_and_identity_of_a_vault_of_the_program(
+    configured: EmulatorHandle, policies: dict[str, str]
+) -> None:
+    bare = checked(VaultProvider(), vault_inputs(identity_type="None"))
+    assert bare["arm_id"] == VAULT
+    wrong = failures(InstanceProvider(), instance_inputs(VAULT, policies["aks"], datasource_location="eastus"))
+    assert set(wrong) == {"vault_id", "datasource_location"}, wrong
+    assert "VaultMSIUnauthorized" in wrong["vault_id"] and "the vault is in westeurope" in wrong["datasource_location"]
+    checked(VaultProvider(), vault_inputs())
+    assert failures(InstanceProvider(), instance_inputs(VAULT, policies["aks"])) == {}
+    assert configured.writes() == []

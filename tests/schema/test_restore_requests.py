@@ -194,5 +194,7 @@ def test_builders_refuse_what_cannot_be_a_restore() -> None:
         aks_target(CLUSTER, "westeurope", namespace_mappings={})
     with pytest.raises(ValueError, match="staging"):
         aks_target(CLUSTER, "westeurope", namespace_mappings={"a": "b"}, vault_tier=True)
+    with pytest.raises(ValueError, match=r"namespace_mappings\['Shop_NS'\] must be a Kubernetes namespace name"):
+        aks_target(CLUSTER, "westeurope", namespace_mappings={"Shop_NS": "shop-drill"})
     with pytest.raises(ValueError, match="at least one container"):
         blob_items_target(ACCOUNT, "westeurope", [])

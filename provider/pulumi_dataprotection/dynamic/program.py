@@ -5,9 +5,10 @@ after the resources whose outputs it uses: an instance is checked after the poli
 when a policy of the program is checked, its content is remembered by ARM id, and an instance's check can tell that
 the policy protects another kind of datasource before anything exists in Azure. Datasources are remembered with the
 instance protecting them, so a second instance of the same datasource fails its check; vaults with their
-immutability state, so an instance that destroy would delete from an immutable vault is warned about; the scopes of
-the program's role assignments, so a validation in preview that reports missing permissions on a datasource the
-program grants roles on is a warning, not a failure. Resources
+immutability state, so an instance that destroy would delete from an immutable vault is warned about, and with their
+location and identity, so an instance of a datasource in another region, or in a vault without the managed identity
+it needs, fails its check; the scopes of the program's role assignments, so a validation in preview that reports
+missing permissions on a datasource the program grants roles on is a warning, not a failure. Resources
 checked with old inputs are this stack's own, and so is what lies inside one whose diff plans a replacement: when
 Pulumi checks them again without old inputs to replace them, the copies still in Azure are not mistaken for somebody
 else's resources.
@@ -27,6 +28,7 @@ _own: set[str] = set()
 _replaced: set[str] = set()
 _immutability: dict[str, str] = {}
 _grants: set[str] = set()
+_vaults: dict[str, dict[str, Any]] = {}
 
 
 def remember_vault(arm_id: str, immutability: Any) -> None:
@@ -40,6 +42,20 @@ def vault_immutability(arm_id: str) -> str | None:
     """The immutability state of the program's vault ``arm_id``, if this process has checked it."""
     with _lock:
         return _immutability.get(arm_id.lower())
+
+
+def remember_vault_values(arm_id: str, values: Mapping[str, Any]) -> None:
+    """Record what an instance's check compares with its vault: the location and identity of the program's vault
+    ``arm_id`` (known values only)."""
+    with _lock:
+        _vaults[arm_id.lower()] = dict(values)
+
+
+def vault_values(arm_id: str) -> dict[str, Any] | None:
+    """The values recorded for the program's vault ``arm_id``, if this process has checked it."""
+    with _lock:
+        found = _vaults.get(arm_id.lower())
+    return dict(found) if found is not None else None
 
 
 def remember_own(arm_id: str) -> None:
@@ -106,3 +122,4 @@ def forget() -> None:
         _replaced.clear()
         _immutability.clear()
         _grants.clear()
+        _vaults.clear()

@@ -130,6 +130,10 @@ class Registry:
             self._entries = {}
         self._entries[resource_id.lower()] = location
 
+    def location(self, resource_id: str) -> str:
+        """The registered location of a datasource ("" when unknown or not registered)."""
+        return (self._entries or {}).get(resource_id.lower(), "")
+
     def check_exists(self, resource_id: str, datasource_type: str) -> None:
         """Raise the error Azure gives when the datasource of a backup instance does not exist."""
         if self._entries is None or resource_id.lower() in self._entries:

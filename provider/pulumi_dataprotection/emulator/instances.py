@@ -19,6 +19,7 @@ from pulumi_dataprotection.emulator import (
     guards,
     ids,
     immutability,
+    protectability,
     rbac,
     recovery,
     render,
@@ -120,6 +121,11 @@ def _check_semantics(svc: Service, vault: JSON, props: JSON, existing: JSON | No
             recommended=["Use a backup policy created for this datasource type."],
         )
     _check_containers(policy, props, kind.datasource_type)
+    if kind.datasource_type == "Microsoft.ContainerService/managedClusters":
+        protectability.check_aks_parameters(props)
+    if existing is None:
+        protectability.check_region(svc.registry, vault, source)
+    protectability.check_identity(vault, props)
     if existing is not None:
         before = existing["properties"]["dataSourceInfo"]["resourceID"]
         if before.lower() != source["resourceID"].lower():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, ids, render, schema
+from pulumi_dataprotection.emulator import datasources, ids, render, retention, schema
 from pulumi_dataprotection.emulator.errors import ArmError, invalid_input
 from pulumi_dataprotection.emulator.service import INSTANCE, POLICY, Call, Reply, Service
 from pulumi_dataprotection.emulator.timeutil import ticks
@@ -20,6 +20,7 @@ def _normalise(props: JSON) -> JSON:
             known = ", ".join(k.datasource_type for k in datasources.KINDS)
             problems.append(f"properties.datasourceTypes[{i}]: unknown datasource type {dtype!r} (known: {known})")
     problems.extend(_hybrid_blob_default_names(props))
+    problems.extend(retention.problems(props))
     for rule in props.get("policyRules", []):
         trigger = rule.get("trigger", {})
         criteria = trigger.get("taggingCriteria")

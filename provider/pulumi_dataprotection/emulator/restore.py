@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, ids, jobs, recovery, rehydration, render
+from pulumi_dataprotection.emulator import datasources, ids, jobs, protectability, recovery, rehydration, render
 from pulumi_dataprotection.emulator import schema as s
 from pulumi_dataprotection.emulator.errors import ArmError, invalid_input, resource_not_found
 from pulumi_dataprotection.emulator.service import INSTANCE, JOB, POLICY, VAULT, Call, Reply, Service
@@ -323,6 +323,9 @@ def _aks_target(svc: Service, request: JSON, cluster: str, criteria: list[JSON],
             "A vault tier restore of a Kubernetes cluster needs a staging resource group and storage account.",
             "Set stagingResourceGroupId and stagingStorageAccountId in the restore criteria.",
         )
+    problems = protectability.kubernetes_problems("restoreTargetInfo.restoreCriteria[0]", crit)
+    if problems:
+        raise invalid_input(problems)
     _check_parent(svc, cluster, _AKS)
     creates = []
     for namespace in (crit.get("namespaceMappings") or {}).values():

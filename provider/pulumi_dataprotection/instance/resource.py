@@ -51,7 +51,7 @@ from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION, ADO
 from pulumi_dataprotection.dynamic.engine import preview_warning
 from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api, states
-from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match, protection_of
+from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match, check_vault_match, protection_of
 from pulumi_dataprotection.policy.resource import SCHEMA as POLICY_SCHEMA
 from pulumi_dataprotection.restore.api import RestoreApi, newest
 from pulumi_dataprotection.schema import (
@@ -329,6 +329,10 @@ class InstanceProvider(SchemaProvider):
         policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
         if policy is not None:
             failures.extend(CheckFailure(f.property, f.reason) for f in check_policy_match(inputs, policy))
+        vault_id = inputs.get("vault_id")
+        vault = program.vault_values(vault_id) if isinstance(vault_id, str) and not has_unknown(vault_id) else None
+        if vault is not None and not olds.get("name"):
+            failures.extend(CheckFailure(f.property, f.reason) for f in check_vault_match(inputs, vault))
         arm_id = self.known_outputs(inputs).get("arm_id")
         datasource, database = inputs.get("datasource_id"), inputs.get("database_name")
         if isinstance(arm_id, str) and isinstance(datasource, str) and not has_unknown([datasource, database]):
@@ -939,7 +943,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     """Resource types to skip."""
 
     label_selectors: pulumi.Output[list[str] | None]
-    """Label selectors (key=value, key!=value, ...)."""
+    """Kubernetes label selectors (app=web, tier!=db, env in (prod,qa), ...)."""
 
     included_volume_types: pulumi.Output[list[api.IncludedVolumeType] | None]
     """Volume types to snapshot."""
@@ -1115,7 +1119,8 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         :param excluded_namespaces: Namespaces to skip. Applies when datasource_kind is aks.
         :param included_resource_types: Resource types to back up. Applies when datasource_kind is aks.
         :param excluded_resource_types: Resource types to skip. Applies when datasource_kind is aks.
-        :param label_selectors: Label selectors (key=value, key!=value, ...). Applies when datasource_kind is aks.
+        :param label_selectors: Kubernetes label selectors (app=web, tier!=db, env in (prod,qa), ...). Applies when
+            datasource_kind is aks.
         :param included_volume_types: Volume types to snapshot. Applies when datasource_kind is aks.
         :param backup_hook_references: Backup hooks (custom resources) to run around the backup. Applies when
             datasource_kind is aks.

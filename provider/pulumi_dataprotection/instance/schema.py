@@ -35,6 +35,8 @@ from pulumi_dataprotection.schema import (
     names,
 )
 from pulumi_dataprotection.schema.datasources import KINDS, datasource_blocks, kind_of_type
+from pulumi_dataprotection.schema.kubernetes import NAMESPACE, LabelSelectorType
+from pulumi_dataprotection.schema.regions import region_name
 from pulumi_dataprotection.schema.types import name_type, resource_type_of
 from pulumi_dataprotection.schema.unknown import UnknownPredicate
 from pulumi_dataprotection.vault.schema import TAGS, vault_reference
@@ -42,6 +44,8 @@ from pulumi_dataprotection.vault.schema import TAGS, vault_reference
 _PARAMS = "properties.policyInfo.policyParameters"
 _AKS = When.of("datasource_kind", "aks")
 _NAMES = ListType(StringType(min_length=1), ordered=False, unique=True)
+# At most 800 namespaces per backup instance: the AKS backup support matrix's limits table.
+_NAMESPACES = ListType(NAMESPACE, max_items=800, ordered=False, unique=True)
 
 
 def _datasource_render(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -166,11 +170,16 @@ _AKS_PARAMETERS = ObjectType(
             "Back up cluster-scoped resources.",
             default=True,
         ),
-        Field("included_namespaces", _NAMES, "includedNamespaces", "Namespaces to back up (all when empty)."),
-        Field("excluded_namespaces", _NAMES, "excludedNamespaces", "Namespaces to skip."),
+        Field("included_namespaces", _NAMESPACES, "includedNamespaces", "Namespaces to back up (all when empty)."),
+        Field("excluded_namespaces", _NAMESPACES, "excludedNamespaces", "Namespaces to skip."),
         Field("included_resource_types", _NAMES, "includedResourceTypes", "Resource types to back up."),
         Field("excluded_resource_types", _NAMES, "excludedResourceTypes", "Resource types to skip."),
-        Field("label_selectors", _NAMES, "labelSelectors", "Label selectors (key=value, key!=value, ...)."),
+        Field(
+            "label_selectors",
+            ListType(LabelSelectorType(), ordered=False, unique=True),
+            "labelSelectors",
+            "Kubernetes label selectors (app=web, tier!=db, env in (prod,qa), ...).",
+        ),
         Field(
             "included_volume_types",
             ListType(EnumType(["AzureDisk", "AzureFileShareSMB"]), ordered=False, unique=True),
@@ -183,7 +192,7 @@ _AKS_PARAMETERS = ObjectType(
                 ObjectType(
                     [
                         Field("name", StringType(min_length=1), "name", "Backup hook name.", required=True),
-                        Field("namespace", StringType(min_length=1), "namespace", "Its namespace.", required=True),
+                        Field("namespace", NAMESPACE, "namespace", "Its namespace.", required=True),
                     ],
                     description="a backup hook reference",
                 ),
@@ -473,4 +482,58 @@ def check_policy_match(
     if kind.key == "blob" and vaulted and not ctx.has_unknown(containers) and not containers:
         reason = "containers must list the containers to back up: the policy has a vaulted (VaultStore) backup rule"
         failures.append(CheckFailure("containers", reason))
+    return failures
+
+
+def check_vault_match(
+    instance_inputs: Mapping[str, Any],
+    vault_values: Mapping[str, Any],
+    *,
+    is_unknown: UnknownPredicate = default_is_unknown,
+) -> list[CheckFailure]:
+    """Failures when an instance cannot be protected by its vault (call it with what the program says of the vault,
+    known values only): the datasource must be in the vault's region (Azure Backup's support matrices: "Backup Vault
+    and the AKS cluster should be located in the same region"), and the vault needs the managed identity the
+    instance uses, since Azure reads the datasource with it (a vault without one fails protection with
+    VaultMSIUnauthorized: microsoft/mcp#2470)."""
+    ctx = Ctx(is_unknown)
+    failures = []
+    where, there = instance_inputs.get("datasource_location"), vault_values.get("location")
+    if isinstance(where, str) and isinstance(there, str) and not ctx.has_unknown([where, there]):
+        same = (region_name(where) or where).lower() == (region_name(there) or there).lower()
+    else:
+        same = True
+    if not same:
+        failures.append(
+            CheckFailure(
+                "datasource_location",
+                f"datasource_location is {where} but the vault is in {there}: Azure Backup protects a datasource "
+                f"only from a backup vault in its own region; use a vault in {where} (or check datasource_location)",
+            )
+        )
+    kind = vault_values.get("identity_type")
+    if not isinstance(kind, str) or ctx.has_unknown(instance_inputs.get("user_assigned_identity_id")):
+        return failures
+    chosen = instance_inputs.get("user_assigned_identity_id")
+    attached = {str(i).lower() for i in vault_values.get("user_assigned_identity_ids") or []}
+    if isinstance(chosen, str) and chosen:
+        if "UserAssigned" not in kind or chosen.lower() not in attached:
+            failures.append(
+                CheckFailure(
+                    "user_assigned_identity_id",
+                    f"user_assigned_identity_id {chosen} is not an identity of the vault (identity_type {kind}): "
+                    "add it to the vault's user_assigned_identity_ids",
+                )
+            )
+    elif "SystemAssigned" not in kind and instance_inputs.get("use_system_assigned_identity") is not False:
+        what = "no managed identity" if kind == "None" else "no system-assigned identity"
+        failures.append(
+            CheckFailure(
+                "vault_id",
+                f"the vault has {what} (identity_type {kind}), and Azure Backup reads the datasource with the vault's "
+                "managed identity (protection fails with VaultMSIUnauthorized): set identity_type='SystemAssigned' "
+                "on the vault (and grant its principal_id the datasource's roles), or give this instance "
+                "user_assigned_identity_id, one of the vault's user-assigned identities",
+            )
+        )
     return failures

@@ -40,7 +40,12 @@ from pulumi_dataprotection.schema.datasources import (
     DatasourceKind,
     kind_of_type,
 )
-from pulumi_dataprotection.schema.iso8601 import parse_duration, parse_repeating_interval
+from pulumi_dataprotection.schema.iso8601 import (
+    Duration,
+    approximate_days,
+    parse_duration,
+    parse_repeating_interval,
+)
 from pulumi_dataprotection.schema.types import name_type
 from pulumi_dataprotection.vault.schema import vault_reference
 
@@ -296,6 +301,7 @@ def _check_policy(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
         yield from _check_backup_rule(kind, i, rule)
         tags.update(str(t.get("tag_name")) for t in rule.get("tagging_criteria") or [] if isinstance(t, Mapping))
     yield from _check_retentions(kind, retentions, tags, has_backup=bool(backups))
+    yield from _check_retention_lengths(kind, backups, retentions)
 
 
 def _must(prop: str, allowed: tuple[str, ...], kind: DatasourceKind, got: Any) -> tuple[str, str]:
@@ -439,6 +445,67 @@ def _check_lifecycle(
                     f"from {source}; got {target}"
                 ),
             )
+
+
+def _duration(value: Any) -> Duration | None:
+    return parse_duration(value) if isinstance(value, str) else None
+
+
+def _check_retention_lengths(
+    kind: DatasourceKind,
+    backups: list[tuple[int, Mapping[str, Any]]],
+    retentions: list[tuple[int, Mapping[str, Any]]],
+) -> Iterable[tuple[str, str]]:
+    """How long each datastore keeps backups: at most the kind's documented operational maximum (AKS and blobs: 360
+    days), at least the interval between scheduled backups for the default retention of the backups' datastore
+    (else a datasource has no restore point for part of every interval), and a VaultStore copy of an operational
+    backup, made at once or after a delay, at least as long as the snapshot it copies (else it never outlives what
+    it copies). Moves to the ArchiveStore and copies on expiry are not compared."""
+    periods: dict[Any, tuple[int, Duration]] = {}
+    for i, rule in backups:
+        for text in rule.get("repeating_time_intervals") or []:
+            interval = parse_repeating_interval(text) if isinstance(text, str) else None
+            if interval is not None:
+                periods.setdefault(rule.get("data_store"), (i, interval.period))
+    for i, rule in retentions:
+        lives = [(j, life) for j, life in enumerate(rule.get("lifecycles") or []) if isinstance(life, Mapping)]
+        kept = {life.get("source_data_store"): (j, _duration(life.get("delete_after"))) for j, life in lives}
+        for j, life in lives:
+            prop = f"policy_rules[{i}].lifecycles[{j}].delete_after"
+            source, keep = life.get("source_data_store"), _duration(life.get("delete_after"))
+            if keep is None:
+                continue
+            limit = kind.operational_max_days
+            if source == "OperationalStore" and limit is not None and approximate_days(keep) > limit:
+                yield (
+                    prop,
+                    f"{prop} keeps operational-tier backups {keep.human()}; {kind.title} backups can be kept at most "
+                    f"{limit} days in the OperationalStore: shorten it, or keep longer copies in the VaultStore",
+                )
+            schedule = periods.get(source)
+            if rule.get("is_default") and schedule and approximate_days(keep) < approximate_days(schedule[1]):
+                yield (
+                    prop,
+                    f"{prop} keeps {source} backups {keep.human()} but policy_rules[{schedule[0]}] backs up every "
+                    f"{schedule[1].human()}: each backup would expire before the next one, leaving no restore point; "
+                    f"keep them at least {schedule[1].text} or back up more often",
+                )
+            for copy in life.get("target_data_store_copy_settings") or []:
+                target = copy.get("data_store") if isinstance(copy, Mapping) else None
+                option = (copy.get("copy_after") or {}).get("object_type") if isinstance(copy, Mapping) else None
+                copied = kept.get(target)
+                if (source, target) != ("OperationalStore", "VaultStore") or option == "CopyOnExpiryOption":
+                    continue
+                if copied is None or copied[1] is None:
+                    continue
+                if approximate_days(copied[1]) < approximate_days(keep):
+                    where = f"policy_rules[{i}].lifecycles[{copied[0]}].delete_after"
+                    yield (
+                        where,
+                        f"{where} keeps the {target} copy {copied[1].human()}, shorter than the {keep.human()} its "
+                        f"{source} original is kept ({prop}): the copy would expire first and add nothing; keep the "
+                        f"{target} copy at least {keep.text}",
+                    )
 
 
 POLICY = ResourceSchema(

@@ -14,7 +14,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pulumi_dataprotection.schema import Ctx
 from pulumi_dataprotection.schema.datasources import KINDS, DatasourceKind, datasource_blocks
+from pulumi_dataprotection.schema.kubernetes import NAMESPACE
 
 JSON = dict[str, Any]
 Datastore = Literal["OperationalStore", "VaultStore", "ArchiveStore"]
@@ -107,6 +109,9 @@ def aks_target(
     """
     if not namespace_mappings:
         raise ValueError("namespace_mappings must map at least one backed-up namespace to a scratch namespace")
+    for name in (n for pair in namespace_mappings.items() for n in pair):
+        for failure in NAMESPACE.validate(name, f"namespace_mappings[{name!r}]", Ctx()):
+            raise ValueError(failure.reason)
     criteria: JSON = {
         "objectType": "KubernetesClusterVaultTierRestoreCriteria" if vault_tier else "KubernetesClusterRestoreCriteria",
         "includeClusterScopeResources": include_cluster_scope_resources,

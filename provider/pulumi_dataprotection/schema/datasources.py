@@ -53,6 +53,8 @@ class DatasourceKind:
     needs_containers: bool = False
     needs_secret_store: bool = False
     needs_database: bool = False
+    operational_max_days: int | None = None
+    """The longest operational-tier (snapshot) retention Azure allows, in days, where documented."""
 
     @property
     def all_type_names(self) -> tuple[str, ...]:
@@ -91,6 +93,8 @@ KINDS: dict[str, DatasourceKind] = {
             # P1W: Terraform's AKS policy tests (basic, complete) back up every P1W and Azure accepted them.
             periods=("PT4H", "PT6H", "PT8H", "PT12H", "P1D", "P1W"),
             needs_snapshot_resource_group=True,
+            # "This solution allows you to retain your data for restore for up to 360 days" (Azure: back up AKS).
+            operational_max_days=360,
         ),
         DatasourceKind(
             key="disk",
@@ -117,6 +121,8 @@ KINDS: dict[str, DatasourceKind] = {
             periods=("P1D", "P1W"),
             backup_rule_optional=True,
             container_parameters="BlobBackupDatasourceParameters",
+            # "The backup policy can have a maximum retention of 360 days" (Azure: operational backup for blobs).
+            operational_max_days=360,
         ),
         DatasourceKind(
             key="adls",

@@ -36,6 +36,14 @@ class Duration:
         return " ".join(words) if words else "0 days"
 
 
+_DAYS_PER_UNIT = {"Y": 365.0, "M": 30.0, "W": 7.0, "D": 1.0, "h": 1 / 24, "m": 1 / 1440, "s": 1 / 86400}
+
+
+def approximate_days(duration: Duration) -> float:
+    """The length of ``duration`` in days, a month counted as 30 days and a year as 365 (for comparisons)."""
+    return sum(amount * _DAYS_PER_UNIT[unit] for unit, amount in duration.parts)
+
+
 def parse_duration(text: str) -> Duration | None:
     """The parsed duration, or None when ``text`` is not an ISO-8601 duration such as ``P7D`` or ``PT4H``."""
     candidate = text.strip().upper()

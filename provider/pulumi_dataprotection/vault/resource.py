@@ -35,7 +35,7 @@ from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPa
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.types import name_type
 from pulumi_dataprotection.vault import api
-from pulumi_dataprotection.vault.schema import INPUTS_SINCE, PATCHABLE_INPUTS, VAULT
+from pulumi_dataprotection.vault.schema import INPUTS_SINCE, PATCHABLE_INPUTS, VAULT, values_for_instances
 
 _CTX = Ctx()
 ALWAYS_ON_SINCE = "2025-09-01"
@@ -110,6 +110,7 @@ class VaultProvider(SchemaProvider):
         arm_id = self.known_outputs(inputs).get("arm_id")
         if isinstance(arm_id, str):
             program.remember_vault(arm_id, inputs.get("immutability_state") or olds.get("immutability_state"))
+            program.remember_vault_values(arm_id, values_for_instances(olds, inputs))
         failures = self._soft_delete_failures(olds, inputs) + self._version_failures(inputs)
         if olds.get("name") is None and not failures:
             failures.extend(self._undelete_plan(inputs))

@@ -334,3 +334,21 @@ PATCHABLE_INPUTS: tuple[str, ...] = tuple(
 
 INPUTS_SINCE: dict[str, str] = {"cost_management_granularity": "2026-06-01"}
 """Inputs and the first api-version whose vault model has them (an older version ignores them)."""
+
+
+def values_for_instances(olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """What an instance's check compares with its vault (known values only): ``location`` and ``identity_type``
+    with ``user_assigned_identity_ids``. A new vault whose program leaves the identity out is created without one
+    (``identity_type`` None); an existing or adopted vault whose program leaves it to Azure has an unknown one."""
+    out: dict[str, Any] = {}
+    if isinstance(inputs.get("location"), str):
+        out["location"] = inputs["location"]
+    kind = inputs.get("identity_type")
+    if isinstance(kind, str):
+        out["identity_type"] = kind
+        ids = inputs.get("user_assigned_identity_ids")
+        out["user_assigned_identity_ids"] = [str(i) for i in ids] if isinstance(ids, list | dict) else []
+    elif kind is None and olds.get("name") is None and not inputs.get("adopt_existing"):
+        out["identity_type"] = "None"
+        out["user_assigned_identity_ids"] = []
+    return out
