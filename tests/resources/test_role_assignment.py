@@ -139,3 +139,11 @@ def test_preview_validation_missing_roles_the_program_assigns_is_a_warning(stric
     )
     assert InstanceProvider().check({}, news).failures == []
     program.forget()
+
+
+def test_a_vault_without_a_principal_id_is_named_with_the_way_out() -> None:
+    from pulumi_dataprotection.permissions.component import _required
+
+    assert _required("principal-1", "x") == "principal-1"
+    with pytest.raises(ValueError, match=r"the vault has no managed identity to grant roles to.*SystemAssigned"):
+        _required(None, "BackupPermissions 'roles': vault_principal_id")

@@ -39,6 +39,16 @@ class Datasource:
     restore_resource_group_id: str | None = None
 
 
+def _required(principal: str | None, what: str) -> str:
+    """``principal``, or an error saying the vault has no managed identity to grant roles to."""
+    if not principal:
+        raise ValueError(
+            f"{what} is empty: the vault has no managed identity to grant roles to; give it one "
+            "(identity_type='SystemAssigned', or a user-assigned identity and its principal id)"
+        )
+    return principal
+
+
 def _slug(*parts: str) -> str:
     return re.sub(r"[^0-9a-zA-Z]+", "-", "-".join(parts)).strip("-").lower()
 
@@ -59,7 +69,7 @@ class BackupPermissions(pulumi.ComponentResource):
         self,
         resource_name: str,
         *,
-        vault_principal_id: pulumi.Input[str],
+        vault_principal_id: pulumi.Input[str | None],
         datasources: Sequence[Datasource],
         vault_id: pulumi.Input[str] | None = None,
         cluster_principal_id: pulumi.Input[str] | None = None,
@@ -69,8 +79,11 @@ class BackupPermissions(pulumi.ComponentResource):
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
         super().__init__("dataprotection:index:BackupPermissions", resource_name, None, opts)
+        vault_principal = pulumi.Output.from_input(vault_principal_id).apply(
+            lambda found: _required(found, f"BackupPermissions {resource_name!r}: vault_principal_id")
+        )
         principals: dict[str, pulumi.Input[str] | None] = {
-            "vault": vault_principal_id,
+            "vault": vault_principal,
             "cluster": cluster_principal_id,
             "extension": extension_principal_id,
         }
