@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_dataprotection.datasources import KINDS
 from pulumi_dataprotection.permissions import Target, load_table, parse_table, plan
-from pulumi_dataprotection.schema.datasources import KINDS
 from tests.cli import exports as ex
 from tests.cli.conftest import AKS_ID, DISK_ID, PG_FLEX_ID, PG_SINGLE_ID
 

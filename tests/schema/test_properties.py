@@ -11,6 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pulumi_dataprotection.datasources import KINDS
 from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.builders import (
     ArchiveTier,
@@ -23,7 +24,6 @@ from pulumi_dataprotection.policy.builders import (
 )
 from pulumi_dataprotection.policy.schema import POLICY
 from pulumi_dataprotection.schema import UNKNOWN_STRING, ResourceSchema
-from pulumi_dataprotection.schema.datasources import KINDS
 from pulumi_dataprotection.vault.schema import VAULT
 from tests.schema.samples import RG, SUB, UAMI, VAULT_ID, echo_instance, echo_policy, echo_vault
 from tests.support.spec import load_spec

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_dataprotection.cli.templates import adls, aks, blob, disk, postgresql, postgresql_flexible
+from pulumi_dataprotection.cli.policy_template import recommended_inputs
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.schema import POLICY
@@ -21,22 +21,22 @@ VAULT_ID = f"{RG}/rg-dr/providers/Microsoft.DataProtection/backupVaults/vault-dr
 # kind -> (policy inputs, instance inputs)
 KINDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
     "aks": (
-        aks.POLICY_INPUTS,
+        recommended_inputs("aks"),
         {
             "datasource_id": f"{DATA}/Microsoft.ContainerService/managedClusters/aks-shop",
             "snapshot_resource_group_id": f"{RG}/rg-snapshots",
         },
     ),
     "adls": (
-        adls.POLICY_INPUTS,
+        recommended_inputs("adls"),
         {"datasource_id": f"{DATA}/Microsoft.Storage/storageAccounts/stlake", "containers": ["raw", "curated"]},
     ),
     "blob": (
-        blob.POLICY_INPUTS,
+        recommended_inputs("blob"),
         {"datasource_id": f"{DATA}/Microsoft.Storage/storageAccounts/stblob", "containers": ["invoices"]},
     ),
     "postgresql": (
-        postgresql.POLICY_INPUTS,
+        recommended_inputs("postgresql"),
         {
             "datasource_id": f"{DATA}/Microsoft.DBforPostgreSQL/servers/pg-legacy",
             "database_name": "orders",
@@ -44,11 +44,11 @@ KINDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
     ),
     "postgresql_flexible": (
-        postgresql_flexible.POLICY_INPUTS,
+        recommended_inputs("postgresql_flexible"),
         {"datasource_id": f"{DATA}/Microsoft.DBforPostgreSQL/flexibleServers/pg-catalog"},
     ),
     "disk": (
-        disk.POLICY_INPUTS,
+        recommended_inputs("disk"),
         {"datasource_id": f"{DATA}/Microsoft.Compute/disks/data-1", "snapshot_resource_group_id": f"{RG}/rg-snapshots"},
     ),
 }

@@ -29,6 +29,7 @@ from pulumi_dataprotection.arm import (
 )
 from pulumi_dataprotection.arm.paths import DATA_PROTECTION, DELETED_BACKUP_INSTANCES
 from pulumi_dataprotection.config import ConfigError
+from pulumi_dataprotection.datasources import KINDS
 from pulumi_dataprotection.dynamic import (
     MODULE,
     TIMEOUT_RULE,
@@ -62,7 +63,6 @@ from pulumi_dataprotection.schema import (
     StringType,
 )
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
-from pulumi_dataprotection.schema.datasources import KINDS
 
 ON_DELETE = ("Delete", "StopProtectionRetainData", "Suspend", "Retain")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pulumi_dataprotection.datasources import KINDS, datasource_blocks, kind_of_type
 from pulumi_dataprotection.policy.schema import policy_kind
 from pulumi_dataprotection.schema import (
     CREATE_ONLY,
@@ -32,7 +33,6 @@ from pulumi_dataprotection.schema import (
     default_is_unknown,
     names,
 )
-from pulumi_dataprotection.schema.datasources import KINDS, datasource_blocks, kind_of_type
 from pulumi_dataprotection.schema.types import name_type, resource_type_of
 from pulumi_dataprotection.schema.unknown import UnknownPredicate
 from pulumi_dataprotection.vault.schema import TAGS, vault_reference

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pulumi_dataprotection.schema.datasources import KINDS, DatasourceKind, datasource_blocks
+from pulumi_dataprotection.datasources import KINDS, DatasourceKind, datasource_blocks
 
 JSON = dict[str, Any]
 Datastore = Literal["OperationalStore", "VaultStore", "ArchiveStore"]
