@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pulumi_dataprotection.datasources.kind import DatasourceKind, DrillContext, RoleRow
+from pulumi_dataprotection.datasources.kind import EXAMPLE_GROUPS, DatasourceKind, DrillContext, RoleRow
 
 if TYPE_CHECKING:
     from pulumi_dataprotection.policy.builders import PolicyInputs
@@ -67,4 +67,8 @@ KIND = DatasourceKind(
         ),
     ),
     restore_target=_drill,
+    example={
+        "datasource_id": f"{EXAMPLE_GROUPS}/rg-data/providers/Microsoft.Storage/storageAccounts/stblob",
+        "containers": ["invoices"],
+    },
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pulumi_dataprotection.datasources.kind import HOURS, DatasourceKind, DrillContext, RoleRow
+from pulumi_dataprotection.datasources.kind import EXAMPLE_GROUPS, HOURS, DatasourceKind, DrillContext, RoleRow
 
 if TYPE_CHECKING:
     from pulumi_dataprotection.policy.builders import PolicyInputs
@@ -76,4 +76,8 @@ KIND = DatasourceKind(
         ),
     ),
     restore_target=_drill,
+    example={
+        "datasource_id": f"{EXAMPLE_GROUPS}/rg-data/providers/Microsoft.Compute/disks/data-1",
+        "snapshot_resource_group_id": f"{EXAMPLE_GROUPS}/rg-snapshots",
+    },
 )

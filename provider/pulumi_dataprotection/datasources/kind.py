@@ -71,6 +71,9 @@ class DatasourceKind:
     trusted_access_roles: tuple[str, ...] = ()
     """AKS trusted-access roles the vault needs on the cluster."""
     restore_target: RestoreTarget | None = None
+    example: dict[str, Any] = field(default_factory=dict)
+    """The datasource inputs of an example BackupInstance of the kind (``datasource_id`` and what it needs), ids in
+    :data:`EXAMPLE_SUBSCRIPTION`: what the coverage guards protect on the emulator and drill."""
     order: int = 100
     """Where the kind is listed (enumerations, help texts): ascending, then by key."""
     aliases: tuple[str, ...] = ()
@@ -102,6 +105,11 @@ class DatasourceKind:
         """The datasource type and its aliases."""
         return (self.datasource_type, *self.aliases)
 
+
+EXAMPLE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
+"""The subscription of the example datasources' ids."""
+EXAMPLE_GROUPS = f"/subscriptions/{EXAMPLE_SUBSCRIPTION}/resourceGroups"
+"""Where the examples' resource groups are (``rg-data`` holds the datasources, ``rg-snapshots`` the snapshots)."""
 
 HOURS = ("PT1H", "PT2H", "PT4H", "PT6H", "PT8H", "PT12H")
 """Hourly schedule periods."""

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pulumi_dataprotection.datasources.kind import WEEKLY_DATABASE_RULES, DatasourceKind, DrillContext, RoleRow
+from pulumi_dataprotection.datasources.kind import (
+    EXAMPLE_GROUPS,
+    WEEKLY_DATABASE_RULES,
+    DatasourceKind,
+    DrillContext,
+    RoleRow,
+)
 
 if TYPE_CHECKING:
     from pulumi_dataprotection.policy.builders import PolicyInputs
@@ -91,4 +97,9 @@ KIND = DatasourceKind(
         ),
     ),
     restore_target=_drill,
+    example={
+        "datasource_id": f"{EXAMPLE_GROUPS}/rg-data/providers/Microsoft.DBforPostgreSQL/servers/pg-legacy",
+        "database_name": "orders",
+        "secret_store_uri": "https://kv-db.vault.azure.net/secrets/pg-orders",
+    },
 )
