@@ -147,7 +147,7 @@ def _api_version(value: Any) -> str:
     """An api-version such as 2025-07-01 (Azure's rules differ by version: soft delete AlwaysOn from 2025-09-01)."""
     text = str(value).strip()
     if not _API_VERSION.match(text):
-        raise ValueError(f"must be an api-version such as 2025-09-01 or 2025-07-01; got {value!r}")
+        raise ValueError(f"must be an api-version such as 2026-06-01 or 2025-07-01; got {value!r}")
     return text
 
 

@@ -40,7 +40,7 @@ def test_every_call_carries_request_id_user_agent_token_and_api_version(server, 
     assert re.fullmatch(r"[0-9a-f-]{36}", first.headers["x-ms-client-request-id"])
     assert first.headers["x-ms-client-request-id"] != second.headers["x-ms-client-request-id"]
     assert first.query == second.query == {"api-version": "2025-07-01"}, "most specific type mapping wins"
-    assert third.query == {"api-version": "2025-09-01"}, "unmapped types use the default api-version"
+    assert third.query == {"api-version": "2026-06-01"}, "unmapped types use the default api-version"
 
 
 def test_429_then_success_waits_for_retry_after(server, make_client, fake_time):
@@ -264,7 +264,7 @@ def test_list_follows_next_link(server, make_client):
 
     server.handler = handler
     assert make_client().list(VAULT.collection("backupInstances")) == [{"name": "a"}, {"name": "b"}]
-    assert [s.query for s in server.seen] == [{"api-version": "2025-09-01"}, {"api-version": "x", "page": "2"}]
+    assert [s.query for s in server.seen] == [{"api-version": "2026-06-01"}, {"api-version": "x", "page": "2"}]
 
 
 def test_get_returns_none_on_404(server, make_client):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -13,7 +13,7 @@ import requests
 from pulumi_dataprotection.emulator import EmulatorHandle
 from tests.emulator import helpers
 from tests.support.emulator import ArmClient
-from tests.support.spec import Spec
+from tests.support.spec import SPEC_VERSIONS, Spec, load_spec
 
 # Paths Azure uses that the spec does not declare, mapped to the operation whose schema they follow
 # (the vault DELETE recording polls {RG}/providers/Microsoft.DataProtection/locations/{loc}/operationStatus/{id}).
@@ -72,7 +72,8 @@ def operation_id(spec: Spec, method: str, path: str) -> str | None:
 
 
 class CheckedArm(ArmClient):
-    """An ArmClient that asserts every response conforms to the official 2025-09-01 spec."""
+    """An ArmClient that asserts every response conforms to the official spec of the request's api-version (the
+    default spec for versions without one under ``../shared``)."""
 
     def __init__(self, handle: EmulatorHandle, spec: Spec) -> None:
         super().__init__(handle)
@@ -80,23 +81,26 @@ class CheckedArm(ArmClient):
 
     def request(self, method: str, path: str, body: Any = None, **kw: Any) -> requests.Response:
         response = super().request(method, path, body, **kw)
-        self.check(method, urlsplit(self.url(path)).path, response)
+        url = urlsplit(self.url(path))
+        version = parse_qs(url.query).get("api-version", [""])[0]
+        self.check(method, url.path, response, load_spec(version) if version in SPEC_VERSIONS else self.spec)
         return response
 
-    def check(self, method: str, path: str, response: requests.Response) -> None:
+    def check(self, method: str, path: str, response: requests.Response, spec: Spec | None = None) -> None:
         """Assert the response's status is declared for its operation and its body matches the schema."""
+        spec = spec or self.spec
         if response.status_code == 406 and not response.content:
             return  # the Accept-charset quirk: Azure answers an empty 406 instead of the error
-        op = operation_id(self.spec, method.upper(), path)
+        op = operation_id(spec, method.upper(), path)
         body = response.json() if response.content else None
         definition = next((d for pattern, d in _UNDECLARED_BODIES if pattern.match(path)), None)
         if definition is not None and method.upper() == "GET" and response.status_code == 200:
-            errors = self.spec.validate(definition, body, "response")
+            errors = spec.validate(definition, body, "response")
             assert not errors, f"{method} {path} does not conform to {definition}:\n" + "\n".join(errors)
             return
         if op is None:
             assert response.status_code >= 400, f"{method} {path} is outside the API: {response.status_code}"
-            errors = self.spec.validate("CloudError", body, "response")
+            errors = spec.validate("CloudError", body, "response")
             assert not errors, f"{method} {path} -> {response.status_code} is not a CloudError:\n" + "\n".join(errors)
             return
         # Azure reports protectionStatus.status "UpdatingProtection" and both states "BackupsSuspended" (recorded),
@@ -104,7 +108,7 @@ class CheckedArm(ArmClient):
         lenient = any(value in response.text for value in ('"UpdatingProtection"', '"BackupsSuspended"'))
         if op == "DppResourceGuardProxy_Delete" and body == {}:
             body = None  # Azure answers {} where the spec declares no body (7/7 recorded guard link removals)
-        errors = self.spec.validate_response(
+        errors = spec.validate_response(
             op, response.status_code, as_the_spec_declares(body), lenient_enums=lenient
         )
         assert not errors, f"{method} {path} -> {response.status_code} does not conform to {op}:\n" + "\n".join(errors)

@@ -79,8 +79,8 @@ def test_guard_lifecycle_lists_and_request_objects(api: CheckedArm, guard: str) 
     assert code(api.get(guard)) == (404, "ResourceNotFound")
 
 
-def test_official_example_requests_are_accepted(api: CheckedArm, spec: Spec, vault: str) -> None:
-    examples = {e.operation_id: e for e in spec.examples()}
+def test_official_example_requests_are_accepted(api: CheckedArm, spec_2025: Spec, vault: str) -> None:
+    examples = {e.operation_id: e for e in spec_2025.examples()}
     put_guard = examples["ResourceGuards_Put"].request_body
     assert api.put(GUARD, put_guard).status_code == 200
     assert api.get(GUARD).json()["location"] == put_guard["location"]

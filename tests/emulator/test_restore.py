@@ -307,14 +307,14 @@ def test_cross_region_restore_needs_the_vault_setting(api: CheckedArm, emulator:
         "BackupInstances_ValidateCrossRegionRestore",
     ],
 )
-def test_the_official_examples_are_accepted_as_they_are(spec: Spec, operation_id: str) -> None:
+def test_the_official_examples_are_accepted_as_they_are(spec_2025: Spec, operation_id: str) -> None:
     model = {
         "BackupInstances_TriggerRestore": REQUEST,
         "BackupInstances_ValidateForRestore": VALIDATE,
         "BackupInstances_TriggerCrossRegionRestore": CROSS_REGION,
         "BackupInstances_ValidateCrossRegionRestore": CROSS_REGION,
     }[operation_id]
-    examples = [e for e in spec.examples() if e.operation_id == operation_id]
+    examples = [e for e in spec_2025.examples() if e.operation_id == operation_id]
     assert examples
     for example in examples:
         problems: list[str] = []

@@ -7,7 +7,7 @@ import time
 import pytest
 import requests
 
-from pulumi_dataprotection.emulator import vaults
+from pulumi_dataprotection.emulator import API_VERSION, vaults
 from pulumi_dataprotection.emulator.config import EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
 from pulumi_dataprotection.emulator.errors import ArmError
@@ -27,7 +27,7 @@ def test_put_is_201_with_async_operation_then_provisioned(api: CheckedArm) -> No
     assert created.headers["Retry-After"] == "0"
     assert created.json()["properties"]["provisioningState"] == "Provisioning"
     status_url = created.headers["Azure-AsyncOperation"]
-    assert f"{path}/operationStatus/" in status_url and "api-version=2025-09-01" in status_url
+    assert f"{path}/operationStatus/" in status_url and f"api-version={API_VERSION}" in status_url
 
     running = api.get(status_url).json()
     assert running["status"] == "Inprogress"
@@ -275,3 +275,41 @@ def test_soft_delete_rules_compare_the_state_case_insensitively() -> None:
 def test_soft_delete_left_out_follows_the_version(version: str, state: str) -> None:
     reply = _put_vault(_service(), version, None)
     assert reply.body["properties"]["securitySettings"]["softDeleteSettings"]["state"] == state
+
+
+def _at(api: CheckedArm, path: str, version: str) -> str:
+    return f"{api.handle.url}{path}?api-version={version}"
+
+
+def test_2026_06_01_creates_a_vault_without_storage_settings_and_2025_09_01_refuses_it(api: CheckedArm) -> None:
+    """The 2026-06-01 spec no longer requires storageSettings (the default it gets is a documented guess)."""
+    body = helpers.vault_body()
+    del body["properties"]["storageSettings"]
+    refused = api.put(_at(api, helpers.vault_path(), "2025-09-01"), body)
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "BMSUserErrorInvalidInput"
+    assert "properties.storageSettings: required property is missing" in refused.text
+    created = api.put(_at(api, helpers.vault_path(), "2026-06-01"), body)
+    assert created.status_code == 201
+    assert created.json()["properties"]["storageSettings"] == vaults.DEFAULT_STORAGE
+
+
+def test_cost_management_settings_are_a_2026_06_01_setting(api: CheckedArm) -> None:
+    """Kept and answered from 2026-06-01 (PUT and PATCH); an older version's model ignores them and never shows them."""
+    path = helpers.vault_path()
+    body = helpers.vault_body()
+    body["properties"]["costManagementSettings"] = {"granularityLevel": "protecteditemlevel"}
+    api.wait(api.put(_at(api, path, "2025-09-01"), body))
+    assert "costManagementSettings" not in api.get(_at(api, path, "2026-06-01")).json()["properties"]
+    api.wait(api.put(_at(api, path, "2026-06-01"), body))
+    answered = api.get(_at(api, path, "2026-06-01")).json()["properties"]
+    assert answered["costManagementSettings"] == {"granularityLevel": "ProtectedItemLevel"}
+    assert "costManagementSettings" not in api.get(_at(api, path, "2025-09-01")).json()["properties"]
+    patch = {"properties": {"costManagementSettings": {"granularityLevel": "VaultLevel"}}}
+    assert api.patch(_at(api, path, "2025-09-01"), patch).status_code == 200  # ignored: nothing changes
+    updating = api.patch(_at(api, path, "2026-06-01"), patch)
+    assert updating.status_code == 202
+    api.wait(updating)
+    settings = api.get(_at(api, path, "2026-06-01")).json()["properties"]["costManagementSettings"]
+    assert settings == {"granularityLevel": "VaultLevel"}
+    wrong = {"properties": {"costManagementSettings": {"granularityLevel": "Daily"}}}
+    assert api.patch(_at(api, path, "2026-06-01"), wrong).status_code == 400

@@ -84,7 +84,7 @@ def test_up_then_preview_has_no_changes(
     assert vault_put["body"]["tags"] == {"owner": "secret-owner-7731", OWNER_TAG: vault_put["body"]["tags"][OWNER_TAG]}
     resources = {r["type"]: r for r in json.loads(exported)["deployment"]["resources"]}
     instance = resources["pulumi-python:dynamic/dataprotection:BackupInstance"]["outputs"]
-    assert instance["on_delete"] == "Delete" and instance["api_version"] == "2025-09-01"
+    assert instance["on_delete"] == "Delete" and instance["api_version"] == "2026-06-01"
     policy = resources["pulumi-python:dynamic/dataprotection:BackupPolicy"]["outputs"]
     assert policy["content_hash"] in policy["name"]
 

@@ -70,7 +70,7 @@ def test_create_validates_first_then_waits_for_protection(env: Env) -> None:
     assert outs["on_delete"] == "Delete"
     assert outs["datasource_type"] == "Microsoft.ContainerService/managedClusters"
     assert outs["datasource_id"] == aks_id("aks-1") and outs["policy_id"] == env.policy_id
-    assert outs["api_version"] == "2025-09-01" and outs["provisioning_state"] == "Succeeded"
+    assert outs["api_version"] == "2026-06-01" and outs["provisioning_state"] == "Succeeded"
     assert outs["datasource_info"] is None is outs["datasource_set_info"], "echoes of the inputs are not kept"
 
     read = env.provider.read(id_, outs)

@@ -35,7 +35,7 @@ def test_name_is_content_addressed_and_outputs_a_summary(provider: PolicyProvide
     assert outs["content_hash"] == digest
     assert outs["summary"] == "every 4 h to OperationalStore, kept 7 days"
     assert outs["datasource_types"] == ["Microsoft.ContainerService/managedClusters"]
-    assert outs["api_version"] == "2025-09-01" and outs["provisioning_state"] == "Succeeded"
+    assert outs["api_version"] == "2026-06-01" and outs["provisioning_state"] == "Succeeded"
 
 
 def test_an_unchanged_policy_is_never_put_again(

@@ -93,6 +93,19 @@ def test_a_new_vault_may_turn_soft_delete_off_at_an_api_version_before_2025_09_0
     assert configured.writes() == []
 
 
+def test_cost_management_needs_api_version_2026_06_01(configured: EmulatorHandle) -> None:
+    """2025-09-01's vault model has no costManagementSettings (Azure would ignore the setting): the preview says so,
+    naming the input and the config key, before any request."""
+    inputs = vault_inputs(cost_management_granularity="ProtectedItemLevel")
+    assert failures(VaultProvider(), inputs) == {}
+    config_module.set_stack_config({**stack_config(configured), "dataprotection:apiVersion": "2025-09-01"})
+    found = failures(VaultProvider(), inputs)
+    assert set(found) == {"cost_management_granularity"}
+    assert "2026-06-01" in found["cost_management_granularity"]
+    assert "dataprotection:apiVersion" in found["cost_management_granularity"]
+    assert configured.writes() == []
+
+
 def test_what_a_replacement_of_the_stack_s_own_resource_covers() -> None:
     vault2 = VAULT.replace("vault-1", "vault-2")
     program.remember_own(f"{vault2}/backupPolicies/kept")

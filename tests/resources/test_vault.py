@@ -39,7 +39,7 @@ def test_create_outputs_every_audit_field(provider: VaultProvider) -> None:
 
     assert id_ == VAULT_ID == outs["arm_id"]
     assert outs["subscription_id"] == SUBSCRIPTION
-    assert outs["api_version"] == "2025-09-01"
+    assert outs["api_version"] == "2026-06-01"
     assert outs["provisioning_state"] == "Succeeded"
     assert outs["redundancy"] == "LocallyRedundant"
     assert outs["soft_delete_state"] == "AlwaysOn"
@@ -85,6 +85,20 @@ def test_updatable_settings_are_patched(provider: VaultProvider, configured: Emu
 
     outs = update(provider, id_, outs, vault_inputs(soft_delete_retention_days=30))
     assert outs["tags"] in (None, {})
+
+
+def test_cost_management_granularity_is_created_and_patched(
+    provider: VaultProvider, configured: EmulatorHandle
+) -> None:
+    """The 2026-06-01 vault setting: in the create's body, then changed by a PATCH, read back each time."""
+    id_, outs = up(provider, vault_inputs(cost_management_granularity="ProtectedItemLevel"))
+    assert outs["cost_management_granularity"] == "ProtectedItemLevel"
+    since = configured.request_log()[-1]["seq"]
+    outs = update(provider, id_, outs, vault_inputs(cost_management_granularity="VaultLevel"))
+    writes = configured.writes(since)
+    assert [w["method"] for w in writes] == ["PATCH"]
+    assert writes[0]["query"] == "api-version=2026-06-01"
+    assert outs["cost_management_granularity"] == "VaultLevel"
 
 
 def test_settings_a_patch_cannot_carry_are_put(provider: VaultProvider, configured: EmulatorHandle) -> None:

@@ -65,6 +65,13 @@ VAULTS: dict[str, dict[str, Any]] = {
         "soft_delete_retention_days": 14,
         "replicated_regions": ["westus2"],
     },
+    "costed": {
+        "name": "vault-costed",
+        "resource_group_name": "rg-backup",
+        "location": "westeurope",
+        "redundancy": "LocallyRedundant",
+        "cost_management_granularity": "ProtectedItemWithParentTag",
+    },
 }
 
 _DAILY_COPY = TaggedRetention("Daily", "P7D", first_of("day"), vault_copy_keep_for="P84D")

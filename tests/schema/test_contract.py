@@ -1,5 +1,6 @@
-"""Every body we generate, for every builder and datasource kind, conforms to the official 2025-09-01 spec and
-survives a round trip through the official ``azure-mgmt-dataprotection`` 2.2.0 models without losing anything."""
+"""Every body we generate, for every builder and datasource kind, conforms to the official spec of each api-version
+that can send it (2026-06-01, the default, and 2025-09-01 unless it uses an input 2026-06-01 added) and survives
+a round trip through the official ``azure-mgmt-dataprotection`` 2.2.0 models without losing anything."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.schema import POLICY
 from pulumi_dataprotection.schema import ResourceSchema
 from pulumi_dataprotection.schema.iso8601 import canonical_datetime
-from pulumi_dataprotection.vault.schema import PATCHABLE_INPUTS, VAULT
+from pulumi_dataprotection.vault.schema import INPUTS_SINCE, PATCHABLE_INPUTS, VAULT
 from tests.schema.samples import (
     INSTANCES,
     POLICIES,
@@ -29,7 +30,7 @@ from tests.schema.samples import (
     policy_inputs,
     vault_inputs,
 )
-from tests.support.spec import Spec
+from tests.support.spec import SPEC_VERSIONS, Spec, load_spec
 
 CASES: list[tuple[str, ResourceSchema, str, Any]] = (
     [(f"vault:{k}", VAULT, "BackupVaultResource", sdk.BackupVaultResource) for k in VAULTS]
@@ -52,6 +53,12 @@ def _response(case: str, schema: ResourceSchema, body: dict[str, Any]) -> dict[s
     return echo_instance(body, inputs["vault_id"], inputs["name"])
 
 
+def _specs(inputs: dict[str, Any]) -> list[Spec]:
+    """The specs of the api-versions a body of these inputs can be sent at (the provider refuses the others)."""
+    since = max((INPUTS_SINCE[n] for n in INPUTS_SINCE if inputs.get(n) is not None), default="")
+    return [load_spec(v) for v in SPEC_VERSIONS if v >= since]
+
+
 def test_samples_cover_every_datasource_kind_and_builder() -> None:
     kinds = {INSTANCE.check(instance_inputs(k)).inputs["datasource_kind"] for k in INSTANCES}
     assert kinds == set(KINDS), f"no instance sample of {sorted(set(KINDS) - kinds)}"
@@ -65,7 +72,8 @@ def test_request_body_conforms_to_the_spec(
     inputs = _inputs(case)
     assert schema.check(inputs).failures == []
     body = schema.to_rest(inputs)
-    spec.assert_valid(definition, body, mode="request")
+    for version_spec in _specs(inputs):
+        version_spec.assert_valid(definition, body, mode="request")
 
 
 @pytest.mark.parametrize(("case", "schema", "definition", "model"), CASES, ids=[c[0] for c in CASES])
@@ -74,7 +82,8 @@ def test_server_shaped_response_conforms_and_reads_back(
 ) -> None:
     inputs = _inputs(case)
     response = _response(case, schema, schema.to_rest(inputs))
-    spec.assert_valid(definition, _without_nulls(response), mode="response")  # Azure sends nulls the spec omits
+    for version_spec in _specs(inputs):  # Azure sends nulls the spec omits
+        version_spec.assert_valid(definition, _without_nulls(response), mode="response")
     values = schema.from_rest(response)
     assert schema.render(values, include_outputs=True) == _without_nulls(response)
     assert schema.diff(values, inputs).changed == []
@@ -84,14 +93,16 @@ def test_vault_patch_bodies_conform_to_the_spec(spec: Spec) -> None:
     for key in VAULTS:
         body = VAULT.to_rest(vault_inputs(key), only=PATCHABLE_INPUTS)
         assert "location" not in body and "storageSettings" not in body.get("properties", {})
-        spec.assert_valid("PatchResourceRequestInput", body, mode="request")
+        for version_spec in _specs(vault_inputs(key)):
+            version_spec.assert_valid("PatchResourceRequestInput", body, mode="request")
 
 
 def test_validate_for_backup_body_conforms_to_the_spec(spec: Spec) -> None:
     """The resource layer sends ``{"backupInstance": to_rest(inputs)["properties"]}`` to validateForBackup."""
     for key in INSTANCES:
         body = {"backupInstance": INSTANCE.to_rest(instance_inputs(key))["properties"]}
-        spec.assert_valid("ValidateForBackupRequest", body, mode="request")
+        for version_spec in _specs({}):
+            version_spec.assert_valid("ValidateForBackupRequest", body, mode="request")
 
 
 SDK_ADLS_BUG = pytest.mark.xfail(
@@ -159,3 +170,15 @@ def test_sdk_typed_view_notices_a_field_it_does_not_know() -> None:
     body["properties"]["inventedSetting"] = {"state": "On"}
     assert _typed_view(_deserialize(sdk.BackupVaultResource, body)) != body
     assert SUB in vault_inputs("cmk")["user_assigned_identity_ids"][0]
+
+
+def test_cost_management_is_sent_at_2026_06_01_only(spec_2025: Spec, spec: Spec) -> None:
+    """The body carries costManagementSettings, which 2026-06-01's model has and 2025-09-01's does not."""
+    body = VAULT.to_rest(vault_inputs("costed"))
+    assert body["properties"]["costManagementSettings"] == {"granularityLevel": "ProtectedItemWithParentTag"}
+    patch = VAULT.to_rest(vault_inputs("costed"), only=PATCHABLE_INPUTS)
+    assert patch == {"properties": {"costManagementSettings": {"granularityLevel": "ProtectedItemWithParentTag"}}}
+    assert spec.validate("BackupVaultResource", body) == []
+    assert spec_2025.validate("BackupVaultResource", body) == [
+        "$.properties.costManagementSettings: property not declared by the spec"
+    ]

@@ -22,7 +22,7 @@ from pulumi_dataprotection.restore.requests import (
     restore_request,
     validate_body,
 )
-from tests.support.spec import SPEC_DIR, Example, Spec
+from tests.support.spec import SPEC_DIR, Example, Spec, load_spec
 
 SOURCE_DB = (
     "/subscriptions/f75d8d8b-6735-4697-82e1-1a7a3ff0d5d4/resourceGroups/viveksipgtest/providers/"
@@ -37,7 +37,7 @@ UAMI = (
 
 
 def _example(spec: Spec, name: str) -> Example:
-    found = [e for e in spec.examples() if e.path.name == name]
+    found = [e for e in load_spec("2025-09-01").examples() if e.path.name == name]
     if found:
         return found[0]
     # TriggerRestore_ItemLevel.json is in the examples folder but no operation of the spec references it

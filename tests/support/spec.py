@@ -1,4 +1,5 @@
-"""Validate JSON bodies against Microsoft's official OpenAPI spec for Microsoft.DataProtection 2025-09-01.
+"""Validate JSON bodies against Microsoft's official OpenAPI spec for Microsoft.DataProtection: 2026-06-01 (the
+provider's default api-version) or 2025-09-01 (still selectable; it holds most of the official examples).
 
 The spec is read from ``../shared`` (never copied into the project). The validator understands what the spec uses:
 ``$ref`` across files, ``allOf`` inheritance, ``objectType`` discriminators (transitively), ``readOnly``,
@@ -22,12 +23,23 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SHARED_DIR = (REPO_ROOT / ".." / "shared").resolve()
-SPEC_DIR = (
+STABLE_DIR = (
     SHARED_DIR
     / "reference/azure-spec/specification/dataprotection/resource-manager/Microsoft.DataProtection"
-    / "DataProtection/stable/2025-09-01"
+    / "DataProtection/stable"
 )
+DEFAULT_VERSION = "2026-06-01"
+"""The provider's default api-version; ``SPEC_VERSIONS`` are those with a spec under ``../shared``."""
+SPEC_VERSIONS = ("2025-09-01", DEFAULT_VERSION)
+SPEC_DIR = STABLE_DIR / "2025-09-01"
+"""The folder of the 2025-09-01 spec and its official examples (2026-06-01's holds only its new examples)."""
 SPEC_FILE = SPEC_DIR / "dataprotection.json"
+
+
+def spec_file(version: str) -> Path:
+    """The spec of an api-version."""
+    return STABLE_DIR / version / "dataprotection.json"
+
 
 Mode = Literal["request", "response"]
 SchemaRef = tuple[Path, str]
@@ -397,9 +409,9 @@ def _operation_body_name(operation_id: str) -> str:
 
 
 @cache
-def load_spec() -> Spec:
-    """The official spec, loaded once per test session."""
-    return Spec()
+def load_spec(version: str = DEFAULT_VERSION) -> Spec:
+    """The official spec of an api-version, loaded once per test session."""
+    return Spec(spec_file(version))
 
 
 @pytest.fixture(scope="session")
@@ -412,5 +424,11 @@ def shared_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def spec(shared_dir: Path) -> Spec:
-    """The official Microsoft.DataProtection 2025-09-01 spec with a strict validator."""
+    """The official Microsoft.DataProtection spec of the provider's default api-version, with a strict validator."""
     return load_spec()
+
+
+@pytest.fixture(scope="session")
+def spec_2025(shared_dir: Path) -> Spec:
+    """The official 2025-09-01 spec (the older selectable version, with the official examples)."""
+    return load_spec("2025-09-01")

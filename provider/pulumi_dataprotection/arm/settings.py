@@ -15,7 +15,7 @@ from pulumi_dataprotection.arm.lro import PollPolicy
 from pulumi_dataprotection.arm.paths import resource_type_candidates
 from pulumi_dataprotection.arm.retry import RetryPolicy
 
-DEFAULT_API_VERSION = "2025-09-01"
+DEFAULT_API_VERSION = "2026-06-01"
 
 
 class CredentialMode(StrEnum):

@@ -1,4 +1,4 @@
-"""A faithful local emulator of Azure Microsoft.DataProtection (api-version 2025-09-01).
+"""A faithful local emulator of Azure Microsoft.DataProtection (api-version 2026-06-01 and older ones).
 
 Run it with ``python -m pulumi_dataprotection.emulator`` or from Python with ``start_emulator(...)``.
 """

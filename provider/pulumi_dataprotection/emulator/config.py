@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-API_VERSION = "2025-09-01"
+API_VERSION = "2026-06-01"
 """The version the emulator's own links default to (the provider's)."""
 API_VERSIONS = (
     "2022-11-01-preview",
@@ -30,8 +30,8 @@ API_VERSIONS = (
     "2026-06-01",
 )
 """Every api-version served: those the recorded clients sent (2022-11-01-preview to 2025-07-01), the spec's 2025-09-01,
-2026-03-01 and 2026-06-01 (azure-mgmt-dataprotection 2.2.0's default). Where versions behave differently the rule
-names the version (e.g. soft delete AlwaysOn from 2025-09-01, ``vaults.ALWAYS_ON_SINCE``)."""
+2026-03-01 and 2026-06-01 (the provider's and azure-mgmt-dataprotection 2.2.0's default). Where versions behave
+differently the rule names the version (e.g. soft delete AlwaysOn from 2025-09-01, ``vaults.ALWAYS_ON_SINCE``)."""
 DEFAULT_TOKEN = "dp-emulator-token"
 """The published token of an emulator started without one: only for a loopback emulator (see `--allow-remote`)."""
 ENV_TOKEN = "DP_EMULATOR_TOKEN"

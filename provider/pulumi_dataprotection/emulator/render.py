@@ -85,11 +85,13 @@ def secure_score(properties: JSON, guarded: bool = False) -> tuple[str, str]:
 
 # Read-only vault properties and the first api-version whose answers carry them (recorded vault bodies: none of
 # the 27 at 2022-11-01-preview/2023-01-01 has secureScore, the 12 at 2023-05-01 have it but not replicatedRegions,
-# the 12 at 2023-11-01 have both, bcdrSecurityLevel appears at 2024-04-01 in all 60).
+# the 12 at 2023-11-01 have both, bcdrSecurityLevel appears at 2024-04-01 in all 60); the costManagementSettings a
+# vault was given, from 2026-06-01 (its spec; older versions' models do not know it).
 _VAULT_FIELDS_SINCE = {
     "secureScore": "2023-05-01",
     "replicatedRegions": "2023-11-01",
     "bcdrSecurityLevel": "2024-04-01",
+    "costManagementSettings": "2026-06-01",
 }
 
 
@@ -114,8 +116,10 @@ def vault(doc: JSON, version: str = "") -> JSON:
     for key in ("monitoringSettings", "securitySettings", "featureSettings"):
         if key in props:
             rendered[key] = props.pop(key)
-    read_only = {"secureScore": score, "bcdrSecurityLevel": bcdr, "replicatedRegions": replicated}
-    rendered.update({k: v for k, v in read_only.items() if not version or version >= _VAULT_FIELDS_SINCE[k]})
+    by_version = {"secureScore": score, "bcdrSecurityLevel": bcdr, "replicatedRegions": replicated}
+    if "costManagementSettings" in props:
+        by_version["costManagementSettings"] = props.pop("costManagementSettings")
+    rendered.update({k: v for k, v in by_version.items() if not version or version >= _VAULT_FIELDS_SINCE[k]})
     rendered.update(props)
     body: JSON = {"location": doc["location"]}
     if doc.get("tags") is not None:
@@ -224,12 +228,13 @@ _DELETED_VAULT_PROPERTIES = (
     "bcdrSecurityLevel",
     "isVaultProtectedByResourceGuard",
     "replicatedRegions",
+    "costManagementSettings",
 )
 
 
-def deleted_vault(doc: JSON) -> JSON:
-    """A DeletedBackupVaultResource (a soft-deleted vault: its settings and when it is purged)."""
-    kept = vault(doc["vault"])
+def deleted_vault(doc: JSON, version: str = "") -> JSON:
+    """A DeletedBackupVaultResource (a soft-deleted vault: its settings and when it is purged) at ``version``."""
+    kept = vault(doc["vault"], version)
     props: JSON = {k: kept["properties"][k] for k in _DELETED_VAULT_PROPERTIES if k in kept["properties"]}
     props["provisioningState"] = "Succeeded"
     props.update(

@@ -1,4 +1,5 @@
-"""The emulator's own model of the 2025-09-01 request bodies: validation and normalisation like the service does.
+"""The emulator's own model of the request bodies (2026-06-01, the newest version it serves; the rules of older
+versions are applied by the handlers): validation and normalisation like the service does.
 
 The service (.NET) reads JSON property names case-insensitively, ignores properties it does not know and ignores
 read-only ones; it rejects missing required properties, wrong types, unknown enum values and unknown ``objectType``
@@ -308,8 +309,13 @@ IDENTITY = Obj(
         "tenantId": ro(S),
     },
 )
+COST_MANAGEMENT_SETTINGS = Obj(
+    "CostManagementSettings",
+    {"granularityLevel": opt(Str(("VaultLevel", "ProtectedItemLevel", "ProtectedItemWithParentTag")))},
+)
 _VAULT_SETTINGS = {
     "monitoringSettings": opt(MONITORING_SETTINGS),
+    "costManagementSettings": opt(COST_MANAGEMENT_SETTINGS),
     "securitySettings": opt(SECURITY_SETTINGS),
     "featureSettings": opt(FEATURE_SETTINGS),
     "resourceGuardOperationRequests": opt(STRINGS),
@@ -318,7 +324,7 @@ BACKUP_VAULT = Obj(
     "BackupVault",
     {
         **_VAULT_SETTINGS,
-        "storageSettings": req(Arr(STORAGE_SETTING)),
+        "storageSettings": opt(Arr(STORAGE_SETTING)),  # required before 2026-06-01: vaults.put checks it
         "replicatedRegions": opt(STRINGS),
         "provisioningState": ro(S),
         "resourceMoveState": ro(S),

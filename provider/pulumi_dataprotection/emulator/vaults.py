@@ -13,7 +13,7 @@ from pulumi_dataprotection.emulator.service import DELETED, DELETED_VAULT, INSTA
 JSON = dict[str, Any]
 
 _SUPPORT = ["Please contact Microsoft Support if this is not expected."]
-_MERGED_SETTINGS = ("securitySettings", "featureSettings", "monitoringSettings")
+_MERGED_SETTINGS = ("securitySettings", "featureSettings", "monitoringSettings", "costManagementSettings")
 
 
 def _deep_merge(base: JSON, update: JSON) -> JSON:
@@ -53,6 +53,25 @@ PR #31877, azure-cli-extensions#10314). The recordings show Off and On accepted 
 to 2025-07-01, e.g. azure-cli-extensions-head test_dataprotection_backup_vault_create_and_delete.yaml)."""
 
 
+V2026_06 = "2026-06-01"
+"""The api-version that adds ``costManagementSettings`` to vaults and no longer requires ``storageSettings`` (its
+spec; no recording shows it). Older versions ignore the setting like any property their model does not know, and
+require storage settings in a vault PUT body."""
+DEFAULT_STORAGE = [{"datastoreType": "VaultStore", "type": "GeoRedundant"}]
+"""The storage setting of a vault created without one from 2026-06-01: a documented guess (no recording, no
+documentation of the service's default; geo-redundant is Azure Backup's documented default for vaults)."""
+
+
+def for_version(props: JSON, version: str, *, put: bool) -> JSON:
+    """The vault properties of a request as the version's model reads them: below 2026-06-01 without
+    ``costManagementSettings`` and, in a PUT, with storage settings required."""
+    if not version or version >= V2026_06:
+        return props
+    if put and "storageSettings" not in props:
+        raise invalid_input(["body.properties.storageSettings: required property is missing"])
+    return {k: v for k, v in props.items() if k != "costManagementSettings"}
+
+
 def always_on_required(svc: Service, call: Call) -> bool:
     """Whether this request's api-version requires soft delete AlwaysOn (never with --allow-reversible-soft-delete)."""
     version = call.query.get("api-version") or ALWAYS_ON_SINCE
@@ -66,6 +85,7 @@ def _with_defaults(props: JSON, *, always_on: bool) -> JSON:
     soft = out.setdefault("securitySettings", {}).setdefault("softDeleteSettings", {})
     soft.setdefault("state", "AlwaysOn" if always_on else "On")
     soft.setdefault("retentionDurationInDays", 14.0)
+    out.setdefault("storageSettings", copy.deepcopy(DEFAULT_STORAGE))
     return out
 
 
@@ -219,7 +239,7 @@ def put(svc: Service, call: Call) -> Reply:
             f"'{p['rg']}'. A resource with the same name cannot be created in location '{parsed['location']}'. "
             "Please select a new resource name.",
         )
-    requested, requests = guards.strip_requests(parsed["properties"])
+    requested, requests = guards.strip_requests(for_version(parsed["properties"], _version(call), put=True))
     restored = _undelete_source(svc, call, vault_id, location, existing)
     if restored is not None:
         requested = _deep_merge(copy.deepcopy(restored["vault"]["properties"]), requested)
@@ -297,14 +317,14 @@ def _in_region(svc: Service, call: Call) -> list[JSON]:
 
 def list_deleted(svc: Service, call: Call) -> Reply:
     """GET the soft-deleted vaults of a subscription in a region (DeletedBackupVaultResourceListResult)."""
-    return Reply(200, {"value": [render.deleted_vault(d) for d in _in_region(svc, call)]})
+    return Reply(200, {"value": [render.deleted_vault(d, _version(call)) for d in _in_region(svc, call)]})
 
 
 def get_deleted(svc: Service, call: Call) -> Reply:
     """GET one soft-deleted vault."""
     for doc in _in_region(svc, call):
         if doc["key"].rsplit("/", 1)[-1].lower() == call.params["name"].lower():
-            return Reply(200, render.deleted_vault(doc))
+            return Reply(200, render.deleted_vault(doc, _version(call)))
     raise generic_not_found()
 
 
@@ -312,7 +332,7 @@ def patch(svc: Service, call: Call) -> Reply:
     """PATCH a vault: 202 + Azure-AsyncOperation + Location (vault operationResults), or 200 when unchanged."""
     doc = svc.vault_of(call)
     parsed = schema.parse(schema.PATCH_VAULT, call.body)
-    requested, requests = guards.strip_requests(parsed.get("properties", {}))
+    requested, requests = guards.strip_requests(for_version(parsed.get("properties", {}), _version(call), put=False))
     props = _merge(doc["properties"], requested)
     check_rules(doc["properties"], props, always_on=always_on_required(svc, call))
     for critical in guards.reduced_security(doc["properties"], props):

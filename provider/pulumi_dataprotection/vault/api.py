@@ -37,6 +37,12 @@ AlertsForAllJobFailures = Literal["Enabled", "Disabled"]
 """Azure Monitor alerts for every failed job."""
 
 
+CostManagementGranularity = Literal["VaultLevel", "ProtectedItemLevel", "ProtectedItemWithParentTag"]
+"""Granularity of the vault's costs in Cost Management: VaultLevel, ProtectedItemLevel or ProtectedItemWithParentTag
+(api-version 2026-06-01 and later).
+"""
+
+
 EncryptionState = Literal["Enabled", "Disabled"]
 """Customer-managed-key encryption (Enabled when a key is given; cannot be disabled once enabled)."""
 

@@ -35,7 +35,7 @@ from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPa
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.types import name_type
 from pulumi_dataprotection.vault import api
-from pulumi_dataprotection.vault.schema import PATCHABLE_INPUTS, VAULT
+from pulumi_dataprotection.vault.schema import INPUTS_SINCE, PATCHABLE_INPUTS, VAULT
 
 _CTX = Ctx()
 ALWAYS_ON_SINCE = "2025-09-01"
@@ -110,7 +110,7 @@ class VaultProvider(SchemaProvider):
         arm_id = self.known_outputs(inputs).get("arm_id")
         if isinstance(arm_id, str):
             program.remember_vault(arm_id, inputs.get("immutability_state") or olds.get("immutability_state"))
-        failures = self._soft_delete_failures(olds, inputs)
+        failures = self._soft_delete_failures(olds, inputs) + self._version_failures(inputs)
         if olds.get("name") is None and not failures:
             failures.extend(self._undelete_plan(inputs))
         return failures
@@ -152,11 +152,32 @@ class VaultProvider(SchemaProvider):
             )
         return []
 
+    def _api_version(self, inputs: Mapping[str, Any]) -> str:
+        """The api-version the vault's requests will use."""
+        return str(self.known_outputs(inputs).get("api_version") or config_module.current().api_version)
+
+    def _version_failures(self, inputs: Mapping[str, Any]) -> list[CheckFailure]:
+        """Inputs the configured api-version's vault model does not have (Azure would ignore them silently)."""
+        set_inputs = [name for name in INPUTS_SINCE if inputs.get(name) is not None]
+        if not set_inputs:
+            return []
+        version = self._api_version(inputs)
+        return [
+            CheckFailure(
+                name,
+                f"{name} needs api-version {INPUTS_SINCE[name]} or later, but the provider is configured for "
+                f"{version}, whose vault model ignores it; remove {name} or set dataprotection:apiVersion to "
+                f"{INPUTS_SINCE[name]} or later",
+            )
+            for name in set_inputs
+            if version < INPUTS_SINCE[name]
+        ]
+
     def _soft_delete_failures(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
         state = inputs.get("soft_delete_state")
         if olds.get("name") is not None or not isinstance(state, str) or state == "AlwaysOn":
             return []
-        version = str(self.known_outputs(inputs).get("api_version") or config_module.current().api_version)
+        version = self._api_version(inputs)
         if version < ALWAYS_ON_SINCE:
             return []
         return [
@@ -405,6 +426,11 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
     alerts_for_all_job_failures: pulumi.Output[api.AlertsForAllJobFailures | None]
     """Azure Monitor alerts for every failed job."""
 
+    cost_management_granularity: pulumi.Output[api.CostManagementGranularity | None]
+    """Granularity of the vault's costs in Cost Management: VaultLevel, ProtectedItemLevel or ProtectedItemWithParentTag
+    (api-version 2026-06-01 and later).
+    """
+
     encryption_state: pulumi.Output[api.EncryptionState | None]
     """Customer-managed-key encryption (Enabled when a key is given; cannot be disabled once enabled)."""
 
@@ -515,6 +541,7 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
         cross_region_restore_state: pulumi.Input[api.CrossRegionRestoreStateInput] | None = None,
         cross_subscription_restore_state: pulumi.Input[api.CrossSubscriptionRestoreStateInput] | None = None,
         alerts_for_all_job_failures: pulumi.Input[api.AlertsForAllJobFailuresInput] | None = None,
+        cost_management_granularity: pulumi.Input[api.CostManagementGranularity] | None = None,
         encryption_state: pulumi.Input[api.EncryptionStateInput] | None = None,
         encryption_key_uri: pulumi.Input[str] | None = None,
         encryption_identity_type: pulumi.Input[api.EncryptionIdentityType] | None = None,
@@ -562,6 +589,9 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
             not set, Azure's value is kept.
         :param alerts_for_all_job_failures: Azure Monitor alerts for every failed job. When not set, Azure's value is
             kept.
+        :param cost_management_granularity: Granularity of the vault's costs in Cost Management: VaultLevel,
+            ProtectedItemLevel or ProtectedItemWithParentTag (api-version 2026-06-01 and later). When not set,
+            Azure's value is kept.
         :param encryption_state: Customer-managed-key encryption (Enabled when a key is given; cannot be disabled
             once enabled). One-way: once Enabled, it can never change (customer-managed-key encryption cannot be
             disabled once enabled). When not set, derived from the other inputs.
@@ -613,6 +643,7 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
             "cross_region_restore_state": cross_region_restore_state,
             "cross_subscription_restore_state": cross_subscription_restore_state,
             "alerts_for_all_job_failures": alerts_for_all_job_failures,
+            "cost_management_granularity": cost_management_granularity,
             "encryption_state": encryption_state,
             "encryption_key_uri": encryption_key_uri,
             "encryption_identity_type": encryption_identity_type,

@@ -1,4 +1,5 @@
-"""The declarative schema of a Backup Vault (``Microsoft.DataProtection/backupVaults``, api-version 2025-09-01)."""
+"""The declarative schema of a Backup Vault (``Microsoft.DataProtection/backupVaults``, api-version 2026-06-01; the
+inputs older versions lack are in ``INPUTS_SINCE``)."""
 
 from __future__ import annotations
 
@@ -215,6 +216,14 @@ VAULT = ResourceSchema(
                 computed=True,
             ),
             Field(
+                name="cost_management_granularity",
+                type=EnumType(["VaultLevel", "ProtectedItemLevel", "ProtectedItemWithParentTag"]),
+                path="properties.costManagementSettings.granularityLevel",
+                doc="Granularity of the vault's costs in Cost Management: VaultLevel, ProtectedItemLevel or "
+                "ProtectedItemWithParentTag (api-version 2026-06-01 and later).",
+                computed=True,
+            ),
+            Field(
                 "encryption_state",
                 EnumType(["Enabled", "Disabled"], aliases=_ON_OFF),
                 f"{_ENCRYPTION}.state",
@@ -316,8 +325,12 @@ PATCHABLE_INPUTS: tuple[str, ...] = tuple(
             "properties.monitoringSettings.",
             "properties.securitySettings.",
             "properties.featureSettings.",
+            "properties.costManagementSettings.",
             "properties.resourceGuardOperationRequests",
         )
     )
 )
 """Inputs a PATCH (``PatchResourceRequestInput``) can carry: ``VAULT.to_rest(inputs, only=PATCHABLE_INPUTS)``."""
+
+INPUTS_SINCE: dict[str, str] = {"cost_management_granularity": "2026-06-01"}
+"""Inputs and the first api-version whose vault model has them (an older version ignores them)."""
