@@ -24,6 +24,7 @@ EXT_STORAGE_ID = f"{ex.DATA_RG}/providers/Microsoft.Storage/storageAccounts/aksb
 RESTORE_STORAGE_ID = f"{ex.DATA_RG}/providers/Microsoft.Storage/storageAccounts/restores01"
 KEY_VAULT_ID = f"{ex.DATA_RG}/providers/Microsoft.KeyVault/vaults/kv-db"
 MYSQL_ID = f"{ex.DATA_RG}/providers/Microsoft.DBforMySQL/flexibleServers/mysql-shop"
+ESAN_ID = f"{ex.DATA_RG}/providers/Microsoft.ElasticSan/elasticSans/esan-shop"
 
 ROLE = {
     "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
@@ -36,6 +37,8 @@ ROLE = {
     "Key Vault Secrets User": "4633458b-17de-408a-b874-0445c86b69e6",
     "PostgreSQL Flexible Server Long Term Retention Backup Role": "c088a766-074b-43ba-90d4-1fb21feae531",
     "MySQL Backup And Export Operator": "d18ad5f3-1baf-4119-b49b-d944edb1f9d0",
+    "Elastic SAN Snapshot Exporter": "1c4770c0-34f7-4110-a1ea-a5855cc7a939",
+    "Elastic SAN Volume Importer": "90e8b822-3e73-47b5-868a-787dc80c008f",
 }
 
 # kind -> (datasource id, expected (identity, role, scope) rows incl. restore ones)
@@ -78,6 +81,15 @@ EXPECTED = {
             ("vault", "Reader", ex.DATA_RG),
             ("vault", "MySQL Backup And Export Operator", MYSQL_ID),
             ("vault", "Storage Blob Data Contributor", RESTORE_STORAGE_ID),
+        ],
+    ),
+    "elastic_san": (
+        f"{ESAN_ID}/volumeGroups/vg-db",
+        [
+            ("vault", "Elastic SAN Snapshot Exporter", ESAN_ID),
+            ("vault", "Disk Snapshot Contributor", ex.SNAPSHOT_RG),
+            ("vault", "Elastic SAN Volume Importer", ESAN_ID),
+            ("vault", "Reader", ex.SNAPSHOT_RG),
         ],
     ),
 }
@@ -131,7 +143,7 @@ def test_json_plan_for_every_kind(run_cli, kind):
         assert data["trusted_access"] == []
     without_restore = run_cli(*args, "--format", "json").json()
     assert all(a["purpose"] == "backup" for a in without_restore["assignments"])
-    assert len(without_restore["assignments"]) == len([r for r in expected if r[2] != RESTORE_STORAGE_ID])
+    assert len(without_restore["assignments"]) == len([a for a in data["assignments"] if a["purpose"] == "backup"])
 
 
 def test_table_marks_what_is_still_needed(run_cli):

@@ -63,6 +63,13 @@ EXPECTED = {
     "postgresql_flexible": ("VaultStore", [f"{FILES_URL}/pg-catalog-drill-1"]),
     "mysql_flexible": ("VaultStore", [f"{FILES_URL}/mysql-orders-drill-1"]),
     "disk": ("OperationalStore", [f"{DATA}/Microsoft.Compute/disks/data-1-drill-1"]),
+    "elastic_san": (
+        "OperationalStore",
+        [
+            f"{DATA}/Microsoft.ElasticSan/elasticSans/esan/volumeGroups/vg/volumes/{v}-drill-1"
+            for v in ("data-1", "logs-1")
+        ],
+    ),
 }
 
 

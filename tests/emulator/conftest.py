@@ -108,9 +108,7 @@ class CheckedArm(ArmClient):
         lenient = any(value in response.text for value in ('"UpdatingProtection"', '"BackupsSuspended"'))
         if op == "DppResourceGuardProxy_Delete" and body == {}:
             body = None  # Azure answers {} where the spec declares no body (7/7 recorded guard link removals)
-        errors = spec.validate_response(
-            op, response.status_code, as_the_spec_declares(body), lenient_enums=lenient
-        )
+        errors = spec.validate_response(op, response.status_code, as_the_spec_declares(body), lenient_enums=lenient)
         assert not errors, f"{method} {path} -> {response.status_code} does not conform to {op}:\n" + "\n".join(errors)
         if body is not None:
             assert response.headers["Content-Type"].startswith("application/json")

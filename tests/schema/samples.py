@@ -17,6 +17,7 @@ from pulumi_dataprotection.policy.builders import (
     aks_policy,
     blob_operational_policy,
     blob_vaulted_policy,
+    build_policy,
     disk_policy,
     first_of,
     mysql_flexible_policy,
@@ -99,6 +100,12 @@ POLICIES: dict[str, dict[str, Any]] = {
         tagged=[TaggedRetention("Weekly", "P6M", Criteria(days_of_week=("Sunday",)))]
     ),
     "mysql_flexible": mysql_flexible_policy(retention=Retention("P6M", archive=ArchiveTier("P2Y"))),
+    "elastic_san": build_policy(
+        "elastic_san",
+        schedule=Schedule.weekly(["Saturday"], "01:00"),
+        retention=Retention("P8W"),
+        tagged=[TaggedRetention("Weekly", "P26W", first_of("week"))],
+    ),
 }
 """Builder output per sample; :func:`policy_inputs` adds the name and vault."""
 
@@ -181,6 +188,14 @@ INSTANCES: dict[str, dict[str, Any]] = {
         "snapshot_resource_group_id": f"/subscriptions/{SUB}/resourceGroups/rg-snapshots",
         "use_system_assigned_identity": True,
     },
+    "elastic_san": {
+        "datasource_kind": "elastic_san",
+        "datasource_id": f"{RG}/providers/Microsoft.ElasticSan/elasticSans/esan-1/volumeGroups/vg-db",
+        "datasource_location": "westeurope",
+        "policy_id": policy_id("pol-elastic-san"),
+        "snapshot_resource_group_id": f"/subscriptions/{SUB}/resourceGroups/rg-snapshots",
+        "volumes": ["data-1", "logs-1"],
+    },
 }
 
 INSTANCE_POLICY = {
@@ -193,6 +208,7 @@ INSTANCE_POLICY = {
     "postgresql_flexible": "postgresql_flexible",
     "mysql_flexible": "mysql_flexible",
     "disk": "disk_hourly",
+    "elastic_san": "elastic_san",
 }
 """The sample policy each sample instance uses."""
 

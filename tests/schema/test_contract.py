@@ -12,7 +12,7 @@ import pytest
 from azure.mgmt.dataprotection import models as sdk
 from azure.mgmt.dataprotection._utils.model_base import Model, _deserialize
 
-from pulumi_dataprotection.datasources import KINDS
+from pulumi_dataprotection.datasources import KINDS, kind_of_type
 from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.schema import POLICY
 from pulumi_dataprotection.schema import ResourceSchema
@@ -54,8 +54,14 @@ def _response(case: str, schema: ResourceSchema, body: dict[str, Any]) -> dict[s
 
 
 def _specs(inputs: dict[str, Any]) -> list[Spec]:
-    """The specs of the api-versions a body of these inputs can be sent at (the provider refuses the others)."""
-    since = max((INPUTS_SINCE[n] for n in INPUTS_SINCE if inputs.get(n) is not None), default="")
+    """The specs of the api-versions a body of these inputs can be sent at (the provider refuses the others: inputs
+    and datasource kinds a version does not have)."""
+    kinds = [KINDS.get(str(inputs.get("datasource_kind")))]
+    kinds += [kind_of_type(t) for t in inputs.get("datasource_types") or []]
+    since = max(
+        [INPUTS_SINCE[n] for n in INPUTS_SINCE if inputs.get(n) is not None] + [k.since for k in kinds if k],
+        default="",
+    )
     return [load_spec(v) for v in SPEC_VERSIONS if v >= since]
 
 
@@ -101,7 +107,7 @@ def test_validate_for_backup_body_conforms_to_the_spec(spec: Spec) -> None:
     """The resource layer sends ``{"backupInstance": to_rest(inputs)["properties"]}`` to validateForBackup."""
     for key in INSTANCES:
         body = {"backupInstance": INSTANCE.to_rest(instance_inputs(key))["properties"]}
-        for version_spec in _specs({}):
+        for version_spec in _specs(instance_inputs(key)):
             version_spec.assert_valid("ValidateForBackupRequest", body, mode="request")
 
 

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from pulumi_dataprotection.policy.builders import PolicyInputs
     from pulumi_dataprotection.restore.drill import DrillOptions, DrillTarget, Source
+    from pulumi_dataprotection.schema import ObjectType
 
-SetInfo = Literal["none", "self", "parent"]
+SetInfo = Literal["none", "self", "parent", "container"]
 Identity = Literal["vault", "cluster", "extension"]
 Purpose = Literal["backup", "restore"]
 
@@ -74,12 +75,18 @@ class DatasourceKind:
     example: dict[str, Any] = field(default_factory=dict)
     """The datasource inputs of an example BackupInstance of the kind (``datasource_id`` and what it needs), ids in
     :data:`EXAMPLE_SUBSCRIPTION`: what the coverage guards protect on the emulator and drill."""
+    instance_parameters: ObjectType | None = None
+    """The kind's own BackupInstance inputs, rendered as its ``backupDatasourceParametersList`` item (kinds whose
+    parameters the instance schema does not declare itself)."""
+    since: str = ""
+    """The first api-version whose spec has the kind (empty: every version the provider speaks)."""
     order: int = 100
     """Where the kind is listed (enumerations, help texts): ascending, then by key."""
     aliases: tuple[str, ...] = ()
     """Other spellings of ``datasource_type`` Azure uses in responses and policies (``OssDB``)."""
     set_info: SetInfo = "none"
-    """``dataSourceSetInfo``: none, the datasource itself, or its parent (the PostgreSQL server)."""
+    """``dataSourceSetInfo``: none, the datasource itself, its parent given as the id (the PostgreSQL server), or the
+    resource containing the datasource given as the id (the Elastic SAN of a volume group)."""
     set_resource_type: str = ""
     send_resource_uri: bool = True
     """Whether ``resourceUri`` carries the id (the CLI sends an empty string for PostgreSQL single server)."""
@@ -104,6 +111,16 @@ class DatasourceKind:
     def all_type_names(self) -> tuple[str, ...]:
         """The datasource type and its aliases."""
         return (self.datasource_type, *self.aliases)
+
+    def version_problem(self, api_version: str) -> str | None:
+        """Why requests at ``api_version`` cannot carry this kind (its spec does not have it), or None."""
+        if api_version >= self.since:
+            return None
+        return (
+            f"{self.title} backups need api-version {self.since} or later, but the provider is configured for "
+            f"{api_version}, whose spec has no {self.datasource_type} datasources; set dataprotection:apiVersion to "
+            f"{self.since} or later"
+        )
 
 
 EXAMPLE_SUBSCRIPTION = "00000000-0000-0000-0000-000000000000"
@@ -148,6 +165,17 @@ def datasource_blocks(
     }
     if kind.set_info == "self":
         return info, {**info, "objectType": "DatasourceSet"}
+    if kind.set_info == "container":
+        container = arm_id.rstrip("/").rsplit("/", 2)[0]
+        return info, {
+            "datasourceType": kind.datasource_type,
+            "objectType": "DatasourceSet",
+            "resourceID": container,
+            "resourceLocation": location,
+            "resourceName": container.rsplit("/", 1)[-1],
+            "resourceType": kind.set_resource_type,
+            "resourceUri": container if kind.send_resource_uri else "",
+        }
     if kind.set_info == "parent":
         return info, {
             "datasourceType": kind.datasource_type,

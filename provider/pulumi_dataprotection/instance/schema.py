@@ -319,6 +319,17 @@ INSTANCE = ResourceSchema(
                 flatten=True,
                 when=When.of("datasource_kind", "blob", "adls"),
             ),
+            *(
+                Field(
+                    name=f"{kind.key}_parameters",
+                    type=kind.instance_parameters,
+                    path=f"{_PARAMS}.backupDatasourceParametersList[0]",
+                    flatten=True,
+                    when=When.of("datasource_kind", kind.key),
+                )
+                for kind in KINDS.values()
+                if kind.instance_parameters is not None
+            ),
             Field(
                 "credentials",
                 _CREDENTIALS_GROUP,

@@ -217,6 +217,8 @@ def scope_of(target: Target, scope_kind: str) -> tuple[str | None, str | None]:
     if scope_kind == "datasource":
         server, _, _ = target.datasource_id.partition("/databases/")
         return (server if target.datasource_kind.needs_database else target.datasource_id), None
+    if scope_kind == "datasource_container":
+        return target.datasource_id.rstrip("/").rsplit("/", 2)[0], None
     if scope_kind == "datasource_resource_group":
         parsed = ResourceId.parse(target.datasource_id)
         return f"/subscriptions/{parsed.subscription_id}/resourceGroups/{parsed.resource_group}", None

@@ -77,6 +77,8 @@ class Source:
     database: str | None = None
     containers: tuple[str, ...] = ()
     namespaces: tuple[str, ...] = ()
+    selectors: tuple[str, ...] = ()
+    """The ``resourceSelectors`` of generic datasource parameters (Elastic SAN volumes)."""
     secret_store_uri: str | None = None
 
 
@@ -121,6 +123,7 @@ def source_of(instance: Mapping[str, Any]) -> Source:
     params = _map(policy.get("policyParameters")).get("backupDatasourceParametersList") or []
     containers = tuple(c for p in params for c in _map(p).get("containersList") or [])
     namespaces = tuple(n for p in params for n in _map(p).get("includedNamespaces") or [])
+    selectors = tuple(r for p in params for r in _map(p).get("resourceSelectors") or [])
     secret = _map(_map(props.get("datasourceAuthCredentials")).get("secretStoreResource")).get("uri")
     return Source(
         instance_id=str(instance.get("id")),
@@ -131,6 +134,7 @@ def source_of(instance: Mapping[str, Any]) -> Source:
         database=database or None,
         containers=containers,
         namespaces=namespaces,
+        selectors=selectors,
         secret_store_uri=secret if isinstance(secret, str) else None,
     )
 
