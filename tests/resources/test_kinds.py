@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.datasources import KINDS
 from pulumi_dataprotection.datasources.coverage import instance_inputs, policy_inputs, problems
 from pulumi_dataprotection.emulator import EmulatorHandle
@@ -17,7 +18,9 @@ from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.policy.schema import POLICY
 from pulumi_dataprotection.vault.resource import VaultProvider
-from tests.resources.helpers import checked, up, vault_inputs
+from tests.resources.conftest import stack_config
+from tests.resources.helpers import RG, checked, up, vault_inputs
+from tests.support.emulator import SUBSCRIPTION
 from tests.support.spec import Spec
 
 
@@ -31,6 +34,9 @@ def test_recommended_policy_and_example_instance_are_valid_against_the_spec(key:
     kind = KINDS[key]
     spec.assert_valid("BaseBackupPolicyResource", POLICY.to_rest(policy_inputs(kind)))
     spec.assert_valid("BackupInstanceResource", INSTANCE.to_rest(instance_inputs(kind)))
+
+
+_VAULT_ID = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/{RG}/providers/Microsoft.DataProtection/backupVaults/vault-1"
 
 
 def _in(vault_id: str, inputs: dict[str, Any]) -> dict[str, Any]:
@@ -49,3 +55,16 @@ def test_example_instance_converges_on_the_emulator(key: str, configured: Emulat
     read = provider.read(id_, outs)
     diff = provider.diff(id_, read.outs or {}, checked(provider, news, read.outs or {}))
     assert diff.changes is False, f"{key}: the example does not converge: {diff.__dict__}"
+
+
+def test_a_kind_newer_than_the_configured_api_version_is_refused_at_preview(configured: EmulatorHandle) -> None:
+    kind = next(k for k in KINDS.values() if k.since)
+    older = "2025-09-01"
+    assert older < kind.since
+    config_module.set_stack_config(stack_config(configured, **{"dataprotection:apiVersion": older}))
+    instance = InstanceProvider().check({}, _in(_VAULT_ID, instance_inputs(kind, f"{_VAULT_ID}/backupPolicies/p")))
+    policy = PolicyProvider().check({}, _in(_VAULT_ID, policy_inputs(kind)))
+    for result, name in ((instance, "datasource_kind"), (policy, "datasource_types")):
+        (failure,) = result.failures
+        assert failure.property == name
+        assert f"need api-version {kind.since} or later" in failure.reason and older in failure.reason
