@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from pulumi_dataprotection.cli import main
-from pulumi_dataprotection.cli.templates import aks, disk, postgresql, postgresql_flexible
+from pulumi_dataprotection.cli.policy_template import recommended_inputs
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.builders import Retention, Schedule, blob_operational_policy, disk_policy
@@ -76,8 +76,8 @@ def compliant_document() -> dict[str, Any]:
             "tags": {"env": "prod", "owner": "platform"},
         }
     )
-    aks_policy = ex.policy("aks-default", "vault-prod", aks.POLICY_INPUTS)
-    pg_policy = ex.policy("pgflex-default", "vault-prod", postgresql_flexible.POLICY_INPUTS)
+    aks_policy = ex.policy("aks-default", "vault-prod", recommended_inputs("aks"))
+    pg_policy = ex.policy("pgflex-default", "vault-prod", recommended_inputs("postgresql_flexible"))
     aks_instance = ex.instance(
         "bi-aks-prod",
         "vault-prod",
@@ -116,7 +116,7 @@ def weak_document() -> dict[str, Any]:
     )
     short = ex.policy("disk-short", "vault-weak", disk_policy(Schedule.hourly(4), Retention("P7D")))
     unused = ex.policy("blob-unused", "vault-weak", blob_operational_policy("P30D"))
-    pg_single = ex.policy("pg-legacy", "vault-weak", postgresql.POLICY_INPUTS)
+    pg_single = ex.policy("pg-legacy", "vault-weak", recommended_inputs("postgresql"))
     disk_instance = ex.instance(
         "bi-disk-1",
         "vault-weak",
@@ -128,7 +128,7 @@ def weak_document() -> dict[str, Any]:
     aks_pending = ex.instance(
         "bi-aks-new",
         "vault-weak",
-        ex.policy("aks-default", "vault-weak", aks.POLICY_INPUTS),
+        ex.policy("aks-default", "vault-weak", recommended_inputs("aks")),
         {"datasource_kind": "aks", "datasource_id": AKS_ID, "snapshot_resource_group_id": ex.SNAPSHOT_RG},
         protection_state="ConfiguringProtection",
         on_delete="StopProtectionRetainData",
@@ -197,7 +197,7 @@ def weak_export(tmp_path: Path) -> Path:
 @pytest.fixture
 def disk_template() -> dict[str, Any]:
     """The recommended disk policy inputs."""
-    return dict(disk.POLICY_INPUTS)
+    return dict(recommended_inputs("disk"))
 
 
 EMULATOR_SUB = "00000000-0000-0000-0000-0000000000aa"
@@ -249,7 +249,8 @@ def emulator_stack(emulator: EmulatorHandle, arm: TestArmClient) -> EmulatorStac
     }
     stack.put(vault_id, VAULT.to_rest(vault_inputs))
     stack.put(
-        stack.disk_policy_id, POLICY.to_rest({"name": "disk-default", "vault_id": vault_id, **disk.POLICY_INPUTS})
+        stack.disk_policy_id,
+        POLICY.to_rest({"name": "disk-default", "vault_id": vault_id, **recommended_inputs("disk")}),
     )
     blob_policy_id = f"{vault_id}/backupPolicies/blob-operational"
     blob_inputs = {"name": "blob-operational", "vault_id": vault_id, **blob_operational_policy("P30D")}

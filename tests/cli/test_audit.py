@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from pulumi_dataprotection.audit import RULES, Severity, build_report, parse_export
-from pulumi_dataprotection.cli.templates import disk
+from pulumi_dataprotection.cli.policy_template import recommended_inputs
 from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.schema import POLICY, summarize
 from pulumi_dataprotection.vault.schema import VAULT
@@ -384,7 +384,7 @@ def test_each_vault_rule_fires_on_its_setting(changes, provisioning_state, expec
 )
 def test_instance_rules(state, on_delete, expected):
     vault = ex.vault(BASE_VAULT)
-    policy = ex.policy("disk-default", "v1", disk.POLICY_INPUTS)
+    policy = ex.policy("disk-default", "v1", recommended_inputs("disk"))
     fields = {"datasource_kind": "disk", "datasource_id": DISK_ID, "snapshot_resource_group_id": ex.SNAPSHOT_RG}
     inst = ex.instance("bi1", "v1", policy, fields, protection_state=state, on_delete=on_delete)
     report = build_report(parse_export(ex.stack_export(vault, policy, inst)))

@@ -12,7 +12,7 @@ from typing import Any
 
 from pulumi_dataprotection.audit.health import LiveState, live_findings, schedule_period
 from pulumi_dataprotection.audit.model import InstanceRow
-from pulumi_dataprotection.cli.templates import disk
+from pulumi_dataprotection.cli.policy_template import recommended_inputs
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.policy.schema import POLICY
 from tests.cli import exports as ex
@@ -112,7 +112,7 @@ def test_failed_jobs_are_findings_with_azures_code() -> None:
 
 
 def test_schedule_period_is_the_shortest_backup_rule_period() -> None:
-    assert schedule_period({"properties": _rest(disk.POLICY_INPUTS)}) == timedelta(hours=4)
+    assert schedule_period({"properties": _rest(recommended_inputs("disk"))}) == timedelta(hours=4)
     assert schedule_period({"properties": {"policyRules": [{"objectType": "AzureRetentionRule"}]}}) is None
 
 

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from pulumi_dataprotection import __version__
+from pulumi_dataprotection.datasources import KINDS
 
 
 def test_help_and_version_exit_0(run_cli):
@@ -63,8 +64,8 @@ def test_without_the_cli_extra_the_command_says_what_to_install():
 
 def test_package_data_files_are_where_the_loaders_read_them():
     assert resources.files("pulumi_dataprotection.permissions").joinpath("datasource_roles.json").is_file()
-    for kind in ("aks", "disk", "blob", "adls", "postgresql", "postgresql_flexible", "mysql_flexible"):
-        assert resources.files("pulumi_dataprotection.cli.templates").joinpath(f"{kind}.py").is_file()
+    for kind in KINDS:
+        assert resources.files("pulumi_dataprotection.datasources").joinpath(f"{kind}.py").is_file()
 
 
 def test_without_the_emulator_extra_the_emulator_says_what_to_install():

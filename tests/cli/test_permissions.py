@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_dataprotection.datasources import KINDS
 from pulumi_dataprotection.permissions import Target, load_table, parse_table, plan
-from pulumi_dataprotection.schema.datasources import KINDS
 from tests.cli import exports as ex
 from tests.cli.conftest import AKS_ID, DISK_ID, PG_FLEX_ID, PG_SINGLE_ID
 
@@ -24,6 +24,7 @@ EXT_STORAGE_ID = f"{ex.DATA_RG}/providers/Microsoft.Storage/storageAccounts/aksb
 RESTORE_STORAGE_ID = f"{ex.DATA_RG}/providers/Microsoft.Storage/storageAccounts/restores01"
 KEY_VAULT_ID = f"{ex.DATA_RG}/providers/Microsoft.KeyVault/vaults/kv-db"
 MYSQL_ID = f"{ex.DATA_RG}/providers/Microsoft.DBforMySQL/flexibleServers/mysql-shop"
+ESAN_ID = f"{ex.DATA_RG}/providers/Microsoft.ElasticSan/elasticSans/esan-shop"
 
 ROLE = {
     "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
@@ -38,6 +39,8 @@ ROLE = {
     "MySQL Backup And Export Operator": "d18ad5f3-1baf-4119-b49b-d944edb1f9d0",
     "Disk Restore Operator": "b50d9833-a0cb-478e-945f-707fcc997c13",
     "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
+    "Elastic SAN Snapshot Exporter": "1c4770c0-34f7-4110-a1ea-a5855cc7a939",
+    "Elastic SAN Volume Importer": "90e8b822-3e73-47b5-868a-787dc80c008f",
 }
 RESTORE_RG = f"/subscriptions/{SUB}/resourceGroups/rg-restores"
 CMK_VAULT_ID = f"{ex.DATA_RG}/providers/Microsoft.KeyVault/vaults/kv-cmk"
@@ -87,6 +90,15 @@ EXPECTED = {
             ("vault", "Reader", ex.DATA_RG),
             ("vault", "MySQL Backup And Export Operator", MYSQL_ID),
             ("vault", "Storage Blob Data Contributor", RESTORE_STORAGE_ID),
+        ],
+    ),
+    "elastic_san": (
+        f"{ESAN_ID}/volumeGroups/vg-db",
+        [
+            ("vault", "Elastic SAN Snapshot Exporter", ESAN_ID),
+            ("vault", "Disk Snapshot Contributor", ex.SNAPSHOT_RG),
+            ("vault", "Elastic SAN Volume Importer", ESAN_ID),
+            ("vault", "Reader", ex.SNAPSHOT_RG),
         ],
     ),
 }
@@ -141,8 +153,7 @@ def test_json_plan_for_every_kind(run_cli, kind):
         assert data["trusted_access"] == []
     without_restore = run_cli(*args, "--format", "json").json()
     assert all(a["purpose"] == "backup" for a in without_restore["assignments"])
-    restore_scopes = (RESTORE_STORAGE_ID, RESTORE_RG)
-    assert len(without_restore["assignments"]) == len([r for r in expected if r[2] not in restore_scopes])
+    assert len(without_restore["assignments"]) == len([a for a in data["assignments"] if a["purpose"] == "backup"])
 
 
 def test_customer_managed_key_role_on_the_key_vault_once_per_vault(run_cli):

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from pulumi_dataprotection.audit import build_report, parse_export
+from pulumi_dataprotection.datasources import KINDS
 from pulumi_dataprotection.policy.schema import POLICY
-from pulumi_dataprotection.schema.datasources import KINDS
 from tests.cli import exports as ex
 
 VAULT_ID = (

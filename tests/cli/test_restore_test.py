@@ -64,8 +64,20 @@ EXPECTED = {
     ),
     "postgresql": ("VaultStore", [f"{DATA}/Microsoft.DBforPostgreSQL/servers/pg-legacy/databases/orders_drill_1"]),
     "postgresql_flexible": ("VaultStore", [f"{FILES_URL}/pg-catalog-drill-1"]),
+    "mysql_flexible": ("VaultStore", [f"{FILES_URL}/mysql-orders-drill-1"]),
     "disk": ("OperationalStore", [f"{DATA}/Microsoft.Compute/disks/data-1-drill-1"]),
+    "elastic_san": (
+        "OperationalStore",
+        [
+            f"{DATA}/Microsoft.ElasticSan/elasticSans/esan/volumeGroups/vg/volumes/{v}-drill-1"
+            for v in ("data-1", "logs-1")
+        ],
+    ),
 }
+
+
+def test_every_kind_of_the_catalog_has_an_expected_drill() -> None:
+    assert not set(KINDS) - set(EXPECTED), f"no expected drill for {sorted(set(KINDS) - set(EXPECTED))}"
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -75,9 +87,7 @@ def test_drill_restores_the_newest_point_into_a_scratch_target(
     instance = protect(emulator, (kind,)).instances[kind]
     emulator.advance_clock(8 * DAY)  # weekly database backups need a week
     evidence = tmp_path / "evidence.json"
-    extra = ["--files-url", FILES_URL] if kind == "postgresql_flexible" else []
-    if kind == "aks":
-        extra = ["--namespace", "shop=shop-drill-1"]
+    extra = ["--files-url", FILES_URL, *(["--namespace", "shop=shop-drill-1"] if kind == "aks" else [])]
     result = run_cli("restore-test", "--instance", instance, *_args(emulator, evidence, *extra))
     assert result.code == 0, result.err
     assert "Restore Completed in " in result.out and "1 of 1 drill(s) passed" in result.out

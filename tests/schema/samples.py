@@ -17,6 +17,7 @@ from pulumi_dataprotection.policy.builders import (
     aks_policy,
     blob_operational_policy,
     blob_vaulted_policy,
+    build_policy,
     disk_policy,
     first_of,
     mysql_flexible_policy,
@@ -28,6 +29,7 @@ SUB = "6f3c1a52-0d2e-4c0b-9a7e-4d1b2c3d4e5f"
 RG = f"/subscriptions/{SUB}/resourceGroups/rg-backup"
 VAULT_ID = f"{RG}/providers/Microsoft.DataProtection/backupVaults/vault-1"
 UAMI = f"{RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/backup-msi"
+GUARD = f"/subscriptions/{SUB}/resourceGroups/rg-security/providers/Microsoft.DataProtection/resourceGuards/guard-1"
 
 
 def policy_id(name: str) -> str:
@@ -49,6 +51,8 @@ VAULTS: dict[str, dict[str, Any]] = {
         "cross_region_restore_state": True,
         "cross_subscription_restore_state": "Disabled",
         "alerts_for_all_job_failures": "Enabled",
+        "datastore_type": "VaultStore",
+        "resource_guard_operation_requests": [f"{GUARD}/dppReduceSoftDeleteSecurityRequests/default"],
         "tags": {"env": "prod", "owner": "platform"},
     },
     "cmk": {
@@ -60,6 +64,8 @@ VAULTS: dict[str, dict[str, Any]] = {
         "user_assigned_identity_ids": [UAMI],
         "encryption_key_uri": "https://kv-backup.vault.azure.net/keys/backup-key",
         "encryption_identity_id": UAMI,
+        "encryption_identity_type": "UserAssigned",
+        "encryption_state": "Enabled",
         "infrastructure_encryption": "Enabled",
         "soft_delete_state": "On",
         "soft_delete_retention_days": 14,
@@ -99,6 +105,12 @@ POLICIES: dict[str, dict[str, Any]] = {
         tagged=[TaggedRetention("Weekly", "P6M", Criteria(days_of_week=("Sunday",)))]
     ),
     "mysql_flexible": mysql_flexible_policy(retention=Retention("P6M", archive=ArchiveTier("P2Y"))),
+    "elastic_san": build_policy(
+        "elastic_san",
+        schedule=Schedule.weekly(["Saturday"], "01:00"),
+        retention=Retention("P8W"),
+        tagged=[TaggedRetention("Weekly", "P26W", first_of("week"))],
+    ),
 }
 """Builder output per sample; :func:`policy_inputs` adds the name and vault."""
 
@@ -131,6 +143,12 @@ INSTANCES: dict[str, dict[str, Any]] = {
         "policy_id": policy_id("pol-aks-daily"),
         "snapshot_resource_group_id": f"/subscriptions/{SUB}/resourceGroups/rg-snapshots",
         "friendly_name": "aks-prod/backup",
+        "excluded_namespaces": ["kube-system"],
+        "included_resource_types": ["v1/ConfigMap", "apps/v1/Deployment"],
+        "snapshot_volumes": False,
+        "include_cluster_scope_resources": False,
+        "validation_type": "DeepValidation",
+        "resource_guard_operation_requests": [f"{GUARD}/dppModifyPolicy/default"],
     },
     "blob_operational": {
         "datasource_kind": "blob",
@@ -181,6 +199,14 @@ INSTANCES: dict[str, dict[str, Any]] = {
         "snapshot_resource_group_id": f"/subscriptions/{SUB}/resourceGroups/rg-snapshots",
         "use_system_assigned_identity": True,
     },
+    "elastic_san": {
+        "datasource_kind": "elastic_san",
+        "datasource_id": f"{RG}/providers/Microsoft.ElasticSan/elasticSans/esan-1/volumeGroups/vg-db",
+        "datasource_location": "westeurope",
+        "policy_id": policy_id("pol-elastic-san"),
+        "snapshot_resource_group_id": f"/subscriptions/{SUB}/resourceGroups/rg-snapshots",
+        "volumes": ["data-1", "logs-1"],
+    },
 }
 
 INSTANCE_POLICY = {
@@ -193,6 +219,7 @@ INSTANCE_POLICY = {
     "postgresql_flexible": "postgresql_flexible",
     "mysql_flexible": "mysql_flexible",
     "disk": "disk_hourly",
+    "elastic_san": "elastic_san",
 }
 """The sample policy each sample instance uses."""
 

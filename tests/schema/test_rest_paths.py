@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from pulumi_dataprotection.datasources import KINDS
 from pulumi_dataprotection.instance.schema import INSTANCE
-from pulumi_dataprotection.schema.datasources import KINDS
 from pulumi_dataprotection.vault.schema import VAULT
 
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg"

@@ -1,12 +1,14 @@
-"""A vault in the emulator protecting one datasource of each kind restore drills cover, built from the library's
-schemas and recommended policy templates (the bodies a Pulumi program sends)."""
+"""A vault in the emulator protecting one datasource of each kind of the catalog (its example datasource), built from
+the library's schemas and recommended policy templates (the bodies a Pulumi program sends)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from pulumi_dataprotection.cli.templates import adls, aks, blob, disk, postgresql, postgresql_flexible
+from pulumi_dataprotection.cli.policy_template import template_inputs
+from pulumi_dataprotection.datasources import KINDS as CATALOG
+from pulumi_dataprotection.datasources.kind import EXAMPLE_SUBSCRIPTION
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.schema import POLICY
@@ -18,39 +20,19 @@ DATA = f"{RG}/rg-data/providers"
 LOCATION = "westeurope"
 VAULT_ID = f"{RG}/rg-dr/providers/Microsoft.DataProtection/backupVaults/vault-dr"
 
-# kind -> (policy inputs, instance inputs)
+
+def _in_test_subscription(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(EXAMPLE_SUBSCRIPTION, SUBSCRIPTION)
+    if isinstance(value, list):
+        return [_in_test_subscription(v) for v in value]
+    return value
+
+
+# kind -> (policy inputs, instance inputs): every kind of the catalog, its recommended policy and example datasource
 KINDS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
-    "aks": (
-        aks.POLICY_INPUTS,
-        {
-            "datasource_id": f"{DATA}/Microsoft.ContainerService/managedClusters/aks-shop",
-            "snapshot_resource_group_id": f"{RG}/rg-snapshots",
-        },
-    ),
-    "adls": (
-        adls.POLICY_INPUTS,
-        {"datasource_id": f"{DATA}/Microsoft.Storage/storageAccounts/stlake", "containers": ["raw", "curated"]},
-    ),
-    "blob": (
-        blob.POLICY_INPUTS,
-        {"datasource_id": f"{DATA}/Microsoft.Storage/storageAccounts/stblob", "containers": ["invoices"]},
-    ),
-    "postgresql": (
-        postgresql.POLICY_INPUTS,
-        {
-            "datasource_id": f"{DATA}/Microsoft.DBforPostgreSQL/servers/pg-legacy",
-            "database_name": "orders",
-            "secret_store_uri": "https://kv-db.vault.azure.net/secrets/pg-orders",
-        },
-    ),
-    "postgresql_flexible": (
-        postgresql_flexible.POLICY_INPUTS,
-        {"datasource_id": f"{DATA}/Microsoft.DBforPostgreSQL/flexibleServers/pg-catalog"},
-    ),
-    "disk": (
-        disk.POLICY_INPUTS,
-        {"datasource_id": f"{DATA}/Microsoft.Compute/disks/data-1", "snapshot_resource_group_id": f"{RG}/rg-snapshots"},
-    ),
+    key: (template_inputs(kind), {k: _in_test_subscription(v) for k, v in kind.example.items()})
+    for key, kind in CATALOG.items()
 }
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from pulumi_dataprotection.audit.export import REDACTED, ExportedResource
 from pulumi_dataprotection.audit.model import AdhocRow, InstanceRow, PolicyRow, VaultRow
+from pulumi_dataprotection.datasources import KINDS, kind_of_type
 from pulumi_dataprotection.policy.schema import summarize
-from pulumi_dataprotection.schema.datasources import KINDS, kind_of_type
 from pulumi_dataprotection.schema.iso8601 import Duration, parse_duration, parse_repeating_interval
 
 PRODUCTION_TAG_KEYS = ("env", "environment", "stage", "tier", "sdlc")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pulumi_dataprotection.audit.model import Finding, InstanceRow, PolicyRow, Severity, VaultRow
-from pulumi_dataprotection.schema.datasources import kind_of_type
+from pulumi_dataprotection.datasources import kind_of_type
 
 _PENDING_STATES = ("configuringprotection", "updatingprotection")
 

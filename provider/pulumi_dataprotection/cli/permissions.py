@@ -17,8 +17,8 @@ from rich.text import Text
 from pulumi_dataprotection.audit import REDACTED, ExportedResource, StackExport, parse_export_text
 from pulumi_dataprotection.cli.common import EXIT_OK, CliError, read_input
 from pulumi_dataprotection.cli.policy_template import resolve_kind
+from pulumi_dataprotection.datasources import KINDS, kind_of_type
 from pulumi_dataprotection.permissions import Plan, Target, plan, pulumi_program
-from pulumi_dataprotection.schema.datasources import KINDS, kind_of_type
 
 FLAGS = {
     "vault_principal": "--vault-principal",

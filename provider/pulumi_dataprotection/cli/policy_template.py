@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import importlib
+import ast
+import inspect
 import json
 import sys
-from importlib import resources
+import textwrap
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console
 from rich.syntax import Syntax
 
 from pulumi_dataprotection.cli.common import EXIT_OK, CliError
+from pulumi_dataprotection.datasources import KINDS, DatasourceKind, kind_of_type
+from pulumi_dataprotection.policy.builders import PolicyInputs
 from pulumi_dataprotection.policy.schema import POLICY, summarize
-from pulumi_dataprotection.schema.datasources import KINDS, DatasourceKind, kind_of_type
 
-TEMPLATE_PACKAGE = "pulumi_dataprotection.cli.templates"
+_INPUTS_NOTE = "``POLICY_INPUTS`` holds the ``datasource_types`` and ``policy_rules`` inputs of a BackupPolicy."
 EXAMPLE_VAULT_ID = (
     "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-backup/providers/"
     "Microsoft.DataProtection/backupVaults/backup-vault"
@@ -57,15 +60,38 @@ def resolve_kind(value: str) -> DatasourceKind:
 
 
 def template_source(kind: DatasourceKind) -> str:
-    """The Python source of the kind's template module."""
-    return resources.files(TEMPLATE_PACKAGE).joinpath(f"{kind.key}.py").read_text(encoding="utf-8")
+    """The kind's default policy as a Python module: its docstring, the builders import and ``POLICY_INPUTS = ``
+    the builder call (the body of the kind module's ``default_policy``, so both forms say the same thing)."""
+    function = _default_policy(kind)
+    text = textwrap.dedent(inspect.getsource(function))
+    node = ast.parse(text).body[0]
+    if not isinstance(node, ast.FunctionDef):
+        raise TypeError(f"{kind.key}: default_policy is not a function")
+    doc = inspect.cleandoc(ast.get_docstring(node, clean=False) or kind.title)
+    parts = [f'"""{doc}\n\n{_INPUTS_NOTE}\n"""']
+    for statement in node.body:
+        segment = textwrap.dedent("    " + (ast.get_source_segment(text, statement, padded=True) or "").lstrip())
+        if isinstance(statement, ast.Return) and statement.value is not None:
+            parts.append("POLICY_INPUTS = " + segment.removeprefix("return "))
+        elif isinstance(statement, ast.ImportFrom | ast.Import):
+            parts.append(segment)
+    return "\n\n".join(parts) + "\n"
+
+
+def _default_policy(kind: DatasourceKind) -> Callable[[], PolicyInputs]:
+    if kind.default_policy is None:
+        raise CliError(f"{kind.title} has no recommended policy yet")
+    return kind.default_policy
 
 
 def template_inputs(kind: DatasourceKind) -> dict[str, Any]:
     """The policy inputs (``datasource_types``, ``policy_rules``) the kind's template builds."""
-    module = importlib.import_module(f"{TEMPLATE_PACKAGE}.{kind.key}")
-    inputs: dict[str, Any] = dict(module.POLICY_INPUTS)
-    return inputs
+    return dict(_default_policy(kind)())
+
+
+def recommended_inputs(key: str) -> dict[str, Any]:
+    """The recommended policy inputs of the kind with catalog key ``key``."""
+    return template_inputs(KINDS[key])
 
 
 def template_body(kind: DatasourceKind) -> dict[str, Any]:

@@ -65,6 +65,21 @@ CRITERIA.subtypes["KubernetesPVRestoreCriteria"] = s.Obj(
     "KubernetesPVRestoreCriteria", {**CRITERIA.props, "name": s.opt(s.S), "storageClassName": s.opt(s.S)}
 )
 CRITERIA.extend("KubernetesStorageClassRestoreCriteria", selectedStorageClassName=s.opt(s.S), provisioner=s.opt(s.S))
+# 2026-06-01 (Elastic SAN volumes): the spec declares resourceNameOverrides a string map; its example sends a list of
+# {sourceName, targetName}. The emulator takes the spec's map.
+CRITERIA.extend(
+    "GenericRestoreDatasourceCriteria",
+    resourceSelectors=s.req(
+        s.Obj(
+            "ResourceListSelectionCriteria",
+            {
+                "objectType": s.req(s.S),
+                "resourceIdentifiers": s.req(s.STRINGS),
+                "resourceNameOverrides": s.opt(s.Map(s.S)),
+            },
+        )
+    ),
+)
 TARGET_DETAILS = s.Obj(
     "TargetDetails",
     {
@@ -142,6 +157,7 @@ _DATABASE = "Microsoft.DBforPostgreSQL/servers/databases"
 _BLOBS = ("Microsoft.Storage/storageAccounts/blobServices", "Microsoft.Storage/storageAccounts/adlsBlobServices")
 _AKS = "Microsoft.ContainerService/managedClusters"
 _DISK = "Microsoft.Compute/disks"
+_VOLUME_GROUP = "Microsoft.ElasticSan/elasticSans/volumeGroups"
 
 
 def _error(code: str, message: str, action: str) -> ArmError:
@@ -298,6 +314,8 @@ def _check_target(svc: Service, instance: JSON, request: JSON, region: str) -> T
         return Target(rid, "ALR", [rid])
     if kind in _FILES_KINDS:
         raise _unsupported(kind, "Restore to a server (use restore as files, RestoreFilesTargetInfo)")
+    if kind == _VOLUME_GROUP:
+        return _volume_target(svc, instance, rid, criteria)
     _check_parent(svc, rid, kind)
     return Target(rid, restore_type, [])
 
@@ -353,6 +371,32 @@ def _blob_target(
             raise _already_exists(f"container {name} of storage account {account.rsplit('/', 1)[-1]}")
         creates.append(rid)
     return Target(account, restore_type, creates)
+
+
+def _volume_target(svc: Service, instance: JSON, group: str, criteria: list[JSON]) -> Target:
+    """Elastic SAN volumes restore as new volumes of ``group`` only (no original-location recovery: Azure Backup's
+    Elastic SAN support matrix); a protected volume is one of the instance's resource selectors."""
+    _check_parent(svc, group, _VOLUME_GROUP)
+    params = instance["properties"]["policyInfo"].get("policyParameters", {}).get("backupDatasourceParametersList", [])
+    protected = {v.lower() for p in params for v in p.get("resourceSelectors", [])}
+    same_group = group.lower() == instance["properties"]["dataSourceInfo"]["resourceID"].lower()
+    creates = []
+    for crit in criteria:
+        if crit["objectType"] != "GenericRestoreDatasourceCriteria":
+            continue
+        selectors = crit["resourceSelectors"]
+        overrides = selectors.get("resourceNameOverrides") or {}
+        for volume in selectors["resourceIdentifiers"]:
+            if volume.lower() not in protected:
+                raise invalid_input([f"resourceIdentifiers: {volume} is not a volume the backup instance protects"])
+            name = overrides.get(volume, volume)
+            rid = f"{group}/volumes/{name}"
+            if _restored(svc, rid) or (same_group and name.lower() in protected):
+                raise _already_exists(f"volume {name} of volume group {group.rsplit('/', 1)[-1]}")
+            creates.append(rid)
+    if not creates:
+        raise invalid_input(["restoreCriteria: a GenericRestoreDatasourceCriteria naming the volumes to restore"])
+    return Target(group, "ALR", creates)
 
 
 def check(svc: Service, vault: JSON, instance: JSON, request: JSON, region: str) -> tuple[JSON, Target]:

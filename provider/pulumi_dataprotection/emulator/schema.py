@@ -489,6 +489,8 @@ DATA_STORE_PARAMETERS.extend("AzureOperationalStoreParameters", resourceGroupId=
 DATASOURCE_PARAMETERS = Obj("BackupDatasourceParameters", {"objectType": req(S)})
 DATASOURCE_PARAMETERS.extend("BlobBackupDatasourceParameters", containersList=req(STRINGS))
 DATASOURCE_PARAMETERS.extend("AdlsBlobBackupDatasourceParameters", containersList=req(STRINGS))
+# 2026-06-01: Elastic SAN volume groups name their volumes through generic parameters.
+DATASOURCE_PARAMETERS.extend("GenericBackupDatasourceParameters", resourceSelectors=req(STRINGS))
 DATASOURCE_PARAMETERS.extend(
     "KubernetesClusterBackupDatasourceParameters",
     snapshotVolumes=req(Bool()),

@@ -30,6 +30,7 @@ from pulumi_dataprotection.arm import (
 )
 from pulumi_dataprotection.arm.paths import DATA_PROTECTION, DELETED_BACKUP_INSTANCES
 from pulumi_dataprotection.config import ConfigError
+from pulumi_dataprotection.datasources import KINDS
 from pulumi_dataprotection.dynamic import (
     MODULE,
     TIMEOUT_RULE,
@@ -65,7 +66,6 @@ from pulumi_dataprotection.schema import (
     StringType,
 )
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
-from pulumi_dataprotection.schema.datasources import KINDS
 
 ON_DELETE = ("Delete", "StopProtectionRetainData", "Suspend", "Retain")
 
@@ -329,11 +329,16 @@ class InstanceProvider(SchemaProvider):
         policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
         if policy is not None:
             failures.extend(CheckFailure(f.property, f.reason) for f in check_policy_match(inputs, policy))
+        known = self.known_outputs(inputs)
+        kind = KINDS.get(str(inputs.get("datasource_kind")))
+        problem = kind.version_problem(str(known.get("api_version"))) if kind and known.get("api_version") else None
+        if problem:
+            failures.append(CheckFailure("datasource_kind", problem))
         vault_id = inputs.get("vault_id")
         vault = program.vault_values(vault_id) if isinstance(vault_id, str) and not has_unknown(vault_id) else None
         if vault is not None and not olds.get("name"):
             failures.extend(CheckFailure(f.property, f.reason) for f in check_vault_match(inputs, vault))
-        arm_id = self.known_outputs(inputs).get("arm_id")
+        arm_id = known.get("arm_id")
         datasource, database = inputs.get("datasource_id"), inputs.get("database_name")
         if isinstance(arm_id, str) and isinstance(datasource, str) and not has_unknown([datasource, database]):
             holder = program.claim_datasource(datasource, str(database or ""), arm_id)
@@ -895,7 +900,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     datasource_kind: pulumi.Output[api.DatasourceKind]
     """What is protected: aks (AKS cluster), disk (managed disk), blob (blob storage account), adls (Data Lake Storage
     account), postgresql (PostgreSQL single-server database), postgresql_flexible (PostgreSQL flexible server),
-    mysql_flexible (MySQL flexible server).
+    mysql_flexible (MySQL flexible server), elastic_san (Elastic SAN volume group).
     """
 
     datasource_id: pulumi.Output[str]
@@ -953,6 +958,9 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
 
     containers: pulumi.Output[list[str] | None]
     """Containers to back up (vaulted blob and ADLS backups)."""
+
+    volumes: pulumi.Output[list[str] | None]
+    """Volumes of the volume group to back up (Elastic SAN volume groups)."""
 
     secret_store_uri: pulumi.Output[str | None]
     """Key Vault secret holding the database connection credentials."""
@@ -1071,6 +1079,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         included_volume_types: pulumi.Input[Sequence[pulumi.Input[api.IncludedVolumeType]]] | None = None,
         backup_hook_references: pulumi.Input[Sequence[pulumi.Input[api.BackupHookReferenceArgs]]] | None = None,
         containers: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        volumes: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         secret_store_uri: pulumi.Input[str] | None = None,
         use_system_assigned_identity: pulumi.Input[bool] | None = None,
         user_assigned_identity_id: pulumi.Input[str] | None = None,
@@ -1090,8 +1099,8 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         :param vault_id: Id of the backup vault. Required. Changing it replaces the resource.
         :param datasource_kind: What is protected: aks (AKS cluster), disk (managed disk), blob (blob storage
             account), adls (Data Lake Storage account), postgresql (PostgreSQL single-server database),
-            postgresql_flexible (PostgreSQL flexible server), mysql_flexible (MySQL flexible server). Required.
-            Changing it replaces the resource.
+            postgresql_flexible (PostgreSQL flexible server), mysql_flexible (MySQL flexible server), elastic_san
+            (Elastic SAN volume group). Required. Changing it replaces the resource.
         :param datasource_id: Id of the protected resource (for a PostgreSQL single-server database: the server).
             Required. Changing it replaces the resource.
         :param policy_id: Id of the backup policy (a policy of the same vault, for the same kind of datasource).
@@ -1126,6 +1135,8 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             datasource_kind is aks.
         :param containers: Containers to back up (vaulted blob and ADLS backups). Applies when datasource_kind is
             adls or blob.
+        :param volumes: Volumes of the volume group to back up (Elastic SAN volume groups). Required when
+            datasource_kind is elastic_san.
         :param secret_store_uri: Key Vault secret holding the database connection credentials. Required when
             datasource_kind is postgresql.
         :param use_system_assigned_identity: Use the vault's system-assigned identity (false when a user-assigned one
@@ -1177,6 +1188,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             "included_volume_types": included_volume_types,
             "backup_hook_references": backup_hook_references,
             "containers": containers,
+            "volumes": volumes,
             "secret_store_uri": secret_store_uri,
             "use_system_assigned_identity": use_system_assigned_identity,
             "user_assigned_identity_id": user_assigned_identity_id,

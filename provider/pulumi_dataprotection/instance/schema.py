@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pulumi_dataprotection.datasources import KINDS, datasource_blocks, kind_of_type
 from pulumi_dataprotection.instance import states
 from pulumi_dataprotection.policy.schema import policy_kind
 from pulumi_dataprotection.schema import (
@@ -34,7 +35,6 @@ from pulumi_dataprotection.schema import (
     default_is_unknown,
     names,
 )
-from pulumi_dataprotection.schema.datasources import KINDS, datasource_blocks, kind_of_type
 from pulumi_dataprotection.schema.kubernetes import NAMESPACE, LabelSelectorType
 from pulumi_dataprotection.schema.regions import region_name
 from pulumi_dataprotection.schema.types import name_type, resource_type_of
@@ -369,6 +369,17 @@ INSTANCE = ResourceSchema(
                 f"{_PARAMS}.backupDatasourceParametersList[0]",
                 flatten=True,
                 when=When.of("datasource_kind", "blob", "adls"),
+            ),
+            *(
+                Field(
+                    name=f"{kind.key}_parameters",
+                    type=kind.instance_parameters,
+                    path=f"{_PARAMS}.backupDatasourceParametersList[0]",
+                    flatten=True,
+                    when=When.of("datasource_kind", kind.key),
+                )
+                for kind in KINDS.values()
+                if kind.instance_parameters is not None
             ),
             Field(
                 "credentials",

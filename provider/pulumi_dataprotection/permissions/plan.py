@@ -13,8 +13,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from pulumi_dataprotection.arm.paths import ResourceId
+from pulumi_dataprotection.datasources import KINDS, DatasourceKind
 from pulumi_dataprotection.permissions.table import RoleRule, RoleTable, load_table
-from pulumi_dataprotection.schema.datasources import KINDS, DatasourceKind
 from pulumi_dataprotection.schema.types import resource_type_of
 
 _PRINCIPAL_FIELDS = {"vault": "vault_principal", "cluster": "cluster_principal", "extension": "extension_principal"}
@@ -242,7 +242,9 @@ def scope_of(target: Target, scope_kind: str) -> tuple[str | None, str | None]:
     """The ARM id a scope kind resolves to for a target (None when unknown) and the Target field that gives it."""
     if scope_kind == "datasource":
         server, _, _ = target.datasource_id.partition("/databases/")
-        return (server if target.kind == "postgresql" else target.datasource_id), None
+        return (server if target.datasource_kind.needs_database else target.datasource_id), None
+    if scope_kind == "datasource_container":
+        return target.datasource_id.rstrip("/").rsplit("/", 2)[0], None
     if scope_kind == "datasource_resource_group":
         parsed = ResourceId.parse(target.datasource_id)
         return f"/subscriptions/{parsed.subscription_id}/resourceGroups/{parsed.resource_group}", None

@@ -1,16 +1,17 @@
-"""Load and check the per-datasource role table (``datasource_roles.json``, shipped as package data)."""
+"""Load and check the role table: the built-in roles, identities and scopes of ``datasource_roles.json`` (package
+data) with the role rows each datasource kind declares (:attr:`DatasourceKind.roles`)."""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from functools import cache
 from importlib import resources
 from typing import Any, Literal
 
-from pulumi_dataprotection.schema.datasources import KINDS
+from pulumi_dataprotection.datasources import KINDS, DatasourceKind
 
 Identity = Literal["vault", "cluster", "extension"]
 Purpose = Literal["backup", "restore"]
@@ -61,25 +62,26 @@ class RoleTable:
         return self.datasources[kind]
 
 
-def parse_table(data: Mapping[str, Any]) -> RoleTable:
-    """Build a RoleTable from the JSON document, checking every reference; ValueError names what is wrong."""
+def parse_table(data: Mapping[str, Any], kinds: Mapping[str, DatasourceKind] = KINDS) -> RoleTable:
+    """Build a RoleTable from the JSON document, checking every reference against it and ``kinds`` (the catalog);
+    ValueError names what is wrong."""
     roles = dict(data.get("roles") or {})
     identities = dict(data.get("identities") or {})
     scopes = dict(data.get("scopes") or {})
     for name, guid in roles.items():
         if not isinstance(guid, str) or not _GUID.match(guid):
             raise ValueError(f"role {name!r} has no valid role definition GUID: {guid!r}")
-    kinds: dict[str, DatasourceRoles] = {}
+    found: dict[str, DatasourceRoles] = {}
     for kind, entry in dict(data.get("datasources") or {}).items():
-        if kind not in KINDS:
-            raise ValueError(f"datasources.{kind} is not a datasource kind of the catalog ({', '.join(KINDS)})")
+        if kind not in kinds:
+            raise ValueError(f"datasources.{kind} is not a datasource kind of the catalog ({', '.join(kinds)})")
         rules = _rules(entry, f"datasources.{kind}", identities, roles, scopes)
-        kinds[kind] = DatasourceRoles(kind, rules, tuple(entry.get("trusted_access_roles") or ()))
-    missing = sorted(set(KINDS) - set(kinds))
+        found[kind] = DatasourceRoles(kind, rules, tuple(entry.get("trusted_access_roles") or ()))
+    missing = sorted(set(kinds) - set(found))
     if missing:
         raise ValueError(f"the role table has no entry for datasource kind(s) {', '.join(missing)}")
     vault = _rules(dict(data.get("vault") or {}), "vault", identities, roles, scopes)
-    return RoleTable(roles, identities, scopes, kinds, vault)
+    return RoleTable(roles, identities, scopes, found, vault)
 
 
 def _rules(
@@ -101,8 +103,23 @@ def _rules(
     return tuple(rules)
 
 
+def kind_entry(kind: DatasourceKind) -> dict[str, Any]:
+    """A kind's role rows in the table's JSON form (``datasources.<kind>``)."""
+    entry: dict[str, Any] = {"assignments": [asdict(row) for row in kind.roles]}
+    if kind.trusted_access_roles:
+        entry["trusted_access_roles"] = list(kind.trusted_access_roles)
+    return entry
+
+
+def table_document(kinds: Mapping[str, DatasourceKind] = KINDS) -> dict[str, Any]:
+    """The whole table as one JSON document: the shipped roles, identities and scopes plus every kind's rows."""
+    text = resources.files("pulumi_dataprotection.permissions").joinpath(TABLE_FILE).read_text(encoding="utf-8")
+    document: dict[str, Any] = json.loads(text)
+    document["datasources"] = {key: kind_entry(kind) for key, kind in kinds.items()}
+    return document
+
+
 @cache
 def load_table() -> RoleTable:
-    """The role table shipped with the package."""
-    text = resources.files("pulumi_dataprotection.permissions").joinpath(TABLE_FILE).read_text(encoding="utf-8")
-    return parse_table(json.loads(text))
+    """The role table of the package's datasource kinds."""
+    return parse_table(table_document())

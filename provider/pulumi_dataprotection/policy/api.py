@@ -17,6 +17,7 @@ DatasourceType = Literal[
     "OssDB",
     "Microsoft.DBforPostgreSQL/flexibleServers",
     "Microsoft.DBforMySQL/flexibleServers",
+    "Microsoft.ElasticSan/elasticSans/volumeGroups",
 ]
 """The datasource type the policy protects (one)."""
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NotRequired, TypedDict, cast
 
+from pulumi_dataprotection.datasources import KINDS, TAG_PRIORITIES, DatasourceKind
 from pulumi_dataprotection.policy import api
-from pulumi_dataprotection.schema.datasources import KINDS, TAG_PRIORITIES, DatasourceKind
 from pulumi_dataprotection.schema.iso8601 import parse_repeating_interval
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -16,6 +16,7 @@ import pulumi
 from pulumi.dynamic import CheckFailure
 
 from pulumi_dataprotection.arm import ArmError, ResourceId
+from pulumi_dataprotection.datasources import kind_of_type
 from pulumi_dataprotection.dynamic import (
     MODULE,
     TIMEOUT_RULE,
@@ -132,10 +133,14 @@ class PolicyProvider(SchemaProvider):
         return ResourceId.parse(str(inputs["vault_id"])).child("backupPolicies", str(inputs["name"]))
 
     def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
-        arm_id = self.known_outputs(inputs).get("arm_id")
+        known = self.known_outputs(inputs)
+        arm_id = known.get("arm_id")
         if isinstance(arm_id, str) and not any(has_unknown(inputs.get(k)) for k in _CONTENT):
             program.remember_policy(arm_id, {k: inputs.get(k) for k in _CONTENT})
-        return []
+        types = inputs.get("datasource_types")
+        kinds = [kind_of_type(t) for t in types if isinstance(t, str)] if isinstance(types, list) else []
+        problems = [k.version_problem(str(known["api_version"])) for k in kinds if k and known.get("api_version")]
+        return [CheckFailure("datasource_types", p) for p in problems if p]
 
     def refuse_message(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]) -> str:
         name = news.get("name")

@@ -8,6 +8,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from pulumi_dataprotection.datasources import KINDS, TAG_PRIORITIES, DatasourceKind
 from pulumi_dataprotection.policy.builders import (
     ArchiveTier,
     Criteria,
@@ -17,7 +18,6 @@ from pulumi_dataprotection.policy.builders import (
     build_policy,
 )
 from pulumi_dataprotection.policy.schema import POLICY
-from pulumi_dataprotection.schema.datasources import KINDS, TAG_PRIORITIES, DatasourceKind
 
 _CRITERIA = {
     "days_of_the_week": "days_of_week",

@@ -11,6 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pulumi_dataprotection.datasources import (
+    DATASOURCE_TYPE_NAMES,
+    KINDS,
+    TAG_PRIORITIES,
+    DatasourceKind,
+    kind_of_type,
+)
 from pulumi_dataprotection.schema import (
     CREATE_ONLY,
     OUTPUT_ONLY,
@@ -32,13 +39,6 @@ from pulumi_dataprotection.schema import (
     StringType,
     UnionType,
     names,
-)
-from pulumi_dataprotection.schema.datasources import (
-    DATASOURCE_TYPE_NAMES,
-    KINDS,
-    TAG_PRIORITIES,
-    DatasourceKind,
-    kind_of_type,
 )
 from pulumi_dataprotection.schema.iso8601 import (
     Duration,

@@ -3,7 +3,8 @@ read from a backup instance body, the datastore to restore from, the scratch tar
 
 Targets (names end with a drill suffix such as ``drill-20250101t120000-3fa9``; a long source name is shortened, the
 suffix kept, so a scratch name never equals the source; a target equal to anything the instance protects, given or
-derived, is refused):
+derived, is refused). Each kind's module in :mod:`pulumi_dataprotection.datasources` declares its target; the shared
+ones are here:
 
 - AKS: the backed-up namespaces into ``<namespace>-<suffix>`` of the source cluster (or ``target_cluster``);
 - vaulted blob/ADLS: every protected container as ``<container>-<suffix>`` in the source account (or
@@ -23,18 +24,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pulumi_dataprotection.datasources import DatasourceKind, DrillContext, kind_of_type
 from pulumi_dataprotection.restore.requests import (
     ContainerRestore,
     Datastore,
     Rehydration,
-    aks_target,
     blob_account_target,
     blob_items_target,
-    database_target,
-    disk_target,
     files_target,
 )
-from pulumi_dataprotection.schema.datasources import DatasourceKind, kind_of_type
 
 JSON = dict[str, Any]
 
@@ -86,6 +84,8 @@ class Source:
     database: str | None = None
     containers: tuple[str, ...] = ()
     namespaces: tuple[str, ...] = ()
+    selectors: tuple[str, ...] = ()
+    """The ``resourceSelectors`` of generic datasource parameters (Elastic SAN volumes)."""
     secret_store_uri: str | None = None
 
 
@@ -130,6 +130,7 @@ def source_of(instance: Mapping[str, Any]) -> Source:
     params = _map(policy.get("policyParameters")).get("backupDatasourceParametersList") or []
     containers = tuple(c for p in params for c in _map(p).get("containersList") or [])
     namespaces = tuple(n for p in params for n in _map(p).get("includedNamespaces") or [])
+    selectors = tuple(r for p in params for r in _map(p).get("resourceSelectors") or [])
     secret = _map(_map(props.get("datasourceAuthCredentials")).get("secretStoreResource")).get("uri")
     return Source(
         instance_id=str(instance.get("id")),
@@ -140,6 +141,7 @@ def source_of(instance: Mapping[str, Any]) -> Source:
         database=database or None,
         containers=containers,
         namespaces=namespaces,
+        selectors=selectors,
         secret_store_uri=secret if isinstance(secret, str) else None,
     )
 
@@ -165,7 +167,8 @@ def backup_datastores(policy: Mapping[str, Any] | None) -> tuple[set[str], bool]
     return stores, continuous
 
 
-def _name(arm_id: str) -> str:
+def name_of(arm_id: str) -> str:
+    """The last segment of an ARM id (the resource's name)."""
     return arm_id.rstrip("/").rsplit("/", 1)[-1]
 
 
@@ -181,7 +184,7 @@ def scratch_name(source: str, suffix: str, *, limit: int, sep: str = "-") -> str
     return f"{head}{sep}{suffix}"
 
 
-def _refuse_protected(kind: str, targets: Iterable[str], protected: Iterable[str]) -> None:
+def refuse_protected(kind: str, targets: Iterable[str], protected: Iterable[str]) -> None:
     """Raise DrillError when a scratch target names something the instance protects (compared case-insensitively,
     as Azure compares resource names)."""
     taken = {p.lower() for p in protected}
@@ -195,51 +198,13 @@ def _refuse_protected(kind: str, targets: Iterable[str], protected: Iterable[str
 
 def plan(source: Source, policy: Mapping[str, Any] | None, options: DrillOptions) -> DrillTarget:
     """The drill's target for ``source`` (raises DrillError when an option is needed or a target would be one of
-    the instance's protected datasource, containers, namespaces or database)."""
+    the instance's protected datasource, containers, namespaces or database): the kind's declared restore target."""
     stores, continuous = backup_datastores(policy)
-    key = source.kind.key
     if options.datastore == "ArchiveStore":
         return _archive(source, stores, policy, options)
-    if key == "aks":
-        return _aks(source, stores, options)
-    if key in ("blob", "adls"):
-        return _blobs(source, stores, continuous, options)
-    if key == "postgresql":
-        server = options.target_server or source.datasource_id
-        database = options.target_database or scratch_name(
-            source.database or "db", options.suffix.replace("-", "_"), limit=NAME_LIMITS["databases"], sep="_"
-        )
-        if server.lower() == source.datasource_id.lower():
-            _refuse_protected("database", [database], [source.database or ""])
-        if not source.secret_store_uri:
-            raise DrillError("the instance has no Key Vault secret (datasourceAuthCredentials) to restore with")
-        target = database_target(
-            server,
-            database,
-            source.location,
-            secret_store_uri=source.secret_store_uri,
-            restore_location=options.restore_region,
-        )
-        db_id = f"{server}/databases/{database}"
-        return DrillTarget("VaultStore", target, db_id, (Cleanup(db_id, CLEANUP_API_VERSIONS["databases"]),))
-    if key in ("postgresql_flexible", "mysql_flexible"):
-        if not options.files_url:
-            raise DrillError(
-                f"{source.kind.title} backups restore as files: pass --files-url https://<account>.blob.core."
-                "windows.net/<scratch container>"
-            )
-        prefix = f"{_name(source.datasource_id)}-{options.suffix}"
-        target = files_target(options.files_url, prefix, restore_location=options.restore_region or source.location)
-        url = f"{options.files_url.rstrip('/')}/{prefix}"
-        manual = f"delete the blobs with prefix {prefix!r} in {options.files_url}"
-        return DrillTarget("VaultStore", target, url, (Cleanup(None, None, manual),))
-    if key == "disk":
-        parent, _, disk = source.datasource_id.rstrip("/").rpartition("/")
-        disk_id = f"{parent}/{scratch_name(disk, options.suffix, limit=NAME_LIMITS['disks'])}"
-        _refuse_protected("disk", [disk_id], [source.datasource_id])
-        target = disk_target(disk_id, source.location, restore_location=options.restore_region)
-        return DrillTarget("OperationalStore", target, disk_id, (Cleanup(disk_id, CLEANUP_API_VERSIONS["disks"]),))
-    raise DrillError(f"restore drills do not cover {source.kind.title} yet")
+    if source.kind.restore_target is None:
+        raise DrillError(f"restore drills do not cover {source.kind.title} yet")
+    return source.kind.restore_target(source, DrillContext(stores, continuous, options))
 
 
 def _archive(source: Source, stores: set[str], policy: Mapping[str, Any] | None, options: DrillOptions) -> DrillTarget:
@@ -254,37 +219,26 @@ def _archive(source: Source, stores: set[str], policy: Mapping[str, Any] | None,
     return replace(target, datastore="ArchiveStore")
 
 
-def _aks(source: Source, stores: set[str], options: DrillOptions) -> DrillTarget:
-    mappings = dict(options.namespaces) or {
-        ns: scratch_name(ns, options.suffix, limit=NAME_LIMITS["namespaces"]) for ns in source.namespaces
-    }
-    if not mappings:
+def as_files(source: Source, ctx: DrillContext) -> DrillTarget:
+    """Restore target of the kinds whose backups restore as files (PostgreSQL/MySQL flexible servers): the blobs
+    under ``files_url`` with the prefix ``<server>-<suffix>``."""
+    options = ctx.options
+    if not options.files_url:
         raise DrillError(
-            "the AKS instance backs up every namespace: pass --namespace SOURCE=SCRATCH for the namespaces to restore"
+            f"{source.kind.title} backups restore as files: pass --files-url https://<account>.blob.core."
+            "windows.net/<scratch container>"
         )
-    _refuse_protected("namespace", mappings.values(), [*source.namespaces, *mappings])
-    vault_tier = (options.datastore or "OperationalStore") == "VaultStore"
-    if vault_tier and "VaultStore" not in stores:
-        raise DrillError("the instance's policy keeps no AKS backups in the vault tier")
-    if vault_tier and not (options.staging_resource_group and options.staging_storage_account):
-        raise DrillError("a vault tier AKS drill needs --staging-resource-group and --staging-storage-account")
-    cluster = options.target_cluster or source.datasource_id
-    target = aks_target(
-        cluster,
-        source.location,
-        namespace_mappings=mappings,
-        vault_tier=vault_tier,
-        staging_resource_group_id=options.staging_resource_group,
-        staging_storage_account_id=options.staging_storage_account,
-        restore_location=options.restore_region,
-    )
-    cleanup = tuple(
-        Cleanup(None, None, f"kubectl delete namespace {ns} (cluster {_name(cluster)})") for ns in mappings.values()
-    )
-    return DrillTarget("VaultStore" if vault_tier else "OperationalStore", target, cluster, cleanup)
+    prefix = f"{name_of(source.datasource_id)}-{options.suffix}"
+    target = files_target(options.files_url, prefix, restore_location=options.restore_region or source.location)
+    url = f"{options.files_url.rstrip('/')}/{prefix}"
+    manual = f"delete the blobs with prefix {prefix!r} in {options.files_url}"
+    return DrillTarget("VaultStore", target, url, (Cleanup(None, None, manual),))
 
 
-def _blobs(source: Source, stores: set[str], continuous: bool, options: DrillOptions) -> DrillTarget:
+def blobs(source: Source, ctx: DrillContext) -> DrillTarget:
+    """Restore target of blob and ADLS instances: vaulted backups item by item into renamed containers, or a
+    validate-only point-in-time restore of continuous operational backups."""
+    stores, continuous, options = ctx.stores, ctx.continuous, ctx.options
     account = options.target_account or source.datasource_id
     if "VaultStore" in stores and (options.datastore or "VaultStore") == "VaultStore":
         if not source.containers:
@@ -293,7 +247,7 @@ def _blobs(source: Source, stores: set[str], continuous: bool, options: DrillOpt
             ContainerRestore(c, rename_to=scratch_name(c, options.suffix, limit=NAME_LIMITS["containers"]))
             for c in source.containers
         ]
-        _refuse_protected("container", [r.rename_to or "" for r in restores], source.containers)
+        refuse_protected("container", [r.rename_to or "" for r in restores], source.containers)
         target = blob_items_target(
             account,
             source.location,

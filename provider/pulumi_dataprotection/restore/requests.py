@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from pulumi_dataprotection.datasources import KINDS, DatasourceKind, datasource_blocks
 from pulumi_dataprotection.schema import Ctx
-from pulumi_dataprotection.schema.datasources import KINDS, DatasourceKind, datasource_blocks
 from pulumi_dataprotection.schema.kubernetes import NAMESPACE
 
 JSON = dict[str, Any]
