@@ -149,6 +149,7 @@ INSTANCES: dict[str, dict[str, Any]] = {
         "include_cluster_scope_resources": False,
         "validation_type": "DeepValidation",
         "resource_guard_operation_requests": [f"{GUARD}/dppModifyPolicy/default"],
+        "protection": "configured",
     },
     "blob_operational": {
         "datasource_kind": "blob",
