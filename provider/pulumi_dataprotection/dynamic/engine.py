@@ -30,7 +30,7 @@ from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import ArmError, Deadline, ResourceId
 from pulumi_dataprotection.arm.deadline import bounded
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
-from pulumi_dataprotection.dynamic import adoption, program
+from pulumi_dataprotection.dynamic import adoption, program, wording
 from pulumi_dataprotection.dynamic.failures import named_paths, readable
 from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ListType, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
@@ -163,6 +163,8 @@ class SchemaProvider(ResourceProvider):
     adoptable: ClassVar[bool] = False
     marks_owner: ClassVar[bool] = False
     cleared_when_removed: ClassVar[Mapping[str, Any]] = {}
+    refusal_hint: ClassVar[str] = "revert the change"
+    """What to do about a change `up` refuses (the end of its preview warning and of its ``review`` warning)."""
 
     # -- declared names ----------------------------------------------------------------------------------------
 
@@ -540,27 +542,54 @@ class SchemaProvider(ResourceProvider):
     @readable(EXPECTED)
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Canonical old outputs against new inputs; create-only changes replace. A refused plan shows as an update
-        of the properties concerned (nothing depending on the resource is replaced) that ``update`` refuses."""
+        of the properties concerned (nothing depending on the resource is replaced) that ``update`` refuses; the
+        refusal, a replacement's reason and the data it puts at risk are preview warnings."""
         plan = self.plan(olds, news)
         changed = bool(plan.diff.changed) or bool(plan.replaces)
+        for message in self.plan_warnings(olds, news, plan):
+            preview_warning(f"{self.title} {olds.get('name')!r}: {message}")
         if plan.refusal is not None:
             return DiffResult(changes=True, replaces=[], delete_before_replace=False)
         if plan.replaces and self.adoptable:
             self._remember_replaced(olds)
-            if plan.delete_first is False and olds.get("on_delete") == "Retain":
-                import pulumi
-
-                pulumi.log.warn(f"dataprotection: {self._kept_message(olds)}")
+            if news.get("allow_replace_with_data") and isinstance(olds.get("arm_id"), str):
+                program.remember_allowed(str(olds["arm_id"]))
         return DiffResult(changes=changed, replaces=plan.replaces, delete_before_replace=plan.delete_first)
+
+    def plan_warnings(self, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan) -> list[str]:
+        """The preview warnings of a planned change (worded by :mod:`.wording`, as ``review`` words them): the
+        refusal `up` will meet, else a replacement's reason and what it deletes or leaves behind."""
+        if plan.refusal is not None and news.get("allow_replace_with_data"):
+            lead = f"{self.title} {olds.get('name')!r}: "
+            return [f"{wording.REFUSED}: {plan.refusal.removeprefix(lead)}"]  # the opt-in is set: a refusal of its own
+        if plan.refusal is not None:
+            return [wording.refused(plan.diff, plan.replaces, self.refusal_hint)]
+        if not plan.replaces:
+            return []
+        vault = olds.get("vault_id")
+        replaced_vault = (
+            ResourceId.parse(vault).name
+            if isinstance(vault, str) and vault.startswith("/") and program.is_replaced(vault)
+            else None
+        )
+        out = [f"replaced because {wording.replace_reason(plan.replaces, replaced_vault)}"]
+        out.extend(self.replacement_risks(olds))
+        if self.adoptable and plan.delete_first is False and olds.get("on_delete") == "Retain":
+            out.append(self._kept_message(olds))
+        return out
+
+    def replacement_risks(self, olds: Mapping[str, Any]) -> list[str]:
+        """What replacing the resource described by ``olds`` deletes (its data), for :meth:`plan_warnings`."""
+        return []
 
     def _kept_message(self, olds: Mapping[str, Any]) -> str:
         """The preview warning for the replacement of a resource whose ``on_delete`` is Retain (Pulumi plans the
         old one's delete without asking the provider, so the diff is the one place to say it is kept)."""
         what = self.title.removeprefix("Backup").removeprefix("Resource").lower()
         return (
-            f"{self.title} {olds.get('name')!r} is replaced and on_delete is Retain: the old {what} "
-            f"{olds.get('name')!r} stays in Azure ({olds.get('arm_id')}), only the stack forgets it, although the "
-            "preview lists its delete; delete it in Azure if it is not wanted"
+            f"on_delete is Retain: the old {what} {olds.get('name')!r} stays in Azure ({olds.get('arm_id')}), only "
+            "the stack forgets it (read the delete the preview lists as a forget); delete it in Azure if it is not "
+            "wanted"
         )
 
     def _remember_replaced(self, olds: Mapping[str, Any]) -> None:
@@ -689,11 +718,15 @@ class SchemaProvider(ResourceProvider):
 
 
 def preview_warning(message: str) -> None:
-    """A preview warning (a create that takes over something that exists, an input kept as Azure has it), shown in
-    the preview's diagnostics; a take-over is also in the planned ``adoption`` value that the review reads."""
+    """A preview warning (a refused change, a replacement and what it deletes, a create that takes over something
+    that exists, an input kept as Azure has it), shown once per provider process in the preview's diagnostics; a
+    take-over is also in the planned ``adoption`` value that the review reads."""
+    text = f"dataprotection: {message}"
+    if not program.first_warning(text):
+        return
     import pulumi
 
-    pulumi.log.warn(f"dataprotection: {message}")
+    pulumi.log.warn(text)
 
 
 _reported_endpoints: set[str] = set()

@@ -109,6 +109,10 @@ class PolicyProvider(SchemaProvider):
         ADOPTION_OUTPUT,
     )
     adoptable = True
+    refusal_hint = (
+        "Azure cannot update a policy and this one has a fixed `name`; remove `name` (content-addressed versions) or "
+        "give the changed policy a new name"
+    )
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
         prefix = news.get("name_prefix")

@@ -1,0 +1,68 @@
+"""End to end, what `pulumi preview` itself says of a change a reviewer must not miss, in `review`'s words: the
+changes `up` will refuse (an irreversible redundancy change, soft delete AlwaysOn -> Off, an instance's location),
+and the two steps a vault replacement allowed on the vault and every instance takes when the vault holds backup
+instances under soft delete."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pulumi_dataprotection.dynamic import wording
+from pulumi_dataprotection.emulator import EmulatorHandle
+from tests.e2e.pulumi_stack import Stack
+from tests.e2e.test_preview_diff import preview_stack, unset_config
+
+pytestmark = pytest.mark.engine
+
+
+def warnings(stack: Stack) -> list[str]:
+    """The preview's warning lines of this provider (``pulumi preview`` text, diagnostics section)."""
+    text = stack.pulumi("preview").stdout
+    diagnostics = text.partition("Diagnostics:")[2]
+    return [line.strip() for line in diagnostics.splitlines() if "warning: dataprotection:" in line]
+
+
+def one(lines: list[str], *parts: str) -> str:
+    """The single warning line holding every one of ``parts``."""
+    found = [line for line in lines if all(p in line for p in parts)]
+    assert len(found) == 1, (parts, lines)
+    return found[0]
+
+
+def test_refusals_and_an_allowed_vault_replacement_in_the_preview(
+    dp: EmulatorHandle, tmp_path: Path, engine_bin: Path
+) -> None:
+    stack = preview_stack(dp, tmp_path, engine_bin, "preview-warnings")
+    dp.clear_request_log()
+
+    stack.set_config("e2e-preview:redundancy", "GeoRedundant")
+    refused = one(warnings(stack), "BackupVault", wording.REFUSED)
+    assert "redundancy cannot change in place" in refused and "allow_replace_with_data=True" in refused, refused
+    unset_config(stack, "redundancy")
+
+    stack.set_config("e2e-preview:softDelete", "Off")
+    refused = one(warnings(stack), "BackupVault", wording.REFUSED)
+    assert "soft_delete_state" in refused and "AlwaysOn" in refused, refused
+    unset_config(stack, "softDelete")
+
+    stack.set_config("e2e-preview:lakeLocation", "eastus")
+    refused = one(warnings(stack), "BackupInstance", wording.REFUSED)
+    assert "datasource_location cannot change in place" in refused, refused
+    unset_config(stack, "lakeLocation")
+    assert dp.writes() == [], "previews write nothing"
+
+    # Allowed on the vault and every instance in one change: Azure refuses to delete a vault that holds backup
+    # instances, soft-deleted ones included, so under AlwaysOn soft delete the preview says the two steps instead
+    # (`up` used to delete the instances, then fail on the vault).
+    stack.set_config("e2e-preview:redundancy", "GeoRedundant")
+    stack.set_config("e2e-preview:allowReplace", True)
+    preview = stack.preview()
+    assert preview.changes() == {"update": 1}, preview
+    steps = one(warnings(stack), "BackupVault", wording.REFUSED)
+    assert "This replacement takes two steps: 1. remove the backup instances from the program" in steps, steps
+    assert "after 14 days, when Azure has purged them, run this change" in steps, steps
+    refused_up = stack.up(check=False)
+    assert not refused_up.ok and "This replacement takes two steps" in refused_up.output, refused_up
+    assert dp.writes() == [], "nothing was deleted"
