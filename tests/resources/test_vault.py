@@ -8,11 +8,12 @@ import pytest
 from pulumi.dynamic import CheckResult
 
 from pulumi_dataprotection.arm import OperationTimeoutError
-from pulumi_dataprotection.dynamic import ResourceFailure
+from pulumi_dataprotection.dynamic import PlanError, ResourceFailure
 from pulumi_dataprotection.dynamic.adoption import OWNER_KEY
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
+from pulumi_dataprotection.schema.unknown import UNKNOWN_STRING
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.helpers import (
     RG,
@@ -243,10 +244,46 @@ def test_replacing_a_vault_is_planned_when_empty_and_refused_when_it_holds_backu
     message = refused(provider, id_, outs, checked(provider, vault_inputs(redundancy="GRS"), outs))
     assert "holds 1 backup instance(s) (bi-1)" in message and "redundancy" in message
     assert configured.writes() == []
-    forced = provider.diff(
-        id_, outs, checked(provider, vault_inputs(redundancy="GRS", allow_replace_with_data=True), outs)
+    # Allowed, but Azure refuses to delete a vault holding instances (soft-deleted ones too): the two steps instead.
+    allowed = refused(
+        provider, id_, outs, checked(provider, vault_inputs(redundancy="GRS", allow_replace_with_data=True), outs)
     )
-    assert forced.replaces == ["redundancy"]
+    assert "the backup instances (bi-1) would stay in it, soft-deleted, for 14 days" in allowed, allowed
+    assert "This replacement takes two steps: 1. remove the backup instances from the program" in allowed, allowed
+    off = {**outs, "soft_delete_state": "Off"}
+    forced = provider.diff(
+        id_, off, checked(provider, vault_inputs(redundancy="GRS", allow_replace_with_data=True), off)
+    )
+    assert forced.replaces == ["redundancy"] and forced.delete_before_replace is True
+
+
+def test_a_vault_replacement_allowed_on_the_vault_and_its_instances_is_one_change(
+    provider: VaultProvider, configured: EmulatorHandle
+) -> None:
+    """Pulumi asks each instance of a vault replaced under its name whether it is replaced too, with the
+    instance's inputs of the state (the old opt-in) and only the vault id unknown; the vault's opt-in answers then,
+    and the instance's own opt-in is checked when the program sends its inputs."""
+    id_, outs = up(provider, vault_inputs())
+    policy_id, _ = up(PolicyProvider(), policy_inputs(id_))
+    instances = InstanceProvider()
+    instance_id, instance_outs = up(instances, instance_inputs(id_, policy_id))
+    old_inputs = checked(instances, instance_inputs(id_, policy_id))
+    off = {**outs, "soft_delete_state": "Off"}  # so Azure can delete the vault with its instances
+
+    assert provider.diff(id_, off, checked(provider, vault_inputs(redundancy="GRS"), off)).replaces == []
+    probe = {**old_inputs, "vault_id": UNKNOWN_STRING, "policy_id": UNKNOWN_STRING}
+    with pytest.raises(PlanError, match="allow_replace_with_data=True"):
+        instances.diff(instance_id, instance_outs, probe)  # the vault's replacement is refused: nothing allowed
+
+    plan = provider.diff(id_, off, checked(provider, vault_inputs(redundancy="GRS", allow_replace_with_data=True), off))
+    assert plan.replaces == ["redundancy"]
+    assert instances.diff(instance_id, instance_outs, probe).replaces == ["vault_id"]
+
+    without = {**instance_inputs(UNKNOWN_STRING, UNKNOWN_STRING), "allow_replace_with_data": False}
+    with pytest.raises(PlanError, match="allow_replace_with_data=True"):
+        instances.diff(instance_id, instance_outs, checked(instances, without, instance_outs))
+    allowed = checked(instances, {**without, "allow_replace_with_data": True}, instance_outs)
+    assert instances.diff(instance_id, instance_outs, allowed).replaces == ["vault_id"]
 
 
 def test_a_replacement_permission_is_not_kept_in_the_outputs(provider: VaultProvider) -> None:
