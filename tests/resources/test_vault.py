@@ -10,6 +10,7 @@ from pulumi.dynamic import CheckResult
 from pulumi_dataprotection.arm import OperationTimeoutError
 from pulumi_dataprotection.dynamic import PlanError, ResourceFailure
 from pulumi_dataprotection.dynamic.adoption import OWNER_KEY
+from pulumi_dataprotection.dynamic.engine import MANAGED
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
@@ -289,7 +290,7 @@ def test_a_vault_replacement_allowed_on_the_vault_and_its_instances_is_one_chang
 def test_a_replacement_permission_is_not_kept_in_the_outputs(provider: VaultProvider) -> None:
     id_, outs = up(provider, vault_inputs(allow_replace_with_data=True))
     assert outs["allow_replace_with_data"] is None
-    assert "allow_replace_with_data" not in outs["managed_inputs"], "always set (it has a default): implied"
+    assert "allow_replace_with_data" not in outs[MANAGED], "always set (it has a default): implied"
     read = provider.read(id_, outs)
     assert (read.inputs or {})["allow_replace_with_data"] is False
 

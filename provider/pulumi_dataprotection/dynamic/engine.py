@@ -32,7 +32,7 @@ from pulumi_dataprotection.arm.deadline import bounded
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
 from pulumi_dataprotection.dynamic import adoption, program, wording
 from pulumi_dataprotection.dynamic.failures import named_paths, readable
-from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ListType, ResourceSchema, StringType
+from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.unknown import contains_unknown, default_is_unknown
 
@@ -49,18 +49,16 @@ COMMON_OUTPUT_FIELDS = (
         mutability=OUTPUT_ONLY,
     ),
     Field("provisioning_state", StringType(), doc="Azure's provisioning state.", mutability=OUTPUT_ONLY),
-    Field(
-        "managed_inputs",
-        ListType(StringType()),
-        doc="Names of the inputs the program set (inputs with a fixed default are always set and not listed); a "
-        "refresh keeps only these as inputs, so values Azure fills in for the others never show as removed in the "
-        "next preview.",
-        mutability=OUTPUT_ONLY,
-    ),
 )
 """The outputs every provider returns (declared on :class:`pulumi_dataprotection.dynamic.ArmResource`)."""
 COMMON_OUTPUTS = tuple(f.name for f in COMMON_OUTPUT_FIELDS)
-MANAGED = "managed_inputs"
+MANAGED = "__managed_inputs"
+"""The state's list of the inputs the program set (inputs with a fixed default are always set and not listed): a
+refresh keeps only these as inputs, so values Azure fills in for the others never show as removed in the next
+preview. Its ``__`` prefix keeps it out of `pulumi preview --diff` (Pulumi hides internal keys), where it took a line
+per input in every changed resource."""
+LEGACY_MANAGED = "managed_inputs"
+"""Where states written before the ``__`` prefix hold that list."""
 _CTX = Ctx()
 _ALWAYS_SET: dict[type, frozenset[str]] = {}
 
@@ -119,6 +117,12 @@ def has_unknown(value: Any) -> bool:
 def clean(props: Mapping[str, Any]) -> dict[str, Any]:
     """Properties without pulumi's reserved keys (``__provider``)."""
     return {k: v for k, v in props.items() if not k.startswith("__")}
+
+
+def managed_list(props: Mapping[str, Any]) -> list[str] | None:
+    """The inputs the program set, as the state ``props`` lists them (None in a state that does not)."""
+    found = props.get(MANAGED, props.get(LEGACY_MANAGED))
+    return [str(n) for n in found] if isinstance(found, list) else None
 
 
 def managed(inputs: Mapping[str, Any]) -> list[str]:
@@ -192,7 +196,7 @@ class SchemaProvider(ResourceProvider):
 
     @classmethod
     def managed_names(cls, inputs: Mapping[str, Any]) -> list[str]:
-        """The ``managed_inputs`` output: `managed` without the inputs that are always set (`_always_set`), which
+        """The state's ``MANAGED`` list: `managed` without the inputs that are always set (`_always_set`), which
         a refresh adds back (so a state written with them still reads the same); shorter in every state file."""
         always = cls._always_set()
         return [n for n in managed(inputs) if n not in always]
@@ -272,11 +276,7 @@ class SchemaProvider(ResourceProvider):
             rid = self.resource_id(inputs)
         except (KeyError, ValueError):
             return {}
-        known: dict[str, Any] = {
-            "arm_id": rid.path,
-            "provisioning_state": "Succeeded",
-            MANAGED: self.managed_names(inputs),
-        }
+        known: dict[str, Any] = {"arm_id": rid.path, "provisioning_state": "Succeeded"}
         if "resource_type" in self.schema.output_names and rid.resource_type:
             known["resource_type"] = rid.resource_type
         with contextlib.suppress(ConfigError):
@@ -372,7 +372,7 @@ class SchemaProvider(ResourceProvider):
                 failures.append(CheckFailure("", str(exc)))
         if not failures:
             inputs.update(self.known_outputs(inputs))
-            self._removed_inputs(clean(olds), raw, inputs)
+            self._removed_inputs(clean(olds), managed_list(olds), raw, inputs)
         owner = news.get(adoption.OWNER_KEY)
         if self.adoptable and not failures:
             if clean(olds):
@@ -385,13 +385,14 @@ class SchemaProvider(ResourceProvider):
             inputs[adoption.OWNER_KEY] = owner
         return CheckResult(inputs, failures)
 
-    def _removed_inputs(self, olds: Mapping[str, Any], raw: Mapping[str, Any], inputs: dict[str, Any]) -> None:
-        """An optional input the program set before (``managed_inputs`` of the state) and no longer sets, where an
+    def _removed_inputs(
+        self, olds: Mapping[str, Any], before: list[str] | None, raw: Mapping[str, Any], inputs: dict[str, Any]
+    ) -> None:
+        """An optional input the program set before (``before``, from the state) and no longer sets, where an
         unset input means "Azure's value": never a removal that silently does not happen. Inputs named in
         ``cleared_when_removed`` are sent as their empty value (the diff shows the change); any other keeps Azure's
         value, in the checked inputs (so the preview shows no removal) and in a warning that says so."""
-        before = olds.get(MANAGED)
-        if not isinstance(before, list):
+        if before is None:
             return
         for f in self.schema.root.input_leaves:
             if not f.computed or f.plan_only or not f.diff or f.name not in before:
@@ -572,11 +573,17 @@ class SchemaProvider(ResourceProvider):
             if isinstance(vault, str) and vault.startswith("/") and program.is_replaced(vault)
             else None
         )
-        out = [f"replaced because {wording.replace_reason(plan.replaces, replaced_vault)}"]
+        out = [f"replaced because {self.replace_reason(olds, news, plan.replaces, replaced_vault)}"]
         out.extend(self.replacement_risks(olds))
         if self.adoptable and plan.delete_first is False and olds.get("on_delete") == "Retain":
             out.append(self._kept_message(olds))
         return out
+
+    def replace_reason(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], vault: str | None
+    ) -> str:
+        """Why the resource is replaced (``vault``: the name of its vault when that is replaced too)."""
+        return wording.replace_reason(replaces, vault)
 
     def replacement_risks(self, olds: Mapping[str, Any]) -> list[str]:
         """What replacing the resource described by ``olds`` deletes (its data), for :meth:`plan_warnings`."""
@@ -658,15 +665,15 @@ class SchemaProvider(ResourceProvider):
             body = self.read_resource(ctx, rid, props)
         if body is None:
             return ReadResult("", {}, {})
-        set_names = props.get(MANAGED)
-        if isinstance(set_names, list):
+        set_names = managed_list(props)
+        if set_names is not None:
             set_names = [*set_names, *self._always_set()]
             base = {k: v for k, v in base.items() if k in set_names}
         outs = self.outputs(ctx, rid, base, body)
         if self.adoptable:
             outs[adoption.ADOPTION] = props.get(adoption.ADOPTION)
         inputs = self.schema.inputs_of(outs)
-        if isinstance(set_names, list):
+        if set_names is not None:
             inputs = {k: v for k, v in inputs.items() if k in set_names}
             for f in self.schema.root.input_leaves:
                 if f.plan_only and f.name in set_names:

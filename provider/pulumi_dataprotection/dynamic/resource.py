@@ -24,8 +24,6 @@ class ArmResource(Resource):
     arm_id: pulumi.Output[str]
     api_version: pulumi.Output[str]
     provisioning_state: pulumi.Output[str]
-    managed_inputs: pulumi.Output[list[str]]
-    """Names of the inputs the program set (Azure's values of the others are outputs only)."""
 
     def __init__(
         self,

@@ -28,6 +28,14 @@ def replace_reason(forced: list[str], vault: str | None = None) -> str:
     return f"{', '.join(sorted(forced))} cannot change in place" if forced else "the engine replaces it"
 
 
+def new_policy_version(old_name: object, new_name: object) -> str:
+    """Why a content-addressed policy is replaced: the new version, the re-pointed instances, the old one deleted."""
+    return (
+        f"its content changed: the new version {new_name!r} is created, the backup instances are re-pointed to it, "
+        f"then {old_name!r} is deleted"
+    )
+
+
 def recovery_points_deleted(how: str) -> str:
     """A backup instance with ``on_delete`` Delete that is ``how`` (replaced, deleted)."""
     return (

@@ -692,7 +692,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     apply depend on ``datasource_kind``.
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.instance.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    ``api_version``, ``provisioning_state``.
     """
 
     name: pulumi.Output[str]

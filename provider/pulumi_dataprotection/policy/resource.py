@@ -29,6 +29,7 @@ from pulumi_dataprotection.dynamic import (
     program,
     resource_options,
     resource_props,
+    wording,
 )
 from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT, on_delete_field
 from pulumi_dataprotection.policy import api
@@ -141,6 +142,14 @@ class PolicyProvider(SchemaProvider):
             program.remember_policy(arm_id, {k: inputs.get(k) for k in _CONTENT})
         return []
 
+    def replace_reason(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], vault: str | None
+    ) -> str:
+        new_name = news.get("name")
+        if olds.get("name_prefix") and "name" in replaces and isinstance(new_name, str) and not has_unknown(new_name):
+            return wording.new_policy_version(olds.get("name"), new_name)
+        return super().replace_reason(olds, news, replaces, vault)
+
     def refuse_message(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]) -> str:
         name = news.get("name")
         return (
@@ -223,7 +232,7 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
     change creates a new version (instances follow it); with a fixed ``name`` a content change is refused at preview.
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.policy.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    ``api_version``, ``provisioning_state``.
     """
 
     name: pulumi.Output[str]

@@ -261,10 +261,7 @@ def _reason(change: ResourceChange, replaces: list[str], gone_vaults: Mapping[st
         return f"its vault {vault.name!r} is deleted"
     new_name = change.new_inputs.get("name")
     if change.kind == "policy" and old.get("name_prefix") and "name" in forced and new_name != old.get("name"):
-        return (
-            f"its content changed: the new version {new_name!r} is created, the backup instances are re-pointed to "
-            f"it, then {old.get('name')!r} is deleted"
-        )
+        return wording.new_policy_version(old.get("name"), new_name)
     return wording.replace_reason(forced, vault.name if vault is not None else None)
 
 

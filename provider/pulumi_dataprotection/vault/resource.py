@@ -379,7 +379,7 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
     """An Azure Data Protection backup vault (``Microsoft.DataProtection/backupVaults``).
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.vault.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    ``api_version``, ``provisioning_state``.
     """
 
     name: pulumi.Output[str]
