@@ -2,7 +2,8 @@
 
 Config (namespace ``e2e-preview``): ``tags`` (of the vault), ``redundancy`` (of the vault), ``allowReplace``
 (``allow_replace_with_data`` of the vault and the instances), ``retention`` (of the AKS policy), ``namespaces`` (of
-the AKS instance), ``containers``, ``lakeLocation`` (of the ADLS instance) and ``softDelete`` (of the vault).
+the AKS instance), ``containers``, ``lakeLocation`` (of the ADLS instance), ``softDelete`` and ``vaultOnDelete``
+(of the vault).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ vault = BackupVault(
     identity_type="SystemAssigned",
     tags=config.get_object("tags") or {"team": "platform"},
     allow_replace_with_data=config.get_bool("allowReplace"),
+    on_delete=config.get("vaultOnDelete"),
 )
 aks = BackupPolicy(
     "aks", vault_id=vault.arm_id, **aks_policy(Schedule.hourly(4), Retention(config.get("retention") or "P7D"))

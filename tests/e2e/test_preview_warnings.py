@@ -1,7 +1,7 @@
 """End to end, what `pulumi preview` itself says of a change a reviewer must not miss, in `review`'s words: the
 changes `up` will refuse (an irreversible redundancy change, soft delete AlwaysOn -> Off, an instance's location),
-and the two steps a vault replacement allowed on the vault and every instance takes when the vault holds backup
-instances under soft delete."""
+the two steps a vault replacement allowed on the vault and every instance takes when the vault holds backup
+instances under soft delete, and a Retain vault's destroy shown as a retain."""
 
 from __future__ import annotations
 
@@ -66,3 +66,13 @@ def test_refusals_and_an_allowed_vault_replacement_in_the_preview(
     refused_up = stack.up(check=False)
     assert not refused_up.ok and "This replacement takes two steps" in refused_up.output, refused_up
     assert dp.writes() == [], "nothing was deleted"
+    unset_config(stack, "redundancy")
+    unset_config(stack, "allowReplace")
+
+    # on_delete="Retain" sets Pulumi's retain_on_delete: a destroy's preview says the vault is kept, not deleted.
+    stack.set_config("e2e-preview:vaultOnDelete", "Retain")
+    assert stack.up().changes() == {"update": 1}
+    assert dp.writes() == [], "on_delete needs no request"
+    destroy = stack.pulumi("destroy", "--preview-only").stdout
+    assert "BackupVault vault delete[retain]" in destroy, destroy
+    assert "BackupInstance lake1 delete" in destroy and "lake1 delete[retain]" not in destroy, destroy

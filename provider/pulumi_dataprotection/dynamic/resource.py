@@ -18,6 +18,11 @@ MODULE = "dataprotection"
 """The module of every type token: ``pulumi-python:dynamic/dataprotection:<Name>``."""
 
 
+RETAINED = pulumi.ResourceOptions(retain_on_delete=True)
+"""The option of a resource whose ``on_delete`` is Retain: the engine then plans its delete as what it is (the
+provider's delete would return at once anyway), and its preview shows it so."""
+
+
 class ArmResource(Resource):
     """Base of the package's resources: the outputs every provider returns (``engine.COMMON_OUTPUTS``)."""
 
@@ -48,6 +53,8 @@ class ArmResource(Resource):
                 "resources, and there is nothing to adopt for this resource; remove import_."
             )
         bag = dict(props)
+        if props.get("on_delete") == "Retain":
+            opts = pulumi.ResourceOptions.merge(opts or pulumi.ResourceOptions(), RETAINED)
         if provider.marks_owner:
             bag[OWNER_KEY] = owner_marker(pulumi.get_project(), pulumi.get_stack(), title, name)
         super().__init__(provider, name, bag, opts)
