@@ -259,12 +259,14 @@ def test_replacing_a_vault_is_planned_when_empty_and_refused_when_it_holds_backu
 
 
 def test_a_vault_replacement_allowed_on_the_vault_and_its_instances_is_one_change(
-    provider: VaultProvider, configured: EmulatorHandle
+    provider: VaultProvider, configured: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Pulumi asks each instance of a vault replaced under its name whether it is replaced too, with the
     instance's inputs of the state (the old opt-in) and only the vault id unknown; the vault's opt-in answers then,
     and the instance's own opt-in is checked when the program sends its inputs."""
-    id_, outs = up(provider, vault_inputs())
+    warnings: list[str] = []
+    monkeypatch.setattr("pulumi.log.warn", lambda message, *_, **__: warnings.append(message))
+    id_, outs = up(provider, vault_inputs(identity_type="SystemAssigned"))
     policy_id, _ = up(PolicyProvider(), policy_inputs(id_))
     instances = InstanceProvider()
     instance_id, instance_outs = up(instances, instance_inputs(id_, policy_id))
@@ -276,9 +278,23 @@ def test_a_vault_replacement_allowed_on_the_vault_and_its_instances_is_one_chang
     with pytest.raises(PlanError, match="allow_replace_with_data=True"):
         instances.diff(instance_id, instance_outs, probe)  # the vault's replacement is refused: nothing allowed
 
-    plan = provider.diff(id_, off, checked(provider, vault_inputs(redundancy="GRS", allow_replace_with_data=True), off))
+    warnings.clear()
+    allowed_news = checked(provider, vault_inputs(identity_type="SystemAssigned", redundancy="GRS"), off)
+    plan = provider.diff(id_, off, {**allowed_news, "allow_replace_with_data": True})
     assert plan.replaces == ["redundancy"]
     assert instances.diff(instance_id, instance_outs, probe).replaces == ["vault_id"]
+    assert warnings == [
+        "dataprotection: BackupVault 'vault-1': replaced because redundancy cannot change in place",
+        "dataprotection: BackupVault 'vault-1': replacing the vault deletes every backup it holds: backup "
+        "instance(s) bi-1",
+        f"dataprotection: BackupVault 'vault-1': the vault is replaced: principal {outs['principal_id']} no longer "
+        "exists, so the roles granted to it on the datasources stop working and backups fail until they are granted "
+        "to the new principal (`pulumi-dataprotection permissions` lists them)",
+        "dataprotection: BackupInstance 'bi-1': replaced because its vault 'vault-1' is replaced",
+        "dataprotection: BackupInstance 'bi-1': the backup instance is replaced with on_delete=Delete: its recovery "
+        "points are deleted (Azure keeps them soft-deleted only for the vault's soft delete retention); set "
+        "on_delete=StopProtectionRetainData in a change of its own first to keep them",
+    ], "in review's words (pulumi_dataprotection.dynamic.wording), each once"
 
     without = {**instance_inputs(UNKNOWN_STRING, UNKNOWN_STRING), "allow_replace_with_data": False}
     with pytest.raises(PlanError, match="allow_replace_with_data=True"):

@@ -45,6 +45,15 @@ def recovery_points_deleted(how: str) -> str:
     )
 
 
+def identity_lost(why: str, principal: object) -> str:
+    """A vault's system-assigned identity going away (``why``: the vault is replaced, ...) with its roles."""
+    return (
+        f"{why}: principal {principal} no longer exists, so the roles granted to it on the datasources stop "
+        "working and backups fail until they are granted to the new principal (`pulumi-dataprotection "
+        "permissions` lists them)"
+    )
+
+
 def vault_backups_deleted(verb: str, instances: str | None) -> str:
     """A vault being replaced or deleted (``verb``: replacing, deleting), with the backup instances it holds."""
     if instances:

@@ -339,9 +339,7 @@ def _identity(change: ResourceChange, title: str, old: Mapping[str, Any], new: M
             Severity.HIGH,
             "identity",
             title,
-            f"{why}: principal {principal} no longer exists, so the roles granted to it on the datasources stop "
-            "working and backups fail until they are granted to the new principal (`pulumi-dataprotection "
-            "permissions` lists them)",
+            wording.identity_lost(why, principal),
         )
     ]
 

@@ -212,7 +212,10 @@ class VaultProvider(SchemaProvider):
             items = self._protected_items(olds)
         except (PlanError, ConfigError):
             items = []
-        return [wording.vault_backups_deleted("replacing", ", ".join(items) or None)]
+        risks = [wording.vault_backups_deleted("replacing", ", ".join(items) or None)]
+        if olds.get("principal_id") and "SystemAssigned" in str(olds.get("identity_type") or ""):
+            risks.append(wording.identity_lost("the vault is replaced", olds["principal_id"]))
+        return risks
 
     def _protected_items(self, olds: Mapping[str, Any]) -> list[str]:
         """Names of the (active and soft-deleted) backup instances in the old vault."""
