@@ -1,6 +1,7 @@
 """What every resource class shares: the outputs every provider returns, the property bag (inputs plus every output
 as a None placeholder, so each one becomes an attribute), the owner marker of adoptable resources, a clear error
-for ``import_=``, resource options that keep secret fields secret, and the SDK/CLI drift warning."""
+for ``import_=``, resource options that keep secret fields secret, Pulumi's ``retain_on_delete`` for ``on_delete``
+Retain, and the SDK/CLI drift warning."""
 
 from __future__ import annotations
 
