@@ -191,7 +191,10 @@ class VaultProvider(SchemaProvider):
         replaces.extend(v.path for v in diff.one_way_violations)
         state = olds.get("soft_delete_state")
         if replaces and allow and state in ("On", "AlwaysOn") and self._same_identity(olds, news):
-            items = self._protected_items(olds)
+            try:
+                items = self._protected_items(olds)
+            except PlanError:
+                items = []  # not listed: the opt-in stands, and `up` says what Azure answers
             if items:
                 days = olds.get("soft_delete_retention_days")
                 steps = wording.vault_replacement_steps(str(state), days, ", ".join(items))
