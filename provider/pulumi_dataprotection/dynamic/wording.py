@@ -61,9 +61,9 @@ def vault_backups_deleted(verb: str, instances: str | None) -> str:
     return f"{verb} the vault deletes every backup it holds"
 
 
-def vault_replacement_steps(state: str, days: Any, instances: str) -> str:
-    """Why a vault holding ``instances`` with soft delete ``state`` (On, AlwaysOn) cannot be replaced under its
-    name in one change, and the two steps that do it."""
+def vault_replacement_steps(state: str, days: Any, instances: str | None) -> str:
+    """Why a vault holding ``instances`` (None: not listed) with soft delete ``state`` (On, AlwaysOn) cannot be
+    replaced under its name in one change, and the two steps that do it."""
     if isinstance(days, float) and days.is_integer():
         days = int(days)
     kept = f"{days} days" if days is not None else "the soft delete retention"
@@ -74,13 +74,15 @@ def vault_replacement_steps(state: str, days: Any, instances: str) -> str:
         )
     else:
         steps = (
-            "1. remove the backup instances from the program (or set on_delete='Delete' on them first) and run "
-            f"`pulumi up`; 2. after {kept}, when Azure has purged them, run this change"
+            "1. remove the backup instances from the program and run `pulumi up` (with on_delete='Delete': set it "
+            f"in a change of its own first where it is not); 2. after {kept}, when Azure has purged them, run this "
+            "change"
         )
+    listed = f" ({instances})" if instances else ""
     return (
         f"the vault keeps its name, so its replacement deletes it first, and Azure refuses to delete a vault while "
-        f"it holds backup instances, soft-deleted ones included: with soft delete {state} the backup instances "
-        f"({instances}) would stay in it, soft-deleted, for {kept}, and `up` would stop after deleting them with "
+        f"it holds backup instances, soft-deleted ones included: with soft delete {state} the backup instances"
+        f"{listed} would stay in it, soft-deleted, for {kept}, and `up` would stop after deleting them with "
         f"the vault not replaced. This replacement takes two steps: {steps}. To keep the backups, create a vault "
         "under another name instead and protect the datasources there"
     )

@@ -302,13 +302,14 @@ def _instances_of(change: ResourceChange, changes: list[ResourceChange], export:
 def _two_steps(
     reviewed: ReviewedResource, change: ResourceChange, changes: list[ResourceChange], export: StackExport | None
 ) -> None:
-    """A refused replacement of a vault that allows it (``allow_replace_with_data``) but holds backup instances
-    under soft delete: the refusal says the two steps that do it, as the provider's refusal does."""
+    """A refused replacement of a vault that allows it (``allow_replace_with_data``): it holds backup instances
+    under soft delete, so the refusal says the two steps that do it, as the provider's refusal does."""
     old, state = _old(change), _old(change).get("soft_delete_state")
     names = _instances_of(change, changes, export)
-    if not change.new_inputs.get("allow_replace_with_data") or state not in ("On", "AlwaysOn") or not names:
-        return
-    steps = wording.vault_replacement_steps(str(state), old.get("soft_delete_retention_days"), ", ".join(sorted(names)))
+    if not change.new_inputs.get("allow_replace_with_data") or state not in ("On", "AlwaysOn"):
+        return  # allowed, the provider refuses a vault replacement only for this reason
+    listed = ", ".join(sorted(names)) or None
+    steps = wording.vault_replacement_steps(str(state), old.get("soft_delete_retention_days"), listed)
     reviewed.warnings = [
         replace(w, message=f"{wording.REFUSED}: {steps}") if w.code == "refused" else w for w in reviewed.warnings
     ]
