@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from pulumi_dataprotection.cli import main
+from pulumi_dataprotection.dynamic import wording
 from pulumi_dataprotection.policy.builders import Retention, Schedule, TaggedRetention, aks_policy, first_of
 
 TYPE = "pulumi-python:dynamic/dataprotection:"
@@ -51,6 +52,25 @@ def test_one_way_and_refused_changes_are_warned(tmp_path: Path) -> None:
     assert code == 0, "one-way settings are medium"
     assert [w["code"] for w in document["warnings"]] == ["one-way"]
     assert run(tmp_path, [entering], "--fail-on", "medium")[0] == 1
+
+
+def test_an_allowed_vault_replacement_refused_for_its_soft_deleted_instances_says_the_two_steps(
+    tmp_path: Path,
+) -> None:
+    """The provider refuses an allowed same-name replacement of a vault with backup instances under soft delete; the
+    review says the same two steps, listing the instances when it has them (an export), else without them."""
+    old = {**BASE, "arm_id": VAULT, "soft_delete_state": "On", "soft_delete_retention_days": 14.0}
+    new = {**BASE, "redundancy": "GeoRedundant", "soft_delete_state": "On", "allow_replace_with_data": True}
+    code, document = run(tmp_path, [step("update", "BackupVault", "vault", old, new)])
+    [refused] = document["warnings"]
+    assert code == 1 and refused["code"] == "refused"
+    assert refused["message"] == f"{wording.REFUSED}: {wording.vault_replacement_steps('On', 14, None)}"
+    assert "1. set soft_delete_state='Off' on the vault and run `pulumi up`; 2. run this change" in refused["message"]
+
+    code, document = run(
+        tmp_path, [step("update", "BackupVault", "vault", old, {**new, "allow_replace_with_data": False})]
+    )
+    assert "set allow_replace_with_data=True only if losing them is intended" in document["warnings"][0]["message"]
 
 
 def test_a_deleted_instance_warns_of_its_recovery_points(tmp_path: Path) -> None:

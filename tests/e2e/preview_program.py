@@ -2,7 +2,8 @@
 
 Config (namespace ``e2e-preview``): ``tags`` (of the vault), ``redundancy`` (of the vault), ``allowReplace``
 (``allow_replace_with_data`` of the vault and the instances), ``retention`` (of the AKS policy), ``namespaces`` (of
-the AKS instance) and ``containers`` (of the ADLS instance).
+the AKS instance), ``containers``, ``lakeLocation`` (of the ADLS instance), ``softDelete`` and ``vaultOnDelete``
+(of the vault).
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ vault = BackupVault(
     resource_group_name="$group",
     location="$location",
     redundancy=config.get("redundancy") or "LocallyRedundant",
-    soft_delete_state="AlwaysOn",
+    soft_delete_state=config.get("softDelete") or "AlwaysOn",
     soft_delete_retention_days=14,
     identity_type="SystemAssigned",
     tags=config.get_object("tags") or {"team": "platform"},
     allow_replace_with_data=config.get_bool("allowReplace"),
+    on_delete=config.get("vaultOnDelete"),
 )
 aks = BackupPolicy(
     "aks", vault_id=vault.arm_id, **aks_policy(Schedule.hourly(4), Retention(config.get("retention") or "P7D"))
@@ -57,7 +59,7 @@ lake = BackupInstance(
     policy_id=adls.arm_id,
     datasource_kind="adls",
     datasource_id="$account",
-    datasource_location="$location",
+    datasource_location=config.get("lakeLocation") or "$location",
     containers=config.get_object("containers") or ["raw"],
     allow_replace_with_data=config.get_bool("allowReplace"),
 )

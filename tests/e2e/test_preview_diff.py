@@ -47,6 +47,7 @@ def shown(stack: Stack) -> dict[str, ShownResource]:
     resources = {r.name: r for r in parse_diff(text)}
     removed = {name: r.keys("-") for name, r in resources.items() if r.keys("-")}
     assert not removed, f"lines shown as removed: {removed}\n{text}"
+    assert "managed_inputs" not in text, "the list of set inputs is hidden (an internal key)"
     return resources
 
 

@@ -79,13 +79,22 @@ def test_instances_are_repointed_then_the_old_version_is_deleted(
     assert provider.read(old_id, old_outs).id == ""
 
 
-def test_a_fixed_name_cannot_change_content(provider: PolicyProvider, vault_id: str) -> None:
+def test_a_fixed_name_cannot_change_content(
+    provider: PolicyProvider, vault_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    warnings: list[str] = []
+    monkeypatch.setattr("pulumi.log.warn", lambda message, *_, **__: warnings.append(message))
     id_, outs = up(provider, policy_inputs(vault_id, name="daily"))
     assert id_.endswith("/backupPolicies/daily") and outs["name_prefix"] is None
 
     changed = checked(provider, policy_inputs(vault_id, name="daily", **aks_policy(retention=Retention("P14D"))), outs)
     message = refused(provider, id_, outs, changed)
     assert "UserErrorBMSUpdatePolicyNotSupported" in message and "remove `name`" in message
+    assert warnings == [
+        "dataprotection: BackupPolicy 'daily': `pulumi up` will refuse this change and write nothing: "
+        "policy_rules cannot change in place (it needs a replacement); Azure cannot update a policy and this one has "
+        "a fixed `name`; remove `name` (content-addressed versions) or give the changed policy a new name"
+    ], "the preview says it once, in review's words"
     assert "kept 7 days" in message and "kept 14 days" in message
 
     renamed = checked(

@@ -1,23 +1,26 @@
 """What a resource keeps in Pulumi state: a representative backup instance's inputs and outputs stay small (every
 byte is read and written by each preview and update of the stack), and a refresh and a no-change diff still work
-from them, also from a state written before ``managed_inputs`` left out the inputs that are always set."""
+from them, also from a state written before the list of the inputs the program set left out the inputs that are
+always set, and before it moved from ``managed_inputs`` (in inputs and outputs) to ``__managed_inputs`` (outputs only,
+hidden from `pulumi preview --diff`)."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
+from pulumi_dataprotection.dynamic.engine import MANAGED
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.resource import PolicyProvider
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.helpers import checked, instance_inputs, policy_inputs, up, vault_inputs
 
-STATE_MAX_BYTES = 3200
+STATE_MAX_BYTES = 3050
 """Checked inputs plus outputs of the instance below as Pulumi stores them (3,368 bytes when ``managed_inputs``
-listed every input with a default; 3,186 since ``protection``, whose default depends on ``adopt_existing``, is kept
-as input, output and in ``managed_inputs``: 36 bytes); with ``__provider`` and the engine's own metadata (about 2,600
-bytes in ``bench/``) under its 6 KiB per resource."""
+listed every input with a default, 2,938 since that list is kept in the outputs only, 3,003 with ``protection``,
+whose default depends on ``adopt_existing``, kept as input and output); with ``__provider`` and the engine's own
+metadata (about 2,600 bytes in ``bench/``) under its 6 KiB per resource."""
 
 
 def _stored_size(values: dict[str, Any]) -> int:
@@ -35,8 +38,8 @@ def test_a_backup_instance_state_stays_small_and_refreshes_the_same(configured: 
 
     size = _stored_size(inputs) + _stored_size(outputs)
     assert size <= STATE_MAX_BYTES, size
-    assert "on_delete" not in outputs["managed_inputs"] and outputs["on_delete"] == "Delete", "implied: a default"
-    assert inputs["managed_inputs"] == outputs["managed_inputs"]
+    assert "on_delete" not in outputs[MANAGED] and outputs["on_delete"] == "Delete", "implied: a default"
+    assert MANAGED not in inputs and "managed_inputs" not in outputs, "kept once, under the hidden key"
 
     again = checked(provider, news, inputs)
     assert provider.diff(id_, outputs, again).changes is False
@@ -44,5 +47,6 @@ def test_a_backup_instance_state_stays_small_and_refreshes_the_same(configured: 
     assert refreshed.outs == outputs
     assert refreshed.inputs is not None and refreshed.inputs["on_delete"] == "Delete"
     assert provider.diff(id_, refreshed.outs, checked(provider, news, refreshed.inputs)).changes is False
-    written_before = sorted({*outputs["managed_inputs"], "on_delete", "wait_for_protection", "adopt_existing"})
-    assert provider.read(id_, {**outputs, "managed_inputs": written_before}).outs == outputs
+    written_before = sorted({*outputs[MANAGED], "on_delete", "wait_for_protection", "adopt_existing"})
+    legacy = {k: v for k, v in outputs.items() if k != MANAGED}
+    assert provider.read(id_, {**legacy, "managed_inputs": written_before}).outs == outputs

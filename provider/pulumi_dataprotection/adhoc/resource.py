@@ -202,7 +202,7 @@ class AdhocBackupProvider(SchemaProvider):
 class AdhocBackup(ArmResource, module=MODULE, name="AdhocBackup"):
     """An on-demand backup of a backup instance; change ``triggers`` to run another one.
 
-    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``.
     """
 
     backup_instance_id: pulumi.Output[str]

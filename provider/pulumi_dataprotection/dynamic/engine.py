@@ -30,9 +30,9 @@ from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.arm import ArmError, Deadline, ResourceId
 from pulumi_dataprotection.arm.deadline import bounded
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
-from pulumi_dataprotection.dynamic import adoption, program
+from pulumi_dataprotection.dynamic import adoption, program, wording
 from pulumi_dataprotection.dynamic.failures import named_paths, readable
-from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ListType, ResourceSchema, StringType
+from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ResourceSchema, StringType
 from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 from pulumi_dataprotection.schema.unknown import contains_unknown, default_is_unknown
 
@@ -49,18 +49,16 @@ COMMON_OUTPUT_FIELDS = (
         mutability=OUTPUT_ONLY,
     ),
     Field("provisioning_state", StringType(), doc="Azure's provisioning state.", mutability=OUTPUT_ONLY),
-    Field(
-        "managed_inputs",
-        ListType(StringType()),
-        doc="Names of the inputs the program set (inputs with a fixed default are always set and not listed); a "
-        "refresh keeps only these as inputs, so values Azure fills in for the others never show as removed in the "
-        "next preview.",
-        mutability=OUTPUT_ONLY,
-    ),
 )
 """The outputs every provider returns (declared on :class:`pulumi_dataprotection.dynamic.ArmResource`)."""
 COMMON_OUTPUTS = tuple(f.name for f in COMMON_OUTPUT_FIELDS)
-MANAGED = "managed_inputs"
+MANAGED = "__managed_inputs"
+"""The state's list of the inputs the program set (inputs with a fixed default are always set and not listed): a
+refresh keeps only these as inputs, so values Azure fills in for the others never show as removed in the next
+preview. Its ``__`` prefix keeps it out of `pulumi preview --diff` (Pulumi hides internal keys), where it took a line
+per input in every changed resource."""
+LEGACY_MANAGED = "managed_inputs"
+"""Where states written before the ``__`` prefix hold that list."""
 _CTX = Ctx()
 _ALWAYS_SET: dict[type, frozenset[str]] = {}
 
@@ -121,6 +119,12 @@ def clean(props: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if not k.startswith("__")}
 
 
+def managed_list(props: Mapping[str, Any]) -> list[str] | None:
+    """The inputs the program set, as the state ``props`` lists them (None in a state that does not)."""
+    found = props.get(MANAGED, props.get(LEGACY_MANAGED))
+    return [str(n) for n in found] if isinstance(found, list) else None
+
+
 def managed(inputs: Mapping[str, Any]) -> list[str]:
     """Sorted names of the inputs set in ``inputs`` (defaults applied by check count as set)."""
     return sorted(k for k, v in inputs.items() if v is not None and not k.startswith("__"))
@@ -163,6 +167,8 @@ class SchemaProvider(ResourceProvider):
     adoptable: ClassVar[bool] = False
     marks_owner: ClassVar[bool] = False
     cleared_when_removed: ClassVar[Mapping[str, Any]] = {}
+    refusal_hint: ClassVar[str] = "revert the change"
+    """What to do about a change `up` refuses (the end of its preview warning and of its ``review`` warning)."""
 
     # -- declared names ----------------------------------------------------------------------------------------
 
@@ -190,7 +196,7 @@ class SchemaProvider(ResourceProvider):
 
     @classmethod
     def managed_names(cls, inputs: Mapping[str, Any]) -> list[str]:
-        """The ``managed_inputs`` output: `managed` without the inputs that are always set (`_always_set`), which
+        """The state's ``MANAGED`` list: `managed` without the inputs that are always set (`_always_set`), which
         a refresh adds back (so a state written with them still reads the same); shorter in every state file."""
         always = cls._always_set()
         return [n for n in managed(inputs) if n not in always]
@@ -277,11 +283,7 @@ class SchemaProvider(ResourceProvider):
             rid = self.resource_id(inputs)
         except (KeyError, ValueError):
             return {}
-        known: dict[str, Any] = {
-            "arm_id": rid.path,
-            "provisioning_state": "Succeeded",
-            MANAGED: self.managed_names(inputs),
-        }
+        known: dict[str, Any] = {"arm_id": rid.path, "provisioning_state": "Succeeded"}
         if "resource_type" in self.schema.output_names and rid.resource_type:
             known["resource_type"] = rid.resource_type
         with contextlib.suppress(ConfigError):
@@ -377,7 +379,7 @@ class SchemaProvider(ResourceProvider):
                 failures.append(CheckFailure("", str(exc)))
         if not failures:
             inputs.update(self.known_outputs(inputs))
-            self._removed_inputs(clean(olds), raw, inputs)
+            self._removed_inputs(clean(olds), managed_list(olds), raw, inputs)
         owner = news.get(adoption.OWNER_KEY)
         if self.adoptable and not failures:
             if clean(olds):
@@ -390,13 +392,14 @@ class SchemaProvider(ResourceProvider):
             inputs[adoption.OWNER_KEY] = owner
         return CheckResult(inputs, failures)
 
-    def _removed_inputs(self, olds: Mapping[str, Any], raw: Mapping[str, Any], inputs: dict[str, Any]) -> None:
-        """An optional input the program set before (``managed_inputs`` of the state) and no longer sets, where an
+    def _removed_inputs(
+        self, olds: Mapping[str, Any], before: list[str] | None, raw: Mapping[str, Any], inputs: dict[str, Any]
+    ) -> None:
+        """An optional input the program set before (``before``, from the state) and no longer sets, where an
         unset input means "Azure's value": never a removal that silently does not happen. Inputs named in
         ``cleared_when_removed`` are sent as their empty value (the diff shows the change); any other keeps Azure's
         value, in the checked inputs (so the preview shows no removal) and in a warning that says so."""
-        before = olds.get(MANAGED)
-        if not isinstance(before, list):
+        if before is None:
             return
         for f in self.schema.root.input_leaves:
             if not f.computed or f.plan_only or not f.diff or f.name not in before:
@@ -566,27 +569,60 @@ class SchemaProvider(ResourceProvider):
     @readable(EXPECTED)
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         """Canonical old outputs against new inputs; create-only changes replace. A refused plan shows as an update
-        of the properties concerned (nothing depending on the resource is replaced) that ``update`` refuses."""
+        of the properties concerned (nothing depending on the resource is replaced) that ``update`` refuses; the
+        refusal, a replacement's reason and the data it puts at risk are preview warnings."""
         plan = self.plan(olds, news)
         changed = bool(plan.diff.changed) or bool(plan.replaces)
+        for message in self.plan_warnings(olds, news, plan):
+            preview_warning(f"{self.title} {olds.get('name')!r}: {message}")
         if plan.refusal is not None:
             return DiffResult(changes=True, replaces=[], delete_before_replace=False)
         if plan.replaces and self.adoptable:
             self._remember_replaced(olds)
-            if plan.delete_first is False and olds.get("on_delete") == "Retain":
-                import pulumi
-
-                pulumi.log.warn(f"dataprotection: {self._kept_message(olds)}")
+            if news.get("allow_replace_with_data") and isinstance(olds.get("arm_id"), str):
+                program.remember_allowed(str(olds["arm_id"]))
         return DiffResult(changes=changed, replaces=plan.replaces, delete_before_replace=plan.delete_first)
+
+    def plan_warnings(self, olds: Mapping[str, Any], news: Mapping[str, Any], plan: Plan) -> list[str]:
+        """The preview warnings of a planned change (worded by :mod:`.wording`, as ``review`` words them): the
+        refusal `up` will meet, else a replacement's reason and what it deletes or leaves behind."""
+        if plan.refusal is not None and news.get("allow_replace_with_data"):
+            lead = f"{self.title} {olds.get('name')!r}: "
+            return [f"{wording.REFUSED}: {plan.refusal.removeprefix(lead)}"]  # the opt-in is set: a refusal of its own
+        if plan.refusal is not None:
+            return [wording.refused(plan.diff, plan.replaces, self.refusal_hint)]
+        if not plan.replaces:
+            return []
+        vault = olds.get("vault_id")
+        replaced_vault = (
+            ResourceId.parse(vault).name
+            if isinstance(vault, str) and vault.startswith("/") and program.is_replaced(vault)
+            else None
+        )
+        out = [f"replaced because {self.replace_reason(olds, news, plan.replaces, replaced_vault)}"]
+        out.extend(self.replacement_risks(olds))
+        if self.adoptable and plan.delete_first is False and olds.get("on_delete") == "Retain":
+            out.append(self._kept_message(olds))
+        return out
+
+    def replace_reason(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], vault: str | None
+    ) -> str:
+        """Why the resource is replaced (``vault``: the name of its vault when that is replaced too)."""
+        return wording.replace_reason(replaces, vault)
+
+    def replacement_risks(self, olds: Mapping[str, Any]) -> list[str]:
+        """What replacing the resource described by ``olds`` deletes (its data), for :meth:`plan_warnings`."""
+        return []
 
     def _kept_message(self, olds: Mapping[str, Any]) -> str:
         """The preview warning for the replacement of a resource whose ``on_delete`` is Retain (Pulumi plans the
         old one's delete without asking the provider, so the diff is the one place to say it is kept)."""
         what = self.title.removeprefix("Backup").removeprefix("Resource").lower()
         return (
-            f"{self.title} {olds.get('name')!r} is replaced and on_delete is Retain: the old {what} "
-            f"{olds.get('name')!r} stays in Azure ({olds.get('arm_id')}), only the stack forgets it, although the "
-            "preview lists its delete; delete it in Azure if it is not wanted"
+            f"on_delete is Retain: the old {what} {olds.get('name')!r} stays in Azure ({olds.get('arm_id')}), only "
+            "the stack forgets it (read the delete the preview lists as a forget); delete it in Azure if it is not "
+            "wanted"
         )
 
     def _remember_replaced(self, olds: Mapping[str, Any]) -> None:
@@ -657,15 +693,15 @@ class SchemaProvider(ResourceProvider):
             observed = self.observed_outputs(ctx, rid, body) if body is not None else {}
         if body is None:
             return ReadResult("", {}, {})
-        set_names = props.get(MANAGED)
-        if isinstance(set_names, list):
+        set_names = managed_list(props)
+        if set_names is not None:
             set_names = [*set_names, *self._always_set()]
             base = {k: v for k, v in base.items() if k in set_names}
         outs = {**self.outputs(ctx, rid, base, body), **observed}
         if self.adoptable:
             outs[adoption.ADOPTION] = props.get(adoption.ADOPTION)
         inputs = self.schema.inputs_of(outs)
-        if isinstance(set_names, list):
+        if set_names is not None:
             inputs = {k: v for k, v in inputs.items() if k in set_names}
             for f in self.schema.root.input_leaves:
                 if f.plan_only and f.name in set_names:
@@ -719,11 +755,15 @@ class SchemaProvider(ResourceProvider):
 
 
 def preview_warning(message: str) -> None:
-    """A preview warning (a create that takes over something that exists, an input kept as Azure has it), shown in
-    the preview's diagnostics; a take-over is also in the planned ``adoption`` value that the review reads."""
+    """A preview warning (a refused change, a replacement and what it deletes, a create that takes over something
+    that exists, an input kept as Azure has it), shown once per provider process in the preview's diagnostics; a
+    take-over is also in the planned ``adoption`` value that the review reads."""
+    text = f"dataprotection: {message}"
+    if not program.first_warning(text):
+        return
     import pulumi
 
-    pulumi.log.warn(f"dataprotection: {message}")
+    pulumi.log.warn(text)
 
 
 _reported_endpoints: set[str] = set()

@@ -11,7 +11,10 @@ it needs, fails its check; the scopes of the program's role assignments, so a va
 missing permissions on a datasource the program grants roles on is a warning, not a failure. Resources
 checked with old inputs are this stack's own, and so is what lies inside one whose diff plans a replacement: when
 Pulumi checks them again without old inputs to replace them, the copies still in Azure are not mistaken for somebody
-else's resources.
+else's resources. A vault whose replacement the program allows (``allow_replace_with_data``) is remembered too: Pulumi
+asks the backup instances inside it whether they must be replaced with their inputs of the state (before the program
+has sent their new inputs), and the vault's opt-in answers for them then; the instance's own opt-in is checked when
+the program sends it. Warnings already given are remembered, so a preview says each once.
 Only known values are remembered; nothing here is pickled into state (the provider objects stay stateless).
 """
 
@@ -29,6 +32,8 @@ _replaced: set[str] = set()
 _immutability: dict[str, str] = {}
 _grants: set[str] = set()
 _vaults: dict[str, dict[str, Any]] = {}
+_allowed: set[str] = set()
+_warned: set[str] = set()
 
 
 def remember_vault(arm_id: str, immutability: Any) -> None:
@@ -68,6 +73,39 @@ def remember_replaced(arm_id: str) -> None:
     """Record that the stack's resource ``arm_id`` is replaced (with everything inside it) in this operation."""
     with _lock:
         _replaced.add(arm_id.lower())
+
+
+def remember_allowed(arm_id: str) -> None:
+    """Record that the program allows the replacement of its resource ``arm_id`` with the data inside it."""
+    with _lock:
+        _allowed.add(arm_id.lower())
+
+
+def replacement_allowed(arm_id: str) -> bool:
+    """True when this operation replaces ``arm_id`` and the program allowed that with its data."""
+    with _lock:
+        return arm_id.rstrip("/").lower() in _allowed
+
+
+def is_replaced(arm_id: str) -> bool:
+    """True when this operation replaces the stack's resource ``arm_id``."""
+    with _lock:
+        return arm_id.rstrip("/").lower() in _replaced
+
+
+def is_checked(arm_id: str) -> bool:
+    """True when the program has sent its inputs for the stack's resource ``arm_id`` (checked with old inputs)."""
+    with _lock:
+        return arm_id.lower() in _own
+
+
+def first_warning(message: str) -> bool:
+    """True the first time ``message`` is given as a warning in this process."""
+    with _lock:
+        if message in _warned:
+            return False
+        _warned.add(message)
+        return True
 
 
 def is_own(arm_id: str) -> bool:
@@ -123,3 +161,5 @@ def forget() -> None:
         _immutability.clear()
         _grants.clear()
         _vaults.clear()
+        _allowed.clear()
+        _warned.clear()

@@ -1,6 +1,7 @@
 """What every resource class shares: the outputs every provider returns, the property bag (inputs plus every output
 as a None placeholder, so each one becomes an attribute), the owner marker of adoptable resources, a clear error
-for ``import_=``, resource options that keep secret fields secret, and the SDK/CLI drift warning."""
+for ``import_=``, resource options that keep secret fields secret, Pulumi's ``retain_on_delete`` for ``on_delete``
+Retain, and the SDK/CLI drift warning."""
 
 from __future__ import annotations
 
@@ -18,14 +19,17 @@ MODULE = "dataprotection"
 """The module of every type token: ``pulumi-python:dynamic/dataprotection:<Name>``."""
 
 
+RETAINED = pulumi.ResourceOptions(retain_on_delete=True)
+"""The option of a resource whose ``on_delete`` is Retain: the engine then plans its delete as what it is (the
+provider's delete would return at once anyway), and its preview shows it so."""
+
+
 class ArmResource(Resource):
     """Base of the package's resources: the outputs every provider returns (``engine.COMMON_OUTPUTS``)."""
 
     arm_id: pulumi.Output[str]
     api_version: pulumi.Output[str]
     provisioning_state: pulumi.Output[str]
-    managed_inputs: pulumi.Output[list[str]]
-    """Names of the inputs the program set (Azure's values of the others are outputs only)."""
 
     def __init__(
         self,
@@ -50,6 +54,8 @@ class ArmResource(Resource):
                 "resources, and there is nothing to adopt for this resource; remove import_."
             )
         bag = dict(props)
+        if props.get("on_delete") == "Retain":
+            opts = pulumi.ResourceOptions.merge(opts or pulumi.ResourceOptions(), RETAINED)
         if provider.marks_owner:
             bag[OWNER_KEY] = owner_marker(pulumi.get_project(), pulumi.get_stack(), title, name)
         super().__init__(provider, name, bag, opts)

@@ -150,7 +150,7 @@ class ResourceGuard(ArmResource, module=MODULE, name="ResourceGuard"):
     operations of the backup vaults linked to it.
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.guard.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    ``api_version``, ``provisioning_state``.
     """
 
     name: pulumi.Output[str]

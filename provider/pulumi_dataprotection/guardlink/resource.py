@@ -133,7 +133,7 @@ class VaultGuardLink(ArmResource, module=MODULE, name="VaultGuardLink"):
     the vault's critical operations need the guard's authorization; removing it needs it too.
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.guardlink.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    ``api_version``, ``provisioning_state``.
     """
 
     name: pulumi.Output[str]

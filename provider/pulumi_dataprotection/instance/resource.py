@@ -47,6 +47,7 @@ from pulumi_dataprotection.dynamic import (
     resource_options,
     resource_props,
     wait_until,
+    wording,
 )
 from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION, ADOPTION_OUTPUT
 from pulumi_dataprotection.dynamic.engine import preview_warning
@@ -237,6 +238,10 @@ class InstanceProvider(SchemaProvider):
     )
     adoptable = True
     marks_owner = True
+    refusal_hint = (
+        "replacing the backup instance removes the old one and its recovery points may go with it (see on_delete); "
+        "revert the change, or set allow_replace_with_data=True if the replacement is intended"
+    )
 
     def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
         return ResourceId.parse(str(inputs["vault_id"])).child("backupInstances", str(inputs["name"]))
@@ -246,7 +251,7 @@ class InstanceProvider(SchemaProvider):
     def review(self, olds: Mapping[str, Any], news: Mapping[str, Any], diff: SchemaDiff, replaces: list[str]) -> None:
         if not replaces:
             self._warn_protection(olds, news, diff)
-        if not replaces or news.get("allow_replace_with_data"):
+        if not replaces or news.get("allow_replace_with_data") or self._allowed_with_vault(olds, diff, replaces):
             return
         changing = sorted(set(replaces))
         pending = [n for n in changing if n in diff.maybe_changed]
@@ -284,6 +289,22 @@ class InstanceProvider(SchemaProvider):
                 f"a PUT configures protection again (the emulator does; Azure's answer is not recorded), so `up` "
                 f"sends {action} right after it to keep the instance {kept}"
             )
+
+    def _allowed_with_vault(self, olds: Mapping[str, Any], diff: SchemaDiff, replaces: list[str]) -> bool:
+        """Whether Pulumi asks, with the state's inputs, if replacing the instance's vault replaces it too, and the
+        program allowed the vault's replacement: the program has not sent this instance's inputs yet, so its own
+        opt-in cannot be read; it is checked when the program sends them (:mod:`..dynamic.program`)."""
+        vault, arm_id = olds.get("vault_id"), olds.get("arm_id")
+        return (
+            isinstance(vault, str)
+            and isinstance(arm_id, str)
+            and set(replaces) <= set(diff.maybe_changed)
+            and program.replacement_allowed(vault)
+            and not program.is_checked(arm_id)
+        )
+
+    def replacement_risks(self, olds: Mapping[str, Any]) -> list[str]:
+        return [wording.recovery_points_deleted("replaced")] if olds.get("on_delete") in ("Delete", None) else []
 
     def _recovery_points_fate(self, olds: Mapping[str, Any]) -> str:
         """What happens to the old instance's recovery points when it is replaced: ``on_delete`` decides, and with
@@ -888,7 +909,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     apply depend on ``datasource_kind``.
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.instance.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    ``api_version``, ``provisioning_state``.
     """
 
     name: pulumi.Output[str]

@@ -30,6 +30,7 @@ from pulumi_dataprotection.dynamic import (
     program,
     resource_options,
     resource_props,
+    wording,
 )
 from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT, on_delete_field
 from pulumi_dataprotection.policy import api
@@ -110,6 +111,10 @@ class PolicyProvider(SchemaProvider):
         ADOPTION_OUTPUT,
     )
     adoptable = True
+    refusal_hint = (
+        "Azure cannot update a policy and this one has a fixed `name`; remove `name` (content-addressed versions) or "
+        "give the changed policy a new name"
+    )
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
         prefix = news.get("name_prefix")
@@ -141,6 +146,14 @@ class PolicyProvider(SchemaProvider):
         kinds = [kind_of_type(t) for t in types if isinstance(t, str)] if isinstance(types, list) else []
         problems = [k.version_problem(str(known["api_version"])) for k in kinds if k and known.get("api_version")]
         return [CheckFailure("datasource_types", p) for p in problems if p]
+
+    def replace_reason(
+        self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str], vault: str | None
+    ) -> str:
+        new_name = news.get("name")
+        if olds.get("name_prefix") and "name" in replaces and isinstance(new_name, str) and not has_unknown(new_name):
+            return wording.new_policy_version(olds.get("name"), new_name)
+        return super().replace_reason(olds, news, replaces, vault)
 
     def refuse_message(self, olds: Mapping[str, Any], news: Mapping[str, Any], replaces: list[str]) -> str:
         name = news.get("name")
@@ -224,7 +237,7 @@ class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
     change creates a new version (instances follow it); with a fixed ``name`` a content change is refused at preview.
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.policy.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    ``api_version``, ``provisioning_state``.
     """
 
     name: pulumi.Output[str]

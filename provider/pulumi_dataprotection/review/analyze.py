@@ -5,12 +5,13 @@ findings the change introduces or fixes (the audit of the stack before and after
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from pulumi_dataprotection.audit.export import KIND_OF_TYPE, TYPE_PREFIX, ExportedResource, ResourceKind, StackExport
 from pulumi_dataprotection.audit.model import Finding, Severity
 from pulumi_dataprotection.audit.report import build_report
+from pulumi_dataprotection.dynamic import wording
 from pulumi_dataprotection.review.changes import Preview, ResourceChange
 from pulumi_dataprotection.schema.unknown import UNKNOWN_STRING
 
@@ -20,14 +21,6 @@ if TYPE_CHECKING:
 TITLES: dict[ResourceKind, str] = {kind: title for title, kind in KIND_OF_TYPE.items()}
 _NOT_PREVIEWABLE = frozenset({"evidence-missing"})
 """Audit rules about values Azure reports only after `pulumi up` (a preview cannot have them)."""
-_REFUSAL_HINTS: dict[ResourceKind, str] = {
-    "vault": "replacing the vault deletes every backup it holds; revert the change, or set "
-    "allow_replace_with_data=True only if losing them is intended",
-    "instance": "replacing the backup instance removes the old one and its recovery points may go with it (see "
-    "on_delete); revert the change, or set allow_replace_with_data=True if the replacement is intended",
-    "policy": "Azure cannot update a policy and this one has a fixed `name`; remove `name` (content-addressed "
-    "versions) or give the changed policy a new name",
-}
 
 
 @dataclass(frozen=True)
@@ -159,6 +152,8 @@ def build_review(preview: Preview, export: StackExport | None = None, *, fail_on
         resources.append(reviewed)
         if change.kind == "vault" and change.action in ("replace", "delete"):
             reviewed.warnings.extend(_vault_loss(change, changes, export))
+        if change.kind == "vault" and change.action == "update":
+            _two_steps(reviewed, change, changes, export)
     warnings = [
         Warning(Severity.HIGH, "preview-error", "the preview", f"the preview failed: {e}") for e in preview.errors
     ]
@@ -241,18 +236,8 @@ def _review(
         key=lambda f: f.path,
     )
     if change.action == "update" and (diff.replaces or diff.one_way_violations):
-        what = [v.message for v in diff.one_way_violations] or [
-            f"{', '.join(diff.replaces)} cannot change in place (it needs a replacement)"
-        ]
-        hint = _REFUSAL_HINTS.get(change.kind, "revert the change")
-        reviewed.warnings.append(
-            Warning(
-                Severity.HIGH,
-                "refused",
-                reviewed.title,
-                f"`pulumi up` will refuse this change and write nothing: {'; '.join(what)}; {hint}",
-            )
-        )
+        message = wording.refused(diff, diff.replaces, provider.refusal_hint)
+        reviewed.warnings.append(Warning(Severity.HIGH, "refused", reviewed.title, message))
     for path in diff.entering_one_way:
         value = new.get(path)
         reviewed.warnings.append(
@@ -277,15 +262,12 @@ def _reason(change: ResourceChange, replaces: list[str], gone_vaults: Mapping[st
     old = _old(change)
     vault = gone_vaults.get(_lower(old.get("vault_id")))
     forced = sorted(set(replaces) | set(change.replace_reasons))
-    if vault is not None and set(forced) <= {"vault_id"}:
-        return f"its vault {vault.name!r} is {vault.action}d"
+    if vault is not None and set(forced) <= {"vault_id"} and vault.action == "delete":
+        return f"its vault {vault.name!r} is deleted"
     new_name = change.new_inputs.get("name")
     if change.kind == "policy" and old.get("name_prefix") and "name" in forced and new_name != old.get("name"):
-        return (
-            f"its content changed: the new version {new_name!r} is created, the backup instances are re-pointed to "
-            f"it, then {old.get('name')!r} is deleted"
-        )
-    return f"{', '.join(forced)} cannot change in place" if forced else "the engine replaces it"
+        return wording.new_policy_version(old.get("name"), new_name)
+    return wording.replace_reason(forced, vault.name if vault is not None else None)
 
 
 def _protection(title: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[Warning]:
@@ -319,25 +301,44 @@ def _instance_loss(change: ResourceChange, title: str, how: str) -> list[Warning
             Severity.HIGH,
             "backups-deleted",
             title,
-            f"the backup instance is {how} with on_delete=Delete: its recovery points are deleted (Azure keeps them "
-            "soft-deleted only for the vault's soft delete retention); set on_delete=StopProtectionRetainData in a "
-            "change of its own first to keep them",
+            wording.recovery_points_deleted(how),
         )
     ]
 
 
-def _vault_loss(change: ResourceChange, changes: list[ResourceChange], export: StackExport | None) -> list[Warning]:
+def _instances_of(change: ResourceChange, changes: list[ResourceChange], export: StackExport | None) -> set[str]:
+    """The backup instances of the vault ``change`` that the preview or the export shows."""
     vault_id = _lower(_old(change).get("arm_id"))
     names = {c.name for c in changes if c.kind == "instance" and _lower(_old(c).get("vault_id")) == vault_id}
     if export is not None:
         names |= {r.name for r in export.of_kind("instance") if _lower(r.get("vault_id")) == vault_id}
+    return names
+
+
+def _two_steps(
+    reviewed: ReviewedResource, change: ResourceChange, changes: list[ResourceChange], export: StackExport | None
+) -> None:
+    """A refused replacement of a vault that allows it (``allow_replace_with_data``): it holds backup instances
+    under soft delete, so the refusal says the two steps that do it, as the provider's refusal does."""
+    old, state = _old(change), _old(change).get("soft_delete_state")
+    names = _instances_of(change, changes, export)
+    if not change.new_inputs.get("allow_replace_with_data") or state not in ("On", "AlwaysOn"):
+        return  # allowed, the provider refuses a vault replacement only for this reason
+    listed = ", ".join(sorted(names)) or None
+    steps = wording.vault_replacement_steps(str(state), old.get("soft_delete_retention_days"), listed)
+    reviewed.warnings = [
+        replace(w, message=f"{wording.REFUSED}: {steps}") if w.code == "refused" else w for w in reviewed.warnings
+    ]
+
+
+def _vault_loss(change: ResourceChange, changes: list[ResourceChange], export: StackExport | None) -> list[Warning]:
+    names = _instances_of(change, changes, export)
     verb = "replacing" if change.action == "replace" else "deleting"
     title = f"BackupVault {change.name!r}"
     if names:
-        listed = ", ".join(sorted(names))
-        message = f"{verb} the vault deletes every backup it holds: backup instance(s) {listed}"
+        message = wording.vault_backups_deleted(verb, ", ".join(sorted(names)))
     elif export is None:
-        message = f"{verb} the vault deletes every backup it holds (pass --export to list its backup instances)"
+        message = f"{wording.vault_backups_deleted(verb, None)} (pass --export to list its backup instances)"
     else:
         return []
     return [Warning(Severity.HIGH, "backups-deleted", title, message)]
@@ -355,9 +356,7 @@ def _identity(change: ResourceChange, title: str, old: Mapping[str, Any], new: M
             Severity.HIGH,
             "identity",
             title,
-            f"{why}: principal {principal} no longer exists, so the roles granted to it on the datasources stop "
-            "working and backups fail until they are granted to the new principal (`pulumi-dataprotection "
-            "permissions` lists them)",
+            wording.identity_lost(why, principal),
         )
     ]
 

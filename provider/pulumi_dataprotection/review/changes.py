@@ -95,10 +95,10 @@ def _merge(urn: str, steps: list[Mapping[str, Any]]) -> ResourceChange | None:
     kept_by = None
     if action == "delete":
         state = old.get("oldState")
-        if isinstance(state, Mapping) and state.get("retainOnDelete"):
-            kept_by = "retain_on_delete is set"
-        elif old_inputs.get("on_delete") == "Retain":
+        if old_inputs.get("on_delete") == "Retain":  # the resource then sets retain_on_delete too
             kept_by = "on_delete is Retain"
+        elif isinstance(state, Mapping) and state.get("retainOnDelete"):
+            kept_by = "retain_on_delete is set"
         action = "forget" if kept_by else action
     return ResourceChange(
         kind=KIND_OF_TYPE[urn.split("::")[-2][len(TYPE_PREFIX) :]],

@@ -286,7 +286,7 @@ class RoleAssignment(ArmResource, module=MODULE, name="RoleAssignment"):
     ``scope``. A grant that already exists is recorded as ``preexisting`` and left in place on destroy.
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.roleassignment.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    ``api_version``, ``provisioning_state``.
     """
 
     scope: pulumi.Output[str]

@@ -234,7 +234,7 @@ class TrustedAccessBinding(ArmResource, module=MODULE, name="TrustedAccessBindin
     vault reach the cluster; an identical binding that already exists is recorded as ``preexisting`` and left in
     place on destroy.
 
-    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``.
     """
 
     cluster_id: pulumi.Output[str]

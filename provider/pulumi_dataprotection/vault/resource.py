@@ -28,6 +28,7 @@ from pulumi_dataprotection.dynamic import (
     resource_options,
     resource_props,
     wait_until,
+    wording,
 )
 from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT, on_delete_field
 from pulumi_dataprotection.guard import mua, operations
@@ -99,6 +100,10 @@ class VaultProvider(SchemaProvider):
     named_by = ("name",)
     audit_outputs = (ADOPTION_OUTPUT,)
     adoptable = True
+    refusal_hint = (
+        "replacing the vault deletes every backup it holds; revert the change, or set allow_replace_with_data=True "
+        "only if losing them is intended"
+    )
     marks_owner = True
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
@@ -206,6 +211,16 @@ class VaultProvider(SchemaProvider):
                 "its backups), set allow_replace_with_data=True."
             )
         replaces.extend(v.path for v in diff.one_way_violations)
+        state = olds.get("soft_delete_state")
+        if replaces and allow and state in ("On", "AlwaysOn") and self._same_identity(olds, news):
+            try:
+                items = self._protected_items(olds)
+            except PlanError:
+                items = []  # not listed: the opt-in stands, and `up` says what Azure answers
+            if items:
+                days = olds.get("soft_delete_retention_days")
+                steps = wording.vault_replacement_steps(str(state), days, ", ".join(items))
+                raise PlanError(f"BackupVault {name!r}: {steps}.")
         if replaces and not allow:
             items = self._protected_items(olds)
             if items:
@@ -216,6 +231,16 @@ class VaultProvider(SchemaProvider):
                     "Revert the change, or move the instances to another vault first; set "
                     "allow_replace_with_data=True only if losing these backups is intended."
                 )
+
+    def replacement_risks(self, olds: Mapping[str, Any]) -> list[str]:
+        try:
+            items = self._protected_items(olds)
+        except (PlanError, ConfigError):
+            items = []
+        risks = [wording.vault_backups_deleted("replacing", ", ".join(items) or None)]
+        if olds.get("principal_id") and "SystemAssigned" in str(olds.get("identity_type") or ""):
+            risks.append(wording.identity_lost("the vault is replaced", olds["principal_id"]))
+        return risks
 
     def _protected_items(self, olds: Mapping[str, Any]) -> list[str]:
         """Names of the (active and soft-deleted) backup instances in the old vault."""
@@ -382,7 +407,7 @@ class BackupVault(ArmResource, module=MODULE, name="BackupVault"):
     """An Azure Data Protection backup vault (``Microsoft.DataProtection/backupVaults``).
 
     Typed nested inputs and enumerations: ``pulumi_dataprotection.vault.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``, ``managed_inputs``.
+    ``api_version``, ``provisioning_state``.
     """
 
     name: pulumi.Output[str]
