@@ -37,6 +37,7 @@ vault = BackupVault(
     resource_group_name="rg-prot",
     location="westeurope",
     redundancy="LocallyRedundant",
+    identity_type="SystemAssigned",
     soft_delete_state="AlwaysOn",
     soft_delete_retention_days=14,
 )
