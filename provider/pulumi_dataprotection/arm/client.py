@@ -27,7 +27,7 @@ from pulumi_dataprotection.arm.paths import is_idempotent, resource_of
 from pulumi_dataprotection.arm.settings import ArmSettings
 from pulumi_dataprotection.arm.transport import (
     USER_AGENT,
-    Call,
+    ArmCall,
     Transport,
     build_auxiliary_token_sources,
     build_token_source,
@@ -115,7 +115,7 @@ class ArmClient(Transport):
             timeout if timeout is not None else ambient() or self.settings.operation_timeout
         )
         assert deadline is not None and limit is not None
-        call = Call(
+        call = ArmCall(
             method=method,
             url=url,
             body=json.dumps(body).encode("utf-8") if body is not None else None,
@@ -162,7 +162,7 @@ class ArmClient(Transport):
         """GET one resource; None when it does not exist (404). `timeout` bounds the call, retries included."""
         url = self._url(path, api_version, query)
         response = self._send(
-            Call(
+            ArmCall(
                 "GET",
                 url,
                 None,
@@ -207,7 +207,7 @@ class ArmClient(Transport):
                     resource=resource,
                 )
             seen.add(url)
-            response = self._send(Call("GET", url, None, name, resource, "request", True, False, False, *limits))
+            response = self._send(ArmCall("GET", url, None, name, resource, "request", True, False, False, *limits))
             page = self._object(response, name)
             value = page.get("value")
             if isinstance(value, list):

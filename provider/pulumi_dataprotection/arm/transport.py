@@ -103,7 +103,7 @@ _LAST_LOOK = 1.0
 
 
 @dataclass(frozen=True)
-class Call:
+class ArmCall:
     """One logical HTTP call (retried as a unit)."""
 
     method: str
@@ -253,7 +253,7 @@ class Transport:
                 self._session, self._session_pid = session, pid
             return self._session
 
-    def _check_target(self, call: Call) -> None:
+    def _check_target(self, call: ArmCall) -> None:
         origin = _origin(call.url)
         scheme, host, _ = origin
         if origin != self._origin:
@@ -274,7 +274,7 @@ class Transport:
                 resource=call.resource,
             )
 
-    def _attempt(self, call: Call, request_id: str, token: str, force_refresh: bool) -> ArmResponse:
+    def _attempt(self, call: ArmCall, request_id: str, token: str, force_refresh: bool) -> ArmResponse:
         self._check_target(call)
         headers = {
             "Authorization": f"Bearer {token}",
@@ -325,7 +325,7 @@ class Transport:
             client_request_id=request_id,
         )
 
-    def _socket_timeouts(self, call: Call) -> tuple[float, float]:
+    def _socket_timeouts(self, call: ArmCall) -> tuple[float, float]:
         """(connect, read) socket timeouts: the settings', cut to the time left before the call's deadline (at least
         `_LAST_LOOK`, for the status check made when the time is up), so one slow answer cannot carry a call past
         its deadline."""
@@ -335,7 +335,7 @@ class Transport:
         left = max(_LAST_LOOK, call.deadline - self._clock())
         return min(connect, left), min(read, left)
 
-    def _send(self, call: Call) -> ArmResponse:
+    def _send(self, call: ArmCall) -> ArmResponse:
         """One logical call: attempts, 401 refresh, transient retries and busy retries per the RetryPolicy."""
         budget = RetryBudget(self.settings.retry, self._clock, self._rng, call.deadline)
         request_id = str(uuid.uuid4())
@@ -406,7 +406,7 @@ class Transport:
     def _give_up(
         self,
         decision: RetryDecision,
-        call: Call,
+        call: ArmCall,
         response: ArmResponse,
         error: CloudError,
         attempts: int,
@@ -443,7 +443,7 @@ class Transport:
 
     def _after_exception(
         self,
-        call: Call,
+        call: ArmCall,
         exc: requests.RequestException,
         budget: RetryBudget,
         attempts: int,
@@ -536,7 +536,7 @@ class Transport:
         return decision.wait
 
     def _error(
-        self, cls: type[ArmError], call: Call, response: ArmResponse, error: CloudError, **extra: Any
+        self, cls: type[ArmError], call: ArmCall, response: ArmResponse, error: CloudError, **extra: Any
     ) -> ArmError:
         code = extra.pop("code", None) or error.code or response.header("x-ms-error-code")
         return cls(
@@ -582,7 +582,7 @@ class Transport:
 
         def fetch(url: str, accept_404: bool, phase: str) -> ArmResponse:
             return self._send(
-                Call("GET", url, None, operation, resource, phase, True, False, accept_404, deadline, limit)
+                ArmCall("GET", url, None, operation, resource, phase, True, False, accept_404, deadline, limit)
             )
 
         return fetch
