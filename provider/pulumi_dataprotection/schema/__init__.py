@@ -16,24 +16,24 @@ from pulumi_dataprotection.schema.model import (
     one_way,
 )
 from pulumi_dataprotection.schema.resource import (
-    CheckResult,
-    DiffResult,
+    InputCheck,
     InvalidInputs,
     OneWayViolation,
     PropertyDiff,
     ResourceSchema,
+    SchemaDiff,
 )
 from pulumi_dataprotection.schema.types import (
     AnyJson,
     ArmIdType,
     BoolType,
     Boxed,
-    CheckFailure,
     Ctx,
     DateTimeType,
     DurationType,
     EnumType,
     IdSetAsMap,
+    InputProblem,
     IntType,
     ListType,
     LocationType,
@@ -53,18 +53,17 @@ __all__ = [
     "ArmIdType",
     "BoolType",
     "Boxed",
-    "CheckFailure",
-    "CheckResult",
     "Constant",
     "Ctx",
     "DateTimeType",
     "Derivation",
-    "DiffResult",
     "DurationType",
     "EnumType",
     "Field",
     "IdPart",
     "IdSetAsMap",
+    "InputCheck",
+    "InputProblem",
     "IntType",
     "InvalidInputs",
     "ListType",
@@ -77,6 +76,7 @@ __all__ = [
     "RepeatingIntervalType",
     "ResourceSchema",
     "Rule",
+    "SchemaDiff",
     "StringType",
     "UnionType",
     "ValueType",
@@ -85,3 +85,7 @@ __all__ = [
     "default_is_unknown",
     "one_way",
 ]
+
+CheckFailure = InputProblem  # old name, deleted by the issue-27 rename pass
+CheckResult = InputCheck  # old name, deleted by the issue-27 rename pass
+DiffResult = SchemaDiff  # old name, deleted by the issue-27 rename pass
