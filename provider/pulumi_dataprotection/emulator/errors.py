@@ -103,6 +103,3 @@ def resource_not_found(resource_type: str, name: str, resource_group: str) -> Se
 def gateway(status: int, code: str, message: str, **headers: str) -> ServiceError:
     """An error produced by ARM itself rather than by the resource provider."""
     return ServiceError(status, code, message, style="gateway", headers={"x-ms-failure-cause": "gateway", **headers})
-
-
-ArmError = ServiceError  # old name, deleted by the issue-27 rename pass

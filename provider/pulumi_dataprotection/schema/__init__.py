@@ -85,7 +85,3 @@ __all__ = [
     "default_is_unknown",
     "one_way",
 ]
-
-CheckFailure = InputProblem  # old name, deleted by the issue-27 rename pass
-CheckResult = InputCheck  # old name, deleted by the issue-27 rename pass
-DiffResult = SchemaDiff  # old name, deleted by the issue-27 rename pass
