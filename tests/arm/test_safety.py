@@ -83,6 +83,19 @@ def test_resource_ids_escape_and_parse():
         ResourceId.parse(f"/subscriptions/{SUB}/resourceGroups/r%2Fg")
 
 
+def test_typed_ids_know_their_vault_and_parent():
+    vault = vault_id(SUB, "rg", "v")
+    point = ResourceId.parse(f"{vault.path}/backupInstances/bi/recoveryPoints/rp")
+    assert point.vault == vault == vault.vault
+    assert point.parent == vault.child("backupInstances", "bi")
+    assert vault.parent == ResourceId(SUB, "rg")
+    assert ResourceId(SUB, "rg").parent == ResourceId(SUB)
+    assert ResourceId(SUB).parent is None
+    for outside in (ResourceId(SUB, "rg"), ResourceId(SUB, "rg", "Microsoft.Compute", (("disks", "d"),))):
+        with pytest.raises(InvalidNameError, match="not a backup vault id"):
+            _ = outside.vault
+
+
 def test_which_requests_are_instance_writes_and_which_are_idempotent():
     vault = vault_id(SUB, "RG", "Vault1")
     instance = vault.child("backupInstances", "bi")

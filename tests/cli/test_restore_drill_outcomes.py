@@ -9,8 +9,8 @@ from typing import Any
 
 from pulumi_dataprotection.arm import OperationResult, ResourceId
 from pulumi_dataprotection.cli.common import console
-from pulumi_dataprotection.cli.restore_test import SCHEDULE, DrillRun
-from pulumi_dataprotection.restore.api import RestoreApi
+from pulumi_dataprotection.cli.restore_drill import SCHEDULE, DrillRun
+from pulumi_dataprotection.restore.client import RestoreApi
 from pulumi_dataprotection.restore.drill import DrillOptions
 
 SUB = "/subscriptions/00000000-0000-0000-0000-0000000000aa"

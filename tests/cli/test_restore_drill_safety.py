@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from pulumi_dataprotection.arm import OperationResult, ResourceId
 from pulumi_dataprotection.cli.common import console
-from pulumi_dataprotection.cli.restore_test import DrillRun, default_suffix
+from pulumi_dataprotection.cli.restore_drill import DrillRun, default_suffix
 from pulumi_dataprotection.emulator import EmulatorHandle
-from pulumi_dataprotection.restore.api import RestoreApi
+from pulumi_dataprotection.restore.client import RestoreApi
 from pulumi_dataprotection.restore.drill import DrillOptions, scratch_name
 from tests.cli.conftest import CliResult
 from tests.support.protected import DATA, protect

@@ -76,7 +76,7 @@ def test_the_check_finds_each_way_of_importing_the_provider(source: str) -> None
         "from pulumi_dataprotection.emulator import ids",
         "from pulumi_dataprotection import emulator",
         "from . import render",
-        "from .errors import ArmError",
+        "from .errors import ServiceError",
         "import json",
     ],
 )

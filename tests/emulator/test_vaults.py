@@ -10,7 +10,7 @@ import requests
 from pulumi_dataprotection.emulator import API_VERSION, vaults
 from pulumi_dataprotection.emulator.config import EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
-from pulumi_dataprotection.emulator.errors import ArmError
+from pulumi_dataprotection.emulator.errors import ServiceError
 from pulumi_dataprotection.emulator.faults import Faults
 from pulumi_dataprotection.emulator.service import Call, Reply, Service
 from pulumi_dataprotection.emulator.store import Store
@@ -250,7 +250,7 @@ def test_reversible_soft_delete_is_accepted_before_2025_09_01(version: str, stat
 
 @pytest.mark.parametrize("version", ["2025-09-01", "2026-06-01"])
 def test_soft_delete_off_is_refused_from_2025_09_01(version: str) -> None:
-    with pytest.raises(ArmError) as refused:
+    with pytest.raises(ServiceError) as refused:
         _put_vault(_service(), version, "Off")
     assert refused.value.code == "UserErrorSoftDeleteAlwaysOnRequired"
 
@@ -266,7 +266,7 @@ def test_soft_delete_state_is_kept_as_the_client_spelled_it() -> None:
 def test_soft_delete_rules_compare_the_state_case_insensitively() -> None:
     svc = _service()
     assert _put_vault(svc, "2025-09-01", "alwayson").status == 201
-    with pytest.raises(ArmError) as refused:
+    with pytest.raises(ServiceError) as refused:
         _put_vault(svc, "2025-07-01", "ON")
     assert refused.value.code == "UserErrorDisableSoftDeleteNotAllowed"
 

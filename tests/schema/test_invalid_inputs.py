@@ -10,7 +10,7 @@ import pytest
 
 from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
 from pulumi_dataprotection.policy.schema import POLICY
-from pulumi_dataprotection.schema import CheckFailure, ResourceSchema
+from pulumi_dataprotection.schema import InputProblem, ResourceSchema
 from pulumi_dataprotection.vault.schema import VAULT
 from tests.schema.samples import SUB, instance_inputs, policy_inputs, vault_inputs
 
@@ -388,7 +388,7 @@ def test_invalid_input_fails_check_naming_the_property(
 
 def test_instance_and_policy_of_different_datasources() -> None:
     failures = check_policy_match(instance_inputs("disk"), POLICY.check(policy_inputs("aks_hourly")).inputs)
-    assert failures == [CheckFailure("policy_id", failures[0].reason)]
+    assert failures == [InputProblem("policy_id", failures[0].reason)]
     assert "Microsoft.ContainerService/managedClusters" in failures[0].reason
     assert "managed disk" in failures[0].reason
 

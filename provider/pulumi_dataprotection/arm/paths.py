@@ -103,6 +103,27 @@ class ResourceId:
             return None
         return "/".join([self.namespace, *(t for t, _ in self.segments)])
 
+    @property
+    def parent(self) -> ResourceId | None:
+        """The id one level up: a child's parent resource, a top-level resource's group, a group's subscription
+        (None above a subscription)."""
+        if len(self.segments) > 1:
+            return ResourceId(self.subscription_id, self.resource_group, self.namespace, self.segments[:-1])
+        if self.segments:
+            return ResourceId(self.subscription_id, self.resource_group)
+        return ResourceId(self.subscription_id) if self.resource_group is not None else None
+
+    @property
+    def vault(self) -> ResourceId:
+        """The backup vault this id is or is under; InvalidNameError for an id outside a Data Protection vault."""
+        if (
+            (self.namespace or "").lower() != DATA_PROTECTION.lower()
+            or not self.segments
+            or self.segments[0][0].lower() != BACKUP_VAULTS.lower()
+        ):
+            raise InvalidNameError(f"{self.path} is not a backup vault id nor under one", resource=self.path)
+        return ResourceId(self.subscription_id, self.resource_group, self.namespace, self.segments[:1])
+
     def child(self, type_: str, name: str) -> ResourceId:
         """The id of a child resource, e.g. vault.child("backupInstances", "bi-1")."""
         return ResourceId(self.subscription_id, self.resource_group, self.namespace, (*self.segments, (type_, name)))

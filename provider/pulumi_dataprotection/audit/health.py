@@ -14,7 +14,7 @@ from pulumi_dataprotection.arm import ResourceId
 from pulumi_dataprotection.audit.findings import finding
 from pulumi_dataprotection.audit.model import Finding, InstanceRow
 from pulumi_dataprotection.instance import states as protection_states
-from pulumi_dataprotection.restore.api import RestoreApi, newest, parse_time, vault_of
+from pulumi_dataprotection.restore.client import RestoreApi, newest, parse_time
 from pulumi_dataprotection.restore.drill import backup_datastores
 
 _PERIOD = re.compile(r"^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
@@ -82,9 +82,9 @@ def read_live(api: RestoreApi, rows: Sequence[InstanceRow], *, since: datetime) 
         if continuous:
             ranges = api.restorable_ranges(instance, "OperationalStore")
             newest_time, period = max((end for _, end in ranges), default=None), CONTINUOUS_GRACE / 2
-        vault = str(vault_of(instance)).lower()
+        vault = str(instance.vault).lower()
         if vault not in jobs:
-            jobs[vault] = api.jobs(vault_of(instance))
+            jobs[vault] = api.jobs(instance.vault)
         failed = tuple(
             j
             for j in jobs[vault]

@@ -24,7 +24,7 @@ from pulumi_dataprotection.cli import (
     policy_template,
     protect,
     recovery_points,
-    restore_test,
+    restore_drill,
     review,
 )
 from pulumi_dataprotection.cli.common import EXIT_FAILED, CliError, console, print_error
@@ -37,7 +37,7 @@ COMMANDS = (
     permissions,
     backup_now,
     protect,
-    restore_test,
+    restore_drill,
     import_estate,
     jobs,
     recovery_points,

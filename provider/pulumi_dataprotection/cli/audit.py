@@ -40,8 +40,8 @@ from pulumi_dataprotection.cli.common import (
     token_option,
     write_output,
 )
-from pulumi_dataprotection.cli.restore_test import parse_age
-from pulumi_dataprotection.restore.api import RestoreApi, parse_time
+from pulumi_dataprotection.cli.restore_drill import parse_age
+from pulumi_dataprotection.restore.client import RestoreApi, parse_time
 
 _STYLES = {"high": "bold red", "medium": "yellow", "low": "cyan", "info": "dim"}
 FAIL_ON_CHOICES = (*(s.value for s in Severity), "none")

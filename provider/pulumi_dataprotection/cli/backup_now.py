@@ -189,7 +189,7 @@ class BackupRun:
     def run(self, instance: ResourceId, rule: str | None, retention_tag: str) -> int:
         """Trigger and follow; the exit code."""
         deadline = self.clock() + self.timeout
-        vault = ResourceId(instance.subscription_id, instance.resource_group, instance.namespace, instance.segments[:1])
+        vault = instance.vault
         body = self.client.get(instance.path, operation="read backup instance", resource=str(instance))
         if body is None:
             raise CliError(

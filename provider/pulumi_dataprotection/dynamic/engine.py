@@ -32,8 +32,7 @@ from pulumi_dataprotection.arm.deadline import bounded
 from pulumi_dataprotection.config import ConfigError, ProviderConfig
 from pulumi_dataprotection.dynamic import adoption, program, wording
 from pulumi_dataprotection.dynamic.failures import named_paths, readable
-from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ResourceSchema, StringType
-from pulumi_dataprotection.schema import DiffResult as SchemaDiff
+from pulumi_dataprotection.schema import OUTPUT_ONLY, Ctx, Field, ResourceSchema, SchemaDiff, StringType
 from pulumi_dataprotection.schema.unknown import contains_unknown, default_is_unknown
 
 if TYPE_CHECKING:

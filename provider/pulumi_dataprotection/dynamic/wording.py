@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_dataprotection.schema import DiffResult
+from pulumi_dataprotection.schema import SchemaDiff
 
 REFUSED = "`pulumi up` will refuse this change and write nothing"
 
 
-def refused(diff: DiffResult, replaces: list[str], hint: str) -> str:
+def refused(diff: SchemaDiff, replaces: list[str], hint: str) -> str:
     """A change `up` refuses: the one-way settings it would change back, else the inputs that cannot change in
     place, then what to do (``hint``)."""
     forced = sorted(set(replaces) | set(diff.replaces))

@@ -42,7 +42,7 @@ from pulumi_dataprotection.emulator import groups, ids, recovery, restore, route
 from pulumi_dataprotection.emulator.access import Access, is_loopback
 from pulumi_dataprotection.emulator.config import API_VERSION, API_VERSIONS, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
-from pulumi_dataprotection.emulator.errors import ArmError, gateway
+from pulumi_dataprotection.emulator.errors import ServiceError, gateway
 from pulumi_dataprotection.emulator.faults import REQUEST_KINDS, Fault, Faults
 from pulumi_dataprotection.emulator.service import GRANT, TENANT, Call, Reply, Service
 from pulumi_dataprotection.emulator.store import Store
@@ -162,7 +162,7 @@ class EmulatorApp:
         }
         try:
             reply = await self._serve(request, raw, entry)
-        except ArmError as exc:
+        except ServiceError as exc:
             reply = Reply(exc.status, exc.body(), dict(exc.headers))
             if exc.style == "plain":
                 reply.headers.setdefault("Content-Type", "application/json")
@@ -292,7 +292,7 @@ class EmulatorApp:
             client = request.client
             if client is not None:
                 self.abort((client.host, client.port))
-            raise ArmError(500, "ConnectionReset", "The connection was reset (fault injected).", style="gateway")
+            raise ServiceError(500, "ConnectionReset", "The connection was reset (fault injected).", style="gateway")
         sub = request.url.path.split("/")[2] if request.url.path.lower().startswith("/subscriptions/") else ""
         if fault.kind == "throttle":
             action = {"GET": "read", "DELETE": "delete"}.get(request.method.upper(), "write")
@@ -306,7 +306,7 @@ class EmulatorApp:
                 **{"Retry-After": str(fault.retry_after)},
             )
         if fault.status == 500:
-            raise ArmError(
+            raise ServiceError(
                 500,
                 fault.code or "CloudInternalError",
                 fault.message or _INTERNAL_ERROR,

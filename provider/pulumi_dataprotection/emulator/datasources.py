@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pulumi_dataprotection.emulator.errors import ArmError
+from pulumi_dataprotection.emulator.errors import ServiceError
 
 
 @dataclass(frozen=True)
@@ -140,7 +140,7 @@ class Registry:
             return
         kind = kind_of(datasource_type)
         code, message = (kind.missing_code, kind.missing_message) if kind else _GENERIC_MISSING
-        raise ArmError(
+        raise ServiceError(
             400,
             code,
             message,

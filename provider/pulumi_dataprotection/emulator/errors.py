@@ -10,7 +10,7 @@ JSON = dict[str, Any]
 
 
 @dataclass
-class ArmError(Exception):
+class ServiceError(Exception):
     """An error response: HTTP status, Azure error code and message, and how Azure shapes the body.
 
     ``style`` selects the body shape seen in real exchanges:
@@ -63,11 +63,11 @@ class ArmError(Exception):
         return body
 
 
-def invalid_input(problems: list[str]) -> ArmError:
+def invalid_input(problems: list[str]) -> ServiceError:
     """A request body that does not match the API model (400 ``BMSUserErrorInvalidInput``), one detail each."""
     first = problems[0] if problems else "the request body is not valid"
     more = f" (and {len(problems) - 1} more problem(s), see details)" if len(problems) > 1 else ""
-    return ArmError(
+    return ServiceError(
         400,
         "BMSUserErrorInvalidInput",
         f"The User input provided for the call is invalid: {first}{more}",
@@ -76,9 +76,9 @@ def invalid_input(problems: list[str]) -> ArmError:
     )
 
 
-def generic_not_found() -> ArmError:
+def generic_not_found() -> ServiceError:
     """DataProtection's 404 for a missing child resource (recorded on ``deletedBackupInstances/.../undelete``)."""
-    return ArmError(
+    return ServiceError(
         404,
         "UserErrorGenericResourceNotFound",
         "Azure resource does not exist. Please make sure required resources exist. "
@@ -88,9 +88,9 @@ def generic_not_found() -> ArmError:
     )
 
 
-def resource_not_found(resource_type: str, name: str, resource_group: str) -> ArmError:
+def resource_not_found(resource_type: str, name: str, resource_group: str) -> ServiceError:
     """ARM's 404 for a tracked resource (a backup vault) that does not exist."""
-    return ArmError(
+    return ServiceError(
         404,
         "ResourceNotFound",
         f"The Resource '{resource_type}/{name}' under resource group '{resource_group}' was not found. "
@@ -100,6 +100,6 @@ def resource_not_found(resource_type: str, name: str, resource_group: str) -> Ar
     )
 
 
-def gateway(status: int, code: str, message: str, **headers: str) -> ArmError:
+def gateway(status: int, code: str, message: str, **headers: str) -> ServiceError:
     """An error produced by ARM itself rather than by the resource provider."""
-    return ArmError(status, code, message, style="gateway", headers={"x-ms-failure-cause": "gateway", **headers})
+    return ServiceError(status, code, message, style="gateway", headers={"x-ms-failure-cause": "gateway", **headers})

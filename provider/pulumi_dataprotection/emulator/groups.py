@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_dataprotection.emulator import ids
-from pulumi_dataprotection.emulator.errors import ArmError, gateway
+from pulumi_dataprotection.emulator.errors import ServiceError, gateway
 from pulumi_dataprotection.emulator.service import GUARD, VAULT, Call, Reply, Service
 
 GROUP = "resource-group"
@@ -66,7 +66,7 @@ def require(svc: Service, sub: str, rg: str) -> None:
         raise not_found(rg)
 
 
-def not_found(rg: str) -> ArmError:
+def not_found(rg: str) -> ServiceError:
     """The gateway's 404 for a missing group, as Azure words it."""
     return gateway(404, "ResourceGroupNotFound", f"Resource group '{rg}' could not be found.")
 
@@ -116,7 +116,7 @@ def delete_group(svc: Service, call: Call) -> Reply:
     prefix = f"{group_id(sub, rg)}/".lower()
     held = [d["id"] for kind in (VAULT, GUARD) for d in svc.store.select(kind) if d["id"].lower().startswith(prefix)]
     if held:
-        raise ArmError(
+        raise ServiceError(
             409,
             "ResourceGroupNotEmpty",
             f"The emulator does not delete the resources of resource group '{rg}' with it: delete {', '.join(held)} "

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pulumi_dataprotection.emulator import ids, render, schema
-from pulumi_dataprotection.emulator.errors import ArmError, gateway, generic_not_found, invalid_input
+from pulumi_dataprotection.emulator.errors import ServiceError, gateway, generic_not_found, invalid_input
 from pulumi_dataprotection.emulator.schema import Obj, Str, opt, ro
 from pulumi_dataprotection.emulator.service import GRANT, GUARD, PROXY, TENANT, UNLOCK, VAULT, Call, Reply, Service
 from pulumi_dataprotection.emulator.timeutil import iso
@@ -217,9 +217,9 @@ UNLOCK_REQUEST = Obj(
 # -- errors ---------------------------------------------------------------------------------------------------------
 
 
-def _not_authorized(vault: JSON, guard_id: str, critical: Critical, how: str) -> ArmError:
+def _not_authorized(vault: JSON, guard_id: str, critical: Critical, how: str) -> ServiceError:
     request = f"{guard_id}/{critical.request_type}/default"
-    return ArmError(
+    return ServiceError(
         400,
         "UserErrorCriticalOperationUnauthorized",
         f"The operation '{critical.operation}' on the backup vault {vault['id']} is a critical operation protected by "
@@ -231,7 +231,7 @@ def _not_authorized(vault: JSON, guard_id: str, critical: Critical, how: str) ->
     )
 
 
-def linked_authorization_failed(call: Call, guard_id: str, critical: Critical, note: str = "") -> ArmError:
+def linked_authorization_failed(call: Call, guard_id: str, critical: Critical, note: str = "") -> ServiceError:
     """ARM's 403 when the caller may act on the vault but not on the linked guard."""
     return gateway(
         403,
@@ -361,7 +361,7 @@ def delete_guard(svc: Service, call: Call) -> Reply:
         return Reply(204)
     linked = [x["vault"] for x in svc.store.select(PROXY) if x["guard"].lower() == doc["id"].lower()]
     if linked:
-        raise ArmError(
+        raise ServiceError(
             409,
             "UserErrorResourceGuardInUse",
             f"The resource guard {doc['id']} cannot be deleted while vaults are linked to it: {', '.join(linked)}.",
@@ -457,14 +457,14 @@ def put_proxy(svc: Service, call: Call) -> Reply:
         raise invalid_input(["body.properties.resourceGuardResourceId: required property is missing"])
     guard = svc.store.get(GUARD, target)
     if guard is None:
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorResourceGuardNotFound",
             f"The resource guard {target} does not exist.",
             recommended=["Create the resource guard (or correct its id), then link the vault to it."],
         )
     if render.region(guard["location"]) != render.region(vault["location"]):
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorResourceGuardLocationMismatch",
             f"The resource guard {guard['id']} is in {guard['location']} but the backup vault {vault['id']} is in "
@@ -473,7 +473,7 @@ def put_proxy(svc: Service, call: Call) -> Reply:
         )
     existing = proxy_of(svc, vault)
     if existing is not None and existing["name"].lower() != name.lower():
-        raise ArmError(
+        raise ServiceError(
             409,
             "UserErrorResourceGuardProxyAlreadyExists",
             f"The backup vault {vault['id']} is already linked to the resource guard {existing['guard']} through "
@@ -481,7 +481,7 @@ def put_proxy(svc: Service, call: Call) -> Reply:
             recommended=["Update that link, or remove it (an MUA-protected operation) before creating another."],
         )
     if existing is not None and existing["guard"].lower() != guard["id"].lower():
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorResourceGuardProxyUpdateNotAllowed",
             f"The backup vault {vault['id']} is linked to the resource guard {existing['guard']}; the link cannot be "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pulumi_dataprotection.emulator.errors import ArmError, gateway
+from pulumi_dataprotection.emulator.errors import ServiceError, gateway
 from pulumi_dataprotection.emulator.regions import region_name, regions
 
 NAMESPACE = "Microsoft.DataProtection"
@@ -82,7 +82,7 @@ def check_resource_group(rg: str) -> None:
 def check_vault_name(name: str) -> None:
     """The backup vault name rule of the spec: 2-50 characters, ``^[A-Za-z][-A-Za-z0-9]*[A-Za-z0-9]$``."""
     if not (2 <= len(name) <= 50 and _VAULT_NAME.match(name)):
-        raise ArmError(
+        raise ServiceError(
             400,
             "InvalidResourceName",
             f"The backup vault name '{name}' is invalid. It must be 2 to 50 characters long, start with a letter, "
@@ -94,7 +94,7 @@ def check_vault_name(name: str) -> None:
 def check_child_name(kind: str, name: str) -> None:
     """Names of policies and instances: no characters ARM reserves in resource names, no period or space last."""
     if not _CHILD_NAME.match(name) or len(name) > 260 or name.endswith((".", " ")):
-        raise ArmError(
+        raise ServiceError(
             400,
             "InvalidResourceName",
             f"The {kind} name '{name}' is invalid: it must not contain any of < > % & : \\ ? / # * and must not "

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulumi_dataprotection.emulator.errors import ArmError
+from pulumi_dataprotection.emulator.errors import ServiceError
 from pulumi_dataprotection.emulator.timeutil import duration_seconds
 
 JSON = dict[str, Any]
@@ -44,8 +44,8 @@ def reduces_retention(
     return any(after.get(store, 0.0) < days for store, days in retention_days(old_policy, stores).items())
 
 
-def _refused(vault: JSON, what: str, action: str) -> ArmError:
-    return ArmError(
+def _refused(vault: JSON, what: str, action: str) -> ServiceError:
+    return ServiceError(
         400,
         "UserErrorOperationNotAllowedOnImmutableVault",
         f"The operation to {what} is not allowed because the backup vault {vault['id']} is immutable "

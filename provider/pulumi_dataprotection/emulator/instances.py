@@ -26,7 +26,7 @@ from pulumi_dataprotection.emulator import (
     schema,
     timing,
 )
-from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
+from pulumi_dataprotection.emulator.errors import ServiceError, generic_not_found, invalid_input
 from pulumi_dataprotection.emulator.regions import region_name
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
 
@@ -43,8 +43,8 @@ def _instance_of(svc: Service, call: Call) -> tuple[JSON, JSON]:
     return vault, svc.child(INSTANCE, vault, "backupInstances", call.params["name"])
 
 
-def _conflict(message: str) -> ArmError:
-    return ArmError(
+def _conflict(message: str) -> ServiceError:
+    return ServiceError(
         409,
         "UserErrorAnotherOperationInProgress",
         message,
@@ -76,7 +76,7 @@ def _policy(svc: Service, vault: JSON, policy_id: str) -> JSON:
     parsed = ids.parse_vault_child(policy_id, "backupPolicies")
     doc = svc.store.get(POLICY, policy_id) if parsed and parsed[0].lower() == vault["id"].lower() else None
     if doc is None:
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorDppPolicyNotFound",
             f"The backup policy {policy_id} does not exist in the backup vault {vault['id']}.",
@@ -113,7 +113,7 @@ def _check_semantics(svc: Service, vault: JSON, props: JSON, existing: JSON | No
             ]
         )
     if not any(datasources.same_type(dtype, t) for t in policy_types):
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorPolicyDatasourceTypeMismatch",
             f"The backup policy {policy['name']} is for datasource type(s) {', '.join(policy_types)} and cannot "
@@ -171,7 +171,7 @@ def _check_containers(policy: JSON, props: JSON, dtype: str) -> None:
     params = props["policyInfo"].get("policyParameters", {}).get("backupDatasourceParametersList", [])
     containers = [c for p in params for c in p.get("containersList", [])]
     if vaulted and not containers:
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorNoContainersSelectedForOperation",
             "No containers selected for operation",
@@ -189,7 +189,7 @@ def _check_not_protected_elsewhere(svc: Service, resource_id: str, own_id: str |
             vault_id = doc["id"].rsplit("/backupInstances/", 1)[0]
             friendly = doc["properties"].get("friendlyName", doc["name"])
             status = render.protection(doc, svc.now())[0]
-            raise ArmError(
+            raise ServiceError(
                 400,
                 "UserErrorDppDatasourceAlreadyHasBackupInstance",
                 f"Datasource is already associated with the backup instance {friendly} in the Backup vault "
@@ -218,10 +218,10 @@ def put(svc: Service, call: Call) -> Reply:
         if immutability.reduces_retention(old_policy, policy, immutability.ALL_STORES):
             guards.require(svc, call, vault, guards.MODIFY_PROTECTION, props.get("resourceGuardOperationRequests"))
     _check_not_protected_elsewhere(svc, props["dataSourceInfo"]["resourceID"], instance_id)
-    missing: ArmError | None = None
+    missing: ServiceError | None = None
     try:
         svc.registry.check_exists(props["dataSourceInfo"]["resourceID"], props["dataSourceInfo"]["datasourceType"])
-    except ArmError as exc:
+    except ServiceError as exc:
         missing = exc
     missing = missing or rbac.missing_permissions(svc, vault, props)
     op = svc.start_operation(
@@ -316,7 +316,7 @@ def adhoc_backup(svc: Service, call: Call) -> Reply:
     now = svc.now()
     state = render.protection(doc, now)[1]
     if state != "ProtectionConfigured":
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorBackupInstanceNotProtected",
             f"An on-demand backup needs the backup instance {doc['name']} in state ProtectionConfigured; "
@@ -328,7 +328,7 @@ def adhoc_backup(svc: Service, call: Call) -> Reply:
     rules = [r for r in all_rules if r["objectType"] == "AzureBackupRule"]
     rule = next((r for r in rules if r["name"].lower() == request["ruleName"].lower()), None)
     if policy is None or rule is None:
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorInvalidBackupRuleName",
             f"The backup rule {request['ruleName']!r} is not a backup rule of the instance's policy "
@@ -378,7 +378,7 @@ def validate_for_modify(svc: Service, call: Call) -> Reply:
     )
 
 
-def _validation_failure(svc: Service, vault: JSON, instance: JSON, existing: JSON | None) -> ArmError | None:
+def _validation_failure(svc: Service, vault: JSON, instance: JSON, existing: JSON | None) -> ServiceError | None:
     checked = copy.deepcopy(instance)
     try:
         _check_semantics(svc, vault, checked, existing)
@@ -386,7 +386,7 @@ def _validation_failure(svc: Service, vault: JSON, instance: JSON, existing: JSO
         _check_not_protected_elsewhere(svc, resource_id, existing["id"] if existing else None)
         dtype = instance["dataSourceInfo"].get("datasourceType", "")
         svc.registry.check_exists(resource_id, dtype)
-    except ArmError as exc:
+    except ServiceError as exc:
         return exc
     return rbac.missing_permissions(svc, vault, checked)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pulumi_dataprotection.emulator import datasources, ids, render, retention, schema
-from pulumi_dataprotection.emulator.errors import ArmError, invalid_input
+from pulumi_dataprotection.emulator.errors import ServiceError, invalid_input
 from pulumi_dataprotection.emulator.service import INSTANCE, POLICY, Call, Reply, Service
 from pulumi_dataprotection.emulator.timeutil import ticks
 
@@ -71,7 +71,7 @@ def put(svc: Service, call: Call) -> Reply:
     existing = svc.store.get(POLICY, policy_id)
     if existing is not None:
         if existing["properties"] != props:
-            raise ArmError(
+            raise ServiceError(
                 400,
                 "UserErrorBMSUpdatePolicyNotSupported",
                 "Update of existing policy is not supported.",
@@ -110,7 +110,7 @@ def delete(svc: Service, call: Call) -> Reply:
         if i["properties"]["policyInfo"]["policyId"].lower() == doc["id"].lower()
     ]
     if users:
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorDppPolicyObjectInUse",
             "Cannot delete the backup policy as one or more backup instances have been configured for protection "

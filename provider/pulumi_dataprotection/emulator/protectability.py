@@ -20,7 +20,7 @@ import re
 from typing import Any
 
 from pulumi_dataprotection.emulator.datasources import Registry
-from pulumi_dataprotection.emulator.errors import ArmError, invalid_input
+from pulumi_dataprotection.emulator.errors import ServiceError, invalid_input
 
 JSON = dict[str, Any]
 
@@ -44,7 +44,7 @@ def check_region(registry: Registry, vault: JSON, source: JSON) -> None:
     actual = registry.location(str(source.get("resourceID") or "")) or stated
     if not isinstance(actual, str) or not actual or _region(actual) == _region(vault["location"]):
         return
-    raise ArmError(
+    raise ServiceError(
         400,
         "UserErrorDatasourceAndBackupVaultLocationMismatch",
         f"The datasource {source.get('resourceID')} is in {actual} and the backup vault {vault['name']} in "
@@ -66,7 +66,7 @@ def check_identity(vault: JSON, props: JSON) -> None:
         usable = "SystemAssigned" in kind and details.get("useSystemAssignedIdentity") is not False
     if usable:
         return
-    raise ArmError(
+    raise ServiceError(
         400,
         "VaultMSIUnauthorized",
         f"The managed identity of the backup vault {vault['name']} is not available to access the datasource "

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pulumi_dataprotection.emulator.errors import ArmError, gateway
+from pulumi_dataprotection.emulator.errors import ServiceError, gateway
 from pulumi_dataprotection.emulator.service import Call, Reply, Service
 from pulumi_dataprotection.emulator.timeutil import iso
 
@@ -54,7 +54,7 @@ def _render(doc: JSON) -> JSON:
     return {k: v for k, v in doc.items() if k != _EFFECTIVE}
 
 
-def _not_found(name: str) -> ArmError:
+def _not_found(name: str) -> ServiceError:
     return gateway(404, "RoleAssignmentNotFound", f"The role assignment '{name}' is not found.")
 
 
@@ -296,7 +296,7 @@ def _key_vault_name(key_uri: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def missing_permissions(svc: Service, vault: JSON, instance: JSON) -> ArmError | None:
+def missing_permissions(svc: Service, vault: JSON, instance: JSON) -> ServiceError | None:
     """With ``--strict-permissions``: the error Azure's validation ends with while the vault's identity lacks a
     role (assignments count once their propagation delay has passed) or an AKS cluster has no trusted-access
     binding for the vault; None when everything is in place or the mode is off."""
@@ -319,7 +319,7 @@ def missing_permissions(svc: Service, vault: JSON, instance: JSON) -> ArmError |
     if not needs:
         return None
     who = f"the backup vault's managed identity ({principal})" if principal else "the backup vault (no identity)"
-    return ArmError(
+    return ServiceError(
         400,
         _MISSING_CODE,
         _MISSING_MESSAGE,

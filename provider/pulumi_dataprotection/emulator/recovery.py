@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pulumi_dataprotection.emulator import ids, render, schema
-from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found
+from pulumi_dataprotection.emulator.errors import ServiceError, generic_not_found
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
 from pulumi_dataprotection.emulator.timeutil import duration_seconds, iso, ticks
 
@@ -398,7 +398,7 @@ def list_points(svc: Service, call: Call) -> Reply:
     for key, value in _FILTER.findall(call.query.get("$filter", "")):
         bound = parse_time(value)
         if bound is None:
-            raise ArmError(
+            raise ServiceError(
                 400,
                 "BMSUserErrorInvalidInput",
                 f"The User input provided for the call is invalid: $filter {key} {value!r} is not a date-time",
@@ -437,9 +437,9 @@ def restorable_ranges(svc: Service, instance: JSON, store: str, now: float) -> l
     return [(t, t) for t in instants]
 
 
-def invalid_range(message: str = "The given time range is invalid") -> ArmError:
+def invalid_range(message: str = "The given time range is invalid") -> ServiceError:
     """Azure's 400 for a time range it cannot use (recorded on findRestorableTimeRanges)."""
-    return ArmError(
+    return ServiceError(
         400,
         "UserErrorInvalidRestorableTimeRange",
         message,
@@ -466,7 +466,7 @@ def find_ranges(svc: Service, call: Call) -> Reply:
     instance = _instance(svc, call)
     request = schema.parse(FIND_RANGES, call.body)
     if _start_only_unreadable(call.body):
-        raise ArmError(
+        raise ServiceError(
             400,
             "DppPluginInvalidInputParameters",
             "Invalid inputs from caller.",

@@ -15,7 +15,7 @@ import uuid
 from typing import Any
 
 from pulumi_dataprotection.emulator import recovery
-from pulumi_dataprotection.emulator.errors import ArmError, invalid_input
+from pulumi_dataprotection.emulator.errors import ServiceError, invalid_input
 from pulumi_dataprotection.emulator.service import Service
 from pulumi_dataprotection.emulator.timeutil import duration_seconds
 
@@ -50,7 +50,7 @@ def check_restore(request: JSON) -> None:
     archived = request["sourceDataStoreType"] == ARCHIVE
     rehydrating = request["objectType"] == WITH_REHYDRATION
     if archived and not rehydrating:
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorRecoveryPointNotRehydrated",
             "A recovery point in the ArchiveStore must be rehydrated before it is restored.",
@@ -68,7 +68,7 @@ def start(svc: Service, point: JSON, chosen: str, retention: float, now: float) 
     appears after the priority's time and lasts ``retention`` seconds. Returns when it is readable. A point already
     rehydrated (or rehydrating) keeps its copy and the later of the two expiries."""
     if not any(c["type"] == ARCHIVE for c in recovery.visible_copies(point, now)):
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorRecoveryPointNotInArchive",
             f"The recovery point {point['name']} has no copy in the ArchiveStore to rehydrate.",

@@ -23,7 +23,7 @@ from typing import Any
 
 from pulumi_dataprotection.emulator import datasources, ids, jobs, protectability, recovery, rehydration, render
 from pulumi_dataprotection.emulator import schema as s
-from pulumi_dataprotection.emulator.errors import ArmError, invalid_input, resource_not_found
+from pulumi_dataprotection.emulator.errors import ServiceError, invalid_input, resource_not_found
 from pulumi_dataprotection.emulator.service import INSTANCE, JOB, POLICY, VAULT, Call, Reply, Service
 
 JSON = dict[str, Any]
@@ -160,11 +160,11 @@ _DISK = "Microsoft.Compute/disks"
 _VOLUME_GROUP = "Microsoft.ElasticSan/elasticSans/volumeGroups"
 
 
-def _error(code: str, message: str, action: str) -> ArmError:
-    return ArmError(400, code, message, recommended=[action])
+def _error(code: str, message: str, action: str) -> ServiceError:
+    return ServiceError(400, code, message, recommended=[action])
 
 
-def _already_exists(what: str) -> ArmError:
+def _already_exists(what: str) -> ServiceError:
     return _error(
         "UserErrorRestoreTargetAlreadyExists",
         f"The restore target {what} already exists and the recovery option is FailIfExists.",
@@ -172,7 +172,7 @@ def _already_exists(what: str) -> ArmError:
     )
 
 
-def _unsupported(kind: str, what: str) -> ArmError:
+def _unsupported(kind: str, what: str) -> ServiceError:
     return _error(
         "UserErrorRestoreTypeNotSupported",
         f"{what} is not supported for datasource type {kind}.",
@@ -198,7 +198,7 @@ def _registered(svc: Service, rid: str, dtype: str) -> bool:
         return False
     try:
         svc.registry.check_exists(rid, dtype)
-    except ArmError:
+    except ServiceError:
         return False
     return True
 
@@ -400,7 +400,7 @@ def _volume_target(svc: Service, instance: JSON, group: str, criteria: list[JSON
 
 
 def check(svc: Service, vault: JSON, instance: JSON, request: JSON, region: str) -> tuple[JSON, Target]:
-    """The recovery point (``{id, time}``) and target of a restore request, or the ArmError the service gives."""
+    """The recovery point (``{id, time}``) and target of a restore request, or the ServiceError the service gives."""
     now = svc.now()
     rehydration.check_restore(request)
     if request["objectType"] == rehydration.WITH_REHYDRATION:
@@ -424,10 +424,10 @@ def validate(svc: Service, call: Call) -> Reply:
     """POST validateRestore: a failed check ends the operation Failed with the service's error."""
     vault, instance = _instance(svc, call)
     request = s.parse(VALIDATE, call.body)["restoreRequestObject"]
-    failure: ArmError | None = None
+    failure: ServiceError | None = None
     try:
         check(svc, vault, instance, request, vault["location"])
-    except ArmError as exc:
+    except ServiceError as exc:
         failure = exc
     kind = instance["properties"]["dataSourceInfo"]["datasourceType"]
     op = svc.start_operation(
@@ -593,10 +593,10 @@ def _crr_check(svc: Service, call: Call, body: JSON) -> tuple[JSON, JSON, JSON, 
 def validate_cross_region(svc: Service, call: Call) -> Reply:
     """POST locations/{location}/validateCrossRegionRestore."""
     body = s.parse(CROSS_REGION, call.body)
-    failure: ArmError | None = None
+    failure: ServiceError | None = None
     try:
         _crr_check(svc, call, body)
-    except ArmError as exc:
+    except ServiceError as exc:
         failure = exc
     scope = f"{ids.rg_id(call.params['sub'], call.params['rg'])}/providers/{ids.NAMESPACE}"
     target = body["crossRegionRestoreDetails"]["sourceBackupInstanceId"]
@@ -693,7 +693,7 @@ def delete_restored(svc: Service, call: Call) -> Reply:
     """DELETE a resource a restore created (drill clean-up): 200, or 204 when it is not there."""
     try:
         doc = _restored_doc(svc, call)
-    except ArmError:
+    except ServiceError:
         return Reply(204)
     svc.store.delete(RESTORED, doc["id"])
     return Reply(200)

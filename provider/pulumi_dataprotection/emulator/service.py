@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 from pulumi_dataprotection.emulator import ids, jobs, render, timing
 from pulumi_dataprotection.emulator.config import API_VERSION, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
-from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, resource_not_found
+from pulumi_dataprotection.emulator.errors import ServiceError, generic_not_found, resource_not_found
 from pulumi_dataprotection.emulator.faults import OPERATION_KINDS, Faults
 from pulumi_dataprotection.emulator.store import Store
 from pulumi_dataprotection.emulator.timeutil import ticks
@@ -164,7 +164,7 @@ class Service:
         location: str,
         data: JSON | None = None,
         job_id: str | None = None,
-        error: ArmError | None = None,
+        error: ServiceError | None = None,
         kind: str | None = None,
     ) -> JSON:
         """Record an operation that ends after its ``timing`` duration, as shaped by any injected operation faults.
@@ -178,7 +178,7 @@ class Service:
             if fault.kind == "lro_stuck":
                 end = None
             elif fault.kind == "lro_fail" and error is None:
-                error = ArmError(
+                error = ServiceError(
                     400,
                     fault.code or "UserErrorInjectedFailure",
                     fault.message or "The operation failed (fault injected by the emulator).",
@@ -186,7 +186,7 @@ class Service:
                 )
             elif fault.kind == "protection_error":
                 data["protection_error"] = render.strip_none(
-                    ArmError(
+                    ServiceError(
                         400,
                         fault.code or "UserErrorMSIMissingPermissions",
                         fault.message or "Appropriate permissions to perform the operation is missing.",
@@ -374,7 +374,7 @@ def _b64(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _error_json(error: ArmError) -> JSON:
+def _error_json(error: ServiceError) -> JSON:
     return {
         "status": error.status,
         "code": error.code,
@@ -384,9 +384,9 @@ def _error_json(error: ArmError) -> JSON:
     }
 
 
-def error_from_json(data: JSON) -> ArmError:
-    """The ArmError an operation recorded (to answer its ``operationResults`` URL with the same error)."""
-    return ArmError(
+def error_from_json(data: JSON) -> ServiceError:
+    """The ServiceError an operation recorded (to answer its ``operationResults`` URL with the same error)."""
+    return ServiceError(
         int(data["status"]),
         str(data["code"]),
         str(data["message"]),

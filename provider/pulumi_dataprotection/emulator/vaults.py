@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from pulumi_dataprotection.emulator import guards, ids, render, schema, timeutil
-from pulumi_dataprotection.emulator.errors import ArmError, gateway, generic_not_found, invalid_input
+from pulumi_dataprotection.emulator.errors import ServiceError, gateway, generic_not_found, invalid_input
 from pulumi_dataprotection.emulator.service import DELETED, DELETED_VAULT, INSTANCE, VAULT, Call, Reply, Service
 
 JSON = dict[str, Any]
@@ -112,14 +112,14 @@ def check_rules(old: JSON | None, new: JSON, *, always_on: bool) -> None:
     csr = ("featureSettings", "crossSubscriptionRestoreSettings", "state")
     if old is not None:
         if _state(old, *soft) == "AlwaysOn" and _state(new, *soft) != "AlwaysOn":
-            raise ArmError(
+            raise ServiceError(
                 400,
                 "UserErrorDisableSoftDeleteNotAllowed",
                 "Cannot disable soft delete once set to AlwaysOn",
                 recommended=_SUPPORT,
             )
         if _state(old, *immutability) == "Locked" and _state(new, *immutability) != "Locked":
-            raise ArmError(
+            raise ServiceError(
                 400,
                 "UserErrorUnsupportedVaultImmutabilityStateChange",
                 "The immutable vault property for this vault is locked, hence, this setting cannot be disabled.",
@@ -130,21 +130,21 @@ def check_rules(old: JSON | None, new: JSON, *, always_on: bool) -> None:
                 ],
             )
         if _state(old, *crr) == "Enabled" and _state(new, *crr) != "Enabled":
-            raise ArmError(
+            raise ServiceError(
                 400,
                 "UserErrorCrossRegionRestoreStateChangeNotAllowed",
                 "CrossRegionRestore state cannot be changed from Enabled to Disabled.",
                 recommended=_SUPPORT,
             )
         if _state(old, *csr) == "PermanentlyDisabled" and _state(new, *csr) != "PermanentlyDisabled":
-            raise ArmError(
+            raise ServiceError(
                 400,
                 "UserErrorCrossSubscriptionRestoreStateChangeNotAllowed",
                 "Cross subscription restore cannot be enabled once it is PermanentlyDisabled.",
                 recommended=_SUPPORT,
             )
     if always_on and _state(new, *soft) != "AlwaysOn":
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorSoftDeleteAlwaysOnRequired",
             "This API version requires backup vaults to have the soft delete setting configured to "
@@ -367,7 +367,7 @@ def delete(svc: Service, call: Call) -> Reply:
     if doc is None:
         return Reply(204)
     if svc.store.select(INSTANCE, parent=doc["id"]):
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorBackupVaultHasBackupInstances",
             _VAULT_NOT_EMPTY,
@@ -377,7 +377,7 @@ def delete(svc: Service, call: Call) -> Reply:
     if deleted:
         last = max(d["purge_at"] for d in deleted)
         names = ", ".join(sorted(d["instance"]["name"] for d in deleted))
-        raise ArmError(
+        raise ServiceError(
             400,
             "UserErrorBackupVaultHasBackupInstances",
             _VAULT_NOT_EMPTY,
@@ -408,7 +408,7 @@ def check_name_availability(svc: Service, call: Call) -> Reply:
         raise invalid_input([f"body.type: expected {ids.VAULT_TYPE}, got {body['type']!r}"])
     try:
         ids.check_vault_name(body["name"])
-    except ArmError as exc:
+    except ServiceError as exc:
         return Reply(200, {"message": exc.message, "nameAvailable": False, "reason": "Invalid"})
     if svc.store.get(VAULT, ids.vault_id(p["sub"], p["rg"], body["name"])) is not None:
         return Reply(

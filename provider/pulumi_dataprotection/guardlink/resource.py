@@ -28,8 +28,7 @@ from pulumi_dataprotection.guard.operations import REMOVE_GUARD
 from pulumi_dataprotection.guard.resource import ADOPT, ON_DELETE
 from pulumi_dataprotection.guard.schema import GUARD_LINK
 from pulumi_dataprotection.guardlink import api
-from pulumi_dataprotection.schema import BoolType, Field
-from pulumi_dataprotection.schema import DiffResult as SchemaDiff
+from pulumi_dataprotection.schema import BoolType, Field, SchemaDiff
 
 LINK_SCHEMA = extend(
     GUARD_LINK,

@@ -55,7 +55,7 @@ from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api, states
 from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match, check_vault_match, protection_of
 from pulumi_dataprotection.policy.resource import SCHEMA as POLICY_SCHEMA
-from pulumi_dataprotection.restore.api import RestoreApi, newest
+from pulumi_dataprotection.restore.client import RestoreApi, newest
 from pulumi_dataprotection.schema import (
     OUTPUT_ONLY,
     BoolType,
@@ -64,9 +64,9 @@ from pulumi_dataprotection.schema import (
     IdPart,
     ListType,
     ObjectType,
+    SchemaDiff,
     StringType,
 )
-from pulumi_dataprotection.schema import DiffResult as SchemaDiff
 
 ON_DELETE = ("Delete", "StopProtectionRetainData", "Suspend", "Retain")
 

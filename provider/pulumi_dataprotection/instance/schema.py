@@ -17,13 +17,13 @@ from pulumi_dataprotection.schema import (
     AnyJson,
     ArmIdType,
     BoolType,
-    CheckFailure,
     Constant,
     Ctx,
     Derivation,
     EnumType,
     Field,
     IdPart,
+    InputProblem,
     ListType,
     LocationType,
     ObjectType,
@@ -463,7 +463,7 @@ def check_policy_match(
     policy_values: Mapping[str, Any],
     *,
     is_unknown: UnknownPredicate = default_is_unknown,
-) -> list[CheckFailure]:
+) -> list[InputProblem]:
     """Failures when an instance cannot use a policy (call it when both are known, e.g. with the policy's outputs):
     the policy must protect the instance's kind of datasource, and vaulted blob policies need containers."""
     ctx = Ctx(is_unknown)
@@ -477,7 +477,7 @@ def check_policy_match(
         return []
     if policy is None or policy.key != kind.key:
         return [
-            CheckFailure(
+            InputProblem(
                 "policy_id",
                 f"policy_id points to a policy for {', '.join(map(str, types))}, but this instance protects "
                 f"{_a(kind.title)} ({kind.datasource_type}); use a policy built for {kind.key}",
@@ -492,7 +492,7 @@ def check_policy_match(
     containers = instance_inputs.get("containers")
     if kind.key == "blob" and vaulted and not ctx.has_unknown(containers) and not containers:
         reason = "containers must list the containers to back up: the policy has a vaulted (VaultStore) backup rule"
-        failures.append(CheckFailure("containers", reason))
+        failures.append(InputProblem("containers", reason))
     return failures
 
 
@@ -501,7 +501,7 @@ def check_vault_match(
     vault_values: Mapping[str, Any],
     *,
     is_unknown: UnknownPredicate = default_is_unknown,
-) -> list[CheckFailure]:
+) -> list[InputProblem]:
     """Failures when an instance cannot be protected by its vault (call it with what the program says of the vault,
     known values only): the datasource must be in the vault's region (Azure Backup's support matrices: "Backup Vault
     and the AKS cluster should be located in the same region"), and the vault needs the managed identity the
@@ -516,7 +516,7 @@ def check_vault_match(
         same = True
     if not same:
         failures.append(
-            CheckFailure(
+            InputProblem(
                 "datasource_location",
                 f"datasource_location is {where} but the vault is in {there}: Azure Backup protects a datasource "
                 f"only from a backup vault in its own region; use a vault in {where} (or check datasource_location)",
@@ -530,7 +530,7 @@ def check_vault_match(
     if isinstance(chosen, str) and chosen:
         if "UserAssigned" not in kind or chosen.lower() not in attached:
             failures.append(
-                CheckFailure(
+                InputProblem(
                     "user_assigned_identity_id",
                     f"user_assigned_identity_id {chosen} is not an identity of the vault (identity_type {kind}): "
                     "add it to the vault's user_assigned_identity_ids",
@@ -539,7 +539,7 @@ def check_vault_match(
     elif "SystemAssigned" not in kind and instance_inputs.get("use_system_assigned_identity") is not False:
         what = "no managed identity" if kind == "None" else "no system-assigned identity"
         failures.append(
-            CheckFailure(
+            InputProblem(
                 "vault_id",
                 f"the vault has {what} (identity_type {kind}), and Azure Backup reads the datasource with the vault's "
                 "managed identity (protection fails with VaultMSIUnauthorized): set identity_type='SystemAssigned' "

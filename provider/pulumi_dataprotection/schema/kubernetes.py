@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pulumi_dataprotection.schema.types import CheckFailure, Ctx, StringType, show
+from pulumi_dataprotection.schema.types import Ctx, InputProblem, StringType, show
 
 NAMESPACE_PATTERN = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 NAMESPACE = StringType(
@@ -78,11 +78,11 @@ class LabelSelectorType(StringType):
     def __init__(self) -> None:
         super().__init__(min_length=1, description=SELECTOR_HINT)
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         failures = super().validate(value, where, ctx)
         if failures or not isinstance(value, str):
             return failures
         problem = selector_problem(value)
         if problem is None:
             return []
-        return [CheckFailure(where, f"{where} {show(value)} {problem}; write {SELECTOR_HINT}")]
+        return [InputProblem(where, f"{where} {show(value)} {problem}; write {SELECTOR_HINT}")]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pulumi_dataprotection.schema.paths import deep_merge, delete_path, get_path, parse_path, set_path
-from pulumi_dataprotection.schema.types import CheckFailure, Ctx, ValueType, is_empty, show, suggest
+from pulumi_dataprotection.schema.types import Ctx, InputProblem, ValueType, is_empty, show, suggest
 
 MutabilityKind = Literal["updatable", "create_only", "output_only", "one_way"]
 
@@ -248,10 +248,10 @@ class ObjectType(ValueType):
 
     # -- validation ---------------------------------------------------------------------------------------------
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if not isinstance(value, Mapping):
-            return [CheckFailure(where, f"{where} must be {self.description} (a mapping); got {show(value)}")]
-        failures: list[CheckFailure] = []
+            return [InputProblem(where, f"{where} must be {self.description} (a mapping); got {show(value)}")]
+        failures: list[InputProblem] = []
         names = [f.name for f in self.input_leaves]
         for key in value:
             if isinstance(key, str) and key.startswith("__"):
@@ -259,7 +259,7 @@ class ObjectType(ValueType):
             if key not in self.by_name:
                 prop = _join(where, str(key))
                 failures.append(
-                    CheckFailure(
+                    InputProblem(
                         prop, f"{prop} is not a known property{suggest(str(key), names)}; known: " + ", ".join(names)
                     )
                 )
@@ -273,19 +273,19 @@ class ObjectType(ValueType):
             applies = f.when.holds(normalized, ctx) if f.when else True
             if f.is_output:
                 if raw is not None:
-                    failures.append(CheckFailure(prop, f"{prop} is set by Azure (output only); remove it"))
+                    failures.append(InputProblem(prop, f"{prop} is set by Azure (output only); remove it"))
                     bad.add(f.name)
                 continue
             if raw is None:
                 if f.required and applies is True and normalized.get(f.name) is None:
                     cond = f" when {f.when.describe()}" if f.when else ""
-                    failures.append(CheckFailure(prop, f"{prop} is required{cond}; expected {f.type.description}"))
+                    failures.append(InputProblem(prop, f"{prop} is required{cond}; expected {f.type.description}"))
                     bad.add(f.name)
                 continue
             if applies is False and f.when is not None:
                 current = normalized.get(f.when.field)
                 failures.append(
-                    CheckFailure(prop, f"{prop} applies only when {f.when.describe()} (it is {show(current)})")
+                    InputProblem(prop, f"{prop} applies only when {f.when.describe()} (it is {show(current)})")
                 )
                 bad.add(f.name)
                 continue
@@ -298,7 +298,7 @@ class ObjectType(ValueType):
             if bad.intersection(rule.fields) or any(ctx.has_unknown(v) for v in involved):
                 continue
             for prop, reason in rule.check(normalized):
-                failures.append(CheckFailure(_join(where, prop), reason))
+                failures.append(InputProblem(_join(where, prop), reason))
         return failures
 
     # -- normalization and comparison ---------------------------------------------------------------------------
@@ -463,16 +463,16 @@ class UnionType(ValueType):
         rest = {k: v for k, v in value.items() if k != self.input_key}
         return value.get(self.input_key), rest
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if not isinstance(value, Mapping):
-            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
+            return [InputProblem(where, f"{where} must be {self.description}; got {show(value)}")]
         kind, rest = self._split(value)
         prop = _join(where, self.input_key)
         if ctx.unknown(kind):
             return []
         if kind not in self.variants:
             hint = suggest(kind, list(self.variants)) if isinstance(kind, str) else ""
-            return [CheckFailure(prop, f"{prop} must be one of {', '.join(self.variants)}; got {show(kind)}{hint}")]
+            return [InputProblem(prop, f"{prop} must be one of {', '.join(self.variants)}; got {show(kind)}{hint}")]
         return self.variants[kind].validate(rest, where, ctx)
 
     def normalize(self, value: Any, ctx: Ctx) -> Any:

@@ -13,14 +13,14 @@ from typing import Any, Literal
 
 from pulumi_dataprotection.schema.model import Field, ObjectType, UnionType
 from pulumi_dataprotection.schema.paths import deep_merge, parse_path, remainder
-from pulumi_dataprotection.schema.types import CheckFailure, Ctx, ListType, ValueType, _sort_key, is_empty, show
+from pulumi_dataprotection.schema.types import Ctx, InputProblem, ListType, ValueType, _sort_key, is_empty, show
 from pulumi_dataprotection.schema.unknown import UnknownPredicate, default_is_unknown
 
 
 class InvalidInputs(ValueError):
     """Inputs that fail validation were used where a request body is needed."""
 
-    def __init__(self, resource: str, failures: list[CheckFailure]) -> None:
+    def __init__(self, resource: str, failures: list[InputProblem]) -> None:
         self.resource = resource
         self.failures = failures
         lines = "\n".join(f"  - {f.reason}" for f in failures)
@@ -28,11 +28,11 @@ class InvalidInputs(ValueError):
 
 
 @dataclass(frozen=True)
-class CheckResult:
+class InputCheck:
     """The normalized inputs (defaults applied, Azure casing) and every check failure."""
 
     inputs: dict[str, Any]
-    failures: list[CheckFailure]
+    failures: list[InputProblem]
 
     @property
     def ok(self) -> bool:
@@ -73,7 +73,7 @@ class OneWayViolation:
 
 
 @dataclass(frozen=True)
-class DiffResult:
+class SchemaDiff:
     """Differences between the old outputs and the new inputs of a resource.
 
     ``changed``: top-level inputs that differ (including the ones that may differ because the new value is unknown);
@@ -159,16 +159,16 @@ class ResourceSchema:
 
     # -- check --------------------------------------------------------------------------------------------------
 
-    def check(self, inputs: Mapping[str, Any], *, is_unknown: UnknownPredicate | None = None) -> CheckResult:
+    def check(self, inputs: Mapping[str, Any], *, is_unknown: UnknownPredicate | None = None) -> InputCheck:
         """Validate ``inputs`` (unknown values are skipped) and return them normalized with defaults applied."""
         ctx = self._ctx(is_unknown)
         failures = self.root.validate(inputs, "", ctx)
         normalized = self.normalize(inputs, is_unknown=is_unknown)
         if self.raw_field is not None and not failures:
             failures.extend(self._check_raw(normalized, ctx))
-        return CheckResult(normalized, failures)
+        return InputCheck(normalized, failures)
 
-    def _check_raw(self, values: Mapping[str, Any], ctx: Ctx) -> list[CheckFailure]:
+    def _check_raw(self, values: Mapping[str, Any], ctx: Ctx) -> list[InputProblem]:
         """Raw content must stay outside what typed inputs describe (else it would be read back into them and
         show as a change forever)."""
         assert self.raw_field is not None
@@ -183,7 +183,7 @@ class ResourceSchema:
             if _at(covered, segments) is not None:
                 prop = f"{self.raw_field}.{_show_path(segments)}"
                 failures.append(
-                    CheckFailure(
+                    InputProblem(
                         prop, f"{prop} is described by typed inputs; set it there instead of in {self.raw_field}"
                     )
                 )
@@ -266,11 +266,11 @@ class ResourceSchema:
         new_inputs: Mapping[str, Any],
         *,
         is_unknown: UnknownPredicate | None = None,
-    ) -> DiffResult:
+    ) -> SchemaDiff:
         """Compare canonical old outputs with canonical new inputs, field by field."""
         ctx = self._ctx(is_unknown)
         news = self.normalize(new_inputs, is_unknown=is_unknown)
-        result = DiffResult()
+        result = SchemaDiff()
         for f in self.root.input_leaves:
             if not f.diff or f.plan_only:
                 continue

@@ -35,7 +35,7 @@ from pulumi_dataprotection.schema.unknown import UnknownPredicate, contains_unkn
 
 
 @dataclass(frozen=True)
-class CheckFailure:
+class InputProblem:
     """One invalid input: the property path (``policy_rules[0].name``) and a sentence saying what is allowed."""
 
     property: str
@@ -79,7 +79,7 @@ class ValueType:
 
     description = "a value"
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         """Failures for a known ``value`` (nested unknowns are skipped)."""
         return []
 
@@ -113,15 +113,15 @@ class AnyJson(ValueType):
         self.object_only = object_only
         self.description = "a JSON object" if object_only else "a JSON value"
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if self.object_only and not isinstance(value, Mapping):
-            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
+            return [InputProblem(where, f"{where} must be {self.description}; got {show(value)}")]
         if ctx.has_unknown(value):
             return []
         try:
             json.dumps(value)
         except (TypeError, ValueError) as exc:
-            return [CheckFailure(where, f"{where} must be JSON-serializable: {exc}")]
+            return [InputProblem(where, f"{where} must be JSON-serializable: {exc}")]
         return []
 
     def canonical(self, value: Any, ctx: Ctx) -> Any:
@@ -164,22 +164,22 @@ class StringType(ValueType):
         self._primary = {member.lower(): group[0] for group in equivalents for member in group}
         self.description = self.pattern_hint if pattern and description == "a string" else description
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if not isinstance(value, str):
-            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
+            return [InputProblem(where, f"{where} must be {self.description}; got {show(value)}")]
         rule = f" ({self.pattern_hint})" if self.pattern else ""
         if self.min_length is not None and len(value) < self.min_length:
             if not value:
-                return [CheckFailure(where, f"{where} must not be empty; expected {self.description}")]
+                return [InputProblem(where, f"{where} must not be empty; expected {self.description}")]
             return [
-                CheckFailure(where, f"{where} must be at least {self.min_length} characters{rule}; got {show(value)}")
+                InputProblem(where, f"{where} must be at least {self.min_length} characters{rule}; got {show(value)}")
             ]
         if self.max_length is not None and len(value) > self.max_length:
             return [
-                CheckFailure(where, f"{where} must be at most {self.max_length} characters{rule}; got {len(value)}")
+                InputProblem(where, f"{where} must be at most {self.max_length} characters{rule}; got {len(value)}")
             ]
         if self.pattern and not self.pattern.fullmatch(value):
-            return [CheckFailure(where, f"{where} must be {self.pattern_hint}; got {show(value)}")]
+            return [InputProblem(where, f"{where} must be {self.pattern_hint}; got {show(value)}")]
         return []
 
     def canonical(self, value: Any, ctx: Ctx) -> Any:
@@ -240,10 +240,10 @@ class EnumType(ValueType):
         key = value.strip().lower()
         return self._by_lower.get(key) or self._aliases.get(key)
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if self.lookup(value) is None:
             hint = suggest(value, self.values) if isinstance(value, str) else ""
-            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}{hint}")]
+            return [InputProblem(where, f"{where} must be {self.description}; got {show(value)}{hint}")]
         return []
 
     def normalize(self, value: Any, ctx: Ctx) -> Any:
@@ -273,10 +273,10 @@ class IntType(ValueType):
         self.maximum = maximum
         self.description = "an integer" + _range_text(minimum, maximum)
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         ok = isinstance(value, int | float) and not isinstance(value, bool) and float(value).is_integer()
         if not ok:
-            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
+            return [InputProblem(where, f"{where} must be {self.description}; got {show(value)}")]
         return _range_failures(value, self.minimum, self.maximum, where, self.description)
 
     def normalize(self, value: Any, ctx: Ctx) -> Any:
@@ -301,9 +301,9 @@ def _range_text(minimum: int | None, maximum: int | None) -> str:
 
 def _range_failures(
     value: float, minimum: int | None, maximum: int | None, where: str, description: str
-) -> list[CheckFailure]:
+) -> list[InputProblem]:
     if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        return [CheckFailure(where, f"{where} must be {description}; got {show(value)}")]
+        return [InputProblem(where, f"{where} must be {description}; got {show(value)}")]
     return []
 
 
@@ -312,9 +312,9 @@ class BoolType(ValueType):
 
     description = "true or false"
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if not isinstance(value, bool):
-            return [CheckFailure(where, f"{where} must be true or false; got {show(value)}")]
+            return [InputProblem(where, f"{where} must be true or false; got {show(value)}")]
         return []
 
 
@@ -340,8 +340,8 @@ class ArmIdType(ValueType):
         else:
             self.description = "an Azure resource id (/subscriptions/<id>/resourceGroups/<rg>/providers/...)"
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
-        bad = [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
+        bad = [InputProblem(where, f"{where} must be {self.description}; got {show(value)}")]
         if not isinstance(value, str):
             return bad
         parts = value.rstrip("/").split("/")
@@ -357,7 +357,7 @@ class ArmIdType(ValueType):
             return bad
         problems = id_problems(value)
         if problems:
-            return [CheckFailure(where, f"{where} must be {self.description}; " + "; ".join(problems))]
+            return [InputProblem(where, f"{where} must be {self.description}; " + "; ".join(problems))]
         return []
 
     def canonical(self, value: Any, ctx: Ctx) -> Any:
@@ -381,15 +381,15 @@ class LocationType(ValueType):
 
     description = "an Azure region such as westeurope (or its display name, West Europe)"
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if not isinstance(value, str) or not value.strip():
-            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
+            return [InputProblem(where, f"{where} must be {self.description}; got {show(value)}")]
         if regions.region_name(value) is not None:
             return []
         close = [repr(name) for name in regions.closest(value)]
         options = close[0] if len(close) == 1 else f"{', '.join(close[:-1])} or {close[-1]}"
         return [
-            CheckFailure(
+            InputProblem(
                 where,
                 f"{where}: {show(value)} is not an Azure region (did you mean {options}?); use a region name or "
                 "display name as `az account list-locations` lists them",
@@ -413,10 +413,10 @@ class DurationType(ValueType):
 
     description = "an ISO-8601 duration such as P7D, P12W, P6M or P1Y"
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         parsed = parse_duration(value) if isinstance(value, str) else None
         if parsed is None or parsed.is_zero:
-            return [CheckFailure(where, f"{where} must be {self.description} (not zero); got {show(value)}")]
+            return [InputProblem(where, f"{where} must be {self.description} (not zero); got {show(value)}")]
         return []
 
     def normalize(self, value: Any, ctx: Ctx) -> Any:
@@ -431,9 +431,9 @@ class DateTimeType(ValueType):
 
     description = "an ISO-8601 date-time such as 2024-01-01T02:00:00Z"
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if not isinstance(value, str) or parse_datetime(value) is None:
-            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
+            return [InputProblem(where, f"{where} must be {self.description}; got {show(value)}")]
         return []
 
     def canonical(self, value: Any, ctx: Ctx) -> Any:
@@ -447,9 +447,9 @@ class RepeatingIntervalType(ValueType):
 
     description = "an ISO-8601 repeating interval such as R/2024-01-01T02:00:00+00:00/PT4H"
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if not isinstance(value, str) or parse_repeating_interval(value) is None:
-            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
+            return [InputProblem(where, f"{where} must be {self.description}; got {show(value)}")]
         return []
 
     def canonical(self, value: Any, ctx: Ctx) -> Any:
@@ -477,17 +477,17 @@ class ListType(ValueType):
         self.unique = unique
         self.description = f"a list of {item.description}"
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if not isinstance(value, list | tuple):
-            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
-        failures: list[CheckFailure] = []
+            return [InputProblem(where, f"{where} must be {self.description}; got {show(value)}")]
+        failures: list[InputProblem] = []
         if self.min_items is not None and len(value) < self.min_items:
-            failures.append(CheckFailure(where, f"{where} needs at least {self.min_items} item(s); got {len(value)}"))
+            failures.append(InputProblem(where, f"{where} needs at least {self.min_items} item(s); got {len(value)}"))
         if self.max_items is not None and len(value) > self.max_items:
-            failures.append(CheckFailure(where, f"{where} allows at most {self.max_items} item(s); got {len(value)}"))
+            failures.append(InputProblem(where, f"{where} allows at most {self.max_items} item(s); got {len(value)}"))
         for i, item in enumerate(value):
             if item is None:
-                failures.append(CheckFailure(f"{where}[{i}]", f"{where}[{i}] must not be null"))
+                failures.append(InputProblem(f"{where}[{i}]", f"{where}[{i}] must not be null"))
             elif not ctx.unknown(item):
                 failures.extend(self.item.validate(item, f"{where}[{i}]", ctx))
         if self.unique and not failures and not ctx.has_unknown(value):
@@ -496,7 +496,7 @@ class ListType(ValueType):
                 key = _sort_key(self.item.canonical(self.item.normalize(item, ctx), ctx))
                 if key in seen:
                     failures.append(
-                        CheckFailure(f"{where}[{i}]", f"{where}[{i}] repeats {where}[{seen[key]}] ({show(item)})")
+                        InputProblem(f"{where}[{i}]", f"{where}[{i}] repeats {where}[{seen[key]}] ({show(item)})")
                     )
                 seen.setdefault(key, i)
         return failures
@@ -544,18 +544,18 @@ class MapType(ValueType):
         self.max_key_length = max_key_length
         self.description = f"{description} of names to {value.description}"
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         if not isinstance(value, Mapping):
-            return [CheckFailure(where, f"{where} must be {self.description}; got {show(value)}")]
-        failures: list[CheckFailure] = []
+            return [InputProblem(where, f"{where} must be {self.description}; got {show(value)}")]
+        failures: list[InputProblem] = []
         if self.max_items is not None and len(value) > self.max_items:
-            failures.append(CheckFailure(where, f"{where} allows at most {self.max_items} entries; got {len(value)}"))
+            failures.append(InputProblem(where, f"{where} allows at most {self.max_items} entries; got {len(value)}"))
         for key, item in value.items():
             inner = f"{where}[{key!r}]"
             if not isinstance(key, str) or not key:
-                failures.append(CheckFailure(where, f"{where} keys must be non-empty strings; got {show(key)}"))
+                failures.append(InputProblem(where, f"{where} keys must be non-empty strings; got {show(key)}"))
             elif self.max_key_length is not None and len(key) > self.max_key_length:
-                failures.append(CheckFailure(inner, f"{inner}: names are limited to {self.max_key_length} characters"))
+                failures.append(InputProblem(inner, f"{inner}: names are limited to {self.max_key_length} characters"))
             if not ctx.unknown(item):
                 failures.extend(self.value.validate(item, inner, ctx))
         return failures
@@ -603,7 +603,7 @@ class Boxed(ValueType):
         self.constants = dict(constants)
         self.description = inner.description
 
-    def validate(self, value: Any, where: str, ctx: Ctx) -> list[CheckFailure]:
+    def validate(self, value: Any, where: str, ctx: Ctx) -> list[InputProblem]:
         return self.inner.validate(value, where, ctx)
 
     def normalize(self, value: Any, ctx: Ctx) -> Any:

@@ -32,8 +32,7 @@ from pulumi_dataprotection.dynamic import (
 )
 from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT, on_delete_field
 from pulumi_dataprotection.guard import mua, operations
-from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPart, StringType, names
-from pulumi_dataprotection.schema import DiffResult as SchemaDiff
+from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, Ctx, Field, IdPart, SchemaDiff, StringType, names
 from pulumi_dataprotection.schema.types import name_type
 from pulumi_dataprotection.vault import api
 from pulumi_dataprotection.vault.schema import INPUTS_SINCE, PATCHABLE_INPUTS, VAULT, values_for_instances

@@ -62,11 +62,6 @@ class RecoveryPoint:
         )
 
 
-def vault_of(instance: ResourceId) -> ResourceId:
-    """The vault of a backup instance id."""
-    return ResourceId(instance.subscription_id, instance.resource_group, instance.namespace, instance.segments[:1])
-
-
 def job_path(vault: ResourceId, job_id: str) -> str:
     """The path of a backup job given its id or name."""
     return ResourceId.parse(job_id).path if job_id.startswith("/") else vault.child("backupJobs", job_id).path
@@ -186,7 +181,7 @@ class RestoreApi:
         result = self.client.execute(
             "POST",
             self._regional(instance, target_region, "fetchCrossRegionRestoreJob"),
-            {"sourceRegion": source_region, "sourceBackupVaultId": str(vault_of(instance)), "jobId": job_id},
+            {"sourceRegion": source_region, "sourceBackupVaultId": str(instance.vault), "jobId": job_id},
             operation="read cross region restore job",
             resource=job_id,
         )

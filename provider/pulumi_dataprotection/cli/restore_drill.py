@@ -41,7 +41,7 @@ from pulumi_dataprotection.cli.common import (
     token_option,
     write_output,
 )
-from pulumi_dataprotection.restore.api import RestoreApi, newest, parse_time, vault_of
+from pulumi_dataprotection.restore.client import RestoreApi, newest, parse_time
 from pulumi_dataprotection.restore.drill import DrillError, DrillOptions, DrillTarget, plan, source_of
 from pulumi_dataprotection.restore.requests import Rehydration, restore_request
 
@@ -208,7 +208,7 @@ class DrillRun:
 
         ``cross_region`` restores in the vault's paired region from the secondary copy (crossRegionRestore)."""
         evidence = Evidence(str(instance), self.wall().strftime("%Y-%m-%dT%H:%M:%SZ"))
-        self.out.print(Text(f"Restore drill of {instance.name} (vault {vault_of(instance).name})", style="bold"))
+        self.out.print(Text(f"Restore drill of {instance.name} (vault {instance.vault.name})", style="bold"))
         try:
             self._drill(instance, options, point_in_time, max_age, cleanup, cross_region, evidence.record)
         except DrillFailed as exc:
@@ -320,7 +320,7 @@ class DrillRun:
         self.out.print(f"Restore job      {job_id.rsplit('/', 1)[-1]} -> {target.destination}")
         try:
             if regions is None:
-                job = self._follow(lambda: self.api.job(vault_of(instance), job_id), job_id, started)
+                job = self._follow(lambda: self.api.job(instance.vault, job_id), job_id, started)
             else:
                 source_region, target_region = regions
                 job = self._follow(
@@ -372,12 +372,12 @@ class DrillRun:
 
     def _regions(self, instance: ResourceId) -> tuple[str, str]:
         """``(vault region, paired region)`` of a cross region restore."""
-        vault = self.api.vault(vault_of(instance)) or {}
+        vault = self.api.vault(instance.vault) or {}
         paired = (vault.get("properties") or {}).get("replicatedRegions") or []
         if not paired:
             raise DrillFailed(
                 "CrossRegionRestoreNotAvailable",
-                f"vault {vault_of(instance).name} has no paired region (it is not GeoRedundant)",
+                f"vault {instance.vault.name} has no paired region (it is not GeoRedundant)",
             )
         return str(vault.get("location")), str(paired[0])
 
