@@ -45,12 +45,13 @@ $(AZURITE): tools/azurite/package.json tools/azurite/package-lock.json
 
 lint: $(STAMP)
 	$(BIN)/ruff check provider tests tools examples bench
-	$(BIN)/mypy provider/pulumi_dataprotection tools/demo.py tools/reference.py tools/gen_api.py bench
+	$(BIN)/mypy provider/pulumi_dataprotection tools/demo.py tools/reference.py tools/gen_api.py tools/gen_emulator_spec.py bench
 
 # Regenerate everything derived from the schemas (typed API, resource reference); a test fails when they are stale.
 generate: $(STAMP)
 	$(BIN)/python tools/gen_api.py --write
 	$(BIN)/python tools/reference.py --write
+	$(BIN)/python tools/gen_emulator_spec.py --write
 
 unit: $(STAMP)
 	$(BIN)/pytest -m "not engine"

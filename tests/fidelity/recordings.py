@@ -22,8 +22,10 @@ from tests.support.spec import REPO_ROOT
 RECORDINGS = REPO_ROOT.parent / "shared" / "reference" / "recordings"
 HOST = "https://management.azure.com"
 NAMESPACE = "/providers/microsoft.dataprotection"
-# The JavaScript recordings sanitised the subscription of some URLs to this placeholder; its create test used 8888...
-_JS_PLACEHOLDER = ("azure_subscription_id", "88888888-8888-8888-8888-888888888888")
+# The JavaScript recordings sanitised the subscription of some URLs to this placeholder: those of the get, list and
+# delete tests, recorded on 2023-02-06 in a session of their own (the create test's answers, 8888..., are from
+# 2023-02-10), so it stands for a subscription of its own; ARM takes only GUIDs.
+_JS_PLACEHOLDER = ("azure_subscription_id", "99999999-9999-9999-9999-999999999999")
 
 try:
     _Loader: Any = yaml.CSafeLoader

@@ -181,13 +181,17 @@ def needed(recording: Recording) -> list[tuple[str, str, dict[str, Any] | None]]
     return sorted(out, key=lambda w: [k for k, _ in KINDS].index(w[0]))
 
 
-_LISTS = {"/backupInstances": "instance", "/backupPolicies": "policy"}
+_LISTS = {"/backupInstances": "instance", "/backupPolicies": "policy", "/backupVaults": "vault"}
+_GROUP_SCOPE = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/", re.I)
 
 
 def _listed(e: Exchange) -> list[tuple[str, str]]:
-    """(kind, id) of the backup instances and policies Azure listed in a vault (they existed then, whether the
-    recording touches them or not: a long-lived vault also holds other tests' instances and policies)."""
+    """(kind, id) of the backup instances and policies Azure listed in a vault, and of the vaults it listed in a
+    resource group (they existed then, whether the recording touches them or not: a long-lived vault also holds
+    other tests' instances and policies, a test's resource group other tests' vaults)."""
     kind = next((k for suffix, k in _LISTS.items() if e.path.endswith(suffix)), None)
+    if kind == "vault" and not _GROUP_SCOPE.match(e.path):
+        return []
     if kind is None or e.method != "GET" or e.status != 200 or not isinstance(e.body, dict):
         return []
     items = e.body.get("value") if isinstance(e.body.get("value"), list) else []

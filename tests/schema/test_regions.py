@@ -16,7 +16,7 @@ from tests.schema.samples import instance_inputs, vault_inputs
 
 
 def test_the_table_names_its_source_and_every_name_is_its_display_name_compacted() -> None:
-    raw = json.loads(resources.files("pulumi_dataprotection.schema").joinpath("regions.json").read_text())
+    raw = json.loads(resources.files("pulumi_dataprotection").joinpath("data/regions.json").read_text())
     assert "az account list-locations" in raw["source"]
     names = [r["name"] for r in raw["regions"]]
     assert len(names) == len(set(names)) == len(regions()) >= 60

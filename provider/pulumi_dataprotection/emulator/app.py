@@ -38,7 +38,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from pulumi_dataprotection.emulator import groups, ids, recovery, restore, routes
+from pulumi_dataprotection.emulator import groups, ids, recovery, restore, routes, schema
 from pulumi_dataprotection.emulator.access import Access, is_loopback
 from pulumi_dataprotection.emulator.config import API_VERSION, API_VERSIONS, EmulatorConfig
 from pulumi_dataprotection.emulator.datasources import Registry
@@ -212,10 +212,14 @@ class EmulatorApp:
                 ) from exc
         headers = {k.lower(): v for k, v in request.headers.items()}
         call = Call(method, path, str(request.base_url).rstrip("/"), params, body, dict(request.query_params), headers)
-        with self.store.transaction():
-            self.service.settle()
-            recovery.settle(self.service)
-            return handler(self.service, call)
+        version = schema.REQUEST_API_VERSION.set(call.query.get("api-version", ""))
+        try:
+            with self.store.transaction():
+                self.service.settle()
+                recovery.settle(self.service)
+                return handler(self.service, call)
+        finally:
+            schema.REQUEST_API_VERSION.reset(version)
 
     def _authenticate(self, request: Request) -> None:
         header = request.headers.get("authorization")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pulumi_dataprotection.emulator.errors import ArmError, gateway
-from pulumi_dataprotection.schema.regions import region_name, regions
+from pulumi_dataprotection.emulator.regions import region_name, regions
 
 NAMESPACE = "Microsoft.DataProtection"
 VAULT_TYPE = f"{NAMESPACE}/backupVaults"
@@ -25,7 +25,7 @@ def check_location(location: str, resource_type: str) -> str:
     """The region name ARM stores for ``location`` (``West Europe`` -> ``westeurope``); an unknown region is ARM's
     400 ``LocationNotAvailableForResourceType``, with its message shape as ARM returns it for a PUT (quoted in
     Azure/azure-rest-api-specs#8347 and #8543). Azure lists the regions where the type is offered; the emulator
-    offers every region of ``pulumi_dataprotection/schema/regions.json``."""
+    offers every region of ``pulumi_dataprotection/data/regions.json``."""
     name = region_name(location)
     if name is None:
         raise gateway(

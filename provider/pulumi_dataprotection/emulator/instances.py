@@ -16,8 +16,8 @@ from typing import Any
 
 from pulumi_dataprotection.emulator import datasources, guards, ids, immutability, recovery, render, schema, timing
 from pulumi_dataprotection.emulator.errors import ArmError, generic_not_found, invalid_input
+from pulumi_dataprotection.emulator.regions import region_name
 from pulumi_dataprotection.emulator.service import DELETED, INSTANCE, POLICY, Call, Reply, Service
-from pulumi_dataprotection.schema.regions import region_name
 
 JSON = dict[str, Any]
 

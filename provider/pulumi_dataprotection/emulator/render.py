@@ -10,9 +10,9 @@ import copy
 from typing import Any
 
 from pulumi_dataprotection.emulator import ids
+from pulumi_dataprotection.emulator.regions import lookup_key, region_name
 from pulumi_dataprotection.emulator.schema import SOFT_DELETE_STATE
 from pulumi_dataprotection.emulator.timeutil import NOT_ENDED, iso, iso_seconds
-from pulumi_dataprotection.schema.regions import lookup_key, region_name
 
 JSON = dict[str, Any]
 

@@ -4,11 +4,14 @@ versions are applied by the handlers): validation and normalisation like the ser
 The service (.NET) reads JSON property names case-insensitively, ignores properties it does not know and ignores
 read-only ones; it rejects missing required properties, wrong types, unknown enum values and unknown ``objectType``
 discriminators. ``parse`` returns the normalised body (canonical property names and enum spellings) or raises
-``invalid_input`` with one problem per offending property path.
+``invalid_input`` with one problem per offending property path. The model covers what the emulator's rules need;
+a property it lacks that the official spec of the request's api-version defines on that object is validated against
+the spec and kept (``spec.py``), so that it round-trips as on Azure.
 """
 
 from __future__ import annotations
 
+import contextvars
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +21,11 @@ from pulumi_dataprotection.emulator.errors import invalid_input
 
 _DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 _ARM_ID = re.compile(r"^/subscriptions/[^/]+/resourceGroups/[^/]+(/providers/[^/]+(/[^/]+/[^/]+)+)?$", re.I)
+
+
+REQUEST_API_VERSION: contextvars.ContextVar[str] = contextvars.ContextVar("request_api_version", default="")
+"""The api-version of the request being handled (set by the application around each handler): the version of the
+spec a property outside the emulator's model is read against."""
 
 
 class Node:
@@ -189,9 +197,12 @@ class Obj(Node):
         out: dict[str, Any] = {}
         for key, item in value.items():
             canonical = by_lower.get(key.lower())
-            if canonical is None or item is None or self.props[canonical].read_only:
+            prop = self.props.get(canonical) if canonical else None
+            if prop is None and item is not None:
+                canonical, prop = _spec_property(self.name, key) or (None, None)
+            if canonical is None or prop is None or item is None or prop.read_only:
                 continue
-            checked = self.props[canonical].node.check(item, f"{where}.{canonical}", problems)
+            checked = prop.node.check(item, f"{where}.{canonical}", problems)
             if checked is not None:
                 out[canonical] = checked
         for name, prop in self.props.items():
@@ -200,6 +211,13 @@ class Obj(Node):
                 if not present:
                     problems.append(f"{where}.{name}: required property is missing")
         return out
+
+
+def _spec_property(definition: str, key: str) -> tuple[str, Prop] | None:
+    """A property of ``definition`` the emulator's model lacks, as the spec of the request's api-version defines it."""
+    from pulumi_dataprotection.emulator import spec  # built from this module's nodes
+
+    return spec.extra_property(definition, key, REQUEST_API_VERSION.get())
 
 
 def _kind(value: Any) -> str:

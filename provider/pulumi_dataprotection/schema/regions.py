@@ -1,6 +1,7 @@
-"""Azure's region names: the table in ``regions.json`` (its ``source`` names where it comes from), looked up the way
-Azure accepts a location (its name or display name, case and spaces ignored: ``West Europe``, ``WestEurope`` and
-``westeurope`` are one region) and resolved to the name Azure returns, with the closest names for a typo."""
+"""Azure's region names: the table in ``pulumi_dataprotection/data/regions.json`` (its ``source`` names where it comes
+from; the emulator reads the same file itself), looked up the way Azure accepts a location (its name or display name,
+case and spaces ignored: ``West Europe``, ``WestEurope`` and ``westeurope`` are one region) and resolved to the name
+Azure returns, with the closest names for a typo."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def lookup_key(value: str) -> str:
 @functools.cache
 def regions() -> dict[str, Region]:
     """Every known region by name (loaded once, on first use)."""
-    raw = json.loads(resources.files(__package__).joinpath("regions.json").read_text(encoding="utf-8"))
+    raw = json.loads(resources.files("pulumi_dataprotection").joinpath("data/regions.json").read_text(encoding="utf-8"))
     table = [Region(r["name"], r["displayName"], r["cloud"]) for r in raw["regions"]]
     return {region.name: region for region in table}
 
