@@ -63,6 +63,7 @@ EXPECTED = {
     "postgresql_flexible": ("VaultStore", [f"{FILES_URL}/pg-catalog-drill-1"]),
     "mysql_flexible": ("VaultStore", [f"{FILES_URL}/mysql-orders-drill-1"]),
     "disk": ("OperationalStore", [f"{DATA}/Microsoft.Compute/disks/data-1-drill-1"]),
+    "cosmos_db": ("VaultStore", [f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-orders-drill-1"]),
     "elastic_san": (
         "OperationalStore",
         [

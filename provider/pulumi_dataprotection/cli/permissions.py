@@ -28,6 +28,7 @@ FLAGS = {
     "key_vault_id": "--key-vault-id",
     "extension_storage_account_id": "--extension-storage-account",
     "restore_storage_account_id": "--restore-storage-account",
+    "restore_target_id": "--restore-target",
     "vault_id": "--vault-id",
 }
 """The flag that supplies each Target field."""
@@ -67,6 +68,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--include-restore", action="store_true", help="also list the assignments restores need")
     parser.add_argument("--restore-storage-account", metavar="ID", help="ARM id of the restore target storage account")
     parser.add_argument(
+        "--restore-target", metavar="ID", help="ARM id of the resource a restore writes into (Cosmos DB: empty account)"
+    )
+    parser.add_argument(
         "--format", choices=("table", "json", "pulumi"), default="table", help="output format (default: table)"
     )
     parser.set_defaults(run=run)
@@ -82,6 +86,7 @@ def _flag_values(args: argparse.Namespace) -> dict[str, str | None]:
         "key_vault_id": args.key_vault_id,
         "extension_storage_account_id": args.extension_storage_account,
         "restore_storage_account_id": args.restore_storage_account,
+        "restore_target_id": args.restore_target,
     }
 
 

@@ -98,6 +98,8 @@ class DatasourceKind:
     periods: tuple[str, ...] = ()
     """Allowed schedule periods of repeating intervals (``PT4H``, ``P1D``, ``P1W``): the CLI manifest's, widened by
     what Azure accepted from Terraform's acceptance tests."""
+    max_backup_rules: int = 1
+    """How many backup rules a policy may hold (Cosmos DB: a weekly full and a daily incremental rule)."""
     backup_rule_optional: bool = False
     """True when a policy may hold retention only (operational blob backup is continuous)."""
     needs_snapshot_resource_group: bool = False

@@ -688,7 +688,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     datasource_kind: pulumi.Output[api.DatasourceKind]
     """What is protected: aks (AKS cluster), disk (managed disk), blob (blob storage account), adls (Data Lake Storage
     account), postgresql (PostgreSQL single-server database), postgresql_flexible (PostgreSQL flexible server),
-    mysql_flexible (MySQL flexible server), elastic_san (Elastic SAN volume group).
+    mysql_flexible (MySQL flexible server), elastic_san (Elastic SAN volume group), cosmos_db (Cosmos DB account).
     """
 
     datasource_id: pulumi.Output[str]
@@ -871,7 +871,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         :param datasource_kind: What is protected: aks (AKS cluster), disk (managed disk), blob (blob storage
             account), adls (Data Lake Storage account), postgresql (PostgreSQL single-server database),
             postgresql_flexible (PostgreSQL flexible server), mysql_flexible (MySQL flexible server), elastic_san
-            (Elastic SAN volume group). Required. Changing it replaces the resource.
+            (Elastic SAN volume group), cosmos_db (Cosmos DB account). Required. Changing it replaces the resource.
         :param datasource_id: Id of the protected resource (for a PostgreSQL single-server database: the server).
             Required. Changing it replaces the resource.
         :param policy_id: Id of the backup policy (a policy of the same vault, for the same kind of datasource).

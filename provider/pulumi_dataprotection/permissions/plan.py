@@ -23,6 +23,7 @@ _SCOPE_FIELDS = {
     "key_vault": "key_vault_id",
     "extension_storage_account": "extension_storage_account_id",
     "restore_storage_account": "restore_storage_account_id",
+    "restore_target": "restore_target_id",
 }
 
 
@@ -43,6 +44,8 @@ class Target:
     """What is known about the Key Vault when its id is not (the secret URI of the instance)."""
     extension_storage_account_id: str | None = None
     restore_storage_account_id: str | None = None
+    restore_target_id: str | None = None
+    """The resource a restore writes into (the empty Cosmos DB account)."""
 
     def __post_init__(self) -> None:
         kind = KINDS.get(self.kind)
@@ -63,6 +66,7 @@ class Target:
             "key_vault_id",
             "extension_storage_account_id",
             "restore_storage_account_id",
+            "restore_target_id",
             "vault_id",
         ):
             value = getattr(self, name)
