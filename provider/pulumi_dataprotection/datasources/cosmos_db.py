@@ -79,6 +79,7 @@ KIND = DatasourceKind(
     backup_types=("Full", "Incremental"),
     periods=("P1W",),
     max_backup_rules=2,
+    required_backup_type="Full",
     since="2026-06-01",
     order=9,
     default_policy=default_policy,

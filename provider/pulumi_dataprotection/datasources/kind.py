@@ -100,6 +100,8 @@ class DatasourceKind:
     what Azure accepted from Terraform's acceptance tests."""
     max_backup_rules: int = 1
     """How many backup rules a policy may hold (Cosmos DB: a weekly full and a daily incremental rule)."""
+    required_backup_type: str = ""
+    """A backup type one of the policy's backup rules must have (Cosmos DB: Full, incremental-only is refused)."""
     backup_rule_optional: bool = False
     """True when a policy may hold retention only (operational blob backup is continuous)."""
     needs_snapshot_resource_group: bool = False
