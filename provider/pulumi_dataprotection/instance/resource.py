@@ -50,7 +50,7 @@ from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION, ADO
 from pulumi_dataprotection.dynamic.engine import preview_warning
 from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api, states
-from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match
+from pulumi_dataprotection.instance.schema import AUTO_PROTECTION_SINCE, INSTANCE, check_policy_match
 from pulumi_dataprotection.policy.resource import SCHEMA as POLICY_SCHEMA
 from pulumi_dataprotection.schema import (
     OUTPUT_ONLY,
@@ -278,6 +278,16 @@ class InstanceProvider(SchemaProvider):
         problem = kind.version_problem(str(known.get("api_version"))) if kind and known.get("api_version") else None
         if problem:
             failures.append(CheckFailure("datasource_kind", problem))
+        version = str(known.get("api_version") or "")
+        if version and version < AUTO_PROTECTION_SINCE and inputs.get("auto_protection") is not None:
+            failures.append(
+                CheckFailure(
+                    "auto_protection",
+                    f"auto_protection needs api-version {AUTO_PROTECTION_SINCE} or later, but the provider is "
+                    f"configured for {version}, whose spec has no auto-protection parameters; set "
+                    f"dataprotection:apiVersion to {AUTO_PROTECTION_SINCE} or later",
+                )
+            )
         arm_id = known.get("arm_id")
         datasource, database = inputs.get("datasource_id"), inputs.get("database_name")
         if isinstance(arm_id, str) and isinstance(datasource, str) and not has_unknown([datasource, database]):
@@ -739,6 +749,14 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     containers: pulumi.Output[list[str] | None]
     """Containers to back up (vaulted blob and ADLS backups)."""
 
+    auto_protection: pulumi.Output[bool | None]
+    """Protect every container of the storage account, present and future, instead of listing containers (blob and ADLS
+    auto-protection, api-version 2026-06-01).
+    """
+
+    auto_protection_excluded_prefixes: pulumi.Output[list[str] | None]
+    """Containers whose names start with one of these prefixes are left out of auto-protection."""
+
     volumes: pulumi.Output[list[str] | None]
     """Volumes of the volume group to back up (Elastic SAN volume groups)."""
 
@@ -850,6 +868,8 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         included_volume_types: pulumi.Input[Sequence[pulumi.Input[api.IncludedVolumeType]]] | None = None,
         backup_hook_references: pulumi.Input[Sequence[pulumi.Input[api.BackupHookReferenceArgs]]] | None = None,
         containers: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        auto_protection: pulumi.Input[bool] | None = None,
+        auto_protection_excluded_prefixes: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         volumes: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         secret_store_uri: pulumi.Input[str] | None = None,
         use_system_assigned_identity: pulumi.Input[bool] | None = None,
@@ -899,6 +919,11 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             datasource_kind is aks.
         :param containers: Containers to back up (vaulted blob and ADLS backups). Applies when datasource_kind is
             adls or blob.
+        :param auto_protection: Protect every container of the storage account, present and future, instead of
+            listing containers (blob and ADLS auto-protection, api-version 2026-06-01). Applies when datasource_kind
+            is adls or blob.
+        :param auto_protection_excluded_prefixes: Containers whose names start with one of these prefixes are left
+            out of auto-protection. Applies when datasource_kind is adls or blob.
         :param volumes: Volumes of the volume group to back up (Elastic SAN volume groups). Required when
             datasource_kind is elastic_san.
         :param secret_store_uri: Key Vault secret holding the database connection credentials. Required when
@@ -951,6 +976,8 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             "included_volume_types": included_volume_types,
             "backup_hook_references": backup_hook_references,
             "containers": containers,
+            "auto_protection": auto_protection,
+            "auto_protection_excluded_prefixes": auto_protection_excluded_prefixes,
             "volumes": volumes,
             "secret_store_uri": secret_store_uri,
             "use_system_assigned_identity": use_system_assigned_identity,
