@@ -1,7 +1,7 @@
 """Coverage guards of the datasource kinds, from the declarations: every kind of the catalog has what its module must
 declare (recommended policy, roles, restore target, example, emulator support), its recommended policy and example
 instance are valid against the official spec, and the example converges on the emulator (create, then an empty diff)
-through the providers."""
+through the providers; so does every vault sample of the schema tests (which together set every vault input)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from pulumi_dataprotection.policy.schema import POLICY
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import stack_config
 from tests.resources.helpers import RG, checked, up, vault_inputs
+from tests.schema.samples import VAULTS
+from tests.schema.samples import vault_inputs as vault_sample
 from tests.support.emulator import SUBSCRIPTION
 from tests.support.spec import Spec
 
@@ -68,3 +70,15 @@ def test_a_kind_newer_than_the_configured_api_version_is_refused_at_preview(conf
         (failure,) = result.failures
         assert failure.property == name
         assert f"need api-version {kind.since} or later" in failure.reason and older in failure.reason
+
+
+@pytest.mark.parametrize("key", list(VAULTS))
+def test_every_vault_sample_converges_on_the_emulator(key: str, configured: EmulatorHandle) -> None:
+    provider = VaultProvider()
+    news = vault_sample(key)
+    if news.get("soft_delete_state"):  # the default api-version creates vaults with always-on soft delete only
+        news["soft_delete_state"] = "AlwaysOn"
+    id_, outs = up(provider, news)
+    read = provider.read(id_, outs)
+    diff = provider.diff(id_, read.outs or {}, checked(provider, news, read.outs or {}))
+    assert diff.changes is False, f"vault sample {key} does not converge: {diff.__dict__}"

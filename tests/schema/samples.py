@@ -30,6 +30,7 @@ SUB = "6f3c1a52-0d2e-4c0b-9a7e-4d1b2c3d4e5f"
 RG = f"/subscriptions/{SUB}/resourceGroups/rg-backup"
 VAULT_ID = f"{RG}/providers/Microsoft.DataProtection/backupVaults/vault-1"
 UAMI = f"{RG}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/backup-msi"
+GUARD = f"/subscriptions/{SUB}/resourceGroups/rg-security/providers/Microsoft.DataProtection/resourceGuards/guard-1"
 
 
 def policy_id(name: str) -> str:
@@ -51,6 +52,8 @@ VAULTS: dict[str, dict[str, Any]] = {
         "cross_region_restore_state": True,
         "cross_subscription_restore_state": "Disabled",
         "alerts_for_all_job_failures": "Enabled",
+        "datastore_type": "VaultStore",
+        "resource_guard_operation_requests": [f"{GUARD}/dppReduceSoftDeleteSecurityRequests/default"],
         "tags": {"env": "prod", "owner": "platform"},
     },
     "cmk": {
@@ -62,6 +65,8 @@ VAULTS: dict[str, dict[str, Any]] = {
         "user_assigned_identity_ids": [UAMI],
         "encryption_key_uri": "https://kv-backup.vault.azure.net/keys/backup-key",
         "encryption_identity_id": UAMI,
+        "encryption_identity_type": "UserAssigned",
+        "encryption_state": "Enabled",
         "infrastructure_encryption": "Enabled",
         "soft_delete_state": "On",
         "soft_delete_retention_days": 14,
@@ -146,6 +151,12 @@ INSTANCES: dict[str, dict[str, Any]] = {
         "policy_id": policy_id("pol-aks-daily"),
         "snapshot_resource_group_id": f"/subscriptions/{SUB}/resourceGroups/rg-snapshots",
         "friendly_name": "aks-prod/backup",
+        "excluded_namespaces": ["kube-system"],
+        "included_resource_types": ["v1/ConfigMap", "apps/v1/Deployment"],
+        "snapshot_volumes": False,
+        "include_cluster_scope_resources": False,
+        "validation_type": "DeepValidation",
+        "resource_guard_operation_requests": [f"{GUARD}/dppModifyPolicy/default"],
     },
     "blob_operational": {
         "datasource_kind": "blob",

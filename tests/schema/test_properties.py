@@ -78,13 +78,14 @@ def vault_inputs(draw: st.DrawFn) -> dict[str, Any]:
 @st.composite
 def instance_inputs(draw: st.DrawFn) -> dict[str, Any]:
     kind = KINDS[draw(st.sampled_from(sorted(KINDS)))]
-    provider, _, kind_type = kind.id_type.partition("/")
+    provider, *segments = kind.id_type.split("/")
     resource = draw(resource_names)
+    parents = "".join(f"{segment}/{draw(resource_names)}/" for segment in segments[:-1])
     inputs: dict[str, Any] = {
         "name": f"bi-{resource}",
         "vault_id": VAULT_ID,
         "datasource_kind": kind.key,
-        "datasource_id": f"{RG}/providers/{provider}/{kind_type}/{resource}",
+        "datasource_id": f"{RG}/providers/{provider}/{parents}{segments[-1]}/{resource}",
         "policy_id": f"{VAULT_ID}/backupPolicies/{draw(names)}",
     }
     if draw(st.booleans()):
@@ -107,6 +108,8 @@ def instance_inputs(draw: st.DrawFn) -> dict[str, Any]:
         inputs["containers"] = draw(
             st.lists(st.from_regex(r"[a-z0-9]{3,10}", fullmatch=True), min_size=1, max_size=3, unique=True)
         )
+    if kind.instance_parameters is not None:  # the kind's own inputs, as its example sets them
+        inputs.update({f.name: kind.example[f.name] for f in kind.instance_parameters.leaves if f.name in kind.example})
     if kind.key == "aks":
         for key in ("included_namespaces", "excluded_namespaces", "label_selectors", "excluded_resource_types"):
             if draw(st.booleans()):
