@@ -278,3 +278,28 @@ def test_cross_region_drill_needs_a_geo_redundant_vault(
     assert result.code == 1
     assert _drills(evidence)[0]["error"]["code"] == "CrossRegionRestoreNotAvailable"
     assert emulator.restored() == []
+
+
+def test_cosmos_db_drill_restores_into_a_new_account_or_a_given_cosmos_db_account() -> None:
+    from pulumi_dataprotection.datasources import KINDS as CATALOG
+    from pulumi_dataprotection.datasources import DrillContext
+    from pulumi_dataprotection.restore.drill import DrillError, DrillOptions, Source
+
+    kind = CATALOG["cosmos_db"]
+    assert kind.restore_target is not None
+    account = f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-orders"
+    source = Source("bi", kind, account, "westeurope", "p")
+
+    def target(given: str | None) -> str:
+        ctx = DrillContext({"VaultStore"}, False, DrillOptions(suffix="drill-1", target_account=given))
+        drill = kind.restore_target(source, ctx)
+        assert drill.target["objectType"] == "RestoreTargetInfo" and drill.datastore == "VaultStore"
+        return str(drill.target["datasourceInfo"]["resourceID"])
+
+    assert target(None) == f"{account}-drill-1"
+    storage = f"{DATA}/Microsoft.Storage/storageAccounts/stblob"
+    assert target(storage) == f"{account}-drill-1"  # a storage account given for the blob drills of the same run
+    empty = f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-empty"
+    assert target(empty) == empty
+    with pytest.raises(DrillError):
+        target(account)

@@ -48,13 +48,16 @@ def default_policy() -> PolicyInputs:
 
 
 def _drill(source: Source, ctx: DrillContext) -> DrillTarget:
-    """A new account ``<account>-<suffix>`` beside the source account (or the empty ``target_account``): Azure
-    restores Cosmos DB backups to an empty account only, never over the source."""
+    """A new account ``<account>-<suffix>`` beside the source account, or ``target_account`` when that is a Cosmos DB
+    account (an empty one: Azure restores Cosmos DB backups to an empty account only, never over the source; a storage
+    account given for the blob instances of the same run is not one)."""
     from pulumi_dataprotection.datasources.kind import datasource_blocks
     from pulumi_dataprotection.restore.drill import Cleanup, DrillTarget, refuse_protected, scratch_name
 
     parent, _, account = source.datasource_id.rstrip("/").rpartition("/")
     given = ctx.options.target_account
+    if given and f"/providers/{KIND.id_type.lower()}/" not in given.lower():
+        given = None
     target_id = given or f"{parent}/{scratch_name(account, ctx.options.suffix, limit=ACCOUNT_NAME_LIMIT)}"
     refuse_protected("Cosmos DB account", [target_id], [source.datasource_id])
     info, _ = datasource_blocks(KIND, target_id, source.location)
