@@ -44,6 +44,7 @@ vault = BackupVault(
     identity_type="SystemAssigned",  # its principal gets the roles listed in README.md
     soft_delete_state="AlwaysOn",
     soft_delete_retention_days=14,
+    cost_management_granularity="ProtectedItemLevel",  # costs per backup instance (api-version 2026-06-01)
     tags={"managed-by": "pulumi", "example": "full"},
 )
 

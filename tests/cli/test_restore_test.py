@@ -5,7 +5,9 @@ leave nothing behind."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,7 @@ from typing import Any
 import pytest
 
 from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.policy.builders import ArchiveTier, Retention, Schedule, postgresql_policy
 from tests.cli.conftest import CliResult
 from tests.support.protected import DATA, KINDS, protect
 
@@ -214,6 +217,67 @@ def test_protection_error_and_missing_options_fail_the_drill(
     assert emulator.restored() == []
 
 
+@contextmanager
+def _clock_running(handle: EmulatorHandle, step: float) -> Iterator[None]:
+    """The emulator's clock moves ``step`` seconds every 0.2 s of real time (a rehydration takes hours)."""
+    stop = threading.Event()
+
+    def tick() -> None:
+        while not stop.wait(0.2):
+            handle.advance_clock(step)
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def test_archive_drill_rehydrates_the_point_then_restores_it(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    """--datastore ArchiveStore: the newest archived point, restored with the given priority and duration; the job
+    lasts the rehydration and the point keeps a vault-tier copy for the duration afterwards."""
+    archiving = postgresql_policy(Schedule.weekly(["Sunday"], "02:00"), Retention("P7D", archive=ArchiveTier("P6M")))
+    instance = protect(emulator, ("postgresql",), policies={"postgresql": archiving}).instances["postgresql"]
+    emulator.advance_clock(16 * DAY)
+    evidence = tmp_path / "evidence.json"
+    archive = ("--datastore", "ArchiveStore", "--rehydration-priority", "High", "--rehydration-duration", "P12D")
+    with _clock_running(emulator, 900):
+        result = run_cli("restore-test", "--instance", instance, *_args(emulator, evidence, *archive))
+    assert result.code == 0, result.err
+    assert "Rehydration      High priority, the rehydrated copy kept P12D" in result.out
+    (drill,) = _drills(evidence)
+    assert drill["result"] == "succeeded" and drill["target"]["datastore"] == "ArchiveStore"
+    assert drill["recoveryPoint"]["datastores"] == ["ArchiveStore"]
+    assert drill["rehydration"]["priority"] == "High" and drill["rehydration"]["retentionDuration"] == "P12D"
+    assert sorted(drill["rehydration"]["datastoresAfter"]) == ["ArchiveStore", "VaultStore"]
+    ended = datetime.fromisoformat(drill["job"]["endTime"].replace("Z", "+00:00"))
+    until = datetime.fromisoformat(drill["rehydration"]["rehydratedUntil"].replace("Z", "+00:00"))
+    assert abs(until - ended - timedelta(days=12)) < timedelta(minutes=5)
+    started = datetime.fromisoformat(drill["job"]["startTime"].replace("Z", "+00:00"))
+    assert ended - started >= timedelta(hours=1), "a High priority rehydration takes an hour"
+    restore = next(e for e in emulator.request_log() if e["path"].endswith("/restore"))
+    assert restore["body"]["objectType"] == "AzureBackupRestoreWithRehydrationRequest"
+    assert restore["body"]["rehydrationPriority"] == "High"
+    assert restore["body"]["rehydrationRetentionDuration"] == "P12D"
+    assert [r["id"] for r in emulator.restored()] == EXPECTED["postgresql"][1]
+
+
+def test_archive_drill_needs_a_policy_that_archives(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult], tmp_path: Path
+) -> None:
+    instance = protect(emulator, ("postgresql",)).instances["postgresql"]
+    emulator.advance_clock(8 * DAY)
+    evidence = tmp_path / "evidence.json"
+    result = run_cli("restore-test", "--instance", instance, *_args(emulator, evidence, "--datastore", "ArchiveStore"))
+    assert result.code == 1
+    assert "DrillNotPossible: the instance's policy moves no backups to the ArchiveStore" in result.err
+    assert run_cli("restore-test", "--instance", instance, "--rehydration-duration", "PT1H").code == 2
+
+
 def test_usage_errors(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     instance = (
         "/subscriptions/00000000-0000-0000-0000-0000000000aa/resourceGroups/rg/providers/Microsoft.DataProtection/"
@@ -278,6 +342,46 @@ def test_cross_region_drill_needs_a_geo_redundant_vault(
     assert result.code == 1
     assert _drills(evidence)[0]["error"]["code"] == "CrossRegionRestoreNotAvailable"
     assert emulator.restored() == []
+
+
+def test_recovery_points_rehydrate_brings_an_archived_point_to_the_vault_tier(
+    emulator: EmulatorHandle, run_cli: Callable[..., CliResult]
+) -> None:
+    archiving = postgresql_policy(Schedule.weekly(["Sunday"], "02:00"), Retention("P7D", archive=ArchiveTier("P6M")))
+    instance = protect(emulator, ("postgresql",), policies={"postgresql": archiving}).instances["postgresql"]
+    emulator.advance_clock(16 * DAY)
+    target = ["--endpoint", emulator.url, "--token", emulator.token]
+    listed = run_cli(
+        "recovery-points", "list", "--instance", instance, "--datastore", "ArchiveStore", "--format", "json", *target
+    )
+    point = json.loads(listed.out)[0]["name"]
+    assert run_cli("recovery-points", "rehydrate", point, "--instance", instance, "--duration", "1h", *target).code == 2
+    result = run_cli(
+        "recovery-points",
+        "rehydrate",
+        point,
+        "--instance",
+        instance,
+        "--priority",
+        "High",
+        "--duration",
+        "P5D",
+        *target,
+    )
+    assert result.code == 0, result.err
+    assert f"Rehydration of {point} accepted (High priority, kept P5D)" in result.out
+    assert "VaultStore: rehydration CREATE_IN_PROGRESS" in result.out
+    body = next(e for e in emulator.request_log() if e["path"].endswith("/rehydrate"))["body"]
+    assert body == {"recoveryPointId": point, "rehydrationPriority": "High", "rehydrationRetentionDuration": "P5D"}
+    emulator.advance_clock(3700)
+    shown = json.loads(
+        run_cli("recovery-points", "show", point, "--instance", instance, "--format", "json", *target).out
+    )
+    details = shown["properties"]["recoveryPointDataStoresDetails"]
+    assert sorted((d["type"], d["rehydrationStatus"]) for d in details) == [
+        ("ArchiveStore", None),
+        ("VaultStore", "COMPLETED"),
+    ]
 
 
 def test_cosmos_db_drill_restores_into_a_new_account_or_a_given_cosmos_db_account() -> None:

@@ -95,6 +95,8 @@ def test_up_gives_outputs_then_preview_and_up_change_and_write_nothing(
     assert (vault["name"], vault["id"], vault["location"]) == ("bv-platform", VAULT, "westeurope")
     assert (vault["soft_delete_state"], vault["soft_delete_retention_days"]) == ("AlwaysOn", 14)
     assert vault["principal_id"], "the vault's system-assigned identity has no principal id"
+    vault_body = arm.get(VAULT).json()["properties"]  # at the provider's default api-version, 2026-06-01
+    assert vault_body["costManagementSettings"] == {"granularityLevel": "ProtectedItemLevel"}
     policies = outputs["policies"]
     instances = outputs["instances"]
     assert set(policies) == set(instances) == set(INSTANCES)

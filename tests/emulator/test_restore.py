@@ -12,6 +12,7 @@ import pytest
 from pulumi_dataprotection.emulator import EmulatorHandle
 from pulumi_dataprotection.emulator import schema as emulator_schema
 from pulumi_dataprotection.emulator.restore import CROSS_REGION, REQUEST, VALIDATE
+from pulumi_dataprotection.policy.builders import ArchiveTier, Retention, Schedule, postgresql_policy
 from tests.emulator.conftest import CheckedArm
 from tests.support.protected import DATA, LOCATION, protect
 from tests.support.spec import Spec
@@ -337,6 +338,76 @@ def test_a_restore_may_run_in_the_targets_region(api: CheckedArm, emulator: Emul
     assert validated.status_code == 202 and api.wait(validated)["status"] == "Succeeded"
     request["restoreTargetInfo"]["restoreLocation"] = "northeurope"  # neither the vault's nor the target's region
     assert _code(api.post(f"{pg}/restore", request)) == (400, "UserErrorInvalidRestoreLocation")
+
+
+ARCHIVING = postgresql_policy(Schedule.weekly(["Sunday"], "02:00"), Retention("P7D", archive=ArchiveTier("P6M")))
+"""Weekly PostgreSQL backups kept a week in the vault tier, then six months in the ArchiveStore."""
+
+
+def _rehydrating(request: dict[str, Any], priority: str, duration: str) -> dict[str, Any]:
+    return {
+        **request,
+        "objectType": "AzureBackupRestoreWithRehydrationRequest",
+        "sourceDataStoreType": "ArchiveStore",
+        "rehydrationPriority": priority,
+        "rehydrationRetentionDuration": duration,
+    }
+
+
+def _stores(api: CheckedArm, instance: str, point: str) -> list[tuple[str, str | None]]:
+    details = api.get(f"{instance}/recoveryPoints/{point}").json()["properties"]["recoveryPointDataStoresDetails"]
+    return sorted((d["type"], d.get("rehydrationStatus")) for d in details)
+
+
+def test_an_archived_point_is_restored_with_rehydration_and_keeps_a_vault_copy_for_the_duration(
+    api: CheckedArm, emulator: EmulatorHandle
+) -> None:
+    instance = protect(emulator, ("postgresql",), policies={"postgresql": ARCHIVING}).instances["postgresql"]
+    emulator.advance_clock(16 * DAY)
+    point = _latest(api, instance, "ArchiveStore")["recoveryPointId"]
+    assert _stores(api, instance, point) == [("ArchiveStore", None)]
+    plain = {**pg_request(point, "orders_drill"), "sourceDataStoreType": "ArchiveStore"}
+    assert _code(api.post(f"{instance}/restore", plain)) == (400, "UserErrorRecoveryPointNotRehydrated")
+    request = _rehydrating(pg_request(point, "orders_drill"), "High", "P10D")
+    validated = api.post(f"{instance}/validateRestore", {"restoreRequestObject": request})
+    assert api.wait(validated)["status"] == "Succeeded"
+    job_id = api.wait(api.post(f"{instance}/restore", request))["properties"]["jobId"]
+    job = api.get(job_id).json()["properties"]
+    assert (job["status"], job["rehydrationPriority"], job["sourceDataStoreType"]) == (
+        "InProgress",
+        "High",
+        "ArchiveStore",
+    )
+    assert _stores(api, instance, point) == [("ArchiveStore", None), ("VaultStore", "CREATE_IN_PROGRESS")]
+    emulator.advance_clock(1800)
+    assert api.get(job_id).json()["properties"]["status"] == "InProgress", "High priority takes an hour"
+    emulator.advance_clock(1800 + 5)
+    done = api.get(job_id).json()["properties"]
+    assert done["status"] == "Completed"
+    assert _stores(api, instance, point) == [("ArchiveStore", None), ("VaultStore", "COMPLETED")]
+    details = api.get(f"{instance}/recoveryPoints/{point}").json()["properties"]["recoveryPointDataStoresDetails"]
+    vault_copy = next(d for d in details if d["type"] == "VaultStore")
+    assert vault_copy["rehydrationExpiryTime"] == vault_copy["expiryTime"]
+    again = api.post(f"{instance}/restore", pg_request(point, "orders_drill2"))  # now readable in the vault tier
+    assert again.status_code == 202, again.text
+    emulator.advance_clock(10 * DAY)
+    assert _stores(api, instance, point) == [("ArchiveStore", None)], "the rehydrated copy lasts the duration"
+
+
+def test_rehydrate_takes_the_priority_s_time_and_checks_its_inputs(api: CheckedArm, emulator: EmulatorHandle) -> None:
+    instance = protect(emulator, ("postgresql",), policies={"postgresql": ARCHIVING}).instances["postgresql"]
+    emulator.advance_clock(16 * DAY)
+    point = _latest(api, instance, "ArchiveStore")["recoveryPointId"]
+    bad = {"recoveryPointId": point, "rehydrationPriority": "Invalid", "rehydrationRetentionDuration": "P10D"}
+    assert _code(api.post(f"{instance}/rehydrate", bad)) == (400, "BMSUserErrorInvalidInput")
+    short = {"recoveryPointId": point, "rehydrationRetentionDuration": "PT1H"}
+    assert _code(api.post(f"{instance}/rehydrate", short)) == (400, "BMSUserErrorInvalidInput")
+    started = api.post(f"{instance}/rehydrate", {"recoveryPointId": point, "rehydrationRetentionDuration": "7D"})
+    assert started.status_code == 202 and api.wait(started)["status"] == "Succeeded"
+    emulator.advance_clock(14 * 3600)
+    assert _stores(api, instance, point) == [("ArchiveStore", None), ("VaultStore", "CREATE_IN_PROGRESS")]
+    emulator.advance_clock(3600)
+    assert _stores(api, instance, point) == [("ArchiveStore", None), ("VaultStore", "COMPLETED")]
 
 
 def test_cosmos_db_restores_into_a_new_account_only(api: CheckedArm, emulator: EmulatorHandle) -> None:

@@ -12,6 +12,7 @@ import pytest
 from pulumi_dataprotection.restore.requests import (
     ContainerRestore,
     Identity,
+    Rehydration,
     aks_target,
     blob_items_target,
     blob_range_target,
@@ -155,12 +156,35 @@ ACCOUNT = f"{RG}/providers/Microsoft.Storage/storageAccounts/st1"
             source_datastore="OperationalStore",
             recovery_point_id="rp1",
         ),
+        restore_request(
+            database_target(
+                f"{RG}/providers/Microsoft.DBforPostgreSQL/servers/pg",
+                "orders_drill",
+                "westeurope",
+                secret_store_uri=SECRET,
+            ),
+            source_datastore="ArchiveStore",
+            recovery_point_id="rp1",
+            rehydration=Rehydration("High", "P12D"),
+        ),
     ],
-    ids=["aks-operational", "aks-vault-tier", "adls-point-in-time", "disk"],
+    ids=["aks-operational", "aks-vault-tier", "adls-point-in-time", "disk", "postgresql-archive"],
 )
-def test_every_built_body_validates_against_the_spec(spec: Spec, request_body: dict[str, Any]) -> None:
-    assert spec.validate_request("BackupInstances_TriggerRestore", request_body) == []
-    assert spec.validate_request("BackupInstances_ValidateForRestore", validate_body(request_body)) == []
+def test_every_built_body_validates_against_the_spec(spec: Spec, spec_2025: Spec, request_body: dict[str, Any]) -> None:
+    for version_spec in (spec, spec_2025):
+        assert version_spec.validate_request("BackupInstances_TriggerRestore", request_body) == []
+        assert version_spec.validate_request("BackupInstances_ValidateForRestore", validate_body(request_body)) == []
+
+
+def test_a_restore_from_the_archive_rehydrates() -> None:
+    target = disk_target(CLUSTER, "westeurope")
+    body = restore_request(target, source_datastore="ArchiveStore", recovery_point_id="rp1", rehydration=Rehydration())
+    assert body["objectType"] == "AzureBackupRestoreWithRehydrationRequest"
+    assert (body["rehydrationPriority"], body["rehydrationRetentionDuration"]) == ("Standard", "P10D")
+    with pytest.raises(ValueError, match="rehydrat"):
+        restore_request(target, source_datastore="ArchiveStore", recovery_point_id="rp1")
+    with pytest.raises(ValueError, match="rehydrat"):
+        restore_request(target, source_datastore="VaultStore", recovery_point_id="rp1", rehydration=Rehydration())
 
 
 def test_builders_refuse_what_cannot_be_a_restore() -> None:

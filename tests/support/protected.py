@@ -58,9 +58,11 @@ def protect(
     *,
     geo: bool = False,
     inputs: dict[str, dict[str, Any]] | None = None,
+    policies: dict[str, dict[str, Any]] | None = None,
 ) -> Protected:
     """A vault protecting one datasource of each of ``kinds`` (``geo``: GeoRedundant with cross region restore;
-    ``inputs``: instance inputs per kind replacing those of KINDS)."""
+    ``inputs``: instance inputs per kind replacing those of KINDS; ``policies``: policy inputs per kind instead of
+    the recommended template's)."""
     done = Protected(handle, ArmClient(handle))
     vault: dict[str, Any] = {
         "name": "vault-dr",
@@ -76,6 +78,7 @@ def protect(
     done.put(VAULT_ID, VAULT.to_rest(vault))
     for kind in kinds:
         policy_inputs, instance_inputs = KINDS[kind]
+        policy_inputs = (policies or {}).get(kind, policy_inputs)
         policy_id = f"{VAULT_ID}/backupPolicies/{kind.replace('_', '-')}"
         name = policy_id.rsplit("/", 1)[1]
         done.put(policy_id, POLICY.to_rest({"name": name, "vault_id": VAULT_ID, **policy_inputs}))

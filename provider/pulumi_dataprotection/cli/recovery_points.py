@@ -1,11 +1,12 @@
 """``recovery-points``: list a backup instance's recovery points (a time window is sent to Azure as its
 ``$filter=startDate eq '...' and endDate eq '...'``; the data store is filtered here) or show one, as a table, JSON or
-CSV."""
+CSV; ``rehydrate`` brings an archived point back to the vault tier (Azure's ``rehydrate``)."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 
 from rich.console import Console
 
@@ -23,6 +24,7 @@ from pulumi_dataprotection.cli.tables import (
     target_context,
 )
 from pulumi_dataprotection.lookups import list_recovery_points, read_recovery_point
+from pulumi_dataprotection.restore.requests import Rehydration
 
 COLUMNS: tuple[Column, ...] = (
     ("recovery_point", lambda p: p.name),
@@ -38,7 +40,7 @@ DATASTORES = ("OperationalStore", "VaultStore", "ArchiveStore")
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add the ``recovery-points`` command (``list`` and ``show``)."""
+    """Add the ``recovery-points`` command (``list``, ``show`` and ``rehydrate``)."""
     parser = commands.add_parser(
         "recovery-points",
         help="list or show the recovery points of a backup instance (table, JSON or CSV)",
@@ -59,6 +61,52 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     one.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     add_target_options(one)
     one.set_defaults(run=run_show)
+    hydrate = actions.add_parser(
+        "rehydrate", help="copy an archived recovery point back to the vault tier for a while (to restore it)"
+    )
+    hydrate.add_argument("point", metavar="ID", help="the recovery point's ARM id (or its name with --instance)")
+    hydrate.add_argument("--instance", metavar="ID", help="the backup instance's ARM id when POINT is a name")
+    hydrate.add_argument(
+        "--priority", choices=("Standard", "High"), default="Standard", help="Standard (default) or High (faster)"
+    )
+    hydrate.add_argument(
+        "--duration", metavar="DURATION", default="P10D", help="how long the vault-tier copy is kept (default P10D)"
+    )
+    add_target_options(hydrate)
+    hydrate.set_defaults(run=run_rehydrate)
+
+
+def _point_id(args: argparse.Namespace) -> str:
+    if args.point.startswith("/"):
+        return ResourceId.parse(args.point).path
+    if args.instance:
+        return parse_instance(args.instance).child("recoveryPoints", args.point).path
+    raise CliError(f"{args.point} is not a recovery point id", hint="pass its ARM id, or its name with --instance")
+
+
+def run_rehydrate(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Ask Azure to rehydrate an archived point, then show its copies (the vault-tier one is being made)."""
+    if not re.match(r"^P(?=\d)(\d+[YMWD])+$", args.duration.strip().upper()):
+        raise CliError(f"--duration {args.duration!r} is not a duration in days such as P10D")
+    point_id = _point_id(args)
+    instance, _, name = point_id.rpartition("/recoveryPoints/")
+    rehydration = Rehydration(args.priority, args.duration.strip().upper())
+    ctx = target_context(args, err)
+    ctx.client.execute(
+        "POST",
+        f"{instance}/rehydrate",
+        {"recoveryPointId": name, **rehydration.to_rest()},
+        operation="rehydrate recovery point",
+        resource=point_id,
+    )
+    out.print(f"Rehydration of {name} accepted ({rehydration.priority} priority, kept {rehydration.retention})")
+    point = read_recovery_point(ctx, point_id)
+    details = point.body.get("properties", {}).get("recoveryPointDataStoresDetails") or []
+    for detail in details:
+        status = detail.get("rehydrationStatus")
+        until = f" until {detail['rehydrationExpiryTime']}" if detail.get("rehydrationExpiryTime") else ""
+        out.print(f"  {detail.get('type')}" + (f": rehydration {status}{until}" if status else ""))
+    return EXIT_OK
 
 
 def run_list(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -77,13 +125,7 @@ def run_list(args: argparse.Namespace, out: Console, err: Console) -> int:
 
 def run_show(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Show one recovery point."""
-    if args.point.startswith("/"):
-        point_id = ResourceId.parse(args.point).path
-    elif args.instance:
-        point_id = parse_instance(args.instance).child("recoveryPoints", args.point).path
-    else:
-        raise CliError(f"{args.point} is not a recovery point id", hint="pass its ARM id, or its name with --instance")
-    point = read_recovery_point(target_context(args, err), point_id)
+    point = read_recovery_point(target_context(args, err), _point_id(args))
     if args.format == "json":
         out.file.write(json.dumps(dict(point.body), indent=2, sort_keys=True) + "\n")
         return EXIT_OK

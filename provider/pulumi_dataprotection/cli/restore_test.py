@@ -43,7 +43,7 @@ from pulumi_dataprotection.cli.common import (
 )
 from pulumi_dataprotection.restore.api import RestoreApi, newest, parse_time, vault_of
 from pulumi_dataprotection.restore.drill import DrillError, DrillOptions, DrillTarget, plan, source_of
-from pulumi_dataprotection.restore.requests import restore_request
+from pulumi_dataprotection.restore.requests import Rehydration, restore_request
 
 SCHEDULE: Literal["schedule"] = "schedule"
 """``--max-age schedule``: the limit follows the instance's policy (two periods of its schedule)."""
@@ -99,7 +99,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="fail when the point is older, e.g. P1D or PT36H; 'schedule': older than two periods of the policy's "
         "schedule (a weekly policy: 2 weeks)",
     )
-    parser.add_argument("--datastore", choices=("OperationalStore", "VaultStore"), help="tier to restore from")
+    parser.add_argument(
+        "--datastore",
+        choices=("OperationalStore", "VaultStore", "ArchiveStore"),
+        help="tier to restore from (ArchiveStore: the point is rehydrated to the vault tier first)",
+    )
+    parser.add_argument(
+        "--rehydration-priority",
+        choices=("Standard", "High"),
+        default="Standard",
+        help="ArchiveStore drills: Azure's rehydration priority (High is faster and costs more; default Standard)",
+    )
+    parser.add_argument(
+        "--rehydration-duration",
+        metavar="DURATION",
+        default="P10D",
+        help="ArchiveStore drills: how long the rehydrated copy stays in the vault tier (ISO-8601, default P10D)",
+    )
     parser.add_argument(
         "--suffix", metavar="TEXT", help="scratch name suffix (default: drill-<UTC seconds>-<4 random hex digits>)"
     )
@@ -255,8 +271,15 @@ class DrillRun:
                 f"cross region restore restores vault-tier backups; a {source.kind.title} drill restores from the "
                 f"{target.datastore}",
             )
-        request = self._request(instance, target, point_in_time, regions, record)
+        rehydration = options.rehydration if target.datastore == "ArchiveStore" else None
+        request = self._request(instance, target, point_in_time, regions, record, rehydration)
         record["target"] = {"destination": target.destination, "datastore": target.datastore}
+        if rehydration is not None:
+            record["rehydration"] = {"priority": rehydration.priority, "retentionDuration": rehydration.retention}
+            self.out.print(
+                f"Rehydration      {rehydration.priority} priority, the rehydrated copy kept {rehydration.retention} "
+                "(the restore job waits for it)"
+            )
         with self.out.status("Validating the restore...", spinner="dots"):
             if regions is None:
                 validation = self.api.validate(instance, request, timeout=self.timeout)
@@ -332,11 +355,24 @@ class DrillRun:
             self._cleanup(target, cleanup, record, failed=f"the restore job {status} ({code})")
             raise DrillFailed(code, f"restore job {status}", lines)
         record["result"] = "succeeded"
+        if rehydration is not None:
+            self._rehydrated(instance, record)
         self.out.print(
             Text("Restore Completed", style="bold green")
             + Text(f" in {_human(timedelta(seconds=record['restoreSeconds']))}; point age {_human(age)}")
         )
         self._cleanup(target, cleanup, record, failed=None)
+
+    def _rehydrated(self, instance: ResourceId, record: JSON) -> None:
+        """Record the point's tiers after a restore with rehydration (its vault-tier copy and until when it is kept)."""
+        point_id = record["recoveryPoint"]["id"]
+        point = next((p for p in self.api.recovery_points(instance) if p.id == point_id), None)
+        if point is None:
+            return
+        until = point.rehydrated_until.strftime("%Y-%m-%dT%H:%M:%SZ") if point.rehydrated_until else None
+        record["rehydration"].update(datastoresAfter=list(point.datastores), rehydratedUntil=until)
+        if until:
+            self.out.print(f"Rehydrated copy  in the VaultStore until {until}")
 
     def _regions(self, instance: ResourceId) -> tuple[str, str]:
         """``(vault region, paired region)`` of a cross region restore."""
@@ -356,6 +392,7 @@ class DrillRun:
         point_in_time: datetime | None,
         regions: tuple[str, str] | None,
         record: JSON,
+        rehydration: Rehydration | None = None,
     ) -> JSON:
         if target.continuous:
             ranges = self.api.restorable_ranges(instance, target.datastore)
@@ -387,7 +424,9 @@ class DrillRun:
             "datastores": list(point.datastores),
             "tag": point.tag,
         }
-        return restore_request(target.target, source_datastore=target.datastore, recovery_point_id=point.id)
+        return restore_request(
+            target.target, source_datastore=target.datastore, recovery_point_id=point.id, rehydration=rehydration
+        )
 
     def _follow(self, read: Callable[[], JSON | None], job_id: str, started: float) -> JSON:
         short = job_id.rstrip("/").rsplit("/", 1)[-1]
@@ -548,6 +587,11 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
             point_in_time = parse_time(args.point_in_time)
         except ValueError as exc:
             raise CliError(f"--point-in-time {args.point_in_time!r} is not an ISO-8601 date-time") from exc
+    retention = args.rehydration_duration.strip().upper()
+    if (_seconds(retention) or 0) < 86400:
+        raise CliError(
+            f"--rehydration-duration {args.rehydration_duration!r}: use an ISO-8601 duration of a day or more (P10D)"
+        )
     suffix = args.suffix or default_suffix()
     if not re.match(r"^[a-z0-9][a-z0-9-]{0,29}$", suffix):
         raise CliError(f"--suffix {suffix!r}: use up to 30 lower-case letters, digits and hyphens")
@@ -562,6 +606,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         target_server=args.target_server,
         target_database=args.target_database,
         files_url=args.files_url,
+        rehydration=Rehydration(args.rehydration_priority, retention),
     )
     settings = target_settings(
         endpoint=args.endpoint,

@@ -166,7 +166,7 @@ def render(doc: JSON, now: float, *, listed: bool = False, version: str = WARNIN
         "status": state,
         "restoreType": None,
         "isUserTriggered": True,
-        "rehydrationPriority": None,
+        "rehydrationPriority": doc.get("rehydration_priority"),
         "supportedActions": [""],
         "duration": duration(doc["end"] - doc["start"]) if done else "PT0S",
         "progressUrl": None,

@@ -213,9 +213,15 @@ def add_point(
     }
     svc.store.put(POINT, doc["id"], doc, parent=instance["id"])
     expiries = [c["expiry"] for c in doc["copies"] if c["expiry"] is not None]
-    if expiries and min(expiries) < float(svc.store.setting(_GC_AT, "0")):
-        svc.store.set_setting(_GC_AT, repr(min(expiries)))
+    if expiries:
+        note_expiry(svc, min(expiries))
     return doc
+
+
+def note_expiry(svc: Service, at: float) -> None:
+    """Make ``settle`` forget expired copies at ``at`` (a copy's expiry added after the point was made)."""
+    if at < float(svc.store.setting(_GC_AT, "0")):
+        svc.store.set_setting(_GC_AT, repr(at))
 
 
 def settle(svc: Service) -> None:
@@ -323,6 +329,18 @@ def _state(point: JSON) -> str | None:
     return None if operational_only and point["time"] < OPERATIONAL_STATE_SINCE else "Completed"
 
 
+def archival(copies: list[JSON]) -> list[JSON]:
+    """The copies the policy made (without rehydrated ones)."""
+    return [c for c in copies if not c.get("rehydration")]
+
+
+def _rehydration_status(copy: JSON, shown: list[JSON]) -> str | None:
+    """A rehydrated copy's ``rehydrationStatus`` (emulator/rehydration.py): being made, then made."""
+    if not copy.get("rehydration"):
+        return None
+    return "COMPLETED" if copy in shown else "CREATE_IN_PROGRESS"
+
+
 def render_point(point: JSON, now: float, version: str = STATE_SINCE) -> JSON:
     """An AzureBackupRecoveryPointResource as Azure writes it: every property, unset ones null (``metaData`` of
     every datastore, ``rehydration*``, ``policyVersion``, an absent ``expiryTime``), ``retentionTagVersion`` set
@@ -330,20 +348,21 @@ def render_point(point: JSON, now: float, version: str = STATE_SINCE) -> JSON:
     test_dataprotection_backup_instance_ilr_restore_adls_recovery_point.yaml #0 and
     azure-cli-extensions@8e1899ee/test_dataprotection_backup_and_restore_aks.yaml #40)."""
     shown = visible_copies(point, now)
-    expiries = [c["expiry"] for c in shown if c["expiry"] is not None]
+    expiries = [c["expiry"] for c in shown if c["expiry"] is not None and not c.get("rehydration")]
+    rehydrating = [c for c in point["copies"] if c.get("rehydration") and c["created"] > now]
     details = [
         {
             "id": c["id"],
             "type": c["type"],
-            "creationTime": iso(c["created"]),
+            "creationTime": iso(c["created"] if c in shown else c["rehydration"]["start"]),
             "expiryTime": iso(c["expiry"]) if c["expiry"] is not None else None,
             "metaData": None,
-            "visible": True,
-            "state": "COMMITTED",
-            "rehydrationExpiryTime": None,
-            "rehydrationStatus": None,
+            "visible": c in shown,
+            "state": "COMMITTED" if c in shown else "IN_PROGRESS",
+            "rehydrationExpiryTime": iso(c["expiry"]) if c.get("rehydration") and c in shown else None,
+            "rehydrationStatus": _rehydration_status(c, shown),
         }
-        for c in shown
+        for c in [*shown, *rehydrating]
     ]
     props: JSON = {
         "objectType": "AzureBackupDiscreteRecoveryPoint",
@@ -356,7 +375,7 @@ def render_point(point: JSON, now: float, version: str = STATE_SINCE) -> JSON:
         "retentionTagVersion": point.get("tag_version") or str(ticks(point["time"])),
         "policyName": point["policy_name"],
         "policyVersion": None,
-        "expiryTime": iso(max(expiries)) if expiries and len(expiries) == len(shown) else None,
+        "expiryTime": iso(max(expiries)) if expiries and len(expiries) == len(archival(shown)) else None,
     }
     if version >= STATE_SINCE:
         props["recoveryPointState"] = _state(point)

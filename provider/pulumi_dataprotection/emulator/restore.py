@@ -21,7 +21,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pulumi_dataprotection.emulator import datasources, ids, jobs, recovery, render
+from pulumi_dataprotection.emulator import datasources, ids, jobs, recovery, rehydration, render
 from pulumi_dataprotection.emulator import schema as s
 from pulumi_dataprotection.emulator.errors import ArmError, invalid_input, resource_not_found
 from pulumi_dataprotection.emulator.service import INSTANCE, JOB, POLICY, VAULT, Call, Reply, Service
@@ -124,6 +124,14 @@ REQUEST.extend(
     recoveryPointId=s.req(s.S),
     rehydrationPriority=s.req(s.Str(("Invalid", "High", "Standard"))),
     rehydrationRetentionDuration=s.req(s.S),  # the official example sends "7D"
+)
+REHYDRATE = s.Obj(
+    "AzureBackupRehydrationRequest",
+    {
+        "recoveryPointId": s.req(s.S),
+        "rehydrationPriority": s.opt(s.Str(("Invalid", "High", "Standard"))),
+        "rehydrationRetentionDuration": s.req(s.S),
+    },
 )
 VALIDATE = s.Obj("ValidateRestoreRequestObject", {"restoreRequestObject": s.req(REQUEST)})
 _CRR_DETAILS = s.Obj("CrossRegionRestoreDetails", {"sourceRegion": s.req(s.S), "sourceBackupInstanceId": s.req(s.S)})
@@ -406,6 +414,10 @@ def _cosmos_target(svc: Service, account: str, restore_type: str) -> Target:
 def check(svc: Service, vault: JSON, instance: JSON, request: JSON, region: str) -> tuple[JSON, Target]:
     """The recovery point (``{id, time}``) and target of a restore request, or the ArmError the service gives."""
     now = svc.now()
+    rehydration.check_restore(request)
+    if request["objectType"] == rehydration.WITH_REHYDRATION:
+        rehydration.priority(request["rehydrationPriority"], "rehydrationPriority")
+        rehydration.retention_seconds(request["rehydrationRetentionDuration"], "rehydrationRetentionDuration")
     point = _check_point(svc, instance, request, now)
     return point, _check_target(svc, instance, request, region)
 
@@ -467,11 +479,51 @@ def _start(
     op = svc.start_operation(call, "restore", target=instance["id"], location=region, job_id=job_id)
     if op["error"] is None:
         job = _record_job(svc, vault, instance, request, point, target, job_id, cross_region=cross_region)
+        if request["objectType"] == rehydration.WITH_REHYDRATION:
+            _rehydrate_first(svc, instance, request, job)
         for rid in target.creates:
             svc.store.put(RESTORED, rid, {"id": rid, "job": job_id, "created": job["end"]}, parent=instance["id"])
     return svc.lro_reply(
         call, 202, op, status_path=f"{status_scope}/operationStatus", location_path=_results_path(call, region)
     )
+
+
+def rehydrate(svc: Service, call: Call) -> Reply:
+    """POST rehydrate: 202, and the point's VaultStore copy appears after the priority's time (emulator/rehydration.py);
+    the operation ends when the rehydration has started, as the 202 of TriggerRehydrate accepts it."""
+    vault, instance = _instance(svc, call)
+    body = s.parse(REHYDRATE, call.body)
+    chosen = rehydration.priority(body.get("rehydrationPriority"), "rehydrationPriority")
+    retention = rehydration.retention_seconds(body["rehydrationRetentionDuration"], "rehydrationRetentionDuration")
+    point = svc.store.get(recovery.POINT, ids.child_id(instance["id"], "recoveryPoints", body["recoveryPointId"]))
+    if point is None or not recovery.visible_copies(point, svc.now()):
+        raise _error(
+            "UserErrorRecoveryPointNotFound",
+            f"The recovery point {body['recoveryPointId']} does not exist in the backup instance {instance['name']}.",
+            "List the recovery points of the backup instance and rehydrate one that is in the ArchiveStore.",
+        )
+    rehydration.start(svc, point, chosen, retention, svc.now())
+    op = svc.start_operation(call, "rehydrate", target=instance["id"], location=vault["location"])
+    return svc.lro_reply(
+        call,
+        202,
+        op,
+        status_path=f"{vault['id']}/operationStatus",
+        location_path=_results_path(call, vault["location"]),
+    )
+
+
+def _rehydrate_first(svc: Service, instance: JSON, request: JSON, job: JSON) -> None:
+    """A restore with rehydration: the point is rehydrated first, so the job runs the rehydration's time longer."""
+    key = ids.child_id(instance["id"], "recoveryPoints", request["recoveryPointId"])
+    point = svc.store.get(recovery.POINT, key)
+    assert point is not None  # checked by _check_point
+    chosen = rehydration.priority(request["rehydrationPriority"], "rehydrationPriority")
+    retention = rehydration.retention_seconds(request["rehydrationRetentionDuration"], "rehydrationRetentionDuration")
+    ready = rehydration.start(svc, point, chosen, retention, job["start"])
+    job["end"] += ready - job["start"]
+    job["rehydration_priority"] = chosen
+    svc.store.put(JOB, job["id"], job, parent=job["id"].rsplit("/backupJobs/", 1)[0])
 
 
 def _record_job(

@@ -79,6 +79,7 @@ ROUTES: tuple[Route, ...] = (
     _route(f"{_BI}/findRestorableTimeRanges", "backupVaults/backupInstances", POST=recovery.find_ranges),
     _route(f"{_BI}/validateRestore", "backupVaults/backupInstances", POST=restore.validate),
     _route(f"{_BI}/restore", "backupVaults/backupInstances", POST=restore.trigger),
+    _route(f"{_BI}/rehydrate", "backupVaults/backupInstances", POST=restore.rehydrate),
     _route(
         rf"{_RG}{_DP}/locations/(?P<location>{_SEG})/validateCrossRegionRestore",
         "locations/validateCrossRegionRestore",

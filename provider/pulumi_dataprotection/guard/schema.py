@@ -1,5 +1,5 @@
 """The declarative schemas of a resource guard (``Microsoft.DataProtection/resourceGuards``) and of a vault's guard
-link (``backupVaults/{vault}/backupResourceGuardProxies/{name}``), api-version 2025-09-01."""
+link (``backupVaults/{vault}/backupResourceGuardProxies/{name}``), api-versions 2025-09-01 and 2026-06-01 (alike)."""
 
 from __future__ import annotations
 

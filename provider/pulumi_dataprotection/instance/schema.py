@@ -1,6 +1,7 @@
-"""The declarative schema of a Backup Instance (``backupVaults/backupInstances``, api-version 2025-09-01): typed
-datasource inputs per kind, the derived ``dataSourceInfo`` / ``dataSourceSetInfo`` / ``datasourceType`` strings with
-Azure's casing, and the check that an instance and its policy protect the same kind of datasource."""
+"""The declarative schema of a Backup Instance (``backupVaults/backupInstances``, api-versions 2025-09-01 and
+2026-06-01): typed datasource inputs per kind, the derived ``dataSourceInfo`` / ``dataSourceSetInfo`` /
+``datasourceType`` strings with Azure's casing, and the check that an instance and its policy protect the same kind
+of datasource."""
 
 from __future__ import annotations
 

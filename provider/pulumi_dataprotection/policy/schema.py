@@ -1,5 +1,6 @@
-"""The declarative schema of a Backup Policy (``backupVaults/backupPolicies``, api-version 2025-09-01), the
-per-datasource validation of what Azure rejects, the content-addressed policy name and a one-line summary.
+"""The declarative schema of a Backup Policy (``backupVaults/backupPolicies``, api-versions 2025-09-01 and
+2026-06-01, which define policies alike), the per-datasource validation of what Azure rejects, the
+content-addressed policy name and a one-line summary.
 
 Each rule names its evidence beside it: "CLI" is the az dataprotection extension's manifest or policy helpers (not
 contradicted by any recording or by a configuration Azure accepted), "TF" Terraform azurerm's acceptance

@@ -60,26 +60,36 @@ def parse_time(text: str) -> datetime:
 
 @dataclass(frozen=True)
 class RecoveryPoint:
-    """A recovery point as a drill needs it: id, time, the datastores holding it, its tag and expiry."""
+    """A recovery point as a drill needs it: id, time, the datastores it can be restored from, its tag and expiry,
+    and until when a rehydrated (from the ArchiveStore) copy is kept, if it has one."""
 
     id: str
     time: datetime
     datastores: tuple[str, ...]
     tag: str | None
     expiry: datetime | None
+    rehydrated_until: datetime | None = None
 
     @classmethod
     def from_rest(cls, body: Mapping[str, Any]) -> RecoveryPoint:
         """From an AzureBackupRecoveryPointResource."""
         props = body.get("properties") or {}
-        stores = tuple(str(d.get("type")) for d in props.get("recoveryPointDataStoresDetails") or [])
+        details = [d for d in props.get("recoveryPointDataStoresDetails") or [] if isinstance(d, Mapping)]
+        # a copy still being rehydrated cannot be restored from yet
+        readable = [d for d in details if d.get("rehydrationStatus") in (None, "COMPLETED")]
+        rehydrated = [
+            str(d["rehydrationExpiryTime"])
+            for d in readable
+            if d.get("rehydrationStatus") == "COMPLETED" and d.get("rehydrationExpiryTime")
+        ]
         expiry = props.get("expiryTime")
         return cls(
             id=str(props.get("recoveryPointId") or body.get("name")),
             time=parse_time(str(props["recoveryPointTime"])),
-            datastores=stores,
+            datastores=tuple(str(d.get("type")) for d in readable),
             tag=props.get("retentionTagName"),
             expiry=parse_time(expiry) if isinstance(expiry, str) else None,
+            rehydrated_until=max((parse_time(t) for t in rehydrated), default=None),
         )
 
 

@@ -12,18 +12,23 @@ ones are here:
 - PostgreSQL single server: the database as ``<database>_<suffix>`` on the source server (or ``target_server``);
 - PostgreSQL/MySQL flexible server: restore as files under ``files_url`` with the prefix ``<server>-<suffix>``;
 - managed disk: a new disk ``<disk>-<suffix>`` beside the source disk.
+
+From the ArchiveStore (``datastore="ArchiveStore"``, where the policy moves backups there): the vault-tier target of
+the kind (PostgreSQL, flexible servers, vaulted blob/ADLS), restored with rehydration (``DrillOptions.rehydration``:
+priority and how long the rehydrated copy is kept).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pulumi_dataprotection.datasources import DatasourceKind, DrillContext, kind_of_type
 from pulumi_dataprotection.restore.requests import (
     ContainerRestore,
     Datastore,
+    Rehydration,
     blob_account_target,
     blob_items_target,
     files_target,
@@ -63,6 +68,8 @@ class DrillOptions:
     files_url: str | None = None
     restore_region: str | None = None
     """The region the restore runs in (cross region restore: the vault's paired region); default the source's."""
+    rehydration: Rehydration = field(default_factory=Rehydration)
+    """How a drill from the ArchiveStore rehydrates the point (priority, retention of the rehydrated copy)."""
 
 
 @dataclass(frozen=True)
@@ -193,9 +200,23 @@ def plan(source: Source, policy: Mapping[str, Any] | None, options: DrillOptions
     """The drill's target for ``source`` (raises DrillError when an option is needed or a target would be one of
     the instance's protected datasource, containers, namespaces or database): the kind's declared restore target."""
     stores, continuous = backup_datastores(policy)
+    if options.datastore == "ArchiveStore":
+        return _archive(source, stores, policy, options)
     if source.kind.restore_target is None:
         raise DrillError(f"restore drills do not cover {source.kind.title} yet")
     return source.kind.restore_target(source, DrillContext(stores, continuous, options))
+
+
+def _archive(source: Source, stores: set[str], policy: Mapping[str, Any] | None, options: DrillOptions) -> DrillTarget:
+    """The vault-tier target of the kind, restored from the ArchiveStore (after rehydration)."""
+    if "ArchiveStore" not in stores:
+        raise DrillError("the instance's policy moves no backups to the ArchiveStore")
+    if source.kind.key in ("aks", "disk"):
+        raise DrillError(f"restore drills from the ArchiveStore do not cover {source.kind.title}")
+    target = plan(source, policy, replace(options, datastore="VaultStore"))
+    if target.datastore != "VaultStore":
+        raise DrillError(f"{source.kind.title} backups are not restored from the vault tier, so not from the archive")
+    return replace(target, datastore="ArchiveStore")
 
 
 def as_files(source: Source, ctx: DrillContext) -> DrillTarget:

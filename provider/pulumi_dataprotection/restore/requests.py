@@ -1,8 +1,9 @@
-"""Typed builders of restore request bodies (api 2025-09-01), one per kind of restore target, so nobody writes
-``restoreTargetInfo`` by hand: AKS into a cluster with namespace mappings, blob/ADLS containers (item level, renamed)
-or a point-in-time range, a PostgreSQL database, restore as files, a managed disk.
+"""Typed builders of restore request bodies (api-versions 2025-09-01 and 2026-06-01), one per kind of restore target,
+so nobody writes ``restoreTargetInfo`` by hand: AKS into a cluster with namespace mappings, blob/ADLS containers (item
+level, renamed) or a point-in-time range, a PostgreSQL database, restore as files, a managed disk.
 
-``restore_request`` wraps a target into an ``AzureBackupRestoreRequest`` for a recovery point or a point in time;
+``restore_request`` wraps a target into an ``AzureBackupRestoreRequest`` for a recovery point or a point in time
+(from the ArchiveStore: with a ``Rehydration``, an ``AzureBackupRestoreWithRehydrationRequest``);
 ``validate_body`` and ``cross_region_body`` wrap a request for validateRestore and (validate)crossRegionRestore.
 Datasource blocks come from the datasource catalog, spelt exactly as backup instances spell them.
 """
@@ -30,6 +31,22 @@ class Identity:
         if self.user_assigned_identity_id is None:
             return {"useSystemAssignedIdentity": True}
         return {"useSystemAssignedIdentity": False, "userAssignedIdentityArmUrl": self.user_assigned_identity_id}
+
+
+RehydrationPriority = Literal["Standard", "High"]
+
+
+@dataclass(frozen=True)
+class Rehydration:
+    """How an archived recovery point is brought back to the vault tier before a restore: Azure's priority
+    (``Standard`` or the faster, dearer ``High``) and how long the rehydrated copy is kept (ISO-8601, e.g. P10D)."""
+
+    priority: RehydrationPriority = "Standard"
+    retention: str = "P10D"
+
+    def to_rest(self) -> JSON:
+        """The rehydration properties of a restore (or rehydrate) request."""
+        return {"rehydrationPriority": self.priority, "rehydrationRetentionDuration": self.retention}
 
 
 def _kind(key: str) -> DatasourceKind:
@@ -258,12 +275,19 @@ def restore_request(
     source_resource_id: str | None = None,
     identity: Identity | None = None,
     resource_guard_operation_requests: Sequence[str] = (),
+    rehydration: Rehydration | None = None,
 ) -> JSON:
-    """An AzureBackupRestoreRequest from a recovery point (``recovery_point_id``) or a point in time (ISO-8601)."""
+    """An AzureBackupRestoreRequest from a recovery point (``recovery_point_id``) or a point in time (ISO-8601); a
+    restore from the ArchiveStore needs ``rehydration`` (and a recovery point), and only it takes one."""
     if (recovery_point_id is None) == (point_in_time is None):
         raise ValueError("pass exactly one of recovery_point_id and point_in_time")
+    if (source_datastore == "ArchiveStore") != (rehydration is not None) or (rehydration and point_in_time):
+        raise ValueError("a restore from the ArchiveStore (and only one) rehydrates a recovery point: pass rehydration")
     body: JSON
-    if recovery_point_id is not None:
+    if rehydration is not None:
+        body = {"objectType": "AzureBackupRestoreWithRehydrationRequest", "recoveryPointId": recovery_point_id}
+        body.update(rehydration.to_rest())
+    elif recovery_point_id is not None:
         body = {"objectType": "AzureBackupRecoveryPointBasedRestoreRequest", "recoveryPointId": recovery_point_id}
     else:
         body = {"objectType": "AzureBackupRecoveryTimeBasedRestoreRequest", "recoveryPointTime": point_in_time}
