@@ -83,6 +83,7 @@ KIND = DatasourceKind(
     periods=("P1W",),
     max_backup_rules=2,
     required_backup_type="Full",
+    geo_redundant_vault=True,
     since="2026-06-01",
     order=9,
     default_policy=default_policy,

@@ -24,13 +24,23 @@ _datasources: dict[tuple[str, str], str] = {}
 _own: set[str] = set()
 _replaced: set[str] = set()
 _immutability: dict[str, str] = {}
+_redundancy: dict[str, str] = {}
 
 
-def remember_vault(arm_id: str, immutability: Any) -> None:
-    """Record the immutability state of the program's vault ``arm_id`` (from its inputs, else its state)."""
-    if isinstance(immutability, str):
-        with _lock:
+def remember_vault(arm_id: str, immutability: Any, redundancy: Any = None) -> None:
+    """Record the immutability state and storage redundancy of the program's vault ``arm_id`` (from its inputs, else
+    its state)."""
+    with _lock:
+        if isinstance(immutability, str):
             _immutability[arm_id.lower()] = immutability
+        if isinstance(redundancy, str):
+            _redundancy[arm_id.lower()] = redundancy
+
+
+def vault_redundancy(arm_id: str) -> str | None:
+    """The storage redundancy of the program's vault ``arm_id``, if this process has checked it."""
+    with _lock:
+        return _redundancy.get(arm_id.lower())
 
 
 def vault_immutability(arm_id: str) -> str | None:
@@ -89,3 +99,4 @@ def forget() -> None:
         _own.clear()
         _replaced.clear()
         _immutability.clear()
+        _redundancy.clear()

@@ -268,6 +268,7 @@ class InstanceProvider(SchemaProvider):
 
     def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
         self._warn_immutable_delete(inputs)
+        self._warn_vault_redundancy(inputs)
         failures: list[CheckFailure] = []
         policy_id = inputs.get("policy_id")
         policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
@@ -302,6 +303,23 @@ class InstanceProvider(SchemaProvider):
                     )
                 )
         return failures
+
+    @staticmethod
+    def _warn_vault_redundancy(inputs: Mapping[str, Any]) -> None:
+        """Warn when a kind Azure documents with geo-redundant vaults only (Cosmos DB) is protected in a vault of the
+        program that is not: Azure's support matrix says so, but no recorded answer shows whether or how Azure
+        refuses it, so this is a warning, not a failure."""
+        kind = KINDS.get(str(inputs.get("datasource_kind")))
+        vault = inputs.get("vault_id")
+        if kind is None or not kind.geo_redundant_vault or not isinstance(vault, str) or has_unknown(vault):
+            return
+        redundancy = program.vault_redundancy(vault)
+        if redundancy is not None and redundancy.lower() not in ("georedundant", "grs"):
+            preview_warning(
+                f"{inputs.get('name')}: Azure Backup's support matrix for {kind.title}s says their backups go to a "
+                f"Backup vault with geo-redundant storage, but the vault {vault.rsplit('/', 1)[-1]} is {redundancy}; "
+                "Azure may refuse to configure protection: use a vault with redundancy GeoRedundant"
+            )
 
     @staticmethod
     def _warn_immutable_delete(inputs: Mapping[str, Any]) -> None:
