@@ -50,7 +50,8 @@ def default_policy() -> PolicyInputs:
 def _drill(source: Source, ctx: DrillContext) -> DrillTarget:
     """A new account ``<account>-<suffix>`` beside the source account, or ``target_account`` when that is a Cosmos DB
     account (an empty one: Azure restores Cosmos DB backups to an empty account only, never over the source; a storage
-    account given for the blob instances of the same run is not one)."""
+    account given for the blob instances of the same run is not one). The ``RestoreTargetInfo`` naming the target
+    account is a documented guess: neither the spec nor Terraform (which has no restore) shows a Cosmos DB restore."""
     from pulumi_dataprotection.datasources.kind import datasource_blocks
     from pulumi_dataprotection.restore.drill import Cleanup, DrillTarget, refuse_protected, scratch_name
 
