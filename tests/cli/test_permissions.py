@@ -25,6 +25,8 @@ RESTORE_STORAGE_ID = f"{ex.DATA_RG}/providers/Microsoft.Storage/storageAccounts/
 KEY_VAULT_ID = f"{ex.DATA_RG}/providers/Microsoft.KeyVault/vaults/kv-db"
 MYSQL_ID = f"{ex.DATA_RG}/providers/Microsoft.DBforMySQL/flexibleServers/mysql-shop"
 ESAN_ID = f"{ex.DATA_RG}/providers/Microsoft.ElasticSan/elasticSans/esan-shop"
+COSMOS_ID = f"{ex.DATA_RG}/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-shop"
+COSMOS_TARGET_ID = f"{ex.DATA_RG}/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-shop-restored"
 
 ROLE = {
     "Reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
@@ -41,6 +43,7 @@ ROLE = {
     "Key Vault Crypto Service Encryption User": "e147488a-f6f5-4113-8e2d-b22465e65bf6",
     "Elastic SAN Snapshot Exporter": "1c4770c0-34f7-4110-a1ea-a5855cc7a939",
     "Elastic SAN Volume Importer": "90e8b822-3e73-47b5-868a-787dc80c008f",
+    "Cosmos DB Operator": "230815da-be43-4aae-9cb4-875f7bd000aa",
 }
 RESTORE_RG = f"/subscriptions/{SUB}/resourceGroups/rg-restores"
 CMK_VAULT_ID = f"{ex.DATA_RG}/providers/Microsoft.KeyVault/vaults/kv-cmk"
@@ -101,6 +104,14 @@ EXPECTED = {
             ("vault", "Reader", ex.SNAPSHOT_RG),
         ],
     ),
+    "cosmos_db": (
+        COSMOS_ID,
+        [
+            ("vault", "Cosmos DB Operator", COSMOS_ID),
+            ("vault", "Reader", ex.DATA_RG),
+            ("vault", "Cosmos DB Operator", COSMOS_TARGET_ID),
+        ],
+    ),
 }
 
 ALL_FLAGS = (
@@ -113,6 +124,7 @@ ALL_FLAGS = (
     "--extension-storage-account", EXT_STORAGE_ID,
     "--restore-storage-account", RESTORE_STORAGE_ID,
     "--restore-resource-group", RESTORE_RG,
+    "--restore-target", COSMOS_TARGET_ID,
 )  # fmt: skip
 PRINCIPALS = {"vault": VAULT_PRINCIPAL, "cluster": CLUSTER_PRINCIPAL, "extension": EXTENSION_PRINCIPAL}
 

@@ -66,6 +66,7 @@ EXPECTED = {
     "postgresql_flexible": ("VaultStore", [f"{FILES_URL}/pg-catalog-drill-1"]),
     "mysql_flexible": ("VaultStore", [f"{FILES_URL}/mysql-orders-drill-1"]),
     "disk": ("OperationalStore", [f"{DATA}/Microsoft.Compute/disks/data-1-drill-1"]),
+    "cosmos_db": ("VaultStore", [f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-orders-drill-1"]),
     "elastic_san": (
         "OperationalStore",
         [
@@ -381,3 +382,28 @@ def test_recovery_points_rehydrate_brings_an_archived_point_to_the_vault_tier(
         ("ArchiveStore", None),
         ("VaultStore", "COMPLETED"),
     ]
+
+
+def test_cosmos_db_drill_restores_into_a_new_account_or_a_given_cosmos_db_account() -> None:
+    from pulumi_dataprotection.datasources import KINDS as CATALOG
+    from pulumi_dataprotection.datasources import DrillContext
+    from pulumi_dataprotection.restore.drill import DrillError, DrillOptions, Source
+
+    kind = CATALOG["cosmos_db"]
+    assert kind.restore_target is not None
+    account = f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-orders"
+    source = Source("bi", kind, account, "westeurope", "p")
+
+    def target(given: str | None) -> str:
+        ctx = DrillContext({"VaultStore"}, False, DrillOptions(suffix="drill-1", target_account=given))
+        drill = kind.restore_target(source, ctx)
+        assert drill.target["objectType"] == "RestoreTargetInfo" and drill.datastore == "VaultStore"
+        return str(drill.target["datasourceInfo"]["resourceID"])
+
+    assert target(None) == f"{account}-drill-1"
+    storage = f"{DATA}/Microsoft.Storage/storageAccounts/stblob"
+    assert target(storage) == f"{account}-drill-1"  # a storage account given for the blob drills of the same run
+    empty = f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-empty"
+    assert target(empty) == empty
+    with pytest.raises(DrillError):
+        target(account)

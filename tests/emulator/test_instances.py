@@ -318,3 +318,32 @@ def test_container_names_azure_storage_cannot_hold_are_refused(api: CheckedArm, 
         {"properties": helpers.blob_instance(blob_policy, containers=["container1", "testcontainer"])},
     )
     assert accepted.status_code in (200, 201, 202), accepted.text
+
+
+def test_blob_auto_protection_is_echoed_and_stands_for_the_containers(api: CheckedArm, blob_policy: str) -> None:
+    """2026-06-01 auto-protection parameters (the spec example's rules) are kept and echoed; enabled, they stand for
+    the container list a vaulted blob backup needs; the ADLS type on a blob datasource is invalid input."""
+    rules = [
+        {"objectType": "BlobBackupAutoProtectionRule", "mode": "Exclude", "type": "Prefix", "pattern": p}
+        for p in ("temp-", "test-")
+    ]
+    auto = {
+        "objectType": "BlobBackupDatasourceParametersForAutoProtection",
+        "autoProtectionSettings": {
+            "objectType": "BlobBackupRuleBasedAutoProtectionSettings",
+            "enabled": True,
+            "rules": rules,
+        },
+    }
+    body = helpers.blob_instance(blob_policy)
+    body["policyInfo"]["policyParameters"]["backupDatasourceParametersList"] = [auto]
+    path = helpers.instance_path("blob1")
+    api.wait(api.put(path, {"properties": body}))
+    configured(api, path)
+    echoed = api.get(path).json()["properties"]["policyInfo"]["policyParameters"]["backupDatasourceParametersList"]
+    assert echoed == [auto]
+    adls = {**auto, "objectType": "AdlsBlobBackupDatasourceParametersForAutoProtection"}
+    body["policyInfo"]["policyParameters"]["backupDatasourceParametersList"] = [adls]
+    refused = api.put(helpers.instance_path("blob2"), {"properties": body})
+    assert code(refused) == (400, "BMSUserErrorInvalidInput")
+    assert "is for Microsoft.Storage/storageAccounts/adlsBlobServices datasources" in refused.text

@@ -421,3 +421,34 @@ def test_rehydrate_takes_the_priority_s_time_and_checks_its_inputs(api: CheckedA
     assert _stores(api, instance, point) == [("ArchiveStore", None), ("VaultStore", "CREATE_IN_PROGRESS")]
     emulator.advance_clock(3600)
     assert _stores(api, instance, point) == [("ArchiveStore", None), ("VaultStore", "COMPLETED")]
+
+
+def test_cosmos_db_restores_into_a_new_account_only(api: CheckedArm, emulator: EmulatorHandle) -> None:
+    """Cosmos DB backups restore into an empty account, never over the source or an account holding restored data
+    (Azure Backup's Cosmos DB support matrix; alternate-location only in the Az.DataProtection manifest)."""
+    instance = protect(emulator, ("cosmos_db",)).instances["cosmos_db"]
+    emulator.advance_clock(8 * DAY)
+    point = _latest(api, instance, "VaultStore")["recoveryPointId"]
+    source = f"{DATA}/Microsoft.DocumentDB/databaseAccounts/cosmos-orders"
+
+    def request(account: str) -> dict[str, Any]:
+        return {
+            "objectType": "AzureBackupRecoveryPointBasedRestoreRequest",
+            "recoveryPointId": point,
+            "sourceDataStoreType": "VaultStore",
+            "restoreTargetInfo": {
+                "objectType": "RestoreTargetInfo",
+                "recoveryOption": "FailIfExists",
+                "restoreLocation": LOCATION,
+                "datasourceInfo": _datasource(
+                    account, "Microsoft.DocumentDB/databaseAccounts", "Microsoft.DocumentDB/databaseAccounts"
+                ),
+            },
+        }
+
+    assert _code(api.post(f"{instance}/restore", request(source))) == (400, "UserErrorRestoreTypeNotSupported")
+    target = f"{source}-restored"
+    assert api.post(f"{instance}/validateRestore", {"restoreRequestObject": request(target)}).status_code == 202
+    assert api.post(f"{instance}/restore", request(target)).status_code == 202
+    assert [r["id"] for r in emulator.restored()] == [target]
+    assert _code(api.post(f"{instance}/restore", request(target))) == (400, "UserErrorRestoreTargetAlreadyExists")

@@ -153,3 +153,26 @@ def test_an_instance_is_checked_against_the_region_and_identity_of_a_vault_of_th
     checked(VaultProvider(), vault_inputs())
     assert failures(InstanceProvider(), instance_inputs(VAULT, policies["aks"])) == {}
     assert configured.writes() == []
+
+
+def test_a_cosmos_db_instance_in_a_vault_that_is_not_geo_redundant_is_warned_at_preview(
+    configured: EmulatorHandle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Azure Backup's Cosmos DB support matrix: backups go to a geo-redundant vault (a warning: Azure's answer to
+    another vault is not recorded)."""
+    from pulumi_dataprotection.datasources import KINDS
+    from pulumi_dataprotection.datasources.coverage import instance_inputs as example_instance
+    from pulumi_dataprotection.datasources.coverage import policy_inputs as example_policy
+    from pulumi_dataprotection.instance import resource as instance_resource
+
+    seen: list[str] = []
+    monkeypatch.setattr(instance_resource, "preview_warning", seen.append)
+    program.forget()
+    for redundancy, name in (("GeoRedundant", "vault-geo"), ("LocallyRedundant", "vault-lrs")):
+        vault = checked(VaultProvider(), vault_inputs(name=name, redundancy=redundancy))["arm_id"]
+        policy = checked(PolicyProvider(), {**example_policy(KINDS["cosmos_db"]), "vault_id": vault})["arm_id"]
+        instance = {**example_instance(KINDS["cosmos_db"], policy), "vault_id": vault}
+        checked(InstanceProvider(), {**instance, "datasource_id": f"{instance['datasource_id']}-{redundancy.lower()}"})
+    (warning,) = seen
+    assert "the vault vault-lrs is LocallyRedundant" in warning and "geo-redundant" in warning
+    program.forget()

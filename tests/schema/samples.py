@@ -18,6 +18,7 @@ from pulumi_dataprotection.policy.builders import (
     blob_operational_policy,
     blob_vaulted_policy,
     build_policy,
+    cosmos_db_policy,
     disk_policy,
     first_of,
     mysql_flexible_policy,
@@ -105,6 +106,13 @@ POLICIES: dict[str, dict[str, Any]] = {
         tagged=[TaggedRetention("Weekly", "P6M", Criteria(days_of_week=("Sunday",)))]
     ),
     "mysql_flexible": mysql_flexible_policy(retention=Retention("P6M", archive=ArchiveTier("P2Y"))),
+    "cosmos_db": cosmos_db_policy(
+        "Saturday",
+        "23:00",
+        Retention("P6M"),
+        tagged=[TaggedRetention("Yearly", "P5Y", first_of("year"))],
+        time_zone="W. Europe Standard Time",
+    ),
     "elastic_san": build_policy(
         "elastic_san",
         schedule=Schedule.weekly(["Saturday"], "01:00"),
@@ -200,6 +208,27 @@ INSTANCES: dict[str, dict[str, Any]] = {
         "snapshot_resource_group_id": f"/subscriptions/{SUB}/resourceGroups/rg-snapshots",
         "use_system_assigned_identity": True,
     },
+    "blob_auto": {
+        "datasource_kind": "blob",
+        "datasource_id": _STORAGE_ID,
+        "datasource_location": "westeurope",
+        "policy_id": policy_id("pol-blob-vaulted"),
+        "auto_protection": True,
+        "auto_protection_excluded_prefixes": ["temp-", "test-"],
+    },
+    "adls_auto": {
+        "datasource_kind": "adls",
+        "datasource_id": f"{RG}/providers/Microsoft.Storage/storageAccounts/dlprod01",
+        "datasource_location": "westeurope",
+        "policy_id": policy_id("pol-adls"),
+        "auto_protection": True,
+    },
+    "cosmos_db": {
+        "datasource_kind": "cosmos_db",
+        "datasource_id": f"{RG}/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-prod",
+        "datasource_location": "westeurope",
+        "policy_id": policy_id("pol-cosmos-db"),
+    },
     "elastic_san": {
         "datasource_kind": "elastic_san",
         "datasource_id": f"{RG}/providers/Microsoft.ElasticSan/elasticSans/esan-1/volumeGroups/vg-db",
@@ -220,6 +249,9 @@ INSTANCE_POLICY = {
     "postgresql_flexible": "postgresql_flexible",
     "mysql_flexible": "mysql_flexible",
     "disk": "disk_hourly",
+    "blob_auto": "blob_vaulted",
+    "adls_auto": "adls",
+    "cosmos_db": "cosmos_db",
     "elastic_san": "elastic_san",
 }
 """The sample policy each sample instance uses."""

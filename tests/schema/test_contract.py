@@ -13,7 +13,7 @@ from azure.mgmt.dataprotection import models as sdk
 from azure.mgmt.dataprotection._utils.model_base import Model, _deserialize
 
 from pulumi_dataprotection.datasources import KINDS, kind_of_type
-from pulumi_dataprotection.instance.schema import INSTANCE
+from pulumi_dataprotection.instance.schema import AUTO_PROTECTION_SINCE, INSTANCE
 from pulumi_dataprotection.policy.schema import POLICY
 from pulumi_dataprotection.schema import ResourceSchema
 from pulumi_dataprotection.schema.coverage import unset_inputs
@@ -60,7 +60,9 @@ def _specs(inputs: dict[str, Any]) -> list[Spec]:
     kinds = [KINDS.get(str(inputs.get("datasource_kind")))]
     kinds += [kind_of_type(t) for t in inputs.get("datasource_types") or []]
     since = max(
-        [INPUTS_SINCE[n] for n in INPUTS_SINCE if inputs.get(n) is not None] + [k.since for k in kinds if k],
+        [INPUTS_SINCE[n] for n in INPUTS_SINCE if inputs.get(n) is not None]
+        + [k.since for k in kinds if k]
+        + ([AUTO_PROTECTION_SINCE] if inputs.get("auto_protection") is not None else []),
         default="",
     )
     return [load_spec(v) for v in SPEC_VERSIONS if v >= since]

@@ -97,7 +97,14 @@ def instance_inputs(draw: st.DrawFn) -> dict[str, Any]:
     if kind.needs_database:
         inputs["database_name"] = draw(names)
         inputs["secret_store_uri"] = f"https://kv.vault.azure.net/secrets/{draw(names)}"
-    if kind.container_parameters and (kind.needs_containers or draw(st.booleans())):
+    auto = bool(kind.container_parameters) and draw(st.booleans())
+    if auto:
+        inputs["auto_protection"] = True
+        if draw(st.booleans()):
+            inputs["auto_protection_excluded_prefixes"] = draw(
+                st.lists(st.from_regex(r"[a-z0-9-]{1,10}", fullmatch=True), min_size=1, max_size=3, unique=True)
+            )
+    elif kind.container_parameters and (kind.needs_containers or draw(st.booleans())):
         inputs["containers"] = draw(
             st.lists(st.from_regex(r"[a-z0-9]{3,10}", fullmatch=True), min_size=1, max_size=3, unique=True)
         )

@@ -30,6 +30,7 @@ FLAGS = {
     "restore_storage_account_id": "--restore-storage-account",
     "restore_resource_group_id": "--restore-resource-group",
     "encryption_key_vault_id": "--encryption-key-vault",
+    "restore_target_id": "--restore-target",
     "vault_id": "--vault-id",
 }
 """The flag that supplies each Target field."""
@@ -77,6 +78,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="ARM id of the Key Vault holding the vault's customer-managed key (plans its role)",
     )
     parser.add_argument(
+        "--restore-target", metavar="ID", help="ARM id of the resource a restore writes into (Cosmos DB: empty account)"
+    )
+    parser.add_argument(
         "--format", choices=("table", "json", "pulumi"), default="table", help="output format (default: table)"
     )
     parser.set_defaults(run=run)
@@ -94,6 +98,7 @@ def _flag_values(args: argparse.Namespace) -> dict[str, str | None]:
         "restore_storage_account_id": args.restore_storage_account,
         "restore_resource_group_id": args.restore_resource_group,
         "encryption_key_vault_id": args.encryption_key_vault,
+        "restore_target_id": args.restore_target,
     }
 
 

@@ -123,7 +123,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument("--target-cluster", metavar="ID", help="AKS cluster to restore into (default: the source)")
     parser.add_argument("--staging-resource-group", metavar="ID", help="AKS vault tier: staging resource group")
     parser.add_argument("--staging-storage-account", metavar="ID", help="AKS vault tier: staging storage account")
-    parser.add_argument("--target-account", metavar="ID", help="blob/ADLS: storage account (default: the source)")
+    parser.add_argument(
+        "--target-account",
+        metavar="ID",
+        help="blob/ADLS: storage account (default: the source); Cosmos DB: an empty account (default: a new one)",
+    )
     parser.add_argument("--target-server", metavar="ID", help="PostgreSQL: server (default: the source server)")
     parser.add_argument("--target-database", metavar="NAME", help="PostgreSQL: scratch database name")
     parser.add_argument("--files-url", metavar="URL", help="flexible servers: container URL for restore as files")

@@ -98,6 +98,13 @@ class DatasourceKind:
     periods: tuple[str, ...] = ()
     """Allowed schedule periods of repeating intervals (``PT4H``, ``P1D``, ``P1W``): the CLI manifest's, widened by
     what Azure accepted from Terraform's acceptance tests."""
+    max_backup_rules: int = 1
+    """How many backup rules a policy may hold (Cosmos DB: a weekly full and a daily incremental rule)."""
+    required_backup_type: str = ""
+    """A backup type one of the policy's backup rules must have (Cosmos DB: Full, incremental-only is refused)."""
+    geo_redundant_vault: bool = False
+    """Azure documents that the kind's backups go to a geo-redundant vault (the preview warns for another vault of the
+    program)."""
     backup_rule_optional: bool = False
     """True when a policy may hold retention only (operational blob backup is continuous)."""
     needs_snapshot_resource_group: bool = False

@@ -34,13 +34,23 @@ _grants: set[str] = set()
 _vaults: dict[str, dict[str, Any]] = {}
 _allowed: set[str] = set()
 _warned: set[str] = set()
+_redundancy: dict[str, str] = {}
 
 
-def remember_vault(arm_id: str, immutability: Any) -> None:
-    """Record the immutability state of the program's vault ``arm_id`` (from its inputs, else its state)."""
-    if isinstance(immutability, str):
-        with _lock:
+def remember_vault(arm_id: str, immutability: Any, redundancy: Any = None) -> None:
+    """Record the immutability state and storage redundancy of the program's vault ``arm_id`` (from its inputs, else
+    its state)."""
+    with _lock:
+        if isinstance(immutability, str):
             _immutability[arm_id.lower()] = immutability
+        if isinstance(redundancy, str):
+            _redundancy[arm_id.lower()] = redundancy
+
+
+def vault_redundancy(arm_id: str) -> str | None:
+    """The storage redundancy of the program's vault ``arm_id``, if this process has checked it."""
+    with _lock:
+        return _redundancy.get(arm_id.lower())
 
 
 def vault_immutability(arm_id: str) -> str | None:
@@ -163,3 +173,4 @@ def forget() -> None:
         _vaults.clear()
         _allowed.clear()
         _warned.clear()
+        _redundancy.clear()

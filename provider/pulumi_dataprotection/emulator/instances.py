@@ -160,9 +160,38 @@ def _check_container_names(props: JSON) -> None:
         raise invalid_input(problems)
 
 
+_AUTO_PROTECTION = {
+    "BlobBackupDatasourceParametersForAutoProtection": "Microsoft.Storage/storageAccounts/blobServices",
+    "AdlsBlobBackupDatasourceParametersForAutoProtection": "Microsoft.Storage/storageAccounts/adlsBlobServices",
+}
+"""Auto-protection parameters and the datasource type each belongs to (the 2026-06-01 spec's examples
+PutBackupInstance_BlobBackupAutoProtection and PutBackupInstance_ADLSBlobBackupAutoProtection pair them so)."""
+
+
+def _auto_protected(props: JSON, dtype: str) -> bool:
+    """Whether the instance's datasource parameters turn auto-protection on; parameters of another datasource type's
+    auto-protection are invalid input (a documented guess: Azure's answer to them is not recorded)."""
+    params = props["policyInfo"].get("policyParameters", {}).get("backupDatasourceParametersList", [])
+    enabled = False
+    for i, p in enumerate(params):
+        owner = _AUTO_PROTECTION.get(p.get("objectType", ""))
+        if owner is None:
+            continue
+        if owner.lower() != dtype.lower():
+            raise invalid_input(
+                [
+                    f"properties.policyInfo.policyParameters.backupDatasourceParametersList[{i}].objectType: "
+                    f"{p['objectType']} is for {owner} datasources, not {dtype}"
+                ]
+            )
+        enabled = enabled or p["autoProtectionSettings"]["enabled"] is True
+    return enabled
+
+
 def _check_containers(policy: JSON, props: JSON, dtype: str) -> None:
     _check_container_names(props)
-    if dtype != "Microsoft.Storage/storageAccounts/blobServices":
+    auto = _auto_protected(props, dtype)
+    if dtype != "Microsoft.Storage/storageAccounts/blobServices" or auto:
         return
     vaulted = any(
         r.get("objectType") == "AzureBackupRule" and r["dataStore"]["dataStoreType"] == "VaultStore"

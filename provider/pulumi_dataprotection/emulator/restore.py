@@ -158,6 +158,7 @@ _BLOBS = ("Microsoft.Storage/storageAccounts/blobServices", "Microsoft.Storage/s
 _AKS = "Microsoft.ContainerService/managedClusters"
 _DISK = "Microsoft.Compute/disks"
 _VOLUME_GROUP = "Microsoft.ElasticSan/elasticSans/volumeGroups"
+_COSMOS = "Microsoft.DocumentDB/databaseAccounts"
 
 
 def _error(code: str, message: str, action: str) -> ServiceError:
@@ -316,6 +317,8 @@ def _check_target(svc: Service, instance: JSON, request: JSON, region: str) -> T
         raise _unsupported(kind, "Restore to a server (use restore as files, RestoreFilesTargetInfo)")
     if kind == _VOLUME_GROUP:
         return _volume_target(svc, instance, rid, criteria)
+    if kind == _COSMOS:
+        return _cosmos_target(svc, rid, restore_type)
     _check_parent(svc, rid, kind)
     return Target(rid, restore_type, [])
 
@@ -397,6 +400,18 @@ def _volume_target(svc: Service, instance: JSON, group: str, criteria: list[JSON
     if not creates:
         raise invalid_input(["restoreCriteria: a GenericRestoreDatasourceCriteria naming the volumes to restore"])
     return Target(group, "ALR", creates)
+
+
+def _cosmos_target(svc: Service, account: str, restore_type: str) -> Target:
+    """Cosmos DB backups restore into a new or empty account only, never over the source (Azure Backup's Cosmos DB
+    support matrix; the Az.DataProtection manifest offers alternate-location restores only). The emulator cannot see
+    an account's content: an account it knows to hold data (protected or restored into) is not empty, any other is
+    (a documented guess: no recorded Cosmos DB restore)."""
+    if restore_type == "OLR":
+        raise _unsupported(_COSMOS, "Restore to the original account")
+    if _restored(svc, account) or _protected(svc, account):
+        raise _already_exists(account)
+    return Target(account, "ALR", [account])
 
 
 def check(svc: Service, vault: JSON, instance: JSON, request: JSON, region: str) -> tuple[JSON, Target]:

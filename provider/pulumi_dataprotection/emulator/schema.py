@@ -489,6 +489,22 @@ DATA_STORE_PARAMETERS.extend("AzureOperationalStoreParameters", resourceGroupId=
 DATASOURCE_PARAMETERS = Obj("BackupDatasourceParameters", {"objectType": req(S)})
 DATASOURCE_PARAMETERS.extend("BlobBackupDatasourceParameters", containersList=req(STRINGS))
 DATASOURCE_PARAMETERS.extend("AdlsBlobBackupDatasourceParameters", containersList=req(STRINGS))
+# 2026-06-01 (already in 2026-03-01): blob and ADLS auto-protection, rule-based settings whose only rule kind excludes
+# containers by name prefix (BlobBackupRuleMode and BlobBackupPatternType have one value each).
+AUTO_PROTECTION_RULE = Obj(
+    "BlobBackupAutoProtectionRule",
+    {"objectType": req(S), "mode": req(Str(("Exclude",))), "type": req(Str(("Prefix",))), "pattern": req(S)},
+)
+AUTO_PROTECTION_SETTINGS = Obj(
+    "BlobBackupRuleBasedAutoProtectionSettings",
+    {"objectType": req(S), "enabled": req(Bool()), "rules": opt(Arr(AUTO_PROTECTION_RULE))},
+)
+DATASOURCE_PARAMETERS.extend(
+    "BlobBackupDatasourceParametersForAutoProtection", autoProtectionSettings=req(AUTO_PROTECTION_SETTINGS)
+)
+DATASOURCE_PARAMETERS.extend(
+    "AdlsBlobBackupDatasourceParametersForAutoProtection", autoProtectionSettings=req(AUTO_PROTECTION_SETTINGS)
+)
 # 2026-06-01: Elastic SAN volume groups name their volumes through generic parameters.
 DATASOURCE_PARAMETERS.extend("GenericBackupDatasourceParameters", resourceSelectors=req(STRINGS))
 DATASOURCE_PARAMETERS.extend(

@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypedDict
 import pulumi
 
 DatasourceKind = Literal[
-    "aks", "disk", "blob", "adls", "postgresql", "postgresql_flexible", "mysql_flexible", "elastic_san"
+    "aks", "disk", "blob", "adls", "postgresql", "postgresql_flexible", "mysql_flexible", "elastic_san", "cosmos_db"
 ]
 """What is protected: aks (AKS cluster), disk (managed disk), blob (blob storage account), adls (Data Lake Storage
 account), postgresql (PostgreSQL single-server database), postgresql_flexible (PostgreSQL flexible server),
-mysql_flexible (MySQL flexible server), elastic_san (Elastic SAN volume group).
+mysql_flexible (MySQL flexible server), elastic_san (Elastic SAN volume group), cosmos_db (Cosmos DB account).
 """
 
 

@@ -53,7 +53,13 @@ from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION, ADO
 from pulumi_dataprotection.dynamic.engine import preview_warning
 from pulumi_dataprotection.guard import mua, operations
 from pulumi_dataprotection.instance import api, states
-from pulumi_dataprotection.instance.schema import INSTANCE, check_policy_match, check_vault_match, protection_of
+from pulumi_dataprotection.instance.schema import (
+    AUTO_PROTECTION_SINCE,
+    INSTANCE,
+    check_policy_match,
+    check_vault_match,
+    protection_of,
+)
 from pulumi_dataprotection.policy.resource import SCHEMA as POLICY_SCHEMA
 from pulumi_dataprotection.restore.client import RestoreApi, newest
 from pulumi_dataprotection.schema import (
@@ -345,6 +351,7 @@ class InstanceProvider(SchemaProvider):
 
     def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
         self._warn_immutable_delete(inputs)
+        self._warn_vault_redundancy(inputs)
         failures: list[CheckFailure] = []
         policy_id = inputs.get("policy_id")
         policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
@@ -359,6 +366,16 @@ class InstanceProvider(SchemaProvider):
         vault = program.vault_values(vault_id) if isinstance(vault_id, str) and not has_unknown(vault_id) else None
         if vault is not None and not olds.get("name"):
             failures.extend(CheckFailure(f.property, f.reason) for f in check_vault_match(inputs, vault))
+        version = str(known.get("api_version") or "")
+        if version and version < AUTO_PROTECTION_SINCE and inputs.get("auto_protection") is not None:
+            failures.append(
+                CheckFailure(
+                    "auto_protection",
+                    f"auto_protection needs api-version {AUTO_PROTECTION_SINCE} or later, but the provider is "
+                    f"configured for {version}, whose spec has no auto-protection parameters; set "
+                    f"dataprotection:apiVersion to {AUTO_PROTECTION_SINCE} or later",
+                )
+            )
         arm_id = known.get("arm_id")
         datasource, database = inputs.get("datasource_id"), inputs.get("database_name")
         if isinstance(arm_id, str) and isinstance(datasource, str) and not has_unknown([datasource, database]):
@@ -373,6 +390,23 @@ class InstanceProvider(SchemaProvider):
                     )
                 )
         return failures
+
+    @staticmethod
+    def _warn_vault_redundancy(inputs: Mapping[str, Any]) -> None:
+        """Warn when a kind Azure documents with geo-redundant vaults only (Cosmos DB) is protected in a vault of the
+        program that is not: Azure's support matrix says so, but no recorded answer shows whether or how Azure
+        refuses it, so this is a warning, not a failure."""
+        kind = KINDS.get(str(inputs.get("datasource_kind")))
+        vault = inputs.get("vault_id")
+        if kind is None or not kind.geo_redundant_vault or not isinstance(vault, str) or has_unknown(vault):
+            return
+        redundancy = program.vault_redundancy(vault)
+        if redundancy is not None and redundancy.lower() not in ("georedundant", "grs"):
+            preview_warning(
+                f"{inputs.get('name')}: Azure Backup's support matrix for {kind.title}s says their backups go to a "
+                f"Backup vault with geo-redundant storage, but the vault {vault.rsplit('/', 1)[-1]} is {redundancy}; "
+                "Azure may refuse to configure protection: use a vault with redundancy GeoRedundant"
+            )
 
     @staticmethod
     def _warn_immutable_delete(inputs: Mapping[str, Any]) -> None:
@@ -921,7 +955,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
     datasource_kind: pulumi.Output[api.DatasourceKind]
     """What is protected: aks (AKS cluster), disk (managed disk), blob (blob storage account), adls (Data Lake Storage
     account), postgresql (PostgreSQL single-server database), postgresql_flexible (PostgreSQL flexible server),
-    mysql_flexible (MySQL flexible server), elastic_san (Elastic SAN volume group).
+    mysql_flexible (MySQL flexible server), elastic_san (Elastic SAN volume group), cosmos_db (Cosmos DB account).
     """
 
     datasource_id: pulumi.Output[str]
@@ -979,6 +1013,14 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
 
     containers: pulumi.Output[list[str] | None]
     """Containers to back up (vaulted blob and ADLS backups)."""
+
+    auto_protection: pulumi.Output[bool | None]
+    """Protect every container of the storage account, present and future, instead of listing containers (blob and ADLS
+    auto-protection, api-version 2026-06-01).
+    """
+
+    auto_protection_excluded_prefixes: pulumi.Output[list[str] | None]
+    """Containers whose names start with one of these prefixes are left out of auto-protection."""
 
     volumes: pulumi.Output[list[str] | None]
     """Volumes of the volume group to back up (Elastic SAN volume groups)."""
@@ -1100,6 +1142,8 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         included_volume_types: pulumi.Input[Sequence[pulumi.Input[api.IncludedVolumeType]]] | None = None,
         backup_hook_references: pulumi.Input[Sequence[pulumi.Input[api.BackupHookReferenceArgs]]] | None = None,
         containers: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
+        auto_protection: pulumi.Input[bool] | None = None,
+        auto_protection_excluded_prefixes: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         volumes: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
         secret_store_uri: pulumi.Input[str] | None = None,
         use_system_assigned_identity: pulumi.Input[bool] | None = None,
@@ -1121,7 +1165,7 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
         :param datasource_kind: What is protected: aks (AKS cluster), disk (managed disk), blob (blob storage
             account), adls (Data Lake Storage account), postgresql (PostgreSQL single-server database),
             postgresql_flexible (PostgreSQL flexible server), mysql_flexible (MySQL flexible server), elastic_san
-            (Elastic SAN volume group). Required. Changing it replaces the resource.
+            (Elastic SAN volume group), cosmos_db (Cosmos DB account). Required. Changing it replaces the resource.
         :param datasource_id: Id of the protected resource (for a PostgreSQL single-server database: the server).
             Required. Changing it replaces the resource.
         :param policy_id: Id of the backup policy (a policy of the same vault, for the same kind of datasource).
@@ -1156,6 +1200,11 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             datasource_kind is aks.
         :param containers: Containers to back up (vaulted blob and ADLS backups). Applies when datasource_kind is
             adls or blob.
+        :param auto_protection: Protect every container of the storage account, present and future, instead of
+            listing containers (blob and ADLS auto-protection, api-version 2026-06-01). Applies when datasource_kind
+            is adls or blob.
+        :param auto_protection_excluded_prefixes: Containers whose names start with one of these prefixes are left
+            out of auto-protection. Applies when datasource_kind is adls or blob.
         :param volumes: Volumes of the volume group to back up (Elastic SAN volume groups). Required when
             datasource_kind is elastic_san.
         :param secret_store_uri: Key Vault secret holding the database connection credentials. Required when
@@ -1209,6 +1258,8 @@ class BackupInstance(ArmResource, module=MODULE, name="BackupInstance"):
             "included_volume_types": included_volume_types,
             "backup_hook_references": backup_hook_references,
             "containers": containers,
+            "auto_protection": auto_protection,
+            "auto_protection_excluded_prefixes": auto_protection_excluded_prefixes,
             "volumes": volumes,
             "secret_store_uri": secret_store_uri,
             "use_system_assigned_identity": use_system_assigned_identity,

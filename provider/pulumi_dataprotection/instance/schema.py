@@ -17,6 +17,7 @@ from pulumi_dataprotection.schema import (
     AnyJson,
     ArmIdType,
     BoolType,
+    Boxed,
     Constant,
     Ctx,
     Derivation,
@@ -135,8 +136,13 @@ def _check_instance(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
             f"snapshot_resource_group_id is required for {_a(kind.title)}: the resource group where Azure keeps its "
             "snapshots (/subscriptions/<id>/resourceGroups/<name>)",
         )
-    if kind is not None and kind.needs_containers and not values.get("containers"):
-        yield "containers", f"containers must list at least one container to back up for {_a(kind.title)}"
+    auto = values.get("auto_protection")
+    if kind is not None and kind.needs_containers and not values.get("containers") and auto is not True:
+        yield (
+            "containers",
+            f"containers must list at least one container to back up for {_a(kind.title)} (or set auto_protection)",
+        )
+    yield from _check_auto_protection(values)
     vault, policy = values.get("vault_id"), values.get("policy_id")
     if isinstance(vault, str) and isinstance(policy, str):
         policy_vault = IdPart("through", "backupVaults").extract(policy)
@@ -145,6 +151,20 @@ def _check_instance(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
                 "policy_id",
                 f"policy_id must be a policy of the instance's vault {vault}; it belongs to {policy_vault}",
             )
+
+
+def _check_auto_protection(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
+    """Auto-protection replaces the container list (one datasource parameters item carries either), and excluded
+    prefixes need it on."""
+    auto, prefixes = values.get("auto_protection"), values.get("auto_protection_excluded_prefixes")
+    if auto is not None and values.get("containers"):
+        yield (
+            "auto_protection",
+            "auto_protection and containers exclude each other: auto-protection backs up every container (leave out "
+            "the containers), a container list backs up the listed ones (leave out auto_protection)",
+        )
+    if prefixes and auto is not True:
+        yield "auto_protection_excluded_prefixes", "auto_protection_excluded_prefixes needs auto_protection=True"
 
 
 def _a(noun: str) -> str:
@@ -243,6 +263,54 @@ _CONTAINER_GROUP = ObjectType(
     ],
     constants=[Constant("objectType", _container_parameters)],
     description="container parameters",
+)
+
+AUTO_PROTECTION_PARAMETERS = {
+    "blob": "BlobBackupDatasourceParametersForAutoProtection",
+    "adls": "AdlsBlobBackupDatasourceParametersForAutoProtection",
+}
+"""``objectType`` of the auto-protection datasource parameters per kind (api-version 2026-06-01 spec and its examples
+``PutBackupInstance_BlobBackupAutoProtection`` and ``PutBackupInstance_ADLSBlobBackupAutoProtection``)."""
+
+AUTO_PROTECTION_SINCE = "2026-06-01"
+"""The first api-version the provider speaks whose spec has auto-protection (2026-03-01 added it)."""
+
+
+def _auto_protection_parameters(values: Mapping[str, Any]) -> str:
+    return AUTO_PROTECTION_PARAMETERS.get(str(values.get("datasource_kind")), "")
+
+
+# The spec's only rule kind: exclude containers whose name starts with a literal prefix (BlobBackupRuleMode and
+# BlobBackupPatternType have one value each); Terraform azurerm exposes the same as a list of excluded prefixes.
+_EXCLUDED_PREFIX = Boxed(
+    StringType(min_length=1, max_length=63),
+    "pattern",
+    {"objectType": "BlobBackupAutoProtectionRule", "mode": "Exclude", "type": "Prefix"},
+)
+
+_AUTO_PROTECTION_GROUP = ObjectType(
+    [
+        Field(
+            name="auto_protection",
+            type=BoolType(),
+            path="autoProtectionSettings.enabled",
+            doc=(
+                "Protect every container of the storage account, present and future, instead of listing containers "
+                "(blob and ADLS auto-protection, api-version 2026-06-01)."
+            ),
+        ),
+        Field(
+            name="auto_protection_excluded_prefixes",
+            type=ListType(_EXCLUDED_PREFIX, unique=True),
+            path="autoProtectionSettings.rules",
+            doc="Containers whose names start with one of these prefixes are left out of auto-protection.",
+        ),
+    ],
+    constants=[
+        Constant("objectType", _auto_protection_parameters),
+        Constant("autoProtectionSettings.objectType", "BlobBackupRuleBasedAutoProtectionSettings"),
+    ],
+    description="auto-protection parameters",
 )
 
 _CREDENTIALS_GROUP = ObjectType(
@@ -370,6 +438,13 @@ INSTANCE = ResourceSchema(
                 flatten=True,
                 when=When.of("datasource_kind", "blob", "adls"),
             ),
+            Field(
+                name="auto_protection_group",
+                type=_AUTO_PROTECTION_GROUP,
+                path=f"{_PARAMS}.backupDatasourceParametersList[0]",
+                flatten=True,
+                when=When.of("datasource_kind", *AUTO_PROTECTION_PARAMETERS),
+            ),
             *(
                 Field(
                     name=f"{kind.key}_parameters",
@@ -435,6 +510,8 @@ INSTANCE = ResourceSchema(
                     "datasource_id",
                     "snapshot_resource_group_id",
                     "containers",
+                    "auto_protection",
+                    "auto_protection_excluded_prefixes",
                     "vault_id",
                     "policy_id",
                 ),
@@ -490,7 +567,8 @@ def check_policy_match(
         for r in rules
     )
     containers = instance_inputs.get("containers")
-    if kind.key == "blob" and vaulted and not ctx.has_unknown(containers) and not containers:
+    auto = instance_inputs.get("auto_protection") is True
+    if kind.key == "blob" and vaulted and not ctx.has_unknown(containers) and not containers and not auto:
         reason = "containers must list the containers to back up: the policy has a vaulted (VaultStore) backup rule"
         failures.append(InputProblem("containers", reason))
     return failures

@@ -25,6 +25,7 @@ _SCOPE_FIELDS = {
     "restore_storage_account": "restore_storage_account_id",
     "restore_resource_group": "restore_resource_group_id",
     "encryption_key_vault": "encryption_key_vault_id",
+    "restore_target": "restore_target_id",
 }
 
 
@@ -51,6 +52,8 @@ class Target:
     encryption_key_hint: str | None = None
     """The vault's customer-managed key URI when the Key Vault's id is not known. The customer-managed-key role is
     planned when this or ``encryption_key_vault_id`` is given."""
+    restore_target_id: str | None = None
+    """The resource a restore writes into (the empty Cosmos DB account)."""
 
     def __post_init__(self) -> None:
         kind = KINDS.get(self.kind)
@@ -73,6 +76,7 @@ class Target:
             "restore_storage_account_id",
             "restore_resource_group_id",
             "encryption_key_vault_id",
+            "restore_target_id",
             "vault_id",
         ):
             value = getattr(self, name)

@@ -18,6 +18,7 @@ DatasourceType = Literal[
     "Microsoft.DBforPostgreSQL/flexibleServers",
     "Microsoft.DBforMySQL/flexibleServers",
     "Microsoft.ElasticSan/elasticSans/volumeGroups",
+    "Microsoft.DocumentDB/databaseAccounts",
 ]
 """The datasource type the policy protects (one)."""
 

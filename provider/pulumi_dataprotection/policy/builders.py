@@ -419,3 +419,35 @@ def mysql_flexible_policy(
 ) -> PolicyInputs:
     """MySQL flexible servers: weekly full backups to VaultStore (default Sunday 02:00, 3 months)."""
     return _weekly_database_policy("mysql_flexible", schedule, retention, tagged, raw)
+
+
+def cosmos_db_policy(
+    full_backup_day: api.DayOfWeek = "Sunday",
+    at: str = "02:00",
+    retention: Retention | None = None,
+    *,
+    tagged: Sequence[TaggedRetention] = (),
+    daily_incremental: bool = True,
+    time_zone: str | None = None,
+    raw: Mapping[str, Any] | None = None,
+) -> PolicyInputs:
+    """Cosmos DB accounts: a weekly full backup to VaultStore on ``full_backup_day`` at ``at`` (rule
+    ``BackupWeekly``) and, with ``daily_incremental``, an incremental backup on each of the six other days (rule
+    ``BackupWeeklyIncremental``), both kept by the ``retention`` (default 3 months) and ``tagged`` rules."""
+    full = Schedule.weekly([full_backup_day], at, time_zone=time_zone)
+    inputs = build_policy("cosmos_db", schedule=full, retention=retention or Retention("P3M"), tagged=tagged, raw=raw)
+    if daily_incremental:
+        others = [d for d in WEEKDAYS if d.lower() != full_backup_day.strip().lower()]
+        incremental = Schedule.weekly(cast(list[api.DayOfWeek], others), at, time_zone=time_zone)
+        rule: api.AzureBackupRuleArgs = {
+            "object_type": "AzureBackupRule",
+            "name": "BackupWeeklyIncremental",
+            "backup_type": "Incremental",
+            "data_store": "VaultStore",
+            "repeating_time_intervals": list(incremental.intervals),
+            "tagging_criteria": [{"tag_name": "Default", "tagging_priority": 99, "is_default": True}],
+        }
+        if time_zone:
+            rule["time_zone"] = time_zone
+        inputs["policy_rules"].insert(1, rule)
+    return inputs

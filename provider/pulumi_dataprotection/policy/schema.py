@@ -293,9 +293,18 @@ def _check_policy(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     # CLI manifests; every recorded and TF policy of a scheduled kind holds a backup rule.
     if not backups and not kind.backup_rule_optional:
         yield "policy_rules", f"policy_rules needs a backup rule (AzureBackupRule): {kind.title} policies are scheduled"
-    # CLI; no recording or TF configuration holds two.
-    if len(backups) > 1:
-        yield "policy_rules", f"policy_rules may hold one backup rule; got {len(backups)}"
+    # CLI; no recording or TF configuration holds two, except TF's Cosmos DB policy (weekly full + incremental).
+    if len(backups) > kind.max_backup_rules:
+        allowed = "one backup rule" if kind.max_backup_rules == 1 else f"{kind.max_backup_rules} backup rules"
+        yield "policy_rules", f"policy_rules may hold {allowed} for {kind.title} policies; got {len(backups)}"
+    # Cosmos DB support matrix: incremental-only policies are not supported.
+    wanted = kind.required_backup_type
+    if wanted and backups and not any(r.get("backup_type") == wanted for _, r in backups):
+        yield (
+            "policy_rules",
+            f"policy_rules needs a backup rule with backup_type {wanted}: Azure does not support {kind.title} "
+            "policies without one",
+        )
     tags: set[str] = set()
     for i, rule in backups:
         yield from _check_backup_rule(kind, i, rule)
