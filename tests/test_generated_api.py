@@ -1,6 +1,7 @@
-"""The typed public API is generated from the schemas (tools/gen_api.py): the committed files match what the
-generator writes, a schema change shows up in them, and the generated classes declare every input and output in a
-form the Pulumi SDK accepts at runtime."""
+"""The typed public API is generated from the schemas (tools/gen_api.py) into one file per resource, ``api.py``: the
+committed files match what the generator writes, a schema change shows up in them, the hand-written ``resource.py``
+holds only the provider, and the generated classes declare every input and output in a form the Pulumi SDK accepts
+at runtime."""
 
 from __future__ import annotations
 
@@ -24,8 +25,13 @@ REPO = Path(__file__).resolve().parents[1]
 GEN = load_tool("gen_api")
 
 
+def api_module(provider: type[SchemaProvider]) -> str:
+    """The generated module of ``provider``'s resource."""
+    return provider.__module__.rsplit(".", 1)[0] + ".api"
+
+
 def resource_class(provider: type[SchemaProvider]) -> type[pulumi.dynamic.Resource]:
-    module = importlib.import_module(provider.__module__)
+    module = importlib.import_module(api_module(provider))
     cls: type[pulumi.dynamic.Resource] = getattr(module, provider.title)
     return cls
 
@@ -48,14 +54,13 @@ def test_a_schema_change_shows_in_the_generated_api(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(VaultProvider, "schema", extended)
     files = GEN.generate()
     api = files[REPO / "provider/pulumi_dataprotection/vault/api.py"]
-    resource = files[REPO / "provider/pulumi_dataprotection/vault/resource.py"]
     assert 'BackupWindow = Literal["Night", "Day"]' in api
     assert 'BackupWindowInput: TypeAlias = BackupWindow | Literal["N"]' in api
     assert "class VaultHookArgs(TypedDict):" in api and "hook_name: pulumi.Input[str]" in api
-    assert "backup_window: pulumi.Input[api.BackupWindowInput] | None = None," in resource
-    assert "hooks: pulumi.Input[Sequence[pulumi.Input[api.VaultHookArgs]]] | None = None," in resource
-    assert "backup_window: pulumi.Output[api.BackupWindow | None]" in resource
-    assert ":param backup_window: When backups may run." in resource
+    assert "backup_window: pulumi.Input[BackupWindowInput] | None = None," in api
+    assert "hooks: pulumi.Input[Sequence[pulumi.Input[VaultHookArgs]]] | None = None," in api
+    assert "backup_window: pulumi.Output[BackupWindow | None]" in api
+    assert ":param backup_window: When backups may run." in api
     monkeypatch.undo()
     assert GEN.main(["--check"]) == 0
     monkeypatch.setattr(VaultProvider, "schema", extended)
@@ -63,9 +68,18 @@ def test_a_schema_change_shows_in_the_generated_api(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.parametrize("provider", GEN.PROVIDERS, ids=lambda p: p.title)
+def test_the_hand_written_module_holds_the_provider_and_nothing_generated(provider: type[SchemaProvider]) -> None:
+    """Pulumi pickles the provider by module and class name into every stack's state: it stays where it was."""
+    module = importlib.import_module(provider.__module__)
+    assert provider.__module__.endswith(".resource") and getattr(module, provider.__name__) is provider
+    assert not hasattr(module, provider.title), f"{provider.title} belongs in {api_module(provider)}"
+    assert "tools/gen_api.py" not in inspect.getsource(module)
+
+
+@pytest.mark.parametrize("provider", GEN.PROVIDERS, ids=lambda p: p.title)
 def test_classes_declare_every_input_and_output(provider: type[SchemaProvider]) -> None:
     cls = resource_class(provider)
-    assert cls.__module__ == provider.__module__
+    assert cls.__module__ == api_module(provider)
     signature = inspect.signature(cls.__init__)
     params = [p for p in signature.parameters if p not in ("self", "resource_name", "opts")]
     assert sorted(params) == sorted(provider.input_names())

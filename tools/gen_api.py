@@ -1,10 +1,11 @@
 """Generates the typed public API of the resources from their declarative schemas, so types and docs cannot drift
 from the fields the engine maps to REST.
 
-Per resource it writes ``<resource>/api.py`` (``Literal`` aliases of the enumerated inputs, ``TypedDict`` inputs
-``<Name>Args`` and outputs ``<Name>`` of the nested objects) and the resource class at the end of
-``<resource>/resource.py`` (below the marker line): every input a typed keyword argument documented with
-``:param:`` from ``Field.doc``, every input and output a typed ``pulumi.Output`` attribute.
+Per resource it writes one file, ``<resource>/api.py``, that lists every input of the resource: ``Literal`` aliases of
+the enumerated inputs, ``TypedDict`` inputs ``<Name>Args`` and outputs ``<Name>`` of the nested objects, and the
+resource class (every input a typed keyword argument documented with ``:param:`` from ``Field.doc``, every input and
+output a typed ``pulumi.Output`` attribute). The hand-written ``<resource>/resource.py`` keeps the dynamic provider,
+which the class imports when a resource is declared (the provider module imports ``api`` for its types).
 
     python tools/gen_api.py           # print what would change
     python tools/gen_api.py --write   # regenerate the files
@@ -58,8 +59,9 @@ PROVIDERS: tuple[type[SchemaProvider], ...] = (
     RoleAssignmentProvider,
     TrustedAccessBindingProvider,
 )
-MARKER = "# Generated from the schema by tools/gen_api.py: do not edit below this line."
 COMMAND = "python tools/gen_api.py --write"
+RUNTIME = ("MODULE", "ArmResource", "resource_options", "resource_props")
+"""The names every generated module imports for its resource class."""
 
 
 def pascal(text: str) -> str:
@@ -298,8 +300,8 @@ class Api:
 
     # -- the module -----------------------------------------------------------------------------------------------
 
-    def module(self) -> str:
-        """The text of ``api.py``."""
+    def module(self, resource: str) -> str:
+        """The text of ``api.py``, ending with the ``resource`` class."""
         body: list[str] = []
         for name, (values, doc) in self.literals.items():
             body += ["", f"{name} = {literal(values)}", *docstring(sentence(doc) or f"Values of {name}.", ""), ""]
@@ -324,6 +326,7 @@ class Api:
                 body += ["", f"    {name}: TypeAlias = {' | '.join(members)}"]
             names = [d.name for d in self.outputs] + [name for name, _ in self.output_unions]
             body += ["else:", f"    {' = '.join(names)} = dict[str, Any]"]
+        body += ["", "", resource]
         text = "\n".join(body)
         typing_names = [
             n
@@ -332,8 +335,12 @@ class Api:
         ]
         abc_names = [n for n in ("Mapping", "Sequence") if re.search(rf"\b{n}\[", text)]
         head = [
-            f'"""Typed inputs and outputs of {self.title}, generated from its schema by tools/gen_api.py (do not edit:',
-            f'run ``{COMMAND}``)."""',
+            *docstring(
+                f"The typed API of {self.title}: its resource class with every input and output, and the enumerations "
+                f"and nested types of its inputs; generated from its schema by tools/gen_api.py (do not edit: run "
+                f"``{COMMAND}``).",
+                "",
+            ),
             "",
             "from __future__ import annotations",
             "",
@@ -342,8 +349,7 @@ class Api:
             head.append(f"from collections.abc import {', '.join(abc_names)}")
         if typing_names:
             head.append(f"from typing import {', '.join(typing_names)}")
-        if "pulumi." in text:
-            head += ["", "import pulumi"]
+        head += ["", "import pulumi", "", f"from pulumi_dataprotection.dynamic.resource import {', '.join(RUNTIME)}"]
         return "\n".join(head) + "\n" + text + "\n"
 
 
@@ -421,25 +427,20 @@ def attributes(provider: type[SchemaProvider], api: Api) -> list[Attribute]:
 
 
 def resource_class(provider: type[SchemaProvider], api: Api) -> str:
-    """The generated resource class (appended to ``resource.py`` below the marker)."""
+    """The generated resource class (the end of ``api.py``); it imports its provider when a resource is declared, as
+    the provider's module imports ``api``."""
     title = provider.title
     params = parameters(provider, api)
     attrs = attributes(provider, api)
-    module = f"pulumi_dataprotection.{provider.__module__.split('.')[1]}"
-    outputs = "common outputs: " + ", ".join(f"``{n}``" for n in COMMON_OUTPUTS) + "."
-    if api.literals or api.inputs or api.outputs:
-        summary = f"Typed nested inputs and enumerations: ``{module}.api``; {outputs}"
-    else:
-        summary = outputs[0].upper() + outputs[1:]
+    summary = "Common outputs: " + ", ".join(f"``{n}``" for n in COMMON_OUTPUTS) + "."
     lines = [f"class {title}(ArmResource, module=MODULE, name={json.dumps(title)}):"]
     lines += docstring(f"{provider.description}\n\n{summary}", "    ")
     for attr in attrs:
-        lines += ["", f"    {attr.name}: pulumi.Output[{_qualify(attr.type_text, api)}]", *docstring(attr.doc, "    ")]
+        lines += ["", f"    {attr.name}: pulumi.Output[{attr.type_text}]", *docstring(attr.doc, "    ")]
     lines += ["", "    def __init__(", "        self,", "        resource_name: str,", "        *,"]
     for param in params:
-        qualified = _qualify(param.type_text, api)
         optional = "" if param.required else " | None = None"
-        lines.append(f"        {param.name}: {qualified}{optional},")
+        lines.append(f"        {param.name}: {param.type_text}{optional},")
     lines += ["        opts: pulumi.ResourceOptions | None = None,", "    ) -> None:"]
     params_doc = [f"Declare a {title}.", "", ":param resource_name: The Pulumi resource name."]
     params_doc += [f":param {param.name}: {param.doc}" for param in params]
@@ -450,6 +451,8 @@ def resource_class(provider: type[SchemaProvider], api: Api) -> str:
     lines.append("        }")
     provider_name = provider.__name__
     lines += [
+        f"        from {provider.__module__} import {provider_name}",
+        "",
         "        super().__init__(",
         f"            {provider_name}(),",
         "            resource_name,",
@@ -458,20 +461,6 @@ def resource_class(provider: type[SchemaProvider], api: Api) -> str:
         "        )",
     ]
     return "\n".join(lines) + "\n"
-
-
-def _qualify(type_text: str, api: Api) -> str:
-    """``type_text`` with the names defined in the resource's api module written ``api.Name`` (quoted literal
-    values are left alone)."""
-    defined = set(api.literals) | set(api.input_aliases) | {d.name for d in [*api.inputs, *api.outputs]}
-    defined |= {n for n, _ in [*api.input_unions, *api.output_unions]}
-    pieces = re.split(r'("[^"]*")', type_text)
-    return "".join(
-        piece
-        if piece.startswith('"')
-        else re.sub(r"\b[A-Z]\w*\b", lambda m: f"api.{m.group(0)}" if m.group(0) in defined else m.group(0), piece)
-        for piece in pieces
-    )
 
 
 def ruff_format(text: str, path: Path) -> str:
@@ -495,17 +484,12 @@ def generate() -> dict[Path, str]:
         package = PACKAGE / provider.__module__.split(".")[1]
         api = Api(provider.title)
         cls = resource_class(provider, api)
-        if api.literals or api.inputs or api.outputs:
-            files[package / "api.py"] = ruff_format(api.module(), package / "api.py")
-        resource = package / "resource.py"
-        current = resource.read_text(encoding="utf-8")
-        if MARKER not in current:
-            raise SystemExit(f"{resource} lacks the marker line {MARKER!r}")
-        head = current.split(MARKER, 1)[0]
-        for name in ("Any", "Mapping", "Sequence"):
-            if re.search(rf"\b{name}\b", cls) and not re.search(rf"^(from|import) .*\b{name}\b", head, re.M):
-                raise SystemExit(f"{resource}: the generated class uses {name}; import it at the top of the file")
-        files[resource] = ruff_format(f"{head}{MARKER}\n\n\n{cls}", resource)
+        taken = {*api.literals, *api.input_aliases, *(d.name for d in [*api.inputs, *api.outputs])}
+        taken |= {name for name, _ in [*api.input_unions, *api.output_unions]}
+        clash = taken & {provider.title, *RUNTIME}
+        if clash:
+            raise SystemExit(f"{package / 'api.py'}: the generated types {sorted(clash)} clash with the module's names")
+        files[package / "api.py"] = ruff_format(api.module(cls), package / "api.py")
     return files
 
 

@@ -13,25 +13,25 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from pulumi_dataprotection.adhoc.resource import AdhocBackup
-    from pulumi_dataprotection.guard.resource import ResourceGuard
-    from pulumi_dataprotection.guardlink.resource import VaultGuardLink
-    from pulumi_dataprotection.instance.resource import BackupInstance
+    from pulumi_dataprotection.adhoc.api import AdhocBackup
+    from pulumi_dataprotection.guard.api import ResourceGuard
+    from pulumi_dataprotection.guardlink.api import VaultGuardLink
+    from pulumi_dataprotection.instance.api import BackupInstance
     from pulumi_dataprotection.permissions.component import BackupPermissions
-    from pulumi_dataprotection.policy.resource import BackupPolicy
-    from pulumi_dataprotection.roleassignment.resource import RoleAssignment
-    from pulumi_dataprotection.trustedaccess.resource import TrustedAccessBinding
-    from pulumi_dataprotection.vault.resource import BackupVault
+    from pulumi_dataprotection.policy.api import BackupPolicy
+    from pulumi_dataprotection.roleassignment.api import RoleAssignment
+    from pulumi_dataprotection.trustedaccess.api import TrustedAccessBinding
+    from pulumi_dataprotection.vault.api import BackupVault
 
 _RESOURCES = {
-    "BackupVault": "pulumi_dataprotection.vault.resource",
-    "BackupPolicy": "pulumi_dataprotection.policy.resource",
-    "BackupInstance": "pulumi_dataprotection.instance.resource",
-    "AdhocBackup": "pulumi_dataprotection.adhoc.resource",
-    "ResourceGuard": "pulumi_dataprotection.guard.resource",
-    "VaultGuardLink": "pulumi_dataprotection.guardlink.resource",
-    "RoleAssignment": "pulumi_dataprotection.roleassignment.resource",
-    "TrustedAccessBinding": "pulumi_dataprotection.trustedaccess.resource",
+    "BackupVault": "pulumi_dataprotection.vault.api",
+    "BackupPolicy": "pulumi_dataprotection.policy.api",
+    "BackupInstance": "pulumi_dataprotection.instance.api",
+    "AdhocBackup": "pulumi_dataprotection.adhoc.api",
+    "ResourceGuard": "pulumi_dataprotection.guard.api",
+    "VaultGuardLink": "pulumi_dataprotection.guardlink.api",
+    "RoleAssignment": "pulumi_dataprotection.roleassignment.api",
+    "TrustedAccessBinding": "pulumi_dataprotection.trustedaccess.api",
     "BackupPermissions": "pulumi_dataprotection.permissions.component",
 }
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pulumi
 
 from pulumi_dataprotection.permissions.plan import Assignment, Target, plan
-from pulumi_dataprotection.roleassignment.resource import RoleAssignment
-from pulumi_dataprotection.trustedaccess.resource import TrustedAccessBinding
+from pulumi_dataprotection.roleassignment.api import RoleAssignment
+from pulumi_dataprotection.trustedaccess.api import TrustedAccessBinding
 
 _PLACEHOLDER_PRINCIPAL = "00000000-0000-0000-0000-00000000000{}"
 _PLACEHOLDER_VAULT = "/subscriptions/{sub}/resourceGroups/placeholder/providers/Microsoft.DataProtection/backupVaults/v"

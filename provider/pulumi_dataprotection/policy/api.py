@@ -1,12 +1,15 @@
-"""Typed inputs and outputs of BackupPolicy, generated from its schema by tools/gen_api.py (do not edit:
-run ``python tools/gen_api.py --write``)."""
+"""The typed API of BackupPolicy: its resource class with every input and output, and the enumerations and nested types
+of its inputs; generated from its schema by tools/gen_api.py (do not edit: run ``python tools/gen_api.py --write``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, NotRequired, TypeAlias, TypedDict
 
 import pulumi
+
+from pulumi_dataprotection.dynamic.resource import MODULE, ArmResource, resource_options, resource_props
 
 DatasourceType = Literal[
     "Microsoft.ContainerService/managedClusters",
@@ -299,3 +302,127 @@ else:
     DayOfTheMonth = BackupCriteria = TaggingCriteria = AzureBackupRule = CopyOnExpiryOption = CustomCopyOption = (
         ImmediateCopyOption
     ) = CopySetting = Lifecycle = AzureRetentionRule = CopyOption = PolicyRule = dict[str, Any]
+
+
+class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
+    """A backup policy of a vault. Build ``datasource_types`` and ``policy_rules`` with
+    ``pulumi_dataprotection.policy.builders`` (``aks_policy``, ``adls_policy``, ``postgresql_policy``, ...). Azure
+    cannot update a policy: without ``name``, the policy is named ``<name_prefix>-<content hash>`` and a content
+    change creates a new version (instances follow it); with a fixed ``name`` a content change is refused at preview.
+
+    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``.
+    """
+
+    name: pulumi.Output[str]
+    """Policy name (part of the URL)."""
+
+    vault_id: pulumi.Output[str]
+    """Id of the backup vault holding the policy."""
+
+    datasource_types: pulumi.Output[list[DatasourceType]]
+    """The datasource type the policy protects (one)."""
+
+    policy_rules: pulumi.Output[list[PolicyRule]]
+    """Backup and retention rules."""
+
+    raw: pulumi.Output[dict[str, Any] | None]
+    """JSON merged into the request body, for API fields the typed inputs do not cover."""
+
+    name_prefix: pulumi.Output[str | None]
+    """Prefix of the content-addressed name <name_prefix>-<hash> (default: the Pulumi resource name); not used when a
+    fixed name is given.
+    """
+
+    adopt_existing: pulumi.Output[bool]
+    """Take over the existing resource of this name (created outside this stack) instead of refusing to: the first `up`
+    writes nothing when it matches the inputs, else only the differences, which the preview lists field by field (in
+    the `adoption` output). Needs an explicit `on_delete`.
+    """
+
+    on_delete: pulumi.Output[OnDelete]
+    """What destroying the resource does: Delete (delete the policy in Azure) or Retain (leave it untouched and only
+    forget it).
+    """
+
+    timeouts: pulumi.Output[dict[str, str] | None]
+    """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
+    providers); defaults come from dataprotection:timeouts.
+    """
+
+    resource_type: pulumi.Output[str | None]
+    """ARM resource type. Set by Azure."""
+
+    system_data: pulumi.Output[Any]
+    """Creation metadata. Set by Azure."""
+
+    summary: pulumi.Output[str | None]
+    """The schedule and retention in one line, e.g. `every 4 h to OperationalStore, kept 7 days`. Computed by the
+    provider.
+    """
+
+    content_hash: pulumi.Output[str | None]
+    """Hash of the policy's canonical body (the suffix of a content-addressed name). Computed by the provider."""
+
+    adoption: pulumi.Output[str | None]
+    """What the create did with a resource that already existed (adopted it, with the differences it wrote, or resumed
+    this stack's interrupted create); null for a resource this stack created. Computed by the provider.
+    """
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        vault_id: pulumi.Input[str],
+        datasource_types: pulumi.Input[Sequence[pulumi.Input[DatasourceType]]],
+        policy_rules: pulumi.Input[Sequence[pulumi.Input[PolicyRuleArgs]]],
+        name: pulumi.Input[str] | None = None,
+        raw: pulumi.Input[Mapping[str, Any]] | None = None,
+        name_prefix: pulumi.Input[str] | None = None,
+        adopt_existing: pulumi.Input[bool] | None = None,
+        on_delete: pulumi.Input[OnDelete] | None = None,
+        timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        """Declare a BackupPolicy.
+
+        :param resource_name: The Pulumi resource name.
+        :param vault_id: Id of the backup vault holding the policy. Required. Changing it replaces the resource.
+        :param datasource_types: The datasource type the policy protects (one). Required. Changing it replaces the
+            resource.
+        :param policy_rules: Backup and retention rules. Required. Changing it replaces the resource.
+        :param name: Policy name (part of the URL). Changing it replaces the resource.
+        :param raw: JSON merged into the request body, for API fields the typed inputs do not cover. Changing it
+            replaces the resource.
+        :param name_prefix: Prefix of the content-addressed name <name_prefix>-<hash> (default: the Pulumi resource
+            name); not used when a fixed name is given. A change of it alone is no change of the resource. Default:
+            the resource name when name is not set.
+        :param adopt_existing: Take over the existing resource of this name (created outside this stack) instead of
+            refusing to: the first `up` writes nothing when it matches the inputs, else only the differences, which
+            the preview lists field by field (in the `adoption` output). Needs an explicit `on_delete`. Default:
+            false. A change of it alone is no change of the resource.
+        :param on_delete: What destroying the resource does: Delete (delete the policy in Azure) or Retain (leave it
+            untouched and only forget it). Default: "Delete".
+        :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
+            not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
+            change of the resource.
+        :param opts: Options of the resource.
+        """
+        inputs = {
+            "vault_id": vault_id,
+            "datasource_types": datasource_types,
+            "policy_rules": policy_rules,
+            "name": name,
+            "raw": raw,
+            "name_prefix": name_prefix,
+            "adopt_existing": adopt_existing,
+            "on_delete": on_delete,
+            "timeouts": timeouts,
+        }
+        from pulumi_dataprotection.policy.resource import PolicyProvider
+
+        super().__init__(
+            PolicyProvider(),
+            resource_name,
+            resource_props(PolicyProvider, resource_name, inputs),
+            resource_options(PolicyProvider, opts),
+        )

@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any, NotRequired, TypedDict, cast
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, cast
 
 from pulumi_dataprotection.datasources import KINDS, TAG_PRIORITIES, DatasourceKind
-from pulumi_dataprotection.policy import api
 from pulumi_dataprotection.schema.iso8601 import parse_repeating_interval
+
+if TYPE_CHECKING:
+    # Types only: the generated module also holds the resource class, which loads the Pulumi glue.
+    from pulumi_dataprotection.policy import api
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DEFAULT_START = "2024-01-01"
@@ -235,7 +238,7 @@ def build_policy(
         rules.append(_retention_rule(kind, "Default", retention, is_default=True))
     for tag in tagged:
         rules.append(_retention_rule(kind, tag.tag, tag.retention, is_default=False))
-    types = [datasource_type or cast(api.DatasourceType, kind.datasource_type)]
+    types = [datasource_type or cast("api.DatasourceType", kind.datasource_type)]
     inputs: PolicyInputs = {"datasource_types": types, "policy_rules": rules}
     if raw:
         inputs["raw"] = dict(raw)
@@ -270,8 +273,8 @@ def _backup_rule(
     rule: api.AzureBackupRuleArgs = {
         "object_type": "AzureBackupRule",
         "name": rule_name or schedule.rule_name,
-        "backup_type": backup_type or cast(api.BackupType, kind.backup_types[0]),
-        "data_store": cast(api.DataStore, kind.backup_datastores[0]),
+        "backup_type": backup_type or cast("api.BackupType", kind.backup_types[0]),
+        "data_store": cast("api.DataStore", kind.backup_datastores[0]),
         "repeating_time_intervals": list(schedule.intervals),
         "tagging_criteria": tags,
     }
@@ -283,7 +286,7 @@ def _backup_rule(
 def _retention_rule(
     kind: DatasourceKind, name: str, retention: Retention, *, is_default: bool
 ) -> api.AzureRetentionRuleArgs:
-    store = retention.data_store or cast(api.DataStore, kind.backup_datastores[0])
+    store = retention.data_store or cast("api.DataStore", kind.backup_datastores[0])
     first: api.LifecycleArgs = {"delete_after": retention.keep_for, "source_data_store": store}
     lifecycles = [first]
     copies: list[api.CopySettingArgs] = []

@@ -9,31 +9,25 @@ policy is never PUT again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
-import pulumi
 from pulumi.dynamic import CheckFailure
 
 from pulumi_dataprotection.arm import ArmError, ResourceId
 from pulumi_dataprotection.datasources import kind_of_type
 from pulumi_dataprotection.dynamic import (
-    MODULE,
     TIMEOUT_RULE,
     TIMEOUTS,
-    ArmResource,
     Context,
     ResourceFailure,
     SchemaProvider,
     extend,
     has_unknown,
     program,
-    resource_options,
-    resource_props,
     wording,
 )
 from pulumi_dataprotection.dynamic.adoption import ADOPT_EXISTING, ADOPTION_OUTPUT, on_delete_field
-from pulumi_dataprotection.policy import api
 from pulumi_dataprotection.policy.schema import POLICY, content_name, summarize
 from pulumi_dataprotection.schema import OUTPUT_ONLY, UNKNOWN_STRING, Field, StringType
 
@@ -225,129 +219,3 @@ class PolicyProvider(SchemaProvider):
         if known and not any(has_unknown(inputs.get(k)) for k in _CONTENT):
             known.update(self.audit(inputs))
         return known
-
-
-# Generated from the schema by tools/gen_api.py: do not edit below this line.
-
-
-class BackupPolicy(ArmResource, module=MODULE, name="BackupPolicy"):
-    """A backup policy of a vault. Build ``datasource_types`` and ``policy_rules`` with
-    ``pulumi_dataprotection.policy.builders`` (``aks_policy``, ``adls_policy``, ``postgresql_policy``, ...). Azure
-    cannot update a policy: without ``name``, the policy is named ``<name_prefix>-<content hash>`` and a content
-    change creates a new version (instances follow it); with a fixed ``name`` a content change is refused at preview.
-
-    Typed nested inputs and enumerations: ``pulumi_dataprotection.policy.api``; common outputs: ``arm_id``,
-    ``api_version``, ``provisioning_state``.
-    """
-
-    name: pulumi.Output[str]
-    """Policy name (part of the URL)."""
-
-    vault_id: pulumi.Output[str]
-    """Id of the backup vault holding the policy."""
-
-    datasource_types: pulumi.Output[list[api.DatasourceType]]
-    """The datasource type the policy protects (one)."""
-
-    policy_rules: pulumi.Output[list[api.PolicyRule]]
-    """Backup and retention rules."""
-
-    raw: pulumi.Output[dict[str, Any] | None]
-    """JSON merged into the request body, for API fields the typed inputs do not cover."""
-
-    name_prefix: pulumi.Output[str | None]
-    """Prefix of the content-addressed name <name_prefix>-<hash> (default: the Pulumi resource name); not used when a
-    fixed name is given.
-    """
-
-    adopt_existing: pulumi.Output[bool]
-    """Take over the existing resource of this name (created outside this stack) instead of refusing to: the first `up`
-    writes nothing when it matches the inputs, else only the differences, which the preview lists field by field (in
-    the `adoption` output). Needs an explicit `on_delete`.
-    """
-
-    on_delete: pulumi.Output[api.OnDelete]
-    """What destroying the resource does: Delete (delete the policy in Azure) or Retain (leave it untouched and only
-    forget it).
-    """
-
-    timeouts: pulumi.Output[dict[str, str] | None]
-    """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
-    providers); defaults come from dataprotection:timeouts.
-    """
-
-    resource_type: pulumi.Output[str | None]
-    """ARM resource type. Set by Azure."""
-
-    system_data: pulumi.Output[Any]
-    """Creation metadata. Set by Azure."""
-
-    summary: pulumi.Output[str | None]
-    """The schedule and retention in one line, e.g. `every 4 h to OperationalStore, kept 7 days`. Computed by the
-    provider.
-    """
-
-    content_hash: pulumi.Output[str | None]
-    """Hash of the policy's canonical body (the suffix of a content-addressed name). Computed by the provider."""
-
-    adoption: pulumi.Output[str | None]
-    """What the create did with a resource that already existed (adopted it, with the differences it wrote, or resumed
-    this stack's interrupted create); null for a resource this stack created. Computed by the provider.
-    """
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        vault_id: pulumi.Input[str],
-        datasource_types: pulumi.Input[Sequence[pulumi.Input[api.DatasourceType]]],
-        policy_rules: pulumi.Input[Sequence[pulumi.Input[api.PolicyRuleArgs]]],
-        name: pulumi.Input[str] | None = None,
-        raw: pulumi.Input[Mapping[str, Any]] | None = None,
-        name_prefix: pulumi.Input[str] | None = None,
-        adopt_existing: pulumi.Input[bool] | None = None,
-        on_delete: pulumi.Input[api.OnDelete] | None = None,
-        timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        """Declare a BackupPolicy.
-
-        :param resource_name: The Pulumi resource name.
-        :param vault_id: Id of the backup vault holding the policy. Required. Changing it replaces the resource.
-        :param datasource_types: The datasource type the policy protects (one). Required. Changing it replaces the
-            resource.
-        :param policy_rules: Backup and retention rules. Required. Changing it replaces the resource.
-        :param name: Policy name (part of the URL). Changing it replaces the resource.
-        :param raw: JSON merged into the request body, for API fields the typed inputs do not cover. Changing it
-            replaces the resource.
-        :param name_prefix: Prefix of the content-addressed name <name_prefix>-<hash> (default: the Pulumi resource
-            name); not used when a fixed name is given. A change of it alone is no change of the resource. Default:
-            the resource name when name is not set.
-        :param adopt_existing: Take over the existing resource of this name (created outside this stack) instead of
-            refusing to: the first `up` writes nothing when it matches the inputs, else only the differences, which
-            the preview lists field by field (in the `adoption` output). Needs an explicit `on_delete`. Default:
-            false. A change of it alone is no change of the resource.
-        :param on_delete: What destroying the resource does: Delete (delete the policy in Azure) or Retain (leave it
-            untouched and only forget it). Default: "Delete".
-        :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
-            not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
-            change of the resource.
-        :param opts: Options of the resource.
-        """
-        inputs = {
-            "vault_id": vault_id,
-            "datasource_types": datasource_types,
-            "policy_rules": policy_rules,
-            "name": name,
-            "raw": raw,
-            "name_prefix": name_prefix,
-            "adopt_existing": adopt_existing,
-            "on_delete": on_delete,
-            "timeouts": timeouts,
-        }
-        super().__init__(
-            PolicyProvider(),
-            resource_name,
-            resource_props(PolicyProvider, resource_name, inputs),
-            resource_options(PolicyProvider, opts),
-        )

@@ -10,7 +10,7 @@ would overwrite it).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import pulumi
@@ -18,17 +18,13 @@ from pulumi.dynamic import CheckFailure
 
 from pulumi_dataprotection.arm import NotFoundError, ResourceId
 from pulumi_dataprotection.dynamic import (
-    MODULE,
     TIMEOUT_RULE,
     TIMEOUTS,
-    ArmResource,
     Context,
     ResourceFailure,
     SchemaProvider,
     extend,
     has_unknown,
-    resource_options,
-    resource_props,
 )
 from pulumi_dataprotection.schema import (
     CREATE_ONLY,
@@ -223,84 +219,4 @@ class TrustedAccessBindingProvider(SchemaProvider):
             resource=str(rid),
             api_version=API_VERSION,
             timeout=ctx.timeout("delete"),
-        )
-
-
-# Generated from the schema by tools/gen_api.py: do not edit below this line.
-
-
-class TrustedAccessBinding(ArmResource, module=MODULE, name="TrustedAccessBinding"):
-    """An AKS trusted-access role binding (``managedClusters/{cluster}/trustedAccessRoleBindings``) letting a backup
-    vault reach the cluster; an identical binding that already exists is recorded as ``preexisting`` and left in
-    place on destroy.
-
-    Common outputs: ``arm_id``, ``api_version``, ``provisioning_state``.
-    """
-
-    cluster_id: pulumi.Output[str]
-    """Id of the AKS cluster."""
-
-    source_resource_id: pulumi.Output[str]
-    """Id of the backup vault that gets access to the cluster."""
-
-    roles: pulumi.Output[list[str]]
-    """Trusted-access roles of the vault on the cluster (default:
-    Microsoft.DataProtection/backupVaults/backup-operator).
-    """
-
-    name: pulumi.Output[str | None]
-    """Name of the binding (default: backup-<hash of the vault id>)."""
-
-    timeouts: pulumi.Output[dict[str, str] | None]
-    """Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach dynamic
-    providers); defaults come from dataprotection:timeouts.
-    """
-
-    resource_type: pulumi.Output[str | None]
-    """ARM resource type. Set by Azure."""
-
-    preexisting: pulumi.Output[bool | None]
-    """True when the same binding existed before this resource: it is not changed and not deleted on destroy. Computed
-    by the provider.
-    """
-
-    def __init__(
-        self,
-        resource_name: str,
-        *,
-        cluster_id: pulumi.Input[str],
-        source_resource_id: pulumi.Input[str],
-        roles: pulumi.Input[Sequence[pulumi.Input[str]]] | None = None,
-        name: pulumi.Input[str] | None = None,
-        timeouts: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None,
-        opts: pulumi.ResourceOptions | None = None,
-    ) -> None:
-        """Declare a TrustedAccessBinding.
-
-        :param resource_name: The Pulumi resource name.
-        :param cluster_id: Id of the AKS cluster. Required. Changing it replaces the resource.
-        :param source_resource_id: Id of the backup vault that gets access to the cluster. Required. Changing it
-            replaces the resource.
-        :param roles: Trusted-access roles of the vault on the cluster (default:
-            Microsoft.DataProtection/backupVaults/backup-operator). Default:
-            ["Microsoft.DataProtection/backupVaults/backup-operator"].
-        :param name: Name of the binding (default: backup-<hash of the vault id>). Changing it replaces the resource.
-            When not set, Azure's value is kept.
-        :param timeouts: Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do
-            not reach dynamic providers); defaults come from dataprotection:timeouts. A change of it alone is no
-            change of the resource.
-        :param opts: Options of the resource.
-        """
-        inputs = {
-            "cluster_id": cluster_id,
-            "source_resource_id": source_resource_id,
-            "roles": roles,
-            "name": name,
-            "timeouts": timeouts,
-        }
-        super().__init__(
-            TrustedAccessBindingProvider(),
-            resource_name,
-            resource_props(TrustedAccessBindingProvider, resource_name, inputs),
-            resource_options(TrustedAccessBindingProvider, opts),
         )
