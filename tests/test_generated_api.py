@@ -46,11 +46,14 @@ def test_generated_files_are_up_to_date() -> None:
 
 
 def test_a_schema_change_shows_in_the_generated_api(monkeypatch: pytest.MonkeyPatch) -> None:
-    knob = Field("backup_window", EnumType(["Night", "Day"], aliases={"N": "Night"}), doc="When backups may run.")
-    hooks = ObjectType(
-        [Field("hook_name", StringType(), "name", "Name of the hook.", required=True)], description="a vault hook"
+    knob = Field(
+        name="backup_window", type=EnumType(["Night", "Day"], aliases={"N": "Night"}), doc="When backups may run."
     )
-    extended = extend(VaultProvider.schema, [knob, Field("hooks", ListType(hooks), doc="Hooks.")])
+    hooks = ObjectType(
+        [Field(name="hook_name", type=StringType(), path="name", doc="Name of the hook.", required=True)],
+        description="a vault hook",
+    )
+    extended = extend(VaultProvider.schema, [knob, Field(name="hooks", type=ListType(hooks), doc="Hooks.")])
     monkeypatch.setattr(VaultProvider, "schema", extended)
     files = GEN.generate()
     api = files[REPO / "provider/pulumi_dataprotection/vault/api.py"]

@@ -55,8 +55,8 @@ WIDGET = ResourceSchema(
     ObjectType(
         [
             Field(
-                "name",
-                StringType(min_length=1),
+                name="name",
+                type=StringType(min_length=1),
                 doc="Name.",
                 mutability=CREATE_ONLY,
                 required=True,
@@ -64,58 +64,67 @@ WIDGET = ResourceSchema(
                 read_path="name",
             ),
             Field(
-                "group",
-                StringType(),
+                name="group",
+                type=StringType(),
                 doc="Resource group.",
                 mutability=CREATE_ONLY,
                 id_part=IdPart("after", "resourceGroups"),
             ),
-            Field("mode", EnumType(["fast", "Slow"], aliases={"quick": "fast"}), "properties.mode", default="Slow"),
-            Field("size", IntType(minimum=1, maximum=100), "properties.size"),
             Field(
-                "lock",
-                EnumType(["Open", "Locked"]),
-                "properties.lock.state",
+                name="mode",
+                type=EnumType(["fast", "Slow"], aliases={"quick": "fast"}),
+                path="properties.mode",
+                default="Slow",
+            ),
+            Field(name="size", type=IntType(minimum=1, maximum=100), path="properties.size"),
+            Field(
+                name="lock",
+                type=EnumType(["Open", "Locked"]),
+                path="properties.lock.state",
                 mutability=one_way("Locked", reason="locks are permanent"),
                 computed=True,
             ),
-            Field("owner", ArmIdType(), "properties.ownerId", mutability=CREATE_ONLY),
-            Field("labels", ListType(StringType(), ordered=False, unique=True), "properties.labels"),
-            Field("password", StringType(), "properties.secret.value", secret=True),
-            Field("note", StringType(), "properties.note", diff=False),
+            Field(name="owner", type=ArmIdType(), path="properties.ownerId", mutability=CREATE_ONLY),
+            Field(name="labels", type=ListType(StringType(), ordered=False, unique=True), path="properties.labels"),
+            Field(name="password", type=StringType(), path="properties.secret.value", secret=True),
+            Field(name="note", type=StringType(), path="properties.note", diff=False),
             Field(
-                "extras",
-                ObjectType(
+                name="extras",
+                type=ObjectType(
                     [
-                        Field("turbo", BoolType(), "turbo", default=True),
-                        Field("level", IntType(), "level"),
+                        Field(name="turbo", type=BoolType(), path="turbo", default=True),
+                        Field(name="level", type=IntType(), path="level"),
                     ],
                     constants=[Constant("objectType", "FastExtras")],
                 ),
-                "properties.extras[0]",
+                path="properties.extras[0]",
                 flatten=True,
                 when=When.of("mode", "fast"),
             ),
             Field(
-                "steps",
-                ListType(
+                name="steps",
+                type=ListType(
                     UnionType(
                         {
-                            "Wait": ObjectType([Field("seconds", IntType(minimum=0), "seconds", required=True)]),
+                            "Wait": ObjectType(
+                                [Field(name="seconds", type=IntType(minimum=0), path="seconds", required=True)]
+                            ),
                             "Call": ObjectType(
                                 [
-                                    Field("url", StringType(pattern=r"^https://.*"), "url", required=True),
-                                    Field("status", StringType(), "status", mutability=OUTPUT_ONLY),
+                                    Field(
+                                        name="url", type=StringType(pattern=r"^https://.*"), path="url", required=True
+                                    ),
+                                    Field(name="status", type=StringType(), path="status", mutability=OUTPUT_ONLY),
                                 ]
                             ),
                         }
                     )
                 ),
-                "properties.steps",
+                path="properties.steps",
             ),
-            Field("raw", AnyJson(object_only=True)),
-            Field("id", StringType(), "id", mutability=OUTPUT_ONLY),
-            Field("state", StringType(), "properties.provisioningState", mutability=OUTPUT_ONLY),
+            Field(name="raw", type=AnyJson(object_only=True)),
+            Field(name="id", type=StringType(), path="id", mutability=OUTPUT_ONLY),
+            Field(name="state", type=StringType(), path="properties.provisioningState", mutability=OUTPUT_ONLY),
         ],
         constants=[Constant("properties.objectType", "Widget")],
         rules=[Rule(("mode", "size"), _size_rule)],
@@ -297,7 +306,10 @@ def test_derivations_render_and_parse() -> None:
     schema = ResourceSchema(
         "Pair",
         ObjectType(
-            [Field("left", StringType(), required=True), Field("right", StringType(), required=True)],
+            [
+                Field(name="left", type=StringType(), required=True),
+                Field(name="right", type=StringType(), required=True),
+            ],
             derivations=[
                 Derivation(
                     ("left", "right"),
@@ -317,8 +329,8 @@ def test_outputs_that_echo_a_derivation_are_kept_only_when_azure_differs() -> No
         "Echo",
         ObjectType(
             [
-                Field("left", StringType(), "properties.left", required=True),
-                Field("pair", AnyJson(), "properties.pair", mutability=OUTPUT_ONLY, as_derived=True),
+                Field(name="left", type=StringType(), path="properties.left", required=True),
+                Field(name="pair", type=AnyJson(), path="properties.pair", mutability=OUTPUT_ONLY, as_derived=True),
             ],
             derivations=[Derivation(("left",), lambda v: {"properties.pair": {"left": v["left"]}}, lambda body: {})],
         ),

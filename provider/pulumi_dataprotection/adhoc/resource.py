@@ -31,7 +31,7 @@ from pulumi_dataprotection.schema import (
 
 
 def _output(name: str, path: str, doc: str, value: Any = None) -> Field:
-    return Field(name, value or StringType(), path, doc, mutability=OUTPUT_ONLY)
+    return Field(name=name, type=value or StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY)
 
 
 SCHEMA = ResourceSchema(
@@ -39,34 +39,34 @@ SCHEMA = ResourceSchema(
     ObjectType(
         [
             Field(
-                "backup_instance_id",
-                ArmIdType("Microsoft.DataProtection/backupVaults/backupInstances"),
+                name="backup_instance_id",
+                type=ArmIdType("Microsoft.DataProtection/backupVaults/backupInstances"),
                 doc="Id of the backup instance to back up.",
                 mutability=CREATE_ONLY,
                 required=True,
             ),
             Field(
-                "rule_name",
-                StringType(min_length=1),
+                name="rule_name",
+                type=StringType(min_length=1),
                 doc="The policy's backup rule to use (default: the policy's only backup rule).",
                 mutability=CREATE_ONLY,
                 computed=True,
             ),
             Field(
-                "retention_tag_override",
-                StringType(min_length=1),
+                name="retention_tag_override",
+                type=StringType(min_length=1),
                 doc="Retention tag for the recovery point (Default, Daily, Weekly, ...; default: the rule's default).",
                 mutability=CREATE_ONLY,
             ),
             Field(
-                "triggers",
-                AnyJson(),
+                name="triggers",
+                type=AnyJson(),
                 doc="Any value; changing it runs a new backup.",
                 mutability=CREATE_ONLY,
             ),
             Field(
-                "wait_for_completion",
-                BoolType(),
+                name="wait_for_completion",
+                type=BoolType(),
                 doc="Wait until the backup job completes (else only until Azure accepted it).",
                 default=True,
                 diff=False,
@@ -96,7 +96,7 @@ class AdhocBackupProvider(SchemaProvider):
     title = "AdhocBackup"
     description = "An on-demand backup of a backup instance; change ``triggers`` to run another one."
     identity_fields = ()
-    audit_outputs = (Field("job_id", StringType(), doc="Id of the backup job.", mutability=OUTPUT_ONLY),)
+    audit_outputs = (Field(name="job_id", type=StringType(), doc="Id of the backup job.", mutability=OUTPUT_ONLY),)
 
     def resource_id(self, inputs: Mapping[str, Any]) -> ResourceId:
         return ResourceId.parse(str(inputs["backup_instance_id"]))

@@ -30,8 +30,8 @@ ADOPTION = "adoption"
 """Output (and planned value in a preview) saying what happened to an existing resource."""
 
 ADOPT_EXISTING = Field(
-    "adopt_existing",
-    BoolType(),
+    name="adopt_existing",
+    type=BoolType(),
     doc="Take over the existing resource of this name (created outside this stack) instead of refusing to: the "
     "first `up` writes nothing when it matches the inputs, else only the differences, which the preview lists field "
     "by field (in the `adoption` output). Needs an explicit `on_delete`.",
@@ -41,8 +41,8 @@ ADOPT_EXISTING = Field(
 
 
 ADOPTION_OUTPUT = Field(
-    ADOPTION,
-    StringType(),
+    name=ADOPTION,
+    type=StringType(),
     doc="What the create did with a resource that already existed (adopted it, with the differences it wrote, or "
     "resumed this stack's interrupted create); null for a resource this stack created.",
     mutability=OUTPUT_ONLY,
@@ -52,8 +52,8 @@ ADOPTION_OUTPUT = Field(
 def on_delete_field(what: str) -> Field:
     """The ``on_delete`` input of a resource that can only be deleted or left in Azure."""
     return Field(
-        "on_delete",
-        EnumType(["Delete", "Retain"]),
+        name="on_delete",
+        type=EnumType(["Delete", "Retain"]),
         doc=f"What destroying the resource does: Delete (delete the {what} in Azure) or Retain (leave it untouched "
         "and only forget it).",
         default="Delete",

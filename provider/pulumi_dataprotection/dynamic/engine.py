@@ -40,14 +40,16 @@ if TYPE_CHECKING:
 
 JsonObject = dict[str, Any]
 COMMON_OUTPUT_FIELDS = (
-    Field("arm_id", StringType(), doc="ARM id of the resource (`id` is Pulumi's own).", mutability=OUTPUT_ONLY),
     Field(
-        "api_version",
-        StringType(),
+        name="arm_id", type=StringType(), doc="ARM id of the resource (`id` is Pulumi's own).", mutability=OUTPUT_ONLY
+    ),
+    Field(
+        name="api_version",
+        type=StringType(),
         doc="The api-version the resource was written and read with.",
         mutability=OUTPUT_ONLY,
     ),
-    Field("provisioning_state", StringType(), doc="Azure's provisioning state.", mutability=OUTPUT_ONLY),
+    Field(name="provisioning_state", type=StringType(), doc="Azure's provisioning state.", mutability=OUTPUT_ONLY),
 )
 """The outputs every provider returns (declared on :class:`pulumi_dataprotection.dynamic.ArmResource`)."""
 COMMON_OUTPUTS = tuple(f.name for f in COMMON_OUTPUT_FIELDS)

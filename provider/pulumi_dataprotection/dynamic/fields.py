@@ -26,8 +26,8 @@ def _check_timeouts(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
 
 
 TIMEOUTS = Field(
-    "timeouts",
-    MapType(StringType(min_length=1), description="timeouts"),
+    name="timeouts",
+    type=MapType(StringType(min_length=1), description="timeouts"),
     doc='Time limits per operation, e.g. {"create": "60m", "delete": "30m"} (Pulumi customTimeouts do not reach '
     "dynamic providers); defaults come from dataprotection:timeouts.",
     diff=False,

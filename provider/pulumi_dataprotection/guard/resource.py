@@ -24,15 +24,15 @@ from pulumi_dataprotection.schema import CREATE_ONLY, BoolType, EnumType, Field,
 from pulumi_dataprotection.schema.types import name_type
 
 ADOPT = Field(
-    "adopt_existing",
-    BoolType(),
+    name="adopt_existing",
+    type=BoolType(),
     doc="Manage an existing resource of this name instead of failing (its settings are set to the inputs).",
     default=False,
     diff=False,
 )
 ON_DELETE = Field(
-    "on_delete",
-    EnumType(["Delete", "Retain"]),
+    name="on_delete",
+    type=EnumType(["Delete", "Retain"]),
     doc="What destroying the resource does: Delete (delete it in Azure) or Retain (leave it untouched and only "
     "forget it). Default: Retain when adopt_existing is set (it was made outside this stack), else Delete.",
     default=lambda values: "Retain" if values.get("adopt_existing") else "Delete",
@@ -42,8 +42,8 @@ GUARD_SCHEMA = extend(
     RESOURCE_GUARD,
     [
         Field(
-            "subscription_id",
-            name_type(names.SUBSCRIPTION, case_insensitive=True),
+            name="subscription_id",
+            type=name_type(names.SUBSCRIPTION, case_insensitive=True),
             doc="Subscription of the guard (default: the provider's subscription); often the security team's.",
             mutability=CREATE_ONLY,
             computed=True,

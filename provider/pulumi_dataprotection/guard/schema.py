@@ -29,7 +29,7 @@ DEFAULT_LINK_NAME = "DppResourceGuardProxy"
 
 
 def _output(name: str, path: str, doc: str, value: ValueType | None = None) -> Field:
-    return Field(name, value or StringType(), path, doc, mutability=OUTPUT_ONLY)
+    return Field(name=name, type=value or StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY)
 
 
 EXCLUDABLE_OPERATION = EnumType(
@@ -43,8 +43,8 @@ RESOURCE_GUARD = ResourceSchema(
     ObjectType(
         [
             Field(
-                "name",
-                name_type(names.ARM_NAME),
+                name="name",
+                type=name_type(names.ARM_NAME),
                 doc="Resource guard name (part of the URL).",
                 mutability=CREATE_ONLY,
                 required=True,
@@ -52,8 +52,8 @@ RESOURCE_GUARD = ResourceSchema(
                 read_path="name",
             ),
             Field(
-                "resource_group_name",
-                name_type(names.RESOURCE_GROUP),
+                name="resource_group_name",
+                type=name_type(names.RESOURCE_GROUP),
                 doc="Resource group of the guard (part of the URL); keep it apart from the vaults' (the security "
                 "admin owns it).",
                 mutability=CREATE_ONLY,
@@ -61,19 +61,19 @@ RESOURCE_GUARD = ResourceSchema(
                 id_part=IdPart("after", "resourceGroups"),
             ),
             Field(
-                "location",
-                LocationType(),
-                "location",
-                "Azure region (the vaults it guards must be in the same region).",
+                name="location",
+                type=LocationType(),
+                path="location",
+                doc="Azure region (the vaults it guards must be in the same region).",
                 mutability=CREATE_ONLY,
                 required=True,
             ),
-            Field("tags", TAGS, "tags", "Resource tags."),
+            Field(name="tags", type=TAGS, path="tags", doc="Resource tags."),
             Field(
-                "excluded_operations",
-                ListType(EXCLUDABLE_OPERATION, ordered=False, unique=True),
-                "properties.vaultCriticalOperationExclusionList",
-                "Critical operations this guard does not protect, by action or short name ("
+                name="excluded_operations",
+                type=ListType(EXCLUDABLE_OPERATION, ordered=False, unique=True),
+                path="properties.vaultCriticalOperationExclusionList",
+                doc="Critical operations this guard does not protect, by action or short name ("
                 + ", ".join(op.short for op in operations.EXCLUDABLE)
                 + "); disabling soft delete and removing a vault's guard link are always protected.",
                 computed=True,
@@ -106,8 +106,8 @@ GUARD_LINK = ResourceSchema(
     ObjectType(
         [
             Field(
-                "name",
-                name_type(names.ARM_NAME),
+                name="name",
+                type=name_type(names.ARM_NAME),
                 doc=f"Name of the link (part of the URL; Azure's tools use {DEFAULT_LINK_NAME}).",
                 mutability=CREATE_ONLY,
                 default=DEFAULT_LINK_NAME,
@@ -116,12 +116,12 @@ GUARD_LINK = ResourceSchema(
             ),
             vault_reference("Id of the backup vault the guard protects."),
             Field(
-                "resource_guard_id",
-                ArmIdType(operations.GUARD_TYPE),
-                "properties.resourceGuardResourceId",
-                "Id of the resource guard (same region as the vault; may be in another resource group, subscription "
-                "or tenant). Azure cannot move a link to another guard: a change replaces it, which removes MUA "
-                "first (a protected operation).",
+                name="resource_guard_id",
+                type=ArmIdType(operations.GUARD_TYPE),
+                path="properties.resourceGuardResourceId",
+                doc="Id of the resource guard (same region as the vault; may be in another resource group, "
+                "subscription or tenant). Azure cannot move a link to another guard: a change replaces it, which "
+                "removes MUA first (a protected operation).",
                 mutability=CREATE_ONLY,
                 required=True,
             ),

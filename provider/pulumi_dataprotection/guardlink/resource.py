@@ -29,8 +29,8 @@ LINK_SCHEMA = extend(
         ADOPT,
         ON_DELETE,
         Field(
-            "allow_replace",
-            BoolType(),
+            name="allow_replace",
+            type=BoolType(),
             doc="Allow a planned replacement of the link (another guard, vault or name): the vault is without "
             "multi-user authorization from the removal of the old link until the new one exists.",
             default=False,

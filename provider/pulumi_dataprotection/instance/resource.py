@@ -76,23 +76,23 @@ SCHEMA = extend(
     INSTANCE,
     [
         Field(
-            "on_delete",
-            EnumType(list(ON_DELETE)),
+            name="on_delete",
+            type=EnumType(list(ON_DELETE)),
             doc="What destroying the resource does: Delete (Azure keeps soft-deleted backups per the vault's soft "
             "delete setting), StopProtectionRetainData (stop backups, keep recovery points), Suspend (pause "
             "backups, keep the instance) or Retain (leave it untouched).",
             default="Delete",
         ),
         Field(
-            "wait_for_protection",
-            BoolType(),
+            name="wait_for_protection",
+            type=BoolType(),
             doc="Wait until currentProtectionState is ProtectionConfigured after a create or update.",
             default=True,
             diff=False,
         ),
         Field(
-            "allow_replace_with_data",
-            BoolType(),
+            name="allow_replace_with_data",
+            type=BoolType(),
             doc="Allow a planned replacement (a change Azure cannot make in place, such as datasource_id, "
             "datasource_location, friendly_name or snapshot_resource_group_id): the old instance is removed as "
             "on_delete says, so with Delete its recovery points survive only as a soft-deleted instance, and only "
@@ -146,9 +146,11 @@ _GUARDED_DELETES = {
 
 PROTECTION_ERROR = ObjectType(
     [
-        Field("code", StringType(), doc="Azure's error code.", mutability=OUTPUT_ONLY),
-        Field("message", StringType(), doc="Azure's message.", mutability=OUTPUT_ONLY),
-        Field("recommended_action", ListType(StringType()), doc="What Azure recommends.", mutability=OUTPUT_ONLY),
+        Field(name="code", type=StringType(), doc="Azure's error code.", mutability=OUTPUT_ONLY),
+        Field(name="message", type=StringType(), doc="Azure's message.", mutability=OUTPUT_ONLY),
+        Field(
+            name="recommended_action", type=ListType(StringType()), doc="What Azure recommends.", mutability=OUTPUT_ONLY
+        ),
     ],
     description="a protection error",
 )
@@ -211,28 +213,33 @@ class InstanceProvider(SchemaProvider):
     named_by = ("name",)
     audit_outputs = (
         Field(
-            "protection_state",
-            StringType(),
+            name="protection_state",
+            type=StringType(),
             doc="`currentProtectionState`, e.g. `ProtectionConfigured`.",
             mutability=OUTPUT_ONLY,
         ),
         Field(
-            "protection_error",
-            PROTECTION_ERROR,
+            name="protection_error",
+            type=PROTECTION_ERROR,
             doc="`{code, message, recommended_action}` when protection failed, else null.",
             mutability=OUTPUT_ONLY,
         ),
-        Field("datasource_type", StringType(), doc="The datasource type as Azure reports it.", mutability=OUTPUT_ONLY),
         Field(
-            "newest_recovery_point_time",
-            StringType(),
+            name="datasource_type",
+            type=StringType(),
+            doc="The datasource type as Azure reports it.",
+            mutability=OUTPUT_ONLY,
+        ),
+        Field(
+            name="newest_recovery_point_time",
+            type=StringType(),
             doc="Time of the instance's newest recovery point (ISO 8601, UTC), null when it has none (a new "
             "instance); read after every update and `pulumi refresh`.",
             mutability=OUTPUT_ONLY,
         ),
         Field(
-            "newest_recovery_point_id",
-            StringType(),
+            name="newest_recovery_point_id",
+            type=StringType(),
             doc="Id (recoveryPointId) of the instance's newest recovery point, null when it has none.",
             mutability=OUTPUT_ONLY,
         ),

@@ -177,49 +177,70 @@ def _container_parameters(values: Mapping[str, Any]) -> str:
 
 
 def _output(name: str, path: str, doc: str, value: ValueType | None = None, *, as_derived: bool = False) -> Field:
-    return Field(name, value or StringType(), path, doc, mutability=OUTPUT_ONLY, as_derived=as_derived)
+    return Field(
+        name=name, type=value or StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY, as_derived=as_derived
+    )
 
 
 _AKS_PARAMETERS = ObjectType(
     [
-        Field("snapshot_volumes", BoolType(), "snapshotVolumes", "Snapshot persistent volumes.", default=True),
         Field(
-            "include_cluster_scope_resources",
-            BoolType(),
-            "includeClusterScopeResources",
-            "Back up cluster-scoped resources.",
+            name="snapshot_volumes",
+            type=BoolType(),
+            path="snapshotVolumes",
+            doc="Snapshot persistent volumes.",
             default=True,
         ),
-        Field("included_namespaces", _NAMESPACES, "includedNamespaces", "Namespaces to back up (all when empty)."),
-        Field("excluded_namespaces", _NAMESPACES, "excludedNamespaces", "Namespaces to skip."),
-        Field("included_resource_types", _NAMES, "includedResourceTypes", "Resource types to back up."),
-        Field("excluded_resource_types", _NAMES, "excludedResourceTypes", "Resource types to skip."),
         Field(
-            "label_selectors",
-            ListType(LabelSelectorType(), ordered=False, unique=True),
-            "labelSelectors",
-            "Kubernetes label selectors (app=web, tier!=db, env in (prod,qa), ...).",
+            name="include_cluster_scope_resources",
+            type=BoolType(),
+            path="includeClusterScopeResources",
+            doc="Back up cluster-scoped resources.",
+            default=True,
         ),
         Field(
-            "included_volume_types",
-            ListType(EnumType(["AzureDisk", "AzureFileShareSMB"]), ordered=False, unique=True),
-            "includedVolumeTypes",
-            "Volume types to snapshot.",
+            name="included_namespaces",
+            type=_NAMESPACES,
+            path="includedNamespaces",
+            doc="Namespaces to back up (all when empty).",
+        ),
+        Field(name="excluded_namespaces", type=_NAMESPACES, path="excludedNamespaces", doc="Namespaces to skip."),
+        Field(
+            name="included_resource_types", type=_NAMES, path="includedResourceTypes", doc="Resource types to back up."
+        ),
+        Field(name="excluded_resource_types", type=_NAMES, path="excludedResourceTypes", doc="Resource types to skip."),
+        Field(
+            name="label_selectors",
+            type=ListType(LabelSelectorType(), ordered=False, unique=True),
+            path="labelSelectors",
+            doc="Kubernetes label selectors (app=web, tier!=db, env in (prod,qa), ...).",
         ),
         Field(
-            "backup_hook_references",
-            ListType(
+            name="included_volume_types",
+            type=ListType(EnumType(["AzureDisk", "AzureFileShareSMB"]), ordered=False, unique=True),
+            path="includedVolumeTypes",
+            doc="Volume types to snapshot.",
+        ),
+        Field(
+            name="backup_hook_references",
+            type=ListType(
                 ObjectType(
                     [
-                        Field("name", StringType(min_length=1), "name", "Backup hook name.", required=True),
-                        Field("namespace", NAMESPACE, "namespace", "Its namespace.", required=True),
+                        Field(
+                            name="name",
+                            type=StringType(min_length=1),
+                            path="name",
+                            doc="Backup hook name.",
+                            required=True,
+                        ),
+                        Field(name="namespace", type=NAMESPACE, path="namespace", doc="Its namespace.", required=True),
                     ],
                     description="a backup hook reference",
                 ),
                 ordered=False,
             ),
-            "backupHookReferences",
-            "Backup hooks (custom resources) to run around the backup.",
+            path="backupHookReferences",
+            doc="Backup hooks (custom resources) to run around the backup.",
         ),
     ],
     constants=[Constant("objectType", "KubernetesClusterBackupDatasourceParameters")],
@@ -229,10 +250,10 @@ _AKS_PARAMETERS = ObjectType(
 _SNAPSHOT_GROUP = ObjectType(
     [
         Field(
-            "snapshot_resource_group_id",
-            ArmIdType(resource_group=True),
-            "resourceGroupId",
-            "Resource group holding the operational-tier snapshots (AKS, disks).",
+            name="snapshot_resource_group_id",
+            type=ArmIdType(resource_group=True),
+            path="resourceGroupId",
+            doc="Resource group holding the operational-tier snapshots (AKS, disks).",
             mutability=CREATE_ONLY,
         )
     ],
@@ -255,10 +276,10 @@ _CONTAINER = StringType(
 _CONTAINER_GROUP = ObjectType(
     [
         Field(
-            "containers",
-            ListType(_CONTAINER, min_items=1, ordered=False, unique=True),
-            "containersList",
-            "Containers to back up (vaulted blob and ADLS backups).",
+            name="containers",
+            type=ListType(_CONTAINER, min_items=1, ordered=False, unique=True),
+            path="containersList",
+            doc="Containers to back up (vaulted blob and ADLS backups).",
         )
     ],
     constants=[Constant("objectType", _container_parameters)],
@@ -316,10 +337,10 @@ _AUTO_PROTECTION_GROUP = ObjectType(
 _CREDENTIALS_GROUP = ObjectType(
     [
         Field(
-            "secret_store_uri",
-            name_type(names.SECRET_URI),
-            "secretStoreResource.uri",
-            "Key Vault secret holding the database connection credentials.",
+            name="secret_store_uri",
+            type=name_type(names.SECRET_URI),
+            path="secretStoreResource.uri",
+            doc="Key Vault secret holding the database connection credentials.",
             required=True,
         )
     ],
@@ -333,18 +354,18 @@ _CREDENTIALS_GROUP = ObjectType(
 _IDENTITY_GROUP = ObjectType(
     [
         Field(
-            "use_system_assigned_identity",
-            BoolType(),
-            "useSystemAssignedIdentity",
-            "Use the vault's system-assigned identity (false when a user-assigned one is given).",
+            name="use_system_assigned_identity",
+            type=BoolType(),
+            path="useSystemAssignedIdentity",
+            doc="Use the vault's system-assigned identity (false when a user-assigned one is given).",
             default=lambda v: False if v.get("user_assigned_identity_id") else None,
             computed=True,
         ),
         Field(
-            "user_assigned_identity_id",
-            ArmIdType("Microsoft.ManagedIdentity/userAssignedIdentities"),
-            "userAssignedIdentityArmUrl",
-            "User-assigned identity of the vault to use for this instance.",
+            name="user_assigned_identity_id",
+            type=ArmIdType("Microsoft.ManagedIdentity/userAssignedIdentities"),
+            path="userAssignedIdentityArmUrl",
+            doc="User-assigned identity of the vault to use for this instance.",
             computed=True,
         ),
     ],
@@ -357,8 +378,8 @@ INSTANCE = ResourceSchema(
     ObjectType(
         [
             Field(
-                "name",
-                name_type(names.INSTANCE),
+                name="name",
+                type=name_type(names.INSTANCE),
                 doc="Backup instance name (part of the URL).",
                 mutability=CREATE_ONLY,
                 required=True,
@@ -367,53 +388,53 @@ INSTANCE = ResourceSchema(
             ),
             vault_reference("Id of the backup vault."),
             Field(
-                "datasource_kind",
-                EnumType(list(KINDS)),
+                name="datasource_kind",
+                type=EnumType(list(KINDS)),
                 doc="What is protected: " + ", ".join(f"{k.key} ({k.title})" for k in KINDS.values()) + ".",
                 mutability=CREATE_ONLY,
                 required=True,
             ),
             Field(
-                "datasource_id",
-                ArmIdType(),
+                name="datasource_id",
+                type=ArmIdType(),
                 doc="Id of the protected resource (for a PostgreSQL single-server database: the server).",
                 mutability=CREATE_ONLY,
                 required=True,
             ),
             Field(
-                "database_name",
-                StringType(min_length=1, max_length=63),
+                name="database_name",
+                type=StringType(min_length=1, max_length=63),
                 doc="The database of a PostgreSQL single server.",
                 mutability=CREATE_ONLY,
                 required=True,
                 when=When.of("datasource_kind", "postgresql"),
             ),
             Field(
-                "datasource_location",
-                LocationType(),
+                name="datasource_location",
+                type=LocationType(),
                 doc="Region of the protected resource.",
                 mutability=CREATE_ONLY,
                 computed=True,
             ),
             Field(
-                "friendly_name",
-                StringType(min_length=1),
-                "properties.friendlyName",
-                "Display name (default: the resource name, server/database for PostgreSQL).",
+                name="friendly_name",
+                type=StringType(min_length=1),
+                path="properties.friendlyName",
+                doc="Display name (default: the resource name, server/database for PostgreSQL).",
                 mutability=CREATE_ONLY,
                 default=_default_friendly_name,
                 computed=True,
             ),
             Field(
-                "policy_id",
-                ArmIdType("Microsoft.DataProtection/backupVaults/backupPolicies"),
-                "properties.policyInfo.policyId",
-                "Id of the backup policy (a policy of the same vault, for the same kind of datasource).",
+                name="policy_id",
+                type=ArmIdType("Microsoft.DataProtection/backupVaults/backupPolicies"),
+                path="properties.policyInfo.policyId",
+                doc="Id of the backup policy (a policy of the same vault, for the same kind of datasource).",
                 required=True,
             ),
             Field(
-                "protection",
-                EnumType(list(PROTECTION)),
+                name="protection",
+                type=EnumType(list(PROTECTION)),
                 doc="What Azure does with the datasource: configured (backups run on the policy's schedule), suspended "
                 "(suspendBackups: no new backups, recovery points kept as the policy says, the newest for ever) or "
                 "stopped (stopProtection: no new backups, every recovery point kept for ever). A change sends that "
@@ -423,18 +444,20 @@ INSTANCE = ResourceSchema(
                 default=_default_protection,
                 computed=True,
             ),
-            Field("snapshot_group", _SNAPSHOT_GROUP, f"{_PARAMS}.dataStoreParametersList[0]", flatten=True),
             Field(
-                "aks_parameters",
-                _AKS_PARAMETERS,
-                f"{_PARAMS}.backupDatasourceParametersList[0]",
+                name="snapshot_group", type=_SNAPSHOT_GROUP, path=f"{_PARAMS}.dataStoreParametersList[0]", flatten=True
+            ),
+            Field(
+                name="aks_parameters",
+                type=_AKS_PARAMETERS,
+                path=f"{_PARAMS}.backupDatasourceParametersList[0]",
                 flatten=True,
                 when=_AKS,
             ),
             Field(
-                "container_group",
-                _CONTAINER_GROUP,
-                f"{_PARAMS}.backupDatasourceParametersList[0]",
+                name="container_group",
+                type=_CONTAINER_GROUP,
+                path=f"{_PARAMS}.backupDatasourceParametersList[0]",
                 flatten=True,
                 when=When.of("datasource_kind", "blob", "adls"),
             ),
@@ -457,28 +480,28 @@ INSTANCE = ResourceSchema(
                 if kind.instance_parameters is not None
             ),
             Field(
-                "credentials",
-                _CREDENTIALS_GROUP,
-                "properties.datasourceAuthCredentials",
+                name="credentials",
+                type=_CREDENTIALS_GROUP,
+                path="properties.datasourceAuthCredentials",
                 flatten=True,
                 when=When.of("datasource_kind", "postgresql"),
             ),
-            Field("identity", _IDENTITY_GROUP, "properties.identityDetails", flatten=True),
+            Field(name="identity", type=_IDENTITY_GROUP, path="properties.identityDetails", flatten=True),
             Field(
-                "validation_type",
-                EnumType(["ShallowValidation", "DeepValidation"]),
-                "properties.validationType",
-                "How deeply Azure validates the request (not stored by Azure).",
+                name="validation_type",
+                type=EnumType(["ShallowValidation", "DeepValidation"]),
+                path="properties.validationType",
+                doc="How deeply Azure validates the request (not stored by Azure).",
                 diff=False,
             ),
             Field(
-                "resource_guard_operation_requests",
-                ListType(StringType(min_length=1)),
-                "properties.resourceGuardOperationRequests",
-                "Resource guard operation requests authorizing the change (sent with the request only).",
+                name="resource_guard_operation_requests",
+                type=ListType(StringType(min_length=1)),
+                path="properties.resourceGuardOperationRequests",
+                doc="Resource guard operation requests authorizing the change (sent with the request only).",
                 diff=False,
             ),
-            Field("tags", TAGS, "tags", "Resource tags."),
+            Field(name="tags", type=TAGS, path="tags", doc="Resource tags."),
             _output("id", "id", "ARM id of the backup instance."),
             _output("resource_type", "type", "ARM resource type."),
             _output("system_data", "systemData", "Creation and modification metadata.", AnyJson()),

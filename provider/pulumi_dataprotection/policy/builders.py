@@ -441,7 +441,7 @@ def cosmos_db_policy(
     inputs = build_policy("cosmos_db", schedule=full, retention=retention or Retention("P3M"), tagged=tagged, raw=raw)
     if daily_incremental:
         others = [d for d in WEEKDAYS if d.lower() != full_backup_day.strip().lower()]
-        incremental = Schedule.weekly(cast(list[api.DayOfWeek], others), at, time_zone=time_zone)
+        incremental = Schedule.weekly(cast("list[api.DayOfWeek]", others), at, time_zone=time_zone)
         rule: api.AzureBackupRuleArgs = {
             "object_type": "AzureBackupRule",
             "name": "BackupWeeklyIncremental",

@@ -38,8 +38,8 @@ SCHEMA = extend(
     POLICY,
     [
         Field(
-            "name_prefix",
-            StringType(
+            name="name_prefix",
+            type=StringType(
                 min_length=1,
                 max_length=150 - HASH_LENGTH - 1,
                 pattern=r"^[A-Za-z0-9][-A-Za-z0-9_.]*$",
@@ -91,14 +91,14 @@ class PolicyProvider(SchemaProvider):
     named_by = ("name_prefix", "name")
     audit_outputs = (
         Field(
-            "summary",
-            StringType(),
+            name="summary",
+            type=StringType(),
             doc="The schedule and retention in one line, e.g. `every 4 h to OperationalStore, kept 7 days`.",
             mutability=OUTPUT_ONLY,
         ),
         Field(
-            "content_hash",
-            StringType(),
+            name="content_hash",
+            type=StringType(),
             doc="Hash of the policy's canonical body (the suffix of a content-addressed name).",
             mutability=OUTPUT_ONLY,
         ),

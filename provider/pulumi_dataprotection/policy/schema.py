@@ -71,8 +71,13 @@ def _check_day(v: Mapping[str, Any]) -> list[tuple[str, str]]:
 DAY = ObjectType(
     [
         # 1-28: the az CLI's limit (not contradicted by any recording or accepted configuration).
-        Field("date", IntType(minimum=0, maximum=28), "date", "Day of the month (1-28; 0 only with is_last)."),
-        Field("is_last", BoolType(), "isLast", "The last day of the month."),
+        Field(
+            name="date",
+            type=IntType(minimum=0, maximum=28),
+            path="date",
+            doc="Day of the month (1-28; 0 only with is_last).",
+        ),
+        Field(name="is_last", type=BoolType(), path="isLast", doc="The last day of the month."),
     ],
     rules=[Rule(("date", "is_last"), _check_day)],
     description="a day of the month",
@@ -81,17 +86,17 @@ DAY = ObjectType(
 CRITERIA = ObjectType(
     [
         Field(
-            "absolute_criteria",
-            ListType(
+            name="absolute_criteria",
+            type=ListType(
                 EnumType(["AllBackup", "FirstOfDay", "FirstOfWeek", "FirstOfMonth", "FirstOfYear"]), ordered=False
             ),
-            "absoluteCriteria",
-            "Which backup the tag keeps: the first of each day, week, month or year (or all).",
+            path="absoluteCriteria",
+            doc="Which backup the tag keeps: the first of each day, week, month or year (or all).",
         ),
-        Field("days_of_month", ListType(DAY, ordered=False), "daysOfMonth", "Days of the month."),
+        Field(name="days_of_month", type=ListType(DAY, ordered=False), path="daysOfMonth", doc="Days of the month."),
         Field(
-            "days_of_the_week",
-            ListType(
+            name="days_of_the_week",
+            type=ListType(
                 EnumType(
                     ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"],
                     type_name="DayOfWeek",
@@ -99,12 +104,12 @@ CRITERIA = ObjectType(
                 ordered=False,
                 unique=True,
             ),
-            "daysOfTheWeek",
-            "Days of the week.",
+            path="daysOfTheWeek",
+            doc="Days of the week.",
         ),
         Field(
-            "months_of_year",
-            ListType(
+            name="months_of_year",
+            type=ListType(
                 EnumType(
                     [
                         "January",
@@ -125,19 +130,24 @@ CRITERIA = ObjectType(
                 ordered=False,
                 unique=True,
             ),
-            "monthsOfYear",
-            "Months of the year.",
+            path="monthsOfYear",
+            doc="Months of the year.",
         ),
-        Field("schedule_times", ListType(DateTimeType(), ordered=False), "scheduleTimes", "Backup times."),
         Field(
-            "weeks_of_the_month",
-            ListType(
+            name="schedule_times",
+            type=ListType(DateTimeType(), ordered=False),
+            path="scheduleTimes",
+            doc="Backup times.",
+        ),
+        Field(
+            name="weeks_of_the_month",
+            type=ListType(
                 EnumType(["First", "Second", "Third", "Fourth", "Last"], type_name="WeekOfMonth"),
                 ordered=False,
                 unique=True,
             ),
-            "weeksOfTheMonth",
-            "Weeks of the month.",
+            path="weeksOfTheMonth",
+            doc="Weeks of the month.",
         ),
     ],
     constants=[Constant("objectType", "ScheduleBasedBackupCriteria")],
@@ -147,62 +157,84 @@ CRITERIA = ObjectType(
 TAGGING = ObjectType(
     [
         Field(
-            "tag_name",
+            name="tag_name",
             # Any non-empty name: Terraform's acceptance tests tag "weekly", "thursday" and "monthly" and Azure
             # accepted them (its own schema checks only that the name is not empty).
-            StringType(min_length=1),
-            "tagInfo.tagName",
-            "Tag name: Default for the default tag, else any name (Daily, Weekly, Monthly, Yearly are the usual ones; "
-            "a retention rule of the same name says how long tagged backups are kept).",
+            type=StringType(min_length=1),
+            path="tagInfo.tagName",
+            doc="Tag name: Default for the default tag, else any name (Daily, Weekly, Monthly, Yearly are the usual "
+            "ones; a retention rule of the same name says how long tagged backups are kept).",
             required=True,
         ),
-        Field("tag_id", StringType(), "tagInfo.id", "Tag id Azure assigns (tag name + '_').", mutability=OUTPUT_ONLY),
-        Field("tag_etag", StringType(), "tagInfo.eTag", "Tag entity tag.", mutability=OUTPUT_ONLY),
         Field(
-            "tagging_priority",
-            IntType(minimum=0, maximum=99),
-            "taggingPriority",
-            "Priority when a backup matches several tags (lower wins); defaults to Azure's value for Daily, Weekly, "
-            "Monthly and Yearly, required for other tag names.",
+            name="tag_id",
+            type=StringType(),
+            path="tagInfo.id",
+            doc="Tag id Azure assigns (tag name + '_').",
+            mutability=OUTPUT_ONLY,
+        ),
+        Field(name="tag_etag", type=StringType(), path="tagInfo.eTag", doc="Tag entity tag.", mutability=OUTPUT_ONLY),
+        Field(
+            name="tagging_priority",
+            type=IntType(minimum=0, maximum=99),
+            path="taggingPriority",
+            doc="Priority when a backup matches several tags (lower wins); defaults to Azure's value for Daily, "
+            "Weekly, Monthly and Yearly, required for other tag names.",
             required=True,
             default=lambda v: TAG_PRIORITIES.get(v.get("tag_name") or ""),
         ),
         Field(
-            "is_default",
-            BoolType(),
-            "isDefault",
-            "True for the Default tag.",
+            name="is_default",
+            type=BoolType(),
+            path="isDefault",
+            doc="True for the Default tag.",
             required=True,
             default=lambda v: v.get("tag_name") == "Default" if v.get("tag_name") else None,
         ),
-        Field("criteria", ListType(CRITERIA, ordered=False), "criteria", "Which backups get the tag."),
+        Field(
+            name="criteria", type=ListType(CRITERIA, ordered=False), path="criteria", doc="Which backups get the tag."
+        ),
     ],
     description="tagging criteria",
 )
 
 BACKUP_RULE = ObjectType(
     [
-        Field("name", StringType(min_length=1), "name", "Rule name (BackupHourly, BackupDaily, ...).", required=True),
         Field(
-            "backup_type",
-            Boxed(EnumType(["Full", "Incremental", "Discrete"]), "backupType", {"objectType": "AzureBackupParams"}),
-            "backupParameters",
-            "Full (databases), Incremental (disks, AKS) or Discrete (vaulted blobs, ADLS).",
-        ),
-        Field("data_store", DATA_STORE, "dataStore", "Datastore the backups are written to.", required=True),
-        Field(
-            "repeating_time_intervals",
-            ListType(RepeatingIntervalType(), min_items=1, ordered=False, unique=True),
-            "trigger.schedule.repeatingTimeIntervals",
-            "When backups run: ISO-8601 repeating intervals such as R/2024-01-01T02:00:00+00:00/PT4H.",
+            name="name",
+            type=StringType(min_length=1),
+            path="name",
+            doc="Rule name (BackupHourly, BackupDaily, ...).",
             required=True,
         ),
-        Field("time_zone", TIME_ZONE, "trigger.schedule.timeZone", "Time zone of the schedule."),
         Field(
-            "tagging_criteria",
-            ListType(TAGGING, min_items=1, ordered=False),
-            "trigger.taggingCriteria",
-            "Retention tags given to backups (the Default tag plus Daily/Weekly/Monthly/Yearly ones).",
+            name="backup_type",
+            type=Boxed(
+                EnumType(["Full", "Incremental", "Discrete"]), "backupType", {"objectType": "AzureBackupParams"}
+            ),
+            path="backupParameters",
+            doc="Full (databases), Incremental (disks, AKS) or Discrete (vaulted blobs, ADLS).",
+        ),
+        Field(
+            name="data_store",
+            type=DATA_STORE,
+            path="dataStore",
+            doc="Datastore the backups are written to.",
+            required=True,
+        ),
+        Field(
+            name="repeating_time_intervals",
+            type=ListType(RepeatingIntervalType(), min_items=1, ordered=False, unique=True),
+            path="trigger.schedule.repeatingTimeIntervals",
+            doc="When backups run: ISO-8601 repeating intervals such as R/2024-01-01T02:00:00+00:00/PT4H.",
+            required=True,
+        ),
+        Field(name="time_zone", type=TIME_ZONE, path="trigger.schedule.timeZone", doc="Time zone of the schedule."),
+        Field(
+            name="tagging_criteria",
+            type=ListType(TAGGING, min_items=1, ordered=False),
+            path="trigger.taggingCriteria",
+            doc="Retention tags given to backups (the Default tag plus Daily/Weekly/Monthly/Yearly ones).",
             required=True,
         ),
     ],
@@ -216,7 +248,11 @@ COPY_OPTION = UnionType(
         "CustomCopyOption": ObjectType(
             [
                 Field(
-                    "duration", DurationType(), "duration", "How long after the backup the copy is made.", required=True
+                    name="duration",
+                    type=DurationType(),
+                    path="duration",
+                    doc="How long after the backup the copy is made.",
+                    required=True,
                 )
             ],
             description="a copy after a delay",
@@ -228,8 +264,8 @@ COPY_OPTION = UnionType(
 
 COPY_SETTING = ObjectType(
     [
-        Field("copy_after", COPY_OPTION, "copyAfter", "When the copy is made.", required=True),
-        Field("data_store", DATA_STORE, "dataStore", "Datastore receiving the copy.", required=True),
+        Field(name="copy_after", type=COPY_OPTION, path="copyAfter", doc="When the copy is made.", required=True),
+        Field(name="data_store", type=DATA_STORE, path="dataStore", doc="Datastore receiving the copy.", required=True),
     ],
     description="a copy setting",
 )
@@ -237,18 +273,24 @@ COPY_SETTING = ObjectType(
 LIFECYCLE = ObjectType(
     [
         Field(
-            "delete_after",
-            Boxed(DurationType(), "duration", {"objectType": "AbsoluteDeleteOption"}),
-            "deleteAfter",
-            "How long backups are kept in the source datastore (ISO-8601 duration).",
+            name="delete_after",
+            type=Boxed(DurationType(), "duration", {"objectType": "AbsoluteDeleteOption"}),
+            path="deleteAfter",
+            doc="How long backups are kept in the source datastore (ISO-8601 duration).",
             required=True,
         ),
-        Field("source_data_store", DATA_STORE, "sourceDataStore", "Datastore the rule applies to.", required=True),
         Field(
-            "target_data_store_copy_settings",
-            ListType(COPY_SETTING, ordered=False),
-            "targetDataStoreCopySettings",
-            "Copies to other datastores (VaultStore from OperationalStore, ArchiveStore from VaultStore).",
+            name="source_data_store",
+            type=DATA_STORE,
+            path="sourceDataStore",
+            doc="Datastore the rule applies to.",
+            required=True,
+        ),
+        Field(
+            name="target_data_store_copy_settings",
+            type=ListType(COPY_SETTING, ordered=False),
+            path="targetDataStoreCopySettings",
+            doc="Copies to other datastores (VaultStore from OperationalStore, ArchiveStore from VaultStore).",
         ),
     ],
     description="a lifecycle",
@@ -257,11 +299,21 @@ LIFECYCLE = ObjectType(
 RETENTION_RULE = ObjectType(
     [
         Field(
-            "name", StringType(min_length=1), "name", "Default, Default_OperationalStore or a tag name.", required=True
+            name="name",
+            type=StringType(min_length=1),
+            path="name",
+            doc="Default, Default_OperationalStore or a tag name.",
+            required=True,
         ),
-        Field("is_default", BoolType(), "isDefault", "True for the default retention of a datastore."),
         Field(
-            "lifecycles", ListType(LIFECYCLE, min_items=1, ordered=False), "lifecycles", "Lifecycles.", required=True
+            name="is_default", type=BoolType(), path="isDefault", doc="True for the default retention of a datastore."
+        ),
+        Field(
+            name="lifecycles",
+            type=ListType(LIFECYCLE, min_items=1, ordered=False),
+            path="lifecycles",
+            doc="Lifecycles.",
+            required=True,
         ),
     ],
     description="a retention rule",
@@ -522,8 +574,8 @@ POLICY = ResourceSchema(
     ObjectType(
         [
             Field(
-                "name",
-                name_type(names.POLICY),
+                name="name",
+                type=name_type(names.POLICY),
                 doc="Policy name (part of the URL).",
                 mutability=CREATE_ONLY,
                 required=True,
@@ -532,8 +584,8 @@ POLICY = ResourceSchema(
             ),
             vault_reference("Id of the backup vault holding the policy."),
             Field(
-                "datasource_types",
-                ListType(
+                name="datasource_types",
+                type=ListType(
                     EnumType(
                         DATASOURCE_TYPE_NAMES,
                         equivalents=[k.all_type_names for k in KINDS.values() if k.aliases],
@@ -542,28 +594,32 @@ POLICY = ResourceSchema(
                     max_items=1,
                     ordered=False,
                 ),
-                "properties.datasourceTypes",
-                "The datasource type the policy protects (one).",
+                path="properties.datasourceTypes",
+                doc="The datasource type the policy protects (one).",
                 mutability=CREATE_ONLY,
                 required=True,
             ),
             Field(
-                "policy_rules",
-                ListType(POLICY_RULE, min_items=1, ordered=False),
-                "properties.policyRules",
-                "Backup and retention rules.",
+                name="policy_rules",
+                type=ListType(POLICY_RULE, min_items=1, ordered=False),
+                path="properties.policyRules",
+                doc="Backup and retention rules.",
                 mutability=CREATE_ONLY,
                 required=True,
             ),
             Field(
-                "raw",
-                AnyJson(object_only=True),
+                name="raw",
+                type=AnyJson(object_only=True),
                 doc="JSON merged into the request body, for API fields the typed inputs do not cover.",
                 mutability=CREATE_ONLY,
             ),
-            Field("id", StringType(), "id", "ARM id of the policy.", mutability=OUTPUT_ONLY),
-            Field("resource_type", StringType(), "type", "ARM resource type.", mutability=OUTPUT_ONLY),
-            Field("system_data", AnyJson(), "systemData", "Creation metadata.", mutability=OUTPUT_ONLY),
+            Field(name="id", type=StringType(), path="id", doc="ARM id of the policy.", mutability=OUTPUT_ONLY),
+            Field(
+                name="resource_type", type=StringType(), path="type", doc="ARM resource type.", mutability=OUTPUT_ONLY
+            ),
+            Field(
+                name="system_data", type=AnyJson(), path="systemData", doc="Creation metadata.", mutability=OUTPUT_ONLY
+            ),
         ],
         constants=[Constant("properties.objectType", "BackupPolicy")],
         rules=[Rule(("datasource_types", "policy_rules"), _check_policy)],

@@ -59,7 +59,7 @@ def role_definition_guid(role_definition_id: str) -> str:
 
 
 def _output(name: str, path: str, doc: str) -> Field:
-    return Field(name, StringType(), path, doc, mutability=OUTPUT_ONLY)
+    return Field(name=name, type=StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY)
 
 
 SCHEMA = extend(
@@ -68,48 +68,48 @@ SCHEMA = extend(
         ObjectType(
             [
                 Field(
-                    "scope",
-                    StringType(min_length=1, pattern=r"^/subscriptions/[^/]+(/.+)?$", pattern_hint="an ARM id"),
+                    name="scope",
+                    type=StringType(min_length=1, pattern=r"^/subscriptions/[^/]+(/.+)?$", pattern_hint="an ARM id"),
                     doc="ARM id of what the role is granted on: a subscription, a resource group or a resource.",
                     mutability=CREATE_ONLY,
                     required=True,
                     read_path="properties.scope",
                 ),
                 Field(
-                    "principal_id",
-                    StringType(min_length=1),
-                    "properties.principalId",
-                    "Object id of the identity that gets the role (e.g. a vault's `principal_id`).",
+                    name="principal_id",
+                    type=StringType(min_length=1),
+                    path="properties.principalId",
+                    doc="Object id of the identity that gets the role (e.g. a vault's `principal_id`).",
                     mutability=CREATE_ONLY,
                     required=True,
                 ),
                 Field(
-                    "role_definition_id",
-                    StringType(min_length=1),
-                    "properties.roleDefinitionId",
-                    "The role: its role definition id, or only its GUID (expanded in the scope's subscription).",
+                    name="role_definition_id",
+                    type=StringType(min_length=1),
+                    path="properties.roleDefinitionId",
+                    doc="The role: its role definition id, or only its GUID (expanded in the scope's subscription).",
                     mutability=CREATE_ONLY,
                     required=True,
                 ),
                 Field(
-                    "principal_type",
-                    EnumType(["ServicePrincipal", "User", "Group", "ForeignGroup", "Device"]),
-                    "properties.principalType",
-                    "Kind of principal (ServicePrincipal for managed identities: Azure then does not wait for the "
+                    name="principal_type",
+                    type=EnumType(["ServicePrincipal", "User", "Group", "ForeignGroup", "Device"]),
+                    path="properties.principalType",
+                    doc="Kind of principal (ServicePrincipal for managed identities: Azure then does not wait for the "
                     "directory to replicate a new identity).",
                     mutability=CREATE_ONLY,
                     default="ServicePrincipal",
                 ),
                 Field(
-                    "description",
-                    StringType(),
-                    "properties.description",
-                    "Why the role is assigned.",
+                    name="description",
+                    type=StringType(),
+                    path="properties.description",
+                    doc="Why the role is assigned.",
                     mutability=CREATE_ONLY,
                 ),
                 Field(
-                    "name",
-                    StringType(min_length=_GUID_LENGTH, max_length=_GUID_LENGTH),
+                    name="name",
+                    type=StringType(min_length=_GUID_LENGTH, max_length=_GUID_LENGTH),
                     doc="The assignment's GUID (default: derived from scope, principal and role, so reruns find it).",
                     mutability=CREATE_ONLY,
                     computed=True,
@@ -140,8 +140,8 @@ class RoleAssignmentProvider(SchemaProvider):
     identity_fields = ("scope", "name")
     audit_outputs = (
         Field(
-            PREEXISTING,
-            BoolType(),
+            name=PREEXISTING,
+            type=BoolType(),
             doc="True when the same grant existed before this resource: it is not changed and not deleted on destroy.",
             mutability=OUTPUT_ONLY,
         ),

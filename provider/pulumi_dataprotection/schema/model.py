@@ -101,7 +101,7 @@ class IdPart:
         return parts[at + 1] if self.mode == "after" else "/".join(parts[: at + 2])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Field:
     """One input or output of a resource.
 

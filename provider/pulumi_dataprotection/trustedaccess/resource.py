@@ -53,7 +53,7 @@ def binding_name(source_resource_id: str) -> str:
 
 
 def _output(name: str, path: str, doc: str) -> Field:
-    return Field(name, StringType(), path, doc, mutability=OUTPUT_ONLY)
+    return Field(name=name, type=StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY)
 
 
 SCHEMA = extend(
@@ -62,30 +62,30 @@ SCHEMA = extend(
         ObjectType(
             [
                 Field(
-                    "cluster_id",
-                    ArmIdType("Microsoft.ContainerService/managedClusters"),
+                    name="cluster_id",
+                    type=ArmIdType("Microsoft.ContainerService/managedClusters"),
                     doc="Id of the AKS cluster.",
                     mutability=CREATE_ONLY,
                     required=True,
                 ),
                 Field(
-                    "source_resource_id",
-                    ArmIdType("Microsoft.DataProtection/backupVaults"),
-                    "properties.sourceResourceId",
-                    "Id of the backup vault that gets access to the cluster.",
+                    name="source_resource_id",
+                    type=ArmIdType("Microsoft.DataProtection/backupVaults"),
+                    path="properties.sourceResourceId",
+                    doc="Id of the backup vault that gets access to the cluster.",
                     mutability=CREATE_ONLY,
                     required=True,
                 ),
                 Field(
-                    "roles",
-                    ListType(StringType(min_length=1), min_items=1, ordered=False, unique=True),
-                    "properties.roles",
-                    f"Trusted-access roles of the vault on the cluster (default: {BACKUP_OPERATOR}).",
+                    name="roles",
+                    type=ListType(StringType(min_length=1), min_items=1, ordered=False, unique=True),
+                    path="properties.roles",
+                    doc=f"Trusted-access roles of the vault on the cluster (default: {BACKUP_OPERATOR}).",
                     default=[BACKUP_OPERATOR],
                 ),
                 Field(
-                    "name",
-                    StringType(
+                    name="name",
+                    type=StringType(
                         min_length=1,
                         max_length=24,
                         pattern=r"^[A-Za-z0-9-]+$",
@@ -121,8 +121,8 @@ class TrustedAccessBindingProvider(SchemaProvider):
     identity_fields = ("cluster_id", "name")
     audit_outputs = (
         Field(
-            PREEXISTING,
-            BoolType(),
+            name=PREEXISTING,
+            type=BoolType(),
             doc="True when the same binding existed before this resource: it is not changed and not deleted on "
             "destroy.",
             mutability=OUTPUT_ONLY,

@@ -40,8 +40,8 @@ SCHEMA = extend(
     VAULT,
     [
         Field(
-            "subscription_id",
-            name_type(names.SUBSCRIPTION, case_insensitive=True),
+            name="subscription_id",
+            type=name_type(names.SUBSCRIPTION, case_insensitive=True),
             doc="Subscription of the vault (default: dataprotection:subscriptionId, azure-native:subscriptionId, "
             "AZURE_SUBSCRIPTION_ID or ARM_SUBSCRIPTION_ID).",
             mutability=CREATE_ONLY,
@@ -51,8 +51,8 @@ SCHEMA = extend(
         ADOPT_EXISTING,
         on_delete_field("vault"),
         Field(
-            "allow_replace_with_data",
-            BoolType(),
+            name="allow_replace_with_data",
+            type=BoolType(),
             doc="Allow a planned replacement (or a one-way change that needs one) even when the vault holds backup "
             "instances: the replacement deletes every backup in it.",
             default=False,
@@ -60,8 +60,8 @@ SCHEMA = extend(
             plan_only=True,
         ),
         Field(
-            "undelete_from",
-            StringType(),
+            name="undelete_from",
+            type=StringType(),
             doc="ARM id of a soft-deleted vault of this name to restore on create, with its settings and backups "
             "(the `x-ms-deleted-vault-id` undelete; `pulumi-dataprotection deleted-vaults list` or "
             "`get_deleted_backup_vaults` give it). Without it, a create over a soft-deleted name makes a new, empty "
