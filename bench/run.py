@@ -283,6 +283,8 @@ class Bench:
                 "shape_median_s": medians["shape"]["wall_s"],
                 "ratio": round(medians["real"]["wall_s"] / medians["noop"]["wall_s"], 2),
                 "shape_ratio": round(medians["shape"]["wall_s"] / medians["noop"]["wall_s"], 2),
+                "cpu_ratio": _cpu_ratio(medians["real"], medians["noop"]),
+                "shape_cpu_ratio": _cpu_ratio(medians["shape"], medians["noop"]),
                 "cpu_s": medians,
                 "requests": max(c.total for c in counts[command]),
                 "writes": max(c.writes for c in counts[command]),
@@ -551,11 +553,19 @@ def _medians(samples: list[Timed]) -> dict[str, Any]:
         return round(statistics.median(known), 3) if known else None
 
     return {
-        "wall_s": median([t.seconds for t in samples]),
+        "wall_s": None if not samples else round(statistics.median(t.seconds for t in samples), 2),
         "provider_cpu_s": median([t.provider_cpu for t in samples]),
         "program_cpu_s": median([t.program_cpu for t in samples]),
         "engine_cpu_s": median([t.engine_cpu for t in samples]),
     }
+
+
+def _cpu_ratio(ours: dict[str, Any], floor: dict[str, Any]) -> float | None:
+    """Ratio of the CPU seconds of every process of a command (steadier than wall time on a shared machine)."""
+    keys = ("provider_cpu_s", "program_cpu_s", "engine_cpu_s")
+    if any(ours[k] is None or floor[k] is None for k in keys):
+        return None
+    return round(float(sum(ours[k] for k in keys)) / float(sum(floor[k] for k in keys)), 2)
 
 
 def _mib(kib: int | None) -> float | None:
