@@ -1,4 +1,5 @@
-"""``python -m bench``: run the benchmarks and write ``bench/results/<date>.json`` and ``<date>.md``."""
+"""``python -m bench``: run the benchmarks and write ``bench/results/<date>.json`` and ``<date>.md`` (``<date>-2``, ...
+for a later run of the same day)."""
 
 from __future__ import annotations
 
@@ -99,6 +100,15 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def free_stem(out: Path, date: str) -> Path:
+    """``out/<date>``, or ``out/<date>-2``, ``-3``, ... when a run of that day is already recorded there."""
+    stem, n = out / date, 1
+    while stem.with_suffix(".json").exists() or stem.with_suffix(".md").exists():
+        n += 1
+        stem = out / f"{date}-{n}"
+    return stem
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run everything, write the JSON and Markdown results, print the Markdown."""
     args = parser().parse_args(argv)
@@ -125,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     results = run_all(settings)
     results["targets"] = targets(results)
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / results["date"]
+    stem = free_stem(args.out, results["date"])
     stem.with_suffix(".json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     summary = markdown(results)
     stem.with_suffix(".md").write_text(summary, encoding="utf-8")
