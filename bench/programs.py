@@ -8,6 +8,7 @@ Both programs read ``bench:vaults`` and ``bench:instances`` from the stack confi
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pulumi_dataprotection.policy.builders import PolicyInputs, Retention, Schedule, aks_policy
 
@@ -17,6 +18,9 @@ LOCATION = "westeurope"
 POLICIES_PER_VAULT = 2
 
 NOOP_MODULE = "noop_provider.py"
+SHAPE_FILE = "shape.json"
+"""Beside the shape twin's program: per resource name, its property names (``keys``), the inputs and the outputs
+our provider stored for it (``inputs``, ``outputs``; ``__provider`` left out)."""
 
 
 def policy_inputs() -> list[PolicyInputs]:
@@ -43,12 +47,14 @@ def resource_count(vaults: int, instances: int) -> int:
 _HEADER = '''\
 """Benchmark stack: V vaults, 2 AKS policies per vault, N AKS backup instances round-robin (bench/programs.py)."""
 import json
+from typing import Any
 
 import pulumi
 
 config = pulumi.Config("bench")
 VAULTS = config.require_int("vaults")
 INSTANCES = config.require_int("instances")
+CHANGED = config.get_int("changed")
 SUBSCRIPTION = %(subscription)r
 LOCATION = %(location)r
 POLICIES = json.loads(%(policies)r)
@@ -88,7 +94,7 @@ for i in range(INSTANCES):
     BackupInstance(
         f"aks-{i}",
         vault_id=vaults[v].arm_id,
-        policy_id=policies[v][(i // VAULTS) %% len(POLICIES)].arm_id,
+        policy_id=policies[v][(i // VAULTS + (i == CHANGED)) %% len(POLICIES)].arm_id,
         datasource_kind="aks",
         datasource_id=cluster_id(i),
         datasource_location=LOCATION,
@@ -140,6 +146,7 @@ NOOP_PROVIDER = '''\
 """A dynamic provider whose methods do nothing: the engine's floor for a stack of the same shape."""
 import hashlib
 import json
+from typing import Any
 
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, ResourceProvider
@@ -172,6 +179,79 @@ class Noop(Resource):
 '''
 
 
+SHAPE_PROGRAM = '''\
+"""Shape twin of the benchmark stack: a no-op provider, resources with the real ones' properties."""
+import json
+from typing import Any
+
+import pulumi
+from noop_provider import Noop
+
+config = pulumi.Config("bench")
+VAULTS = config.require_int("vaults")
+INSTANCES = config.require_int("instances")
+with open("shape.json", encoding="utf-8") as source:
+    SHAPE = json.load(source)
+
+
+def bag(name, **outputs):
+    """Every property name the real resource declares (None where unset), its stored inputs, its dependencies."""
+    shape = SHAPE[name]
+    return {**dict.fromkeys(shape["keys"]), **shape["inputs"], **outputs}
+
+
+vaults = [Noop(f"vault-{v}", bag(f"vault-{v}")) for v in range(VAULTS)]
+policies = [
+    [Noop(f"aks-{p}-{v}", bag(f"aks-{p}-{v}", vault_id=vault.arm_id)) for p in range(2)]
+    for v, vault in enumerate(vaults)
+]
+for i in range(INSTANCES):
+    v = i % VAULTS
+    Noop(f"aks-{i}", bag(f"aks-{i}", vault_id=vaults[v].arm_id, policy_id=policies[v][(i // VAULTS) % 2].arm_id))
+'''
+
+SHAPE_PROVIDER = '''\
+"""A dynamic provider whose methods do nothing but return the outputs the real provider stored (found in shape.json
+beside this module by the stored ``arm_id`` input), so the state holds the real inputs and outputs."""
+import json
+from typing import Any
+import os
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, Resource, ResourceProvider
+
+
+def _outputs():
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "shape.json"), encoding="utf-8") as source:
+        return {r["outputs"]["arm_id"]: r["outputs"] for r in json.load(source).values()}
+
+
+def _clean(props):
+    return {k: v for k, v in props.items() if not k.startswith("__")}
+
+
+class NoopProvider(ResourceProvider):
+    def check(self, olds, news):
+        return CheckResult({k: v for k, v in news.items() if v is not None}, [])
+
+    def diff(self, _id, olds, news):
+        return DiffResult(changes=_clean(olds) != _clean(news))
+
+    def create(self, props):
+        return CreateResult("noop-" + props["arm_id"].rsplit("/", 1)[-1], _outputs()[props["arm_id"]])
+
+    def delete(self, _id, props):
+        return None
+
+
+class Noop(Resource):
+    arm_id: pulumi.Output[str]
+
+    def __init__(self, name, props, opts=None):
+        super().__init__(NoopProvider(), name, props, opts)
+'''
+
+
 def _render(template: str) -> str:
     return template % {
         "subscription": SUBSCRIPTION,
@@ -189,3 +269,31 @@ def real_program() -> str:
 def noop_program() -> str:
     """``__main__.py`` of the no-op twin (needs ``NOOP_PROVIDER`` written as ``noop_provider.py`` beside it)."""
     return _render(NOOP_PROGRAM)
+
+
+def shape_program() -> str:
+    """``__main__.py`` of the shape twin (needs ``SHAPE_PROVIDER`` as ``noop_provider.py`` and ``SHAPE_FILE``)."""
+    return SHAPE_PROGRAM
+
+
+def shape(exported: dict[str, Any]) -> dict[str, Any]:
+    """What the shape twin needs (``SHAPE_FILE``) from ``pulumi stack export`` of the real stack: per resource name,
+    the property names our resource class declares, and the inputs and outputs stored for it."""
+    from pulumi_dataprotection.dynamic.resource import resource_props
+    from pulumi_dataprotection.instance.resource import InstanceProvider
+    from pulumi_dataprotection.policy.resource import PolicyProvider
+    from pulumi_dataprotection.vault.resource import VaultProvider
+
+    providers = {"BackupVault": VaultProvider, "BackupPolicy": PolicyProvider, "BackupInstance": InstanceProvider}
+    out: dict[str, Any] = {}
+    for resource in exported["deployment"]["resources"]:
+        kind = resource["type"].rsplit(":", 1)[-1]
+        if kind not in providers:
+            continue
+        name = resource["urn"].rsplit("::", 1)[-1]
+        out[name] = {
+            "keys": sorted(resource_props(providers[kind], name, {})),
+            "inputs": {k: v for k, v in resource.get("inputs", {}).items() if k != "__provider"},
+            "outputs": {k: v for k, v in resource.get("outputs", {}).items() if k != "__provider"},
+        }
+    return out

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bench import analysis, micro
+from bench import analysis, micro, programs
 from bench.bound import FORMULA, create_bound
 from bench.peer import PURGE_SECONDS, SDK_DEFAULT_POLLING_INTERVAL, Plan, run_peer
 from bench.programs import POLICIES_PER_VAULT, resource_count
@@ -38,12 +38,15 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = REPO_ROOT / "provider" / "pulumi_dataprotection"
 Size = tuple[int, int]
 """(instances, vaults)."""
+SCENARIOS = ("s1", "s2", "s3", "s4", "scale")
+SCALE_CONFIG = {"dataprotection:pollMinInterval": "0.1", "dataprotection:pollMaxInterval": "0.5"}
+"""The scale scenario's provider configuration: its emulator answers ``Retry-After: 0``, so polls are bounded here."""
 
 
 @dataclass(frozen=True)
 class Settings:
     """What to run: emulator timings, the S1 sizes (and those run again with ``pollMaxInterval`` = R), which sizes
-    S2/S3 use and how often S2 repeats."""
+    S2/S3 use and how often S2 repeats, the scale sizes and their emulator's LRO time, and which scenarios run."""
 
     lro: float = 2.0
     retry_after: int = 1
@@ -52,7 +55,11 @@ class Settings:
     peer_default: Size = (1, 1)
     peer_tuned: Size = (10, 4)
     tuned_sizes: tuple[Size, ...] = ((40, 4),)
+    s2_sizes: tuple[Size, ...] = ((40, 4), (1, 1))
     repeat: int = 3
+    scale_sizes: tuple[Size, ...] = ((50, 5), (200, 20), (500, 50))
+    scale_lro: float = 0.1
+    scenarios: tuple[str, ...] = ("s1", "s2", "s3", "s4", "scale")
     work_dir: Path = REPO_ROOT / ".state" / "bench"
 
 
@@ -161,7 +168,7 @@ class Bench:
     def s1(self) -> None:
         """``pulumi up`` creating each size on a fresh emulator; wall time against the critical-path bound. Then
         the ``tuned_sizes`` again with ``dataprotection:pollMaxInterval`` = R, to separate polling from the rest."""
-        keep = {self.settings.headline, self.settings.peer_default, self.settings.peer_tuned}
+        keep = {self.settings.headline, self.settings.peer_default, self.settings.peer_tuned, *self.settings.s2_sizes}
         with self.scenario("s1_create") as slot:
             slot["formula"] = FORMULA
             slot["runs"] = runs = []
@@ -223,42 +230,122 @@ class Bench:
     # -- S2 ------------------------------------------------------------------------------------------------------
 
     def s2(self) -> None:
-        """No-change ``pulumi preview`` and ``pulumi up`` of the headline stack against its no-op twin."""
-        case = self.cases.get(self.settings.headline)
+        """No-change ``pulumi preview`` and ``pulumi up`` of the S2 stacks (the headline stack first) against their
+        no-op twin and their shape twin, alternating, ``repeat`` times."""
         with self.scenario("s2_no_change") as slot:
-            if case is None:
-                raise RuntimeError(f"the S1 stack {self.settings.headline} was not created")
-            instances, vaults = case.size
-            noop = BenchStack(self.work / "s2-noop", self.bin_dir, kind="noop", vaults=vaults, instances=instances)
-            noop.configure(None, None)
-            noop_create = noop.up()
-            slot["noop_create_s"] = round(noop_create.seconds, 2)
-            samples: dict[str, list[Timed]] = {"real preview": [], "noop preview": [], "real up": [], "noop up": []}
-            counts: dict[str, list[analysis.RequestCounts]] = {"preview": [], "up": []}
-            for _ in range(self.settings.repeat):
-                for command in ("preview", "up"):
-                    mark = _last_seq(case.handle)
-                    run: Callable[[], Timed] = getattr(case.stack, command)
-                    samples[f"real {command}"].append(run())
-                    counts[command].append(analysis.RequestCounts.of(case.handle.request_log(mark)))
-                    samples[f"noop {command}"].append(getattr(noop, command)())
-            slot["size"] = {"instances": instances, "vaults": vaults, "resources": case.resources}
             slot["repeat"] = self.settings.repeat
+            slot["runs"] = runs = []
+            for size in self.settings.s2_sizes:
+                case = self.cases.get(size)
+                if case is None:
+                    raise RuntimeError(f"the S1 stack {size} was not created")
+                runs.append(self._no_change(case))
+
+    def _no_change(self, case: Case) -> dict[str, Any]:
+        """S2 on one stack: wall time, requests and CPU per process of ours, the no-op twin and the shape twin."""
+        instances, vaults = case.size
+        log(f"s2: N={instances} V={vaults}")
+        name = f"s2-{instances}x{vaults}"
+        twins = {
+            "noop": BenchStack(
+                self.work / f"{name}-noop", self.bin_dir, kind="noop", vaults=vaults, instances=instances
+            ),
+            "shape": BenchStack(
+                self.work / f"{name}-shape",
+                self.bin_dir,
+                kind="shape",
+                vaults=vaults,
+                instances=instances,
+                shape=programs.shape(case.stack.export()),
+            ),
+        }
+        row: dict[str, Any] = {"size": {"instances": instances, "vaults": vaults, "resources": case.resources}}
+        for kind, twin in twins.items():
+            twin.configure(None, None)
+            row[f"{kind}_create_s"] = round(twin.up().seconds, 2)
+        samples: dict[str, list[Timed]] = {}
+        counts: dict[str, list[analysis.RequestCounts]] = {"preview": [], "up": []}
+        for _ in range(self.settings.repeat):
             for command in ("preview", "up"):
-                real = [t.seconds for t in samples[f"real {command}"]]
-                floor = [t.seconds for t in samples[f"noop {command}"]]
-                cpu = [t.provider_cpu for t in samples[f"real {command}"] if t.provider_cpu is not None]
-                slot[command] = {
-                    "real_s": [round(x, 2) for x in real],
-                    "noop_s": [round(x, 2) for x in floor],
-                    "real_median_s": round(statistics.median(real), 2),
-                    "noop_median_s": round(statistics.median(floor), 2),
-                    "ratio": round(statistics.median(real) / statistics.median(floor), 2),
-                    "requests": max(c.total for c in counts[command]),
-                    "writes": max(c.writes for c in counts[command]),
-                    "provider_cpu_s": _round(statistics.median(cpu)) if cpu else None,
-                    "provider_cpu_ms_per_resource": _per(statistics.median(cpu), case.resources) if cpu else None,
+                mark = _last_seq(case.handle)
+                samples.setdefault(f"real {command}", []).append(getattr(case.stack, command)())
+                counts[command].append(analysis.RequestCounts.of(case.handle.request_log(mark)))
+                for kind, twin in twins.items():
+                    samples.setdefault(f"{kind} {command}", []).append(getattr(twin, command)())
+        for command in ("preview", "up"):
+            medians = {kind: _medians(samples[f"{kind} {command}"]) for kind in ("real", "noop", "shape")}
+            row[command] = {
+                "real_s": [round(t.seconds, 2) for t in samples[f"real {command}"]],
+                "noop_s": [round(t.seconds, 2) for t in samples[f"noop {command}"]],
+                "shape_s": [round(t.seconds, 2) for t in samples[f"shape {command}"]],
+                "real_median_s": medians["real"]["wall_s"],
+                "noop_median_s": medians["noop"]["wall_s"],
+                "shape_median_s": medians["shape"]["wall_s"],
+                "ratio": round(medians["real"]["wall_s"] / medians["noop"]["wall_s"], 2),
+                "shape_ratio": round(medians["shape"]["wall_s"] / medians["noop"]["wall_s"], 2),
+                "cpu_ratio": _cpu_ratio(medians["real"], medians["noop"]),
+                "shape_cpu_ratio": _cpu_ratio(medians["shape"], medians["noop"]),
+                "cpu_s": medians,
+                "requests": max(c.total for c in counts[command]),
+                "writes": max(c.writes for c in counts[command]),
+                "provider_cpu_s": medians["real"]["provider_cpu_s"],
+                "provider_cpu_ms_per_resource": _per(medians["real"]["provider_cpu_s"], case.resources),
+            }
+        return row
+
+    # -- Scale ---------------------------------------------------------------------------------------------------
+
+    def scale(self) -> None:
+        """How a no-change preview and a one-instance change grow with the stack: per size, a fresh emulator at the
+        scale timings, a create, a no-change ``pulumi preview`` (and the no-op twin's), then one instance moved to
+        its vault's other policy: ``pulumi preview`` and ``pulumi up`` of that change. Time, requests, CPU and peak
+        memory of the provider, the program and the CLI."""
+        with self.scenario("scale") as slot:
+            slot["lro_seconds"] = self.settings.scale_lro
+            slot["retry_after_seconds"] = 0
+            slot["provider_config"] = SCALE_CONFIG
+            slot["runs"] = [self._scale(size) for size in self.settings.scale_sizes]
+
+    def _scale(self, size: Size) -> dict[str, Any]:
+        instances, vaults = size
+        resources = resource_count(vaults, instances)
+        name = f"scale-{instances}x{vaults}"
+        log(f"scale: N={instances} over V={vaults}")
+        db = self.work / "emulators" / name / "state.db"
+        db.parent.mkdir(parents=True, exist_ok=True)
+        handle = start_emulator(lro_seconds=self.settings.scale_lro, retry_after=0, db_path=db)
+        try:
+            stack = BenchStack(self.work / name, self.bin_dir, kind="real", vaults=vaults, instances=instances)
+            stack.configure(handle.url, handle.token, SCALE_CONFIG)
+            row: dict[str, Any] = {"instances": instances, "vaults": vaults, "resources": resources}
+
+            def measured(key: str, run: Callable[[], Timed]) -> None:
+                mark = _last_seq(handle)
+                timed = run()
+                self.check_snapshot(timed)
+                row[key] = {
+                    **_figures(timed, resources),
+                    "requests": analysis.RequestCounts.of(handle.request_log(mark)).to_json(),
                 }
+                log(f"scale: N={instances} {key}: {row[key]['wall_s']} s, {row[key]['requests']['total']} requests")
+
+            measured("create", stack.up)
+            measured("no_change_preview", stack.preview)
+            noop = BenchStack(self.work / f"{name}-noop", self.bin_dir, kind="noop", vaults=vaults, instances=instances)
+            noop.configure(None, None)
+            noop.up()
+            row["noop_no_change_preview"] = _figures(noop.preview(), resources)
+            row["no_change_preview_ratio"] = round(
+                row["no_change_preview"]["wall_s"] / row["noop_no_change_preview"]["wall_s"], 2
+            )
+            stack.set_config("bench:changed", "0")
+            measured("change_preview", stack.preview)
+            measured("change_up", stack.up)
+            state = micro.state_sizes(stack.export())
+            row["state_bytes"] = sum(int(t["count"]) * float(t["mean_bytes"]) for t in state.values())
+            return row
+        finally:
+            handle.stop()
 
     # -- S3 ------------------------------------------------------------------------------------------------------
 
@@ -444,6 +531,47 @@ def _last_seq(handle: EmulatorHandle) -> int:
     return int(entries[-1]["seq"]) if entries else 0
 
 
+def _figures(timed: Timed, resources: int) -> dict[str, Any]:
+    """Wall seconds, CPU seconds and peak memory (MiB) per process of one command."""
+    return {
+        "wall_s": round(timed.seconds, 2),
+        "provider_cpu_s": _round(timed.provider_cpu),
+        "provider_cpu_ms_per_resource": _per(timed.provider_cpu, resources),
+        "program_cpu_s": _round(timed.program_cpu),
+        "engine_cpu_s": _round(timed.engine_cpu),
+        "provider_rss_mib": _mib(timed.provider_rss_kib),
+        "program_rss_mib": _mib(timed.program_rss_kib),
+        "engine_rss_mib": _mib(timed.engine_rss_kib),
+    }
+
+
+def _medians(samples: list[Timed]) -> dict[str, Any]:
+    """Median wall and CPU seconds per process over repeated runs of one command."""
+
+    def median(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return round(statistics.median(known), 3) if known else None
+
+    return {
+        "wall_s": None if not samples else round(statistics.median(t.seconds for t in samples), 2),
+        "provider_cpu_s": median([t.provider_cpu for t in samples]),
+        "program_cpu_s": median([t.program_cpu for t in samples]),
+        "engine_cpu_s": median([t.engine_cpu for t in samples]),
+    }
+
+
+def _cpu_ratio(ours: dict[str, Any], floor: dict[str, Any]) -> float | None:
+    """Ratio of the CPU seconds of every process of a command (steadier than wall time on a shared machine)."""
+    keys = ("provider_cpu_s", "program_cpu_s", "engine_cpu_s")
+    if any(ours[k] is None or floor[k] is None for k in keys):
+        return None
+    return round(float(sum(ours[k] for k in keys)) / float(sum(floor[k] for k in keys)), 2)
+
+
+def _mib(kib: int | None) -> float | None:
+    return None if kib is None else round(kib / 1024, 1)
+
+
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
@@ -457,12 +585,19 @@ def run_all(settings: Settings) -> dict[str, Any]:
     started = time.monotonic()
     info = machine()
     bench = Bench(settings)
+    chosen = set(settings.scenarios)
     try:
-        bench.s1()
-        bench.s2()
+        if chosen & {"s1", "s2", "s3", "s4"}:
+            bench.s1()
+        if "s2" in chosen:
+            bench.s2()
         bench.snapshot_before_destroy()
-        bench.s3()
-        bench.s4()
+        if "s3" in chosen:
+            bench.s3()
+        if "s4" in chosen:
+            bench.s4()
+        if "scale" in chosen:
+            bench.scale()
     finally:
         bench.close()
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
@@ -478,6 +613,9 @@ def run_all(settings: Settings) -> dict[str, Any]:
             "tuned_sizes": [{"instances": n, "vaults": v} for n, v in settings.tuned_sizes],
             "headline": {"instances": settings.headline[0], "vaults": settings.headline[1]},
             "s2_repeat": settings.repeat,
+            "s2_sizes": [{"instances": n, "vaults": v} for n, v in settings.s2_sizes],
+            "scale_sizes": [{"instances": n, "vaults": v} for n, v in settings.scale_sizes],
+            "scenarios": list(settings.scenarios),
             "provider_config": "defaults (only endpoint, token and subscriptionId set)",
         },
         **bench.results,

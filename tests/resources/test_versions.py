@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from pulumi_dataprotection.dynamic.versions import cached_cli_version, drift_message, find_cli
@@ -58,3 +60,13 @@ def test_the_cli_version_is_asked_once_per_binary(tmp_path: Path) -> None:
     cli.write_text(f"#!/bin/sh\necho run >> {calls}\necho v3.272.0 # a new build of the binary\n")
     assert cached_cli_version(cli, cache) == "v3.272.0"
     assert calls.read_text().count("run") == 2
+
+
+def test_the_sdk_version_is_the_installed_one_without_reading_package_metadata() -> None:
+    code = (
+        "import sys\nfrom importlib import metadata\nfrom pulumi_dataprotection.dynamic.versions import sdk_version\n"
+        "del sys.modules['importlib.metadata']\nversion = sdk_version()\nloaded = 'importlib.metadata' in sys.modules\n"
+        "print(version == metadata.version('pulumi'), loaded)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "False"]

@@ -3,6 +3,8 @@ is newer than the Pulumi CLI running the program (pip picks the newest SDK of ``
 CLI's). The engine does not tell a program its version, so the CLI is found among the program's parent processes
 (``/proc``, Linux) and asked with ``pulumi version`` once per CLI binary (the answer is cached by the binary's path,
 size and modification time, so later runs cost no process); elsewhere, or when it cannot be found, nothing is said.
+The SDK's version is the one the SDK states (``pulumi._version``, already imported), read from its package metadata
+only where it is missing: the metadata lookup cost every program about 8 ms.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import os
 import re
 import subprocess
 import threading
-from importlib import metadata
 from pathlib import Path
 
 _ANCESTORS = 4
@@ -114,6 +115,21 @@ def cached_cli_version(cli: Path, cache: Path | None = None) -> str | None:
     return version
 
 
+def sdk_version() -> str:
+    """The version of the Pulumi SDK this process runs."""
+    import importlib
+
+    try:
+        stated = getattr(importlib.import_module("pulumi._version"), "_VERSION", None)
+    except ImportError:
+        stated = None
+    if isinstance(stated, str):
+        return stated
+    from importlib import metadata
+
+    return metadata.version("pulumi")
+
+
 def warn_on_drift() -> None:
     """Once per process: warn in the program's diagnostics when the SDK is newer than the CLI running it."""
     if _checked.is_set():
@@ -121,7 +137,7 @@ def warn_on_drift() -> None:
     _checked.set()
     cli = find_cli()
     version = cached_cli_version(cli) if cli is not None else None
-    message = drift_message(metadata.version("pulumi"), version) if version else None
+    message = drift_message(sdk_version(), version) if version else None
     if message:
         import pulumi
 
