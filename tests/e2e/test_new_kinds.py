@@ -2,8 +2,8 @@
 Cosmos DB account and an auto-protected storage account (blob, with an excluded prefix) are protected by one stack
 (``up`` ProtectionConfigured, a no-change ``preview`` that writes nothing), then an archive drill
 (``restore-test --datastore ArchiveStore``) rehydrates and restores a point of the stack's archiving PostgreSQL
-instance, and ``destroy`` deletes the instances and policies (the vault is retained: Azure keeps a vault holding soft-deleted
-instances, see test_lifecycle)."""
+instance, and ``destroy`` deletes the instances and policies (the vault is retained: Azure keeps a vault that holds
+soft-deleted instances, see test_lifecycle)."""
 
 from __future__ import annotations
 
@@ -157,7 +157,8 @@ def test_new_kinds_up_converge_drill_from_archive_and_destroy(
     (params,) = blob["backupDatasourceParametersList"]
     assert params["objectType"] == "BlobBackupDatasourceParametersForAutoProtection", params
     assert [r["pattern"] for r in params["autoProtectionSettings"]["rules"]] == ["tmp-"], params
-    assert all("2026-06-01" in str(e["query"]) for e in dp.writes()), [e["query"] for e in dp.writes()]
+    writes = dp.writes()
+    assert writes and all("2026-06-01" in str(e["query"]) for e in writes), [e["query"] for e in writes]
     assert "use a vault with redundancy GeoRedundant" not in up.output, up.output[-2000:]
 
     dp.clear_request_log()
@@ -166,6 +167,9 @@ def test_new_kinds_up_converge_drill_from_archive_and_destroy(
     assert dp.writes() == [], short(dp.writes())
 
     dp.advance_clock(16 * DAY)  # two weekly PostgreSQL backups: the first one's vault copy expired into the archive
+    for key in ("esan", "cosmos", "blob"):  # the engine-created policies drive scheduled backups of every kind
+        points = arm.get(f"{instances[key]['id']}/recoveryPoints").json()["value"]
+        assert points, f"no recovery point of {key} after 16 days"
     evidence = tmp_path / "drill.json"
     drill_args = [
         "restore-test",
@@ -201,7 +205,9 @@ def test_new_kinds_up_converge_drill_from_archive_and_destroy(
     assert sorted(drill["rehydration"]["datastoresAfter"]) == ["ArchiveStore", "VaultStore"], drill
     restore = next(e for e in dp.request_log() if e["path"].endswith("/restore"))
     assert restore["body"]["objectType"] == "AzureBackupRestoreWithRehydrationRequest", restore["body"]
-    assert [r["id"] for r in dp.restored()] == [f"{DATA}/Microsoft.DBforPostgreSQL/servers/pg-legacy/databases/orders_drill_1"]
+    assert [r["id"] for r in dp.restored()] == [
+        f"{DATA}/Microsoft.DBforPostgreSQL/servers/pg-legacy/databases/orders_drill_1"
+    ]
 
     dp.clear_request_log()
     destroy = stack.destroy()
