@@ -17,7 +17,7 @@ from pulumi_dataprotection.arm.locks import PROCESS_VAULT_LOCKS
 from pulumi_dataprotection.dynamic import ResourceFailure, program
 from pulumi_dataprotection.dynamic.adoption import OWNER_KEY
 from pulumi_dataprotection.emulator import EmulatorHandle, start_emulator
-from pulumi_dataprotection.instance import resource as instance_resource
+from pulumi_dataprotection.instance import protection as instance_protection
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.policy.builders import disk_policy
 from pulumi_dataprotection.policy.resource import PolicyProvider
@@ -306,7 +306,7 @@ def test_protection_is_awaited_outside_the_vault_lock_unless_the_vault_is_strict
     monkeypatch.setattr(PROCESS_VAULT_LOCKS, "_strict", set())
     lock = PROCESS_VAULT_LOCKS.lock_for(env.vault_id)
     free_while_waiting: list[bool] = []
-    wait = instance_resource.wait_until
+    wait = instance_protection.wait_until
 
     def probing_wait(ctx: Any, **kwargs: Any) -> str:
         def try_lock() -> None:
@@ -320,7 +320,7 @@ def test_protection_is_awaited_outside_the_vault_lock_unless_the_vault_is_strict
         other.join()
         return wait(ctx, **kwargs)
 
-    monkeypatch.setattr(instance_resource, "wait_until", probing_wait)
+    monkeypatch.setattr(instance_protection, "wait_until", probing_wait)
     up(env.provider, env.inputs())
     assert free_while_waiting == [True], "another instance of the vault may be written meanwhile"
 
@@ -435,7 +435,7 @@ def test_an_ambiguous_protection_action_is_confirmed_from_the_instance_not_resen
     from tests.resources.test_adhoc import _lose_answers
 
     id_, outs = up(env.provider, env.inputs(on_delete=mode))
-    monkeypatch.setattr(instance_resource, "CONFIRM_FOR", 1.0)
+    monkeypatch.setattr(instance_protection, "CONFIRM_FOR", 1.0)
     processed = after is not None
     posts = _lose_answers(monkeypatch, action, processed=processed)
     since = env.since()

@@ -16,6 +16,7 @@ from pulumi_dataprotection.cli.import_estate import VaultEstate, render_program,
 from pulumi_dataprotection.dynamic import engine, program
 from pulumi_dataprotection.dynamic.adoption import ADOPTION, OWNER_KEY
 from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.instance import protection as instance_protection
 from pulumi_dataprotection.instance import resource as instance_resource
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.instance.schema import INSTANCE, protection_of
@@ -66,6 +67,7 @@ def env(configured: EmulatorHandle, monkeypatch: pytest.MonkeyPatch) -> Iterator
     seen: list[str] = []
     monkeypatch.setattr(engine, "preview_warning", seen.append)
     monkeypatch.setattr(instance_resource, "preview_warning", seen.append)
+    monkeypatch.setattr(instance_protection, "preview_warning", seen.append)
     yield Env(configured, seen)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from pulumi_dataprotection.arm.paths import vault_of
 from pulumi_dataprotection.datasources import KINDS, datasource_blocks, kind_of_type
 from pulumi_dataprotection.instance import states
 from pulumi_dataprotection.policy.schema import policy_kind
@@ -145,7 +146,7 @@ def _check_instance(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
     yield from _check_auto_protection(values)
     vault, policy = values.get("vault_id"), values.get("policy_id")
     if isinstance(vault, str) and isinstance(policy, str):
-        policy_vault = IdPart("through", "backupVaults").extract(policy)
+        policy_vault = vault_of(policy)
         if policy_vault is not None and policy_vault.lower() != vault.rstrip("/").lower():
             yield (
                 "policy_id",
