@@ -373,3 +373,79 @@ def echo_instance(body: Mapping[str, Any], vault_id: str, name: str) -> dict[str
     if creds:
         creds["secretStoreResource"]["value"] = None
     return _reverse_keys(_shout_ids(out))
+
+
+# -- resource guards and vault guard links ------------------------------------------------------------------------
+
+GUARDS: dict[str, dict[str, Any]] = {
+    "minimal": {"name": "guard-1", "resource_group_name": "rg-security", "location": "westeurope"},
+    "excluding": {
+        "name": "guard-2",
+        "resource_group_name": "rg-security",
+        "location": "westeurope",
+        "tags": {"owner": "security"},
+        "excluded_operations": ["suspend_backups", "Microsoft.DataProtection/backupVaults/backupInstances/delete"],
+    },
+}
+
+GUARD_LINKS: dict[str, dict[str, Any]] = {
+    "default": {"vault_id": VAULT_ID, "resource_guard_id": GUARD},
+    "named": {"name": "DppResourceGuardProxy", "vault_id": VAULT_ID, "resource_guard_id": GUARD},
+}
+
+
+def guard_inputs(key: str) -> dict[str, Any]:
+    """Complete ResourceGuard inputs for a sample."""
+    return copy.deepcopy(GUARDS[key])
+
+
+def guard_link_inputs(key: str) -> dict[str, Any]:
+    """Complete VaultGuardLink inputs for a sample."""
+    return copy.deepcopy(GUARD_LINKS[key])
+
+
+def echo_guard(body: Mapping[str, Any], name: str, resource_group: str) -> dict[str, Any]:
+    """A resource guard GET after a PUT of ``body`` (as in the recordings: the operations it knows, an empty
+    exclusion list when none was sent, auto approvals)."""
+    out = copy.deepcopy(dict(body))
+    out.update(
+        id=f"/subscriptions/{SUB}/resourceGroups/{resource_group}/providers/Microsoft.DataProtection/resourceGuards/"
+        + name,
+        name=name,
+        type="Microsoft.DataProtection/resourceGuards",
+    )
+    props = out.setdefault("properties", {})
+    props.setdefault("vaultCriticalOperationExclusionList", [])
+    props.update(
+        provisioningState="Succeeded",
+        allowAutoApprovals=True,
+        resourceGuardOperations=[
+            {
+                "vaultCriticalOperation": "Microsoft.DataProtection/backupVaults/backupInstances/delete",
+                "requestResourceType": "Microsoft.DataProtection/backupVaults/backupInstances/delete",
+            }
+        ],
+    )
+    return _reverse_keys(out)
+
+
+def echo_guard_link(body: Mapping[str, Any], vault_id: str, name: str) -> dict[str, Any]:
+    """A guard link GET after a PUT of ``body`` (as in the recordings: the vault's protected operations with their
+    default requests, the time of the link, the resource type Azure spells ``vaults/backupResourceGuardProxies``)."""
+    out = copy.deepcopy(dict(body))
+    out.update(
+        id=f"{vault_id}/backupResourceGuardProxies/{name}",
+        name=name,
+        type="Microsoft.DataProtection/vaults/backupResourceGuardProxies",
+    )
+    guard = out["properties"]["resourceGuardResourceId"]
+    out["properties"].update(
+        resourceGuardOperationDetails=[
+            {
+                "vaultCriticalOperation": "Microsoft.DataProtection/backupVaults/backupInstances/delete",
+                "defaultResourceRequest": f"{guard}/deleteBackupInstanceRequests/default",
+            }
+        ],
+        lastUpdatedTime="2025-11-04T08:56:29.4822626Z",
+    )
+    return _reverse_keys(_shout_ids(out))

@@ -1,6 +1,10 @@
-"""Every body we generate, for every builder and datasource kind, conforms to the official spec of each api-version
-that can send it (2026-06-01, the default, and 2025-09-01 unless it uses an input 2026-06-01 added) and survives
-a round trip through the official ``azure-mgmt-dataprotection`` 2.2.0 models without losing anything."""
+"""Every body we generate, for every resource of ``Microsoft.DataProtection`` (vaults, policies, instances of every
+builder and datasource kind, resource guards and vault guard links), conforms to the official spec of each
+api-version that can send it (2026-06-01, the default, and 2025-09-01 unless it uses an input 2026-06-01 added) and
+survives a round trip through the official ``azure-mgmt-dataprotection`` 2.2.0 models without losing anything.
+
+RoleAssignment (``Microsoft.Authorization``) and TrustedAccessBinding (``Microsoft.ContainerService``) are not
+resources of the DataProtection spec, so they have no case here."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from azure.mgmt.dataprotection import models as sdk
 from azure.mgmt.dataprotection._utils.model_base import Model, _deserialize
 
 from pulumi_dataprotection.datasources import KINDS, kind_of_type
+from pulumi_dataprotection.guard.schema import GUARD_LINK, RESOURCE_GUARD
 from pulumi_dataprotection.instance.schema import AUTO_PROTECTION_SINCE, INSTANCE
 from pulumi_dataprotection.policy.schema import POLICY
 from pulumi_dataprotection.schema import ResourceSchema
@@ -20,13 +25,19 @@ from pulumi_dataprotection.schema.coverage import unset_inputs
 from pulumi_dataprotection.schema.iso8601 import canonical_datetime
 from pulumi_dataprotection.vault.schema import INPUTS_SINCE, PATCHABLE_INPUTS, VAULT
 from tests.schema.samples import (
+    GUARD_LINKS,
+    GUARDS,
     INSTANCES,
     POLICIES,
     SUB,
     VAULTS,
+    echo_guard,
+    echo_guard_link,
     echo_instance,
     echo_policy,
     echo_vault,
+    guard_inputs,
+    guard_link_inputs,
     instance_inputs,
     policy_inputs,
     vault_inputs,
@@ -37,20 +48,37 @@ CASES: list[tuple[str, ResourceSchema, str, Any]] = (
     [(f"vault:{k}", VAULT, "BackupVaultResource", sdk.BackupVaultResource) for k in VAULTS]
     + [(f"policy:{k}", POLICY, "BaseBackupPolicyResource", sdk.BaseBackupPolicyResource) for k in POLICIES]
     + [(f"instance:{k}", INSTANCE, "BackupInstanceResource", sdk.BackupInstanceResource) for k in INSTANCES]
+    + [(f"guard:{k}", RESOURCE_GUARD, "ResourceGuardResource", sdk.ResourceGuardResource) for k in GUARDS]
+    + [
+        (f"link:{k}", GUARD_LINK, "ResourceGuardProxyBaseResource", sdk.ResourceGuardProxyBaseResource)
+        for k in GUARD_LINKS
+    ]
 )
+SCHEMAS = {"vault": VAULT, "policy": POLICY, "instance": INSTANCE, "guard": RESOURCE_GUARD, "link": GUARD_LINK}
 
 
 def _inputs(case: str) -> dict[str, Any]:
     kind, key = case.split(":")
-    return {"vault": vault_inputs, "policy": policy_inputs, "instance": instance_inputs}[kind](key)
+    samples = {
+        "vault": vault_inputs,
+        "policy": policy_inputs,
+        "instance": instance_inputs,
+        "guard": guard_inputs,
+        "link": guard_link_inputs,
+    }
+    return samples[kind](key)
 
 
 def _response(case: str, schema: ResourceSchema, body: dict[str, Any]) -> dict[str, Any]:
-    inputs = _inputs(case)
+    inputs = schema.check(_inputs(case)).inputs
     if schema is VAULT:
         return echo_vault(body, inputs["name"], inputs["resource_group_name"])
     if schema is POLICY:
         return echo_policy(body, inputs["vault_id"], inputs["name"])
+    if schema is RESOURCE_GUARD:
+        return echo_guard(body, inputs["name"], inputs["resource_group_name"])
+    if schema is GUARD_LINK:
+        return echo_guard_link(body, inputs["vault_id"], inputs["name"])
     return echo_instance(body, inputs["vault_id"], inputs["name"])
 
 
@@ -74,7 +102,7 @@ def test_samples_cover_every_datasource_kind_and_builder() -> None:
     assert len(POLICIES) >= 12
 
 
-@pytest.mark.parametrize("schema", [VAULT, POLICY, INSTANCE], ids=["vault", "policy", "instance"])
+@pytest.mark.parametrize("schema", SCHEMAS.values(), ids=SCHEMAS.keys())
 def test_the_samples_set_every_input_leaf_the_schema_declares(schema: ResourceSchema) -> None:
     """Computed from the declarations (``schema/coverage.py``): a field added to a schema fails here until a sample
     sets it, so the spec and read-back tests below cover it."""
