@@ -1,18 +1,22 @@
 """Coverage guards of the datasource kinds, from the declarations: every kind of the catalog has what its module must
 declare (recommended policy, roles, restore target, example, emulator support), its recommended policy and example
 instance are valid against the official spec, and the example converges on the emulator (create, then an empty diff)
-through the providers; so does every vault sample of the schema tests (which together set every vault input)."""
+through the providers; so does every vault, resource guard and vault guard link sample of the schema tests (which
+together set every input of each)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from pulumi.dynamic import ResourceProvider
 
 from pulumi_dataprotection import config as config_module
 from pulumi_dataprotection.datasources import KINDS
 from pulumi_dataprotection.datasources.coverage import instance_inputs, policy_inputs, problems
 from pulumi_dataprotection.emulator import EmulatorHandle
+from pulumi_dataprotection.guard.resource import ResourceGuardProvider
+from pulumi_dataprotection.guardlink.resource import GuardLinkProvider
 from pulumi_dataprotection.instance.resource import InstanceProvider
 from pulumi_dataprotection.instance.schema import INSTANCE
 from pulumi_dataprotection.policy.resource import PolicyProvider
@@ -20,7 +24,7 @@ from pulumi_dataprotection.policy.schema import POLICY
 from pulumi_dataprotection.vault.resource import VaultProvider
 from tests.resources.conftest import stack_config
 from tests.resources.helpers import RG, checked, up, vault_inputs
-from tests.schema.samples import VAULTS
+from tests.schema.samples import GUARD_LINKS, GUARDS, VAULTS, guard_inputs, guard_link_inputs
 from tests.schema.samples import vault_inputs as vault_sample
 from tests.support.emulator import SUBSCRIPTION
 from tests.support.spec import Spec
@@ -78,7 +82,27 @@ def test_every_vault_sample_converges_on_the_emulator(key: str, configured: Emul
     news = vault_sample(key)
     if news.get("soft_delete_state"):  # the default api-version creates vaults with always-on soft delete only
         news["soft_delete_state"] = "AlwaysOn"
+    _, diff = _converges(provider, news)
+    assert diff.changes is False, f"vault sample {key} does not converge: {diff.__dict__}"
+
+
+def _converges(provider: ResourceProvider, news: dict[str, Any]) -> tuple[str, Any]:
+    """Create through the provider, read back, diff against the same inputs: (id, the diff)."""
     id_, outs = up(provider, news)
     read = provider.read(id_, outs)
-    diff = provider.diff(id_, read.outs or {}, checked(provider, news, read.outs or {}))
-    assert diff.changes is False, f"vault sample {key} does not converge: {diff.__dict__}"
+    return id_, provider.diff(id_, read.outs or {}, checked(provider, news, read.outs or {}))
+
+
+@pytest.mark.parametrize("key", list(GUARDS))
+def test_every_resource_guard_sample_converges_on_the_emulator(key: str, configured: EmulatorHandle) -> None:
+    _, diff = _converges(ResourceGuardProvider(), guard_inputs(key))
+    assert diff.changes is False, f"resource guard sample {key} does not converge: {diff.__dict__}"
+
+
+@pytest.mark.parametrize("key", list(GUARD_LINKS))
+def test_every_guard_link_sample_converges_on_the_emulator(key: str, configured: EmulatorHandle) -> None:
+    vault_id, _ = up(VaultProvider(), vault_inputs())
+    guard_id, _ = up(ResourceGuardProvider(), guard_inputs("minimal"))
+    news = {**guard_link_inputs(key), "vault_id": vault_id, "resource_guard_id": guard_id}
+    _, diff = _converges(GuardLinkProvider(), news)
+    assert diff.changes is False, f"guard link sample {key} does not converge: {diff.__dict__}"

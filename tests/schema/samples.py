@@ -449,3 +449,23 @@ def echo_guard_link(body: Mapping[str, Any], vault_id: str, name: str) -> dict[s
         lastUpdatedTime="2025-11-04T08:56:29.4822626Z",
     )
     return _reverse_keys(_shout_ids(out))
+
+
+# -- ad-hoc backups ------------------------------------------------------------------------------------------------
+
+ADHOC_BACKUPS: dict[str, dict[str, Any]] = {
+    "rule_only": {"backup_instance_id": f"{VAULT_ID}/backupInstances/bi-aks", "rule_name": "BackupHourly"},
+    "tagged": {
+        "backup_instance_id": f"{VAULT_ID}/backupInstances/bi-disk",
+        "rule_name": "BackupDaily",
+        "retention_tag_override": "Weekly",
+        "triggers": {"release": "2026.12"},
+        "wait_for_completion": False,
+        "timeouts": {"create": "45m"},
+    },
+}
+
+
+def adhoc_inputs(key: str) -> dict[str, Any]:
+    """Complete AdhocBackup inputs for a sample."""
+    return copy.deepcopy(ADHOC_BACKUPS[key])

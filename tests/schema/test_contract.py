@@ -4,7 +4,8 @@ api-version that can send it (2026-06-01, the default, and 2025-09-01 unless it 
 survives a round trip through the official ``azure-mgmt-dataprotection`` 2.2.0 models without losing anything.
 
 RoleAssignment (``Microsoft.Authorization``) and TrustedAccessBinding (``Microsoft.ContainerService``) are not
-resources of the DataProtection spec, so they have no case here."""
+resources of the DataProtection spec, so they have no case here. AdhocBackup's request (``POST .../backup``) is
+checked on its own below."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import pytest
 from azure.mgmt.dataprotection import models as sdk
 from azure.mgmt.dataprotection._utils.model_base import Model, _deserialize
 
+from pulumi_dataprotection.adhoc.resource import SCHEMA as ADHOC
+from pulumi_dataprotection.adhoc.resource import trigger_body
 from pulumi_dataprotection.datasources import KINDS, kind_of_type
 from pulumi_dataprotection.guard.schema import GUARD_LINK, RESOURCE_GUARD
 from pulumi_dataprotection.instance.schema import AUTO_PROTECTION_SINCE, INSTANCE
@@ -25,12 +28,14 @@ from pulumi_dataprotection.schema.coverage import unset_inputs
 from pulumi_dataprotection.schema.iso8601 import canonical_datetime
 from pulumi_dataprotection.vault.schema import INPUTS_SINCE, PATCHABLE_INPUTS, VAULT
 from tests.schema.samples import (
+    ADHOC_BACKUPS,
     GUARD_LINKS,
     GUARDS,
     INSTANCES,
     POLICIES,
     SUB,
     VAULTS,
+    adhoc_inputs,
     echo_guard,
     echo_guard_link,
     echo_instance,
@@ -228,3 +233,19 @@ def test_cost_management_is_sent_at_2026_06_01_only(spec_2025: Spec, spec: Spec)
     assert spec_2025.validate("BackupVaultResource", body) == [
         "$.properties.costManagementSettings: property not declared by the spec"
     ]
+
+
+def test_adhoc_backup_request_bodies_conform_to_the_spec() -> None:
+    """AdhocBackup sends a body of its own (``trigger_body``), not ``to_rest`` of its schema, so it is checked apart:
+    its samples set every input, and the body of each is a ``TriggerBackupRequest`` of every api-version the SDK
+    keeps whole. Its response is a backup job, not an echo of the body, so it has no read-back case."""
+    missing = unset_inputs(ADHOC, [adhoc_inputs(k) for k in ADHOC_BACKUPS])
+    assert not missing, f"no AdhocBackup sample in tests/schema/samples.py sets {missing}"
+    for key in ADHOC_BACKUPS:
+        inputs = ADHOC.check(adhoc_inputs(key))
+        assert inputs.failures == []
+        body = trigger_body(inputs.inputs)
+        assert body["backupRuleOptions"]["ruleName"] == inputs.inputs["rule_name"]
+        for version in SPEC_VERSIONS:
+            load_spec(version).assert_valid("TriggerBackupRequest", body, mode="request")
+        assert _typed_view(_deserialize(sdk.TriggerBackupRequest, body)) == body

@@ -89,6 +89,13 @@ SCHEMA = ResourceSchema(
 )
 
 
+def trigger_body(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The body of ``POST {backupInstance}/backup`` (the spec's ``TriggerBackupRequest``) for inputs whose
+    ``rule_name`` is known."""
+    option = {"retentionTagOverride": inputs["retention_tag_override"]} if inputs.get("retention_tag_override") else {}
+    return {"backupRuleOptions": {"ruleName": inputs["rule_name"], "triggerOption": option}}
+
+
 class AdhocBackupProvider(SchemaProvider):
     """Triggers ``POST {backupInstance}/backup`` and follows the backup job."""
 
@@ -122,11 +129,7 @@ class AdhocBackupProvider(SchemaProvider):
     def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
         if not inputs.get("rule_name"):
             inputs["rule_name"] = self._rule_name(ctx, rid)
-        option = (
-            {"retentionTagOverride": inputs["retention_tag_override"]} if inputs.get("retention_tag_override") else {}
-        )
-        body = {"backupRuleOptions": {"ruleName": inputs["rule_name"], "triggerOption": option}}
-        job_id = self._trigger(ctx, rid, body)
+        job_id = self._trigger(ctx, rid, trigger_body(inputs))
         job = ResourceId.parse(job_id)
         last: dict[str, Any] = {"id": job_id, "properties": {"status": "InProgress"}}
 
