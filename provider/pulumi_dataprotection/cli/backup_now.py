@@ -21,6 +21,7 @@ from rich.text import Text
 from pulumi_dataprotection.adhoc.jobs import find_started_job, job_outcome
 from pulumi_dataprotection.arm import (
     AmbiguousActionError,
+    ArmClient,
     ArmError,
     ArmSettings,
     CredentialMode,
@@ -65,24 +66,49 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="TAG",
         help=f"retention tag to keep the backup under (default: {DEFAULT_RETENTION_TAG})",
     )
+    add_instance_target_options(
+        parser,
+        timeout=DEFAULT_TIMEOUT,
+        timeout_help="give up waiting after this long (the job keeps running in Azure; default {:g})",
+        poll_interval=DEFAULT_POLL_INTERVAL,
+        poll_help="seconds between job status checks (default {:g})",
+    )
+    parser.set_defaults(run=run)
+
+
+def add_instance_target_options(
+    parser: argparse.ArgumentParser,
+    *,
+    timeout: float,
+    timeout_help: str,
+    poll_interval: float,
+    poll_help: str,
+) -> None:
+    """The target options of the commands that act on one backup instance (``--endpoint``, the token options,
+    ``--ca-bundle``, ``--timeout``, ``--poll-interval``; the helps take the default through ``{:g}``)."""
     parser.add_argument("--endpoint", metavar="URL", help="ARM endpoint, e.g. the emulator's http://127.0.0.1:PORT")
     add_token_options(parser)
     parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificate bundle for an https endpoint")
+    parser.add_argument("--timeout", type=float, default=timeout, metavar="SECONDS", help=timeout_help.format(timeout))
     parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"give up waiting after this long (the job keeps running in Azure; default {DEFAULT_TIMEOUT:g})",
+        "--poll-interval", type=float, default=poll_interval, metavar="SECONDS", help=poll_help.format(poll_interval)
     )
-    parser.add_argument(
-        "--poll-interval",
-        type=float,
-        default=DEFAULT_POLL_INTERVAL,
-        metavar="SECONDS",
-        help=f"seconds between job status checks (default {DEFAULT_POLL_INTERVAL:g})",
+
+
+def instance_target(args: argparse.Namespace, err: Console) -> tuple[ResourceId, ArmClient]:
+    """The backup instance ``--instance`` names and an ARM client for the target the options give."""
+    if args.timeout <= 0 or args.poll_interval <= 0:
+        raise CliError("--timeout and --poll-interval must be positive")
+    instance = parse_instance(args.instance)
+    settings = target_settings(
+        endpoint=args.endpoint,
+        token=token_option(args, err),
+        ca_bundle=args.ca_bundle,
+        timeout=args.timeout,
+        poll_interval=args.poll_interval,
+        env=os.environ,
     )
-    parser.set_defaults(run=run)
+    return instance, get_client(settings)
 
 
 def target_settings(
@@ -323,16 +349,6 @@ class BackupRun:
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Resolve the target, then trigger and follow the backup."""
-    if args.timeout <= 0 or args.poll_interval <= 0:
-        raise CliError("--timeout and --poll-interval must be positive")
-    instance = parse_instance(args.instance)
-    settings = target_settings(
-        endpoint=args.endpoint,
-        token=token_option(args, err),
-        ca_bundle=args.ca_bundle,
-        timeout=args.timeout,
-        poll_interval=args.poll_interval,
-        env=os.environ,
-    )
-    runner = BackupRun(get_client(settings), out, err, timeout=args.timeout, poll_interval=args.poll_interval)
+    instance, client = instance_target(args, err)
+    runner = BackupRun(client, out, err, timeout=args.timeout, poll_interval=args.poll_interval)
     return runner.run(instance, args.rule, args.retention_tag)

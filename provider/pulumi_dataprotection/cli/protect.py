@@ -10,14 +10,13 @@ Azure with DefaultAzureCredential).
 from __future__ import annotations
 
 import argparse
-import os
 
 from rich.console import Console
 from rich.text import Text
 
-from pulumi_dataprotection.arm import ArmClient, ResourceId, get_client
-from pulumi_dataprotection.cli.backup_now import parse_instance, target_settings
-from pulumi_dataprotection.cli.common import EXIT_FAILED, EXIT_OK, CliError, add_token_options, token_option
+from pulumi_dataprotection.arm import ArmClient, ResourceId
+from pulumi_dataprotection.cli.backup_now import add_instance_target_options, instance_target
+from pulumi_dataprotection.cli.common import EXIT_FAILED, EXIT_OK, CliError
 from pulumi_dataprotection.instance.schema import protection_of
 
 DEFAULT_TIMEOUT = 1800.0
@@ -41,22 +40,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     parser.add_argument("action", choices=sorted(_WANTED), help="what to do")
     parser.add_argument("--instance", required=True, metavar="ID", help="ARM id of the backup instance")
-    parser.add_argument("--endpoint", metavar="URL", help="ARM endpoint, e.g. the emulator's http://127.0.0.1:PORT")
-    add_token_options(parser)
-    parser.add_argument("--ca-bundle", metavar="PATH", help="CA certificate bundle for an https endpoint")
-    parser.add_argument(
-        "--timeout",
-        type=float,
-        default=DEFAULT_TIMEOUT,
-        metavar="SECONDS",
-        help=f"give up waiting for Azure after this long (default {DEFAULT_TIMEOUT:g})",
-    )
-    parser.add_argument(
-        "--poll-interval",
-        type=float,
-        default=DEFAULT_POLL_INTERVAL,
-        metavar="SECONDS",
-        help=f"seconds between operation status checks (default {DEFAULT_POLL_INTERVAL:g})",
+    add_instance_target_options(
+        parser,
+        timeout=DEFAULT_TIMEOUT,
+        timeout_help="give up waiting for Azure after this long (default {:g})",
+        poll_interval=DEFAULT_POLL_INTERVAL,
+        poll_help="seconds between operation status checks (default {:g})",
     )
     parser.set_defaults(run=run)
 
@@ -74,18 +63,7 @@ def _state(client: ArmClient, instance: ResourceId) -> str:
 
 def run(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Send the action that takes the instance to the protection asked for (nothing when it is there already)."""
-    if args.timeout <= 0 or args.poll_interval <= 0:
-        raise CliError("--timeout and --poll-interval must be positive")
-    instance = parse_instance(args.instance)
-    settings = target_settings(
-        endpoint=args.endpoint,
-        token=token_option(args, err),
-        ca_bundle=args.ca_bundle,
-        timeout=args.timeout,
-        poll_interval=args.poll_interval,
-        env=os.environ,
-    )
-    client = get_client(settings)
+    instance, client = instance_target(args, err)
     wanted = _WANTED[args.action]
     before = _state(client, instance)
     current = protection_of(before)
