@@ -82,7 +82,7 @@ def _without_the_field(tree: Path) -> Path:
 def _add(schema: Path, field: str) -> None:
     """Step 2 of the recipe: the field among the vault's inputs, before the outputs."""
     text = schema.read_text(encoding="utf-8")
-    anchor = '            _output("id", "id", "ARM id of the vault."),\n'
+    anchor = '            output_field("id", "id", "ARM id of the vault."),\n'
     assert anchor in text
     indented = "".join(f"            {line}" if line.strip() else line for line in field.splitlines(keepends=True))
     schema.write_text(text.replace(anchor, f"{indented.rstrip()},\n{anchor}", 1), encoding="utf-8")

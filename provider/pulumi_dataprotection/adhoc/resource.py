@@ -27,12 +27,8 @@ from pulumi_dataprotection.schema import (
     ObjectType,
     ResourceSchema,
     StringType,
+    output_field,
 )
-
-
-def _output(name: str, path: str, doc: str, value: Any = None) -> Field:
-    return Field(name=name, type=value or StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY)
-
 
 SCHEMA = ResourceSchema(
     "AdhocBackup",
@@ -72,16 +68,18 @@ SCHEMA = ResourceSchema(
                 diff=False,
             ),
             TIMEOUTS,
-            _output("id", "id", "ARM id of the backup job."),
-            _output("job_status", "properties.status", "Status of the backup job (InProgress, Completed, Failed)."),
-            _output("job_start_time", "properties.startTime", "When the job started."),
-            _output("job_end_time", "properties.endTime", "When the job ended."),
-            _output(
+            output_field("id", "id", "ARM id of the backup job."),
+            output_field(
+                "job_status", "properties.status", "Status of the backup job (InProgress, Completed, Failed)."
+            ),
+            output_field("job_start_time", "properties.startTime", "When the job started."),
+            output_field("job_end_time", "properties.endTime", "When the job ended."),
+            output_field(
                 "recovery_point_id",
                 "properties.extendedInfo.targetRecoverPoint.recoveryPointID",
                 "The recovery point the job created.",
             ),
-            _output("job_error", "properties.errorDetails", "Errors of a failed job.", AnyJson()),
+            output_field("job_error", "properties.errorDetails", "Errors of a failed job.", AnyJson()),
         ],
         rules=[TIMEOUT_RULE],
         description="an ad-hoc backup",

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pulumi_dataprotection.guard import operations
 from pulumi_dataprotection.schema import (
     CREATE_ONLY,
-    OUTPUT_ONLY,
     AnyJson,
     ArmIdType,
     BoolType,
@@ -17,19 +16,14 @@ from pulumi_dataprotection.schema import (
     LocationType,
     ObjectType,
     ResourceSchema,
-    StringType,
-    ValueType,
     names,
+    output_field,
 )
 from pulumi_dataprotection.schema.types import name_type
 from pulumi_dataprotection.vault.schema import TAGS, vault_reference
 
 DEFAULT_LINK_NAME = "DppResourceGuardProxy"
 """The name Azure's tools (portal, CLI, PowerShell) give a vault's guard link."""
-
-
-def _output(name: str, path: str, doc: str, value: ValueType | None = None) -> Field:
-    return Field(name=name, type=value or StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY)
 
 
 EXCLUDABLE_OPERATION = EnumType(
@@ -78,24 +72,24 @@ RESOURCE_GUARD = ResourceSchema(
                 + "); disabling soft delete and removing a vault's guard link are always protected.",
                 computed=True,
             ),
-            _output("id", "id", "ARM id of the resource guard."),
-            _output("resource_type", "type", "ARM resource type."),
-            _output("etag", "eTag", "Entity tag."),
-            _output("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
-            _output("provisioning_state", "properties.provisioningState", "Provisioning state."),
-            _output(
+            output_field("id", "id", "ARM id of the resource guard."),
+            output_field("resource_type", "type", "ARM resource type."),
+            output_field("etag", "eTag", "Entity tag."),
+            output_field("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
+            output_field("provisioning_state", "properties.provisioningState", "Provisioning state."),
+            output_field(
                 "allow_auto_approvals",
                 "properties.allowAutoApprovals",
                 "Whether requests are approved automatically.",
                 BoolType(),
             ),
-            _output(
+            output_field(
                 "resource_guard_operations",
                 "properties.resourceGuardOperations",
                 "Every critical operation the guard knows, with its request type.",
                 AnyJson(),
             ),
-            _output("description", "properties.description", "What to do before a critical operation."),
+            output_field("description", "properties.description", "What to do before a critical operation."),
         ],
         description="a resource guard",
     ),
@@ -125,17 +119,17 @@ GUARD_LINK = ResourceSchema(
                 mutability=CREATE_ONLY,
                 required=True,
             ),
-            _output("id", "id", "ARM id of the link."),
-            _output("resource_type", "type", "ARM resource type."),
-            _output("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
-            _output(
+            output_field("id", "id", "ARM id of the link."),
+            output_field("resource_type", "type", "ARM resource type."),
+            output_field("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
+            output_field(
                 "resource_guard_operation_details",
                 "properties.resourceGuardOperationDetails",
                 "The vault's protected operations, each with the request that authorizes it.",
                 AnyJson(),
             ),
-            _output("last_updated_time", "properties.lastUpdatedTime", "When the link last changed."),
-            _output("description", "properties.description", "What to do before a critical operation."),
+            output_field("last_updated_time", "properties.lastUpdatedTime", "When the link last changed."),
+            output_field("description", "properties.description", "What to do before a critical operation."),
         ],
         description="a vault's resource guard link",
     ),

@@ -14,7 +14,6 @@ from pulumi_dataprotection.instance import states
 from pulumi_dataprotection.policy.schema import policy_kind
 from pulumi_dataprotection.schema import (
     CREATE_ONLY,
-    OUTPUT_ONLY,
     AnyJson,
     ArmIdType,
     BoolType,
@@ -32,10 +31,10 @@ from pulumi_dataprotection.schema import (
     ResourceSchema,
     Rule,
     StringType,
-    ValueType,
     When,
     default_is_unknown,
     names,
+    output_field,
 )
 from pulumi_dataprotection.schema.kubernetes import NAMESPACE, LabelSelectorType
 from pulumi_dataprotection.schema.regions import region_name
@@ -175,12 +174,6 @@ def _a(noun: str) -> str:
 def _container_parameters(values: Mapping[str, Any]) -> str:
     kind = KINDS.get(str(values.get("datasource_kind")))
     return kind.container_parameters if kind else ""
-
-
-def _output(name: str, path: str, doc: str, value: ValueType | None = None, *, as_derived: bool = False) -> Field:
-    return Field(
-        name=name, type=value or StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY, as_derived=as_derived
-    )
 
 
 _AKS_PARAMETERS = ObjectType(
@@ -503,22 +496,24 @@ INSTANCE = ResourceSchema(
                 diff=False,
             ),
             Field(name="tags", type=TAGS, path="tags", doc="Resource tags."),
-            _output("id", "id", "ARM id of the backup instance."),
-            _output("resource_type", "type", "ARM resource type."),
-            _output("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
-            _output("provisioning_state", "properties.provisioningState", "Provisioning state."),
-            _output("current_protection_state", "properties.currentProtectionState", "Protection state."),
-            _output("protection_status", "properties.protectionStatus", "Status and error details.", AnyJson()),
-            _output("protection_error_details", "properties.protectionErrorDetails", "Protection error.", AnyJson()),
-            _output("policy_version", "properties.policyInfo.policyVersion", "Version of the policy in use."),
-            _output(
+            output_field("id", "id", "ARM id of the backup instance."),
+            output_field("resource_type", "type", "ARM resource type."),
+            output_field("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
+            output_field("provisioning_state", "properties.provisioningState", "Provisioning state."),
+            output_field("current_protection_state", "properties.currentProtectionState", "Protection state."),
+            output_field("protection_status", "properties.protectionStatus", "Status and error details.", AnyJson()),
+            output_field(
+                "protection_error_details", "properties.protectionErrorDetails", "Protection error.", AnyJson()
+            ),
+            output_field("policy_version", "properties.policyInfo.policyVersion", "Version of the policy in use."),
+            output_field(
                 "datasource_info",
                 "properties.dataSourceInfo",
                 "Datasource as Azure reports it when that differs from the inputs (e.g. OssDB), {} when not reported.",
                 AnyJson(),
                 as_derived=True,
             ),
-            _output(
+            output_field(
                 "datasource_set_info",
                 "properties.dataSourceSetInfo",
                 "Datasource set as Azure reports it when that differs from the inputs, {} when not reported.",

@@ -22,20 +22,19 @@ from pulumi_dataprotection.dynamic import (
     TIMEOUTS,
     Context,
     ResourceFailure,
-    SchemaProvider,
     extend,
     has_unknown,
     program,
 )
+from pulumi_dataprotection.dynamic.preexisting import PREEXISTING, KeepsPreexisting, preexisting_output
 from pulumi_dataprotection.schema import (
     CREATE_ONLY,
-    OUTPUT_ONLY,
-    BoolType,
     EnumType,
     Field,
     ObjectType,
     ResourceSchema,
     StringType,
+    output_field,
 )
 from pulumi_dataprotection.schema.unknown import UNKNOWN_STRING
 
@@ -44,7 +43,6 @@ COLLECTION = "providers/Microsoft.Authorization/roleAssignments"
 _NAMESPACE = uuid.UUID("6f1c2d4e-8a7b-4c3d-9e2f-0a1b2c3d4e5f")
 """The namespace of the derived assignment names (any fixed UUID: it only has to stay the same)."""
 _GUID_LENGTH = 36
-PREEXISTING = "preexisting"
 
 
 def assignment_name(scope: str, principal_id: str, role_definition_id: str) -> str:
@@ -56,10 +54,6 @@ def assignment_name(scope: str, principal_id: str, role_definition_id: str) -> s
 def role_definition_guid(role_definition_id: str) -> str:
     """The GUID of a role definition id (or the GUID itself)."""
     return role_definition_id.rstrip("/").rsplit("/", 1)[-1].lower()
-
-
-def _output(name: str, path: str, doc: str) -> Field:
-    return Field(name=name, type=StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY)
 
 
 SCHEMA = extend(
@@ -115,9 +109,9 @@ SCHEMA = extend(
                     computed=True,
                     read_path="name",
                 ),
-                _output("id", "id", "ARM id of the assignment."),
-                _output("resource_type", "type", "ARM resource type."),
-                _output("created_on", "properties.createdOn", "When Azure created the assignment."),
+                output_field("id", "id", "ARM id of the assignment."),
+                output_field("resource_type", "type", "ARM resource type."),
+                output_field("created_on", "properties.createdOn", "When Azure created the assignment."),
             ],
             description="a role assignment",
         ),
@@ -127,7 +121,7 @@ SCHEMA = extend(
 )
 
 
-class RoleAssignmentProvider(SchemaProvider):
+class RoleAssignmentProvider(KeepsPreexisting):
     """Lifecycle of ``{scope}/providers/Microsoft.Authorization/roleAssignments/{name}``: create PUTs it (or finds
     the same grant already there); delete removes only what create made."""
 
@@ -138,14 +132,8 @@ class RoleAssignmentProvider(SchemaProvider):
         "``scope``. A grant that already exists is recorded as ``preexisting`` and left in place on destroy."
     )
     identity_fields = ("scope", "name")
-    audit_outputs = (
-        Field(
-            name=PREEXISTING,
-            type=BoolType(),
-            doc="True when the same grant existed before this resource: it is not changed and not deleted on destroy.",
-            mutability=OUTPUT_ONLY,
-        ),
-    )
+    api_version = API_VERSION
+    audit_outputs = (preexisting_output("grant"),)
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
         scope, principal, role = news.get("scope"), news.get("principal_id"), news.get("role_definition_id")
@@ -172,22 +160,12 @@ class RoleAssignmentProvider(SchemaProvider):
     def predicted_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         return {"api_version": API_VERSION, "resource_type": "Microsoft.Authorization/roleAssignments"}
 
-    def outputs(
-        self, ctx: Context, rid: ResourceId, base: Mapping[str, Any], body: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        out = super().outputs(ctx, rid, base, {k: v for k, v in body.items() if k != PREEXISTING})
-        out["api_version"] = API_VERSION
-        out[PREEXISTING] = bool(body.get(PREEXISTING))
-        return out
-
     def read_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> dict[str, Any] | None:
         body = ctx.client.get(
             rid.path, operation="read role assignment", resource=str(rid), api_version=API_VERSION,
             timeout=ctx.timeout("read"),
         )  # fmt: skip
-        if body is None:
-            return None
-        return {**body, PREEXISTING: bool(props.get(PREEXISTING))}
+        return self.marked(body, props)
 
     def create_resource(self, ctx: Context, rid: ResourceId, inputs: dict[str, Any]) -> dict[str, Any]:
         found = ctx.client.get(rid.path, operation="read role assignment", resource=str(rid), api_version=API_VERSION)

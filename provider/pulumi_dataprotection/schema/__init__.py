@@ -14,6 +14,7 @@ from pulumi_dataprotection.schema.model import (
     UnionType,
     When,
     one_way,
+    output_field,
 )
 from pulumi_dataprotection.schema.resource import (
     InputCheck,
@@ -84,4 +85,5 @@ __all__ = [
     "contains_unknown",
     "default_is_unknown",
     "one_way",
+    "output_field",
 ]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from pulumi_dataprotection.schema.paths import deep_merge, delete_path, get_path, parse_path, set_path
-from pulumi_dataprotection.schema.types import Ctx, InputProblem, ValueType, is_empty, show, suggest
+from pulumi_dataprotection.schema.types import Ctx, InputProblem, StringType, ValueType, is_empty, show, suggest
 
 MutabilityKind = Literal["updatable", "create_only", "output_only", "one_way"]
 
@@ -146,6 +146,13 @@ class Field:
     def default_for(self, values: Mapping[str, Any]) -> Any:
         """The default for this field given the other values (None when there is none)."""
         return self.default(values) if callable(self.default) else self.default
+
+
+def output_field(name: str, path: str, doc: str, value: ValueType | None = None, *, as_derived: bool = False) -> Field:
+    """An output-only field: Azure's value at ``path`` (a string unless ``value`` gives its type)."""
+    return Field(
+        name=name, type=value or StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY, as_derived=as_derived
+    )
 
 
 @dataclass(frozen=True)

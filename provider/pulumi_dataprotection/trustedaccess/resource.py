@@ -22,20 +22,19 @@ from pulumi_dataprotection.dynamic import (
     TIMEOUTS,
     Context,
     ResourceFailure,
-    SchemaProvider,
     extend,
     has_unknown,
 )
+from pulumi_dataprotection.dynamic.preexisting import PREEXISTING, KeepsPreexisting, preexisting_output
 from pulumi_dataprotection.schema import (
     CREATE_ONLY,
-    OUTPUT_ONLY,
     ArmIdType,
-    BoolType,
     Field,
     ListType,
     ObjectType,
     ResourceSchema,
     StringType,
+    output_field,
 )
 from pulumi_dataprotection.schema.unknown import UNKNOWN_STRING
 
@@ -43,17 +42,12 @@ API_VERSION = "2024-02-01"
 """A stable AKS api-version that has trusted-access role bindings (generally available since 2023-09-01)."""
 COLLECTION = "trustedAccessRoleBindings"
 BACKUP_OPERATOR = "Microsoft.DataProtection/backupVaults/backup-operator"
-PREEXISTING = "preexisting"
 
 
 def binding_name(source_resource_id: str) -> str:
     """The default binding name for a source (at most 24 characters, letters, digits and dashes)."""
     digest = hashlib.sha256(source_resource_id.lower().encode()).hexdigest()[:14]
     return f"backup-{digest}"
-
-
-def _output(name: str, path: str, doc: str) -> Field:
-    return Field(name=name, type=StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY)
 
 
 SCHEMA = extend(
@@ -96,9 +90,9 @@ SCHEMA = extend(
                     computed=True,
                     read_path="name",
                 ),
-                _output("id", "id", "ARM id of the binding."),
-                _output("resource_type", "type", "ARM resource type."),
-                _output("provisioning_state", "properties.provisioningState", "Provisioning state."),
+                output_field("id", "id", "ARM id of the binding."),
+                output_field("resource_type", "type", "ARM resource type."),
+                output_field("provisioning_state", "properties.provisioningState", "Provisioning state."),
             ],
             description="a trusted-access role binding",
         ),
@@ -108,7 +102,7 @@ SCHEMA = extend(
 )
 
 
-class TrustedAccessBindingProvider(SchemaProvider):
+class TrustedAccessBindingProvider(KeepsPreexisting):
     """Lifecycle of ``managedClusters/{cluster}/trustedAccessRoleBindings/{name}``."""
 
     schema = SCHEMA
@@ -119,15 +113,8 @@ class TrustedAccessBindingProvider(SchemaProvider):
         "and left in place on destroy."
     )
     identity_fields = ("cluster_id", "name")
-    audit_outputs = (
-        Field(
-            name=PREEXISTING,
-            type=BoolType(),
-            doc="True when the same binding existed before this resource: it is not changed and not deleted on "
-            "destroy.",
-            mutability=OUTPUT_ONLY,
-        ),
-    )
+    api_version = API_VERSION
+    audit_outputs = (preexisting_output("binding"),)
 
     def complete(self, news: dict[str, Any]) -> list[CheckFailure]:
         source = news.get("source_resource_id")
@@ -141,17 +128,8 @@ class TrustedAccessBindingProvider(SchemaProvider):
     def predicted_outputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         return {"api_version": API_VERSION}
 
-    def outputs(
-        self, ctx: Context, rid: ResourceId, base: Mapping[str, Any], body: Mapping[str, Any]
-    ) -> dict[str, Any]:
-        out = super().outputs(ctx, rid, base, {k: v for k, v in body.items() if k != PREEXISTING})
-        out["api_version"] = API_VERSION
-        out[PREEXISTING] = bool(body.get(PREEXISTING))
-        return out
-
     def read_resource(self, ctx: Context, rid: ResourceId, props: Mapping[str, Any]) -> dict[str, Any] | None:
-        body = self._get(ctx, rid)
-        return None if body is None else {**body, PREEXISTING: bool(props.get(PREEXISTING))}
+        return self.marked(self._get(ctx, rid), props)
 
     @staticmethod
     def _get(ctx: Context, rid: ResourceId) -> dict[str, Any] | None:

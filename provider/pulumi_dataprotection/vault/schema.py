@@ -8,7 +8,6 @@ from typing import Any
 
 from pulumi_dataprotection.schema import (
     CREATE_ONLY,
-    OUTPUT_ONLY,
     AnyJson,
     ArmIdType,
     BoolType,
@@ -24,9 +23,9 @@ from pulumi_dataprotection.schema import (
     ResourceSchema,
     Rule,
     StringType,
-    ValueType,
     names,
     one_way,
+    output_field,
 )
 from pulumi_dataprotection.schema.types import name_type
 
@@ -36,10 +35,6 @@ _ENCRYPTION = f"{_SECURITY}.encryptionSettings"
 _USER_IDENTITY = ArmIdType("Microsoft.ManagedIdentity/userAssignedIdentities")
 
 TAGS = MapType(StringType(max_length=256), max_items=50, max_key_length=512, description="tags")
-
-
-def _output(name: str, path: str, doc: str, value: ValueType | None = None) -> Field:
-    return Field(name=name, type=value or StringType(), path=path, doc=doc, mutability=OUTPUT_ONLY)
 
 
 def vault_reference(doc: str) -> Field:
@@ -285,29 +280,29 @@ VAULT = ResourceSchema(
                 computed=True,
                 diff=False,
             ),
-            _output("id", "id", "ARM id of the vault."),
-            _output("resource_type", "type", "ARM resource type."),
-            _output("etag", "eTag", "Entity tag."),
-            _output("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
-            _output("principal_id", "identity.principalId", "Principal id of the system-assigned identity."),
-            _output("tenant_id", "identity.tenantId", "Tenant of the system-assigned identity."),
-            _output(
+            output_field("id", "id", "ARM id of the vault."),
+            output_field("resource_type", "type", "ARM resource type."),
+            output_field("etag", "eTag", "Entity tag."),
+            output_field("system_data", "systemData", "Creation and modification metadata.", AnyJson()),
+            output_field("principal_id", "identity.principalId", "Principal id of the system-assigned identity."),
+            output_field("tenant_id", "identity.tenantId", "Tenant of the system-assigned identity."),
+            output_field(
                 "user_assigned_identities",
                 "identity.userAssignedIdentities",
                 "User-assigned identities with their principal and client ids.",
                 AnyJson(),
             ),
-            _output("provisioning_state", "properties.provisioningState", "Provisioning state."),
-            _output("resource_move_state", "properties.resourceMoveState", "Resource move state."),
-            _output("resource_move_details", "properties.resourceMoveDetails", "Last resource move.", AnyJson()),
-            _output(
+            output_field("provisioning_state", "properties.provisioningState", "Provisioning state."),
+            output_field("resource_move_state", "properties.resourceMoveState", "Resource move state."),
+            output_field("resource_move_details", "properties.resourceMoveDetails", "Last resource move.", AnyJson()),
+            output_field(
                 "is_vault_protected_by_resource_guard",
                 "properties.isVaultProtectedByResourceGuard",
                 "Whether a resource guard protects the vault.",
                 BoolType(),
             ),
-            _output("secure_score", "properties.secureScore", "Secure score (None/Minimum/Adequate/Maximum)."),
-            _output("bcdr_security_level", "properties.bcdrSecurityLevel", "BCDR security level."),
+            output_field("secure_score", "properties.secureScore", "Secure score (None/Minimum/Adequate/Maximum)."),
+            output_field("bcdr_security_level", "properties.bcdrSecurityLevel", "BCDR security level."),
         ],
         rules=[
             Rule(("soft_delete_state", "soft_delete_retention_days"), _soft_delete_rules),
