@@ -29,39 +29,15 @@ _policies: dict[str, dict[str, Any]] = {}
 _datasources: dict[tuple[str, str], str] = {}
 _own: set[str] = set()
 _replaced: set[str] = set()
-_immutability: dict[str, str] = {}
 _grants: set[str] = set()
 _vaults: dict[str, dict[str, Any]] = {}
 _allowed: set[str] = set()
 _warned: set[str] = set()
-_redundancy: dict[str, str] = {}
 
 
-def remember_vault(arm_id: str, immutability: Any, redundancy: Any = None) -> None:
-    """Record the immutability state and storage redundancy of the program's vault ``arm_id`` (from its inputs, else
-    its state)."""
-    with _lock:
-        if isinstance(immutability, str):
-            _immutability[arm_id.lower()] = immutability
-        if isinstance(redundancy, str):
-            _redundancy[arm_id.lower()] = redundancy
-
-
-def vault_redundancy(arm_id: str) -> str | None:
-    """The storage redundancy of the program's vault ``arm_id``, if this process has checked it."""
-    with _lock:
-        return _redundancy.get(arm_id.lower())
-
-
-def vault_immutability(arm_id: str) -> str | None:
-    """The immutability state of the program's vault ``arm_id``, if this process has checked it."""
-    with _lock:
-        return _immutability.get(arm_id.lower())
-
-
-def remember_vault_values(arm_id: str, values: Mapping[str, Any]) -> None:
-    """Record what an instance's check compares with its vault: the location and identity of the program's vault
-    ``arm_id`` (known values only)."""
+def remember_vault(arm_id: str, values: Mapping[str, Any]) -> None:
+    """Record what the checks of other resources read of the program's vault ``arm_id`` (known values only: its
+    location, identity, immutability state and redundancy)."""
     with _lock:
         _vaults[arm_id.lower()] = dict(values)
 
@@ -168,9 +144,7 @@ def forget() -> None:
         _datasources.clear()
         _own.clear()
         _replaced.clear()
-        _immutability.clear()
         _grants.clear()
         _vaults.clear()
         _allowed.clear()
         _warned.clear()
-        _redundancy.clear()

@@ -331,7 +331,7 @@ class InstanceProvider(Protection, SchemaProvider):
         vault = inputs.get("vault_id")
         if kind is None or not kind.geo_redundant_vault or not isinstance(vault, str) or has_unknown(vault):
             return
-        redundancy = program.vault_redundancy(vault)
+        redundancy = (program.vault_values(vault) or {}).get("redundancy")
         if redundancy is not None and redundancy.lower() not in ("georedundant", "grs"):
             preview_warning(
                 f"{inputs.get('name')}: Azure Backup's support matrix for {kind.title}s says their backups go to a "
@@ -347,7 +347,7 @@ class InstanceProvider(Protection, SchemaProvider):
         vault, mode = inputs.get("vault_id"), inputs.get("on_delete") or "Delete"
         if mode != "Delete" or not isinstance(vault, str) or has_unknown(vault):
             return
-        state = program.vault_immutability(vault)
+        state = (program.vault_values(vault) or {}).get("immutability_state")
         policy_id = inputs.get("policy_id")
         policy = program.policy(policy_id) if isinstance(policy_id, str) and not has_unknown(policy_id) else None
         if state in IMMUTABLE_STATES and (policy is None or keeps_vaulted_points(policy)):

@@ -108,12 +108,7 @@ class VaultProvider(SchemaProvider):
     def check_plan(self, olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> list[CheckFailure]:
         arm_id = self.known_outputs(inputs).get("arm_id")
         if isinstance(arm_id, str):
-            program.remember_vault(
-                arm_id,
-                inputs.get("immutability_state") or olds.get("immutability_state"),
-                inputs.get("redundancy") or olds.get("redundancy"),
-            )
-            program.remember_vault_values(arm_id, values_for_instances(olds, inputs))
+            program.remember_vault(arm_id, values_for_instances(olds, inputs))
         failures = self._soft_delete_failures(olds, inputs) + self._version_failures(inputs)
         if olds.get("name") is None and not failures:
             failures.extend(self._undelete_plan(inputs))

@@ -341,9 +341,14 @@ INPUTS_SINCE: dict[str, str] = {"cost_management_granularity": "2026-06-01"}
 
 def values_for_instances(olds: Mapping[str, Any], inputs: Mapping[str, Any]) -> dict[str, Any]:
     """What an instance's check compares with its vault (known values only): ``location`` and ``identity_type``
-    with ``user_assigned_identity_ids``. A new vault whose program leaves the identity out is created without one
-    (``identity_type`` None); an existing or adopted vault whose program leaves it to Azure has an unknown one."""
+    with ``user_assigned_identity_ids``, and ``immutability_state`` and ``redundancy`` (from the inputs, else the
+    state). A new vault whose program leaves the identity out is created without one (``identity_type`` None); an
+    existing or adopted vault whose program leaves it to Azure has an unknown one."""
     out: dict[str, Any] = {}
+    for name in ("immutability_state", "redundancy"):
+        value = inputs.get(name) or olds.get(name)
+        if isinstance(value, str):
+            out[name] = value
     if isinstance(inputs.get("location"), str):
         out["location"] = inputs["location"]
     kind = inputs.get("identity_type")
