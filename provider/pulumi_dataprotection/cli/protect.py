@@ -17,13 +17,12 @@ from rich.text import Text
 from pulumi_dataprotection.arm import ArmClient, ResourceId
 from pulumi_dataprotection.cli.backup_now import add_instance_target_options, instance_target
 from pulumi_dataprotection.cli.common import EXIT_FAILED, EXIT_OK, CliError
+from pulumi_dataprotection.instance import states
 from pulumi_dataprotection.instance.schema import protection_of
 
 DEFAULT_TIMEOUT = 1800.0
 DEFAULT_POLL_INTERVAL = 5.0
 _WANTED = {"suspend": "suspended", "stop": "stopped", "resume": "configured"}
-_ACTIONS = {"suspended": "suspendBackups", "stopped": "stopProtection"}
-_RESUME_FROM = {"suspended": "resumeBackups", "stopped": "resumeProtection"}
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -72,7 +71,7 @@ def run(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_OK
     if current is None:
         raise CliError(f"{instance.name} is {before}: its protection cannot be changed", exit_code=EXIT_FAILED)
-    action = _RESUME_FROM[current] if wanted == "configured" else _ACTIONS[wanted]
+    action = states.RESUMES[current] if wanted == "configured" else states.ACTIONS[wanted]
     with out.status(f"{action}...", spinner="dots"):
         client.execute("POST", instance.action(action), operation=action, resource=str(instance), timeout=args.timeout)
     after = _state(client, instance)

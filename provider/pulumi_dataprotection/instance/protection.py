@@ -6,6 +6,7 @@ when Azure could not configure it, and the preview's warnings about protection c
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -29,18 +30,18 @@ _TOOK_EFFECT: dict[str, Callable[[str], bool]] = {
 }
 """Per instance action, whether the instance's currentProtectionState shows the action took effect."""
 
-_PROTECTION_ACTIONS: dict[str, tuple[str, str, operations.CriticalOperation]] = {
-    "suspended": ("suspendBackups", "suspend backups", operations.SUSPEND_BACKUPS),
-    "stopped": ("stopProtection", "stop protection", operations.STOP_PROTECTION),
-}
-"""The action that takes an instance to a ``protection`` value (and the critical operation it is under a guard)."""
 
-_RESUME_FROM = {
-    "suspended": ("resumeBackups", "resume backups"),
-    "stopped": ("resumeProtection", "resume protection"),
-}
-"""The action that takes a suspended or stopped instance back to configured (the spec pairs resumeBackups with
-suspendBackups and resumeProtection with stopProtection)."""
+def _title(action: str) -> str:
+    """``suspend backups`` for ``suspendBackups``: how operations and messages name an action."""
+    return re.sub(r"(?<!^)(?=[A-Z])", " ", action).lower()
+
+
+_CRITICAL = {"suspended": operations.SUSPEND_BACKUPS, "stopped": operations.STOP_PROTECTION}
+_PROTECTION_ACTIONS = {p: (a, _title(a), _CRITICAL[p]) for p, a in states.ACTIONS.items()}
+"""The action that takes an instance to a ``protection`` value, its title, and the critical operation it is under a
+resource guard."""
+_RESUME_FROM = {p: (a, _title(a)) for p, a in states.RESUMES.items()}
+"""The action that takes a suspended or stopped instance back to configured, and its title."""
 
 PROTECTION_ERROR = ObjectType(
     [

@@ -53,3 +53,9 @@ EFFECTS = {
 }
 """What ``up`` does for each change of ``protection`` (Azure's state -> the program's), for the preview's
 warnings, the adoption note and ``review``."""
+
+ACTIONS = {"suspended": "suspendBackups", "stopped": "stopProtection"}
+"""The instance action that takes an instance to a ``protection`` value other than configured."""
+RESUMES = {"suspended": "resumeBackups", "stopped": "resumeProtection"}
+"""The action that takes a suspended or stopped instance back to configured (the spec pairs resumeBackups with
+suspendBackups and resumeProtection with stopProtection)."""
