@@ -118,7 +118,8 @@ def _default_friendly_name(values: Mapping[str, Any]) -> str | None:
         return None
     name = arm_id.rstrip("/").rsplit("/", 1)[-1]
     database = values.get("database_name")
-    return f"{name}/{database}" if values.get("datasource_kind") == "postgresql" and database else name
+    kind = KINDS.get(str(values.get("datasource_kind")))
+    return f"{name}/{database}" if kind is not None and kind.needs_database and database else name
 
 
 def _check_instance(values: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -587,7 +588,8 @@ def check_policy_match(
     )
     containers = instance_inputs.get("containers")
     auto = instance_inputs.get("auto_protection") is True
-    if kind.key == "blob" and vaulted and not ctx.has_unknown(containers) and not containers and not auto:
+    vaulted_only = bool(kind.container_parameters) and not kind.needs_containers  # blobs: operational needs none
+    if vaulted_only and vaulted and not ctx.has_unknown(containers) and not containers and not auto:
         reason = "containers must list the containers to back up: the policy has a vaulted (VaultStore) backup rule"
         failures.append(InputProblem("containers", reason))
     return failures
